@@ -1,0 +1,189 @@
+#include "app/app.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
+#include <cstdio>
+#include <iostream>
+#include <spdlog/spdlog.h>
+#include <thread>
+
+#include "app/context.hpp"
+#include "app/modules.hpp"
+#include "app/system_routes.hpp"
+#include "core/error.hpp"
+#include "core/worker.hpp"
+#include "db/migrations.hpp"
+#include "http/server.hpp"
+#include "modules/auth/service.hpp"
+
+namespace netops {
+
+namespace net = boost::asio;
+
+namespace {
+
+db::PoolConfig pool_config(const Config& c) {
+  db::PoolConfig p;
+  p.url = c.database_url;
+  p.size_per_worker = std::max<std::size_t>(1, c.db_pool_size / c.threads);
+  p.statement_timeout_ms = c.statement_timeout_ms;
+  return p;
+}
+
+Task<void> sleep_ms(int ms) {
+  net::steady_timer t(co_await net::this_coro::executor, std::chrono::milliseconds(ms));
+  co_await t.async_wait(net::use_awaitable);
+}
+
+// Migrations and the first admin, retried until the database answers: the process serves
+// /health/* meanwhile and every other route answers 503.
+Task<void> start_up(AppContext& ctx, std::atomic<bool>& stopping) {
+  int attempt = 0;
+  while (!stopping) {
+    try {
+      auto applied = co_await db::migrate(ctx.db);
+      if (!applied.empty()) spdlog::info("applied {} migration(s)", applied.size());
+      auth::AuthService auth(ctx);
+      if (auto admin = co_await auth.bootstrap_admin()) {
+        std::printf("\nFirst admin created: %s\n", admin->email.c_str());
+        if (admin->generated_password)
+          std::printf("Generated password (shown only this once): %s\n\n", admin->generated_password->c_str());
+        else
+          std::printf("Password: the one given in NETOPS_ADMIN_PASSWORD\n\n");
+        std::fflush(stdout);
+      }
+      ctx.ready = true;
+      spdlog::info("ready in {:.0f} ms",
+                   std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - ctx.started).count());
+      co_return;
+    } catch (const std::exception& e) {
+      if (attempt++ % 10 == 0) spdlog::warn("start-up is waiting for the database: {}", e.what());
+    }
+    co_await sleep_ms(1000);
+  }
+}
+
+}  // namespace
+
+int serve(const Config& cfg, const ServeOptions& opts) {
+  auto started = std::chrono::steady_clock::now();
+  std::vector<std::unique_ptr<net::io_context>> iocs;
+  std::vector<net::io_context*> workers;
+  for (std::size_t i = 0; i < cfg.threads; ++i) {
+    iocs.push_back(std::make_unique<net::io_context>(1));
+    workers.push_back(iocs.back().get());
+  }
+  db::Db db(pool_config(cfg), workers);
+  cache::RedisConfig rc;
+  rc.url = cfg.redis_url;
+  cache::Redis redis(rc, workers);
+  cache::Cache cache(redis);
+  Blocking blocking(2);
+  http::Router router;
+  http::Pipeline pipeline(router);
+  std::atomic<bool> ready{false};
+  std::atomic<bool> stopping{false};
+  AppContext ctx{cfg, db, redis, cache, blocking, router, pipeline, ready, started};
+
+  register_modules(ctx);
+  register_process_collectors(ctx);
+  pipeline.add_precheck([&ready](http::Request&) -> Task<void> {
+    if (!ready)
+      throw AppError(ErrorCode::service_unavailable, "the database is not ready yet (see /health/ready)");
+    co_return;
+  });
+  if (opts.demo) spdlog::warn("--demo: the simulated LLM provider arrives with the gateway module (not built yet)");
+
+  http::ServerOptions so;
+  so.host = cfg.listen_host;
+  so.port = cfg.listen_port;
+  so.body_limit = cfg.body_limit;
+  so.header_timeout_ms = cfg.header_timeout_ms;
+  so.body_timeout_ms = cfg.body_timeout_ms;
+  so.idle_timeout_ms = cfg.idle_timeout_ms;
+  so.access_log = cfg.access_log;
+  http::Server server(so, pipeline, workers);
+  try {
+    server.start();
+  } catch (const std::exception& e) {
+    spdlog::critical("{}", e.what());
+    return 1;
+  }
+  std::printf("NetOpsAI Gateway listening on http://%s:%d (%zu worker threads)\n", cfg.listen_host.c_str(),
+              server.port(), cfg.threads);
+  std::fflush(stdout);
+
+  redis.start();
+  net::co_spawn(*workers[0], start_up(ctx, stopping), net::detached);
+
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> guards;
+  for (auto* w : workers) guards.push_back(net::make_work_guard(*w));
+
+  net::signal_set signals(*workers[0], SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    spdlog::info("signal {}: draining (up to {} s)", sig, cfg.shutdown_grace_s);
+    stopping = true;
+    net::co_spawn(
+        *workers[0],
+        [&]() -> Task<void> {
+          server.stop_accepting();
+          server.close_idle();
+          auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(cfg.shutdown_grace_s);
+          while (server.open_connections() > 0 && std::chrono::steady_clock::now() < deadline) {
+            co_await sleep_ms(20);
+            server.close_idle();
+          }
+          if (server.open_connections() > 0)
+            spdlog::warn("{} connection(s) still open after the grace period", server.open_connections());
+          redis.stop();
+          db.close();
+          for (auto& g : guards) g.reset();
+          for (auto* w : workers) w->stop();
+        },
+        net::detached);
+  });
+
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < workers.size(); ++i)
+    threads.emplace_back([i, w = workers[i]] {
+      set_current_worker(i);
+      w->run();
+    });
+  set_current_worker(0);
+  workers[0]->run();
+  for (auto& t : threads) t.join();
+  spdlog::info("stopped");
+  spdlog::shutdown();
+  std::fflush(stdout);
+  // Coroutines parked on stopped io_contexts still hold leases and sockets; tearing those down in
+  // destructor order buys nothing after the drain above, so leave without running destructors.
+  std::_Exit(0);
+}
+
+int migrate_only(const Config& cfg) {
+  net::io_context ioc(1);
+  db::PoolConfig pc = pool_config(cfg);
+  pc.size_per_worker = 1;
+  db::Db db(pc, {&ioc});
+  set_current_worker(0);
+  auto fut = net::co_spawn(ioc, db::migrate(db), net::use_future);
+  ioc.run();
+  try {
+    auto applied = fut.get();
+    std::printf("%zu migration(s) applied%s\n", applied.size(), applied.empty() ? " (up to date)" : "");
+    for (auto& a : applied) std::printf("  %s\n", a.c_str());
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "migration failed: %s\n", e.what());
+    return 1;
+  }
+}
+
+}  // namespace netops

@@ -1,0 +1,42 @@
+// netops-gateway: serve (default) or migrate. Configuration comes from the environment (--help).
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <sodium.h>
+#include <spdlog/spdlog.h>
+
+#include "app/app.hpp"
+#include "core/config.hpp"
+#include "core/log.hpp"
+
+int main(int argc, char** argv) {
+  std::string footer = "\nEnvironment variables:\n";
+  for (auto& v : netops::config_vars()) {
+    char line[256];
+    std::snprintf(line, sizeof line, "  %-28s %-28s %s\n", v.name, v.fallback, v.meaning);
+    footer += line;
+  }
+  CLI::App cli{"NetOpsAI Gateway: AI gateway and IT operations system of record"};
+  cli.footer(footer);
+  cli.require_subcommand(0, 1);
+  bool demo = false;
+  auto* serve_cmd = cli.add_subcommand("serve", "run the HTTP server (default)");
+  serve_cmd->add_flag("--demo", demo, "also register the simulated LLM upstream (NETOPS_DEMO_MOCK_URL)");
+  cli.add_flag("--demo", demo, "same as serve --demo");
+  auto* migrate_cmd = cli.add_subcommand("migrate", "apply pending database migrations and exit");
+  CLI11_PARSE(cli, argc, argv);
+
+  if (sodium_init() < 0) {
+    std::fprintf(stderr, "libsodium failed to initialise\n");
+    return 1;
+  }
+  netops::Config config;
+  try {
+    config = netops::Config::from_process_env();
+  } catch (const netops::ConfigError& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 2;
+  }
+  netops::init_logging(config.log_level);
+  if (migrate_cmd->parsed()) return netops::migrate_only(config);
+  return netops::serve(config, netops::ServeOptions{demo});
+}

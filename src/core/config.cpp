@@ -1,0 +1,167 @@
+#include "core/config.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <thread>
+
+namespace netops {
+
+ConfigError::ConfigError(std::vector<std::string> problems)
+    : std::runtime_error([&] {
+        std::string m = "invalid configuration:";
+        for (auto& p : problems) m += "\n  - " + p;
+        return m;
+      }()),
+      problems_(std::move(problems)) {}
+
+const std::vector<ConfigVar>& config_vars() {
+  static const std::vector<ConfigVar> vars = {
+      {"NETOPS_LISTEN", "127.0.0.1:3000", "address and port to serve on"},
+      {"NETOPS_DATABASE_URL", "(required)", "libpq connection string / postgresql:// URL"},
+      {"NETOPS_REDIS_URL", "redis://127.0.0.1:6379/0", "redis://[:password@]host:port/db"},
+      {"NETOPS_JWT_SECRET", "(required, >= 32 chars)", "signs access tokens"},
+      {"NETOPS_MASTER_KEY", "(required, 64 hex chars)", "encrypts provider API keys at rest"},
+      {"NETOPS_ADMIN_EMAIL", "admin@localhost", "first super_admin's email"},
+      {"NETOPS_ADMIN_PASSWORD", "(generated, printed once)", "first super_admin's password (>= 10 chars)"},
+      {"NETOPS_STORAGE_DIR", ".local/storage", "attachment files"},
+      {"OPENAI_API_KEY", "(unset)", "seeds the OpenAI provider on first start"},
+      {"ANTHROPIC_API_KEY", "(unset)", "seeds the Anthropic provider on first start"},
+      {"OPENROUTER_API_KEY", "(unset)", "seeds the OpenRouter provider on first start"},
+      {"NETOPS_THREADS", "number of cores", "worker threads (one io_context each)"},
+      {"NETOPS_DB_POOL_SIZE", "16", "PostgreSQL connections, shared out over the workers"},
+      {"NETOPS_STATEMENT_TIMEOUT_MS", "30000", "statement_timeout of every connection"},
+      {"NETOPS_BODY_LIMIT", "1048576", "default request-body limit in bytes (routes may override)"},
+      {"NETOPS_HEADER_TIMEOUT_MS", "10000", "time allowed to send the request line and headers"},
+      {"NETOPS_BODY_TIMEOUT_MS", "30000", "time allowed to send the body"},
+      {"NETOPS_IDLE_TIMEOUT_MS", "60000", "keep-alive connection idle time"},
+      {"NETOPS_SHUTDOWN_GRACE_S", "30", "how long SIGTERM lets in-flight requests finish"},
+      {"NETOPS_LOG_LEVEL", "info", "trace, debug, info, warn, error"},
+      {"NETOPS_ACCESS_LOG", "true", "one JSON line per request"},
+  };
+  return vars;
+}
+
+namespace {
+struct Reader {
+  const Config::Getenv& get;
+  std::vector<std::string> problems;
+
+  std::optional<std::string> str(const char* name) {
+    auto v = get(name);
+    if (v && v->empty()) return std::nullopt;
+    return v;
+  }
+  template <class T>
+  void number(const char* name, T& out, T min, T max) {
+    auto v = str(name);
+    if (!v) return;
+    T parsed{};
+    auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), parsed);
+    if (ec != std::errc() || p != v->data() + v->size() || parsed < min || parsed > max) {
+      problems.push_back(std::string(name) + ": must be an integer between " + std::to_string(min) + " and " +
+                         std::to_string(max) + " (got \"" + *v + "\")");
+      return;
+    }
+    out = parsed;
+  }
+};
+
+bool is_hex(const std::string& s) {
+  for (char c : s)
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
+  return true;
+}
+}  // namespace
+
+Config Config::from_env(const Getenv& get) {
+  Config c;
+  Reader r{get, {}};
+  if (auto v = r.str("NETOPS_LISTEN")) {
+    auto colon = v->rfind(':');
+    int port = 0;
+    std::string host = colon == std::string::npos ? "" : v->substr(0, colon);
+    std::string port_s = colon == std::string::npos ? *v : v->substr(colon + 1);
+    auto [p, ec] = std::from_chars(port_s.data(), port_s.data() + port_s.size(), port);
+    if (host.empty() || ec != std::errc() || p != port_s.data() + port_s.size() || port < 0 || port > 65535)
+      r.problems.push_back("NETOPS_LISTEN: must be host:port, e.g. 127.0.0.1:3000 (got \"" + *v + "\")");
+    else {
+      c.listen_host = host;
+      c.listen_port = port;
+    }
+  }
+  if (auto v = r.str("NETOPS_DATABASE_URL"))
+    c.database_url = *v;
+  else
+    r.problems.push_back("NETOPS_DATABASE_URL: is required (script/server sets it to the project-local cluster)");
+  c.redis_url = r.str("NETOPS_REDIS_URL").value_or("redis://127.0.0.1:6379/0");
+  if (c.redis_url.rfind("redis://", 0) != 0)
+    r.problems.push_back("NETOPS_REDIS_URL: must start with redis:// (got \"" + c.redis_url + "\")");
+  if (auto v = r.str("NETOPS_JWT_SECRET")) {
+    if (v->size() < 32) r.problems.push_back("NETOPS_JWT_SECRET: must be at least 32 characters");
+    c.jwt_secret = *v;
+  } else {
+    r.problems.push_back("NETOPS_JWT_SECRET: is required (script/setup generates one into .local/secrets)");
+  }
+  if (auto v = r.str("NETOPS_MASTER_KEY")) {
+    if (v->size() != 64 || !is_hex(*v))
+      r.problems.push_back("NETOPS_MASTER_KEY: must be 64 hex characters (32 bytes), e.g. `openssl rand -hex 32`");
+    c.master_key = *v;
+  } else {
+    r.problems.push_back("NETOPS_MASTER_KEY: is required (script/setup generates one into .local/secrets)");
+  }
+  if (auto v = r.str("NETOPS_ADMIN_EMAIL")) {
+    if (v->find('@') == std::string::npos) r.problems.push_back("NETOPS_ADMIN_EMAIL: must be an email address");
+    c.admin_email = *v;
+  }
+  for (auto& ch : c.admin_email) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (auto v = r.str("NETOPS_ADMIN_PASSWORD")) {
+    if (v->size() < 10) r.problems.push_back("NETOPS_ADMIN_PASSWORD: must be at least 10 characters");
+    c.admin_password = *v;
+  }
+  if (auto v = r.str("NETOPS_STORAGE_DIR")) c.storage_dir = *v;
+  c.openai_api_key = r.str("OPENAI_API_KEY");
+  c.anthropic_api_key = r.str("ANTHROPIC_API_KEY");
+  c.openrouter_api_key = r.str("OPENROUTER_API_KEY");
+  c.demo_mock_url = r.str("NETOPS_DEMO_MOCK_URL");
+  r.number<std::size_t>("NETOPS_THREADS", c.threads, 1, 256);
+  r.number<std::size_t>("NETOPS_DB_POOL_SIZE", c.db_pool_size, 1, 1000);
+  r.number<int>("NETOPS_STATEMENT_TIMEOUT_MS", c.statement_timeout_ms, 100, 3600000);
+  r.number<std::size_t>("NETOPS_BODY_LIMIT", c.body_limit, 1024, std::size_t(1) << 32);
+  r.number<int>("NETOPS_HEADER_TIMEOUT_MS", c.header_timeout_ms, 100, 600000);
+  r.number<int>("NETOPS_BODY_TIMEOUT_MS", c.body_timeout_ms, 100, 3600000);
+  r.number<int>("NETOPS_IDLE_TIMEOUT_MS", c.idle_timeout_ms, 100, 3600000);
+  r.number<int>("NETOPS_SHUTDOWN_GRACE_S", c.shutdown_grace_s, 0, 600);
+  if (auto v = r.str("NETOPS_LOG_LEVEL")) {
+    static const char* levels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+    bool ok = false;
+    for (auto* l : levels) ok = ok || *v == l;
+    if (!ok) r.problems.push_back("NETOPS_LOG_LEVEL: must be one of trace, debug, info, warn, error, off");
+    c.log_level = *v;
+  }
+  if (auto v = r.str("NETOPS_ACCESS_LOG")) {
+    if (*v == "true" || *v == "1") c.access_log = true;
+    else if (*v == "false" || *v == "0") c.access_log = false;
+    else r.problems.push_back("NETOPS_ACCESS_LOG: must be true or false");
+  }
+  if (c.threads == 0) c.threads = std::max(1u, std::thread::hardware_concurrency());
+  if (!r.problems.empty()) throw ConfigError(std::move(r.problems));
+  return c;
+}
+
+Config Config::from_process_env() {
+  return from_env([](const std::string& n) -> std::optional<std::string> {
+    const char* v = std::getenv(n.c_str());
+    if (!v) return std::nullopt;
+    return std::string(v);
+  });
+}
+
+Config Config::from_map(const std::map<std::string, std::string>& vars) {
+  return from_env([&](const std::string& n) -> std::optional<std::string> {
+    auto it = vars.find(n);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  });
+}
+
+}  // namespace netops

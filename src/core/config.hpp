@@ -1,0 +1,60 @@
+#pragma once
+// Configuration comes from the environment (SPEC §1). from_env validates everything at once and
+// throws ConfigError listing every variable that is wrong and why.
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace netops {
+
+class ConfigError : public std::runtime_error {
+ public:
+  explicit ConfigError(std::vector<std::string> problems);
+  const std::vector<std::string>& problems() const { return problems_; }
+
+ private:
+  std::vector<std::string> problems_;
+};
+
+struct Config {
+  std::string listen_host = "127.0.0.1";
+  int listen_port = 3000;
+  std::size_t threads = 0;  // 0 = one per core
+  std::string database_url;
+  std::string redis_url;
+  std::string jwt_secret;
+  std::string master_key;
+  std::string admin_email = "admin@localhost";
+  std::optional<std::string> admin_password;
+  std::string storage_dir = ".local/storage";
+  std::optional<std::string> openai_api_key, anthropic_api_key, openrouter_api_key;
+  std::optional<std::string> demo_mock_url;
+  std::size_t db_pool_size = 16;  // total over all workers
+  int statement_timeout_ms = 30000;
+  std::size_t body_limit = 1 << 20;  // 1 MiB
+  int header_timeout_ms = 10000;
+  int body_timeout_ms = 30000;
+  int idle_timeout_ms = 60000;
+  int shutdown_grace_s = 30;
+  std::string log_level = "info";
+  bool access_log = true;
+
+  using Getenv = std::function<std::optional<std::string>(const std::string&)>;
+  static Config from_env(const Getenv& get);
+  static Config from_process_env();
+  static Config from_map(const std::map<std::string, std::string>& vars);
+};
+
+struct ConfigVar {
+  const char* name;
+  const char* fallback;
+  const char* meaning;
+};
+// Every variable the server reads, for --help and the README.
+const std::vector<ConfigVar>& config_vars();
+
+}  // namespace netops

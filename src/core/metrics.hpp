@@ -1,0 +1,52 @@
+#pragma once
+// Prometheus metrics: counters and histograms keyed by name and labels, plus collectors that add
+// gauges read at scrape time (pool sizes, RSS). One process-wide registry; cheap enough per request.
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace netops {
+
+using Labels = std::vector<std::pair<std::string_view, std::string_view>>;
+
+class Metrics {
+ public:
+  static Metrics& instance();
+
+  void describe(std::string name, std::string type, std::string help);
+  void inc(std::string_view name, const Labels& labels, double by = 1);
+  void set(std::string_view name, const Labels& labels, double value);  // gauge
+  void observe(std::string_view name, const Labels& labels, double value);  // histogram (seconds)
+  // Appends exposition text at scrape time (for values owned elsewhere).
+  void add_collector(std::function<void(std::string& out)> fn);
+  std::string render();
+
+  static std::string escape(std::string_view v);
+
+ private:
+  struct Histogram {
+    std::vector<std::uint64_t> buckets;
+    std::uint64_t count = 0;
+    double sum = 0;
+  };
+  struct Family {
+    std::string type;
+    std::string help;
+    std::map<std::string, double> values;        // label text → value
+    std::map<std::string, Histogram> histograms;  // label text → histogram
+  };
+  static std::string label_text(const Labels& labels);
+  Family& family(std::string_view name, const char* type);
+
+  std::mutex mu_;
+  std::map<std::string, Family, std::less<>> families_;
+  std::vector<std::function<void(std::string&)>> collectors_;
+};
+
+const std::vector<double>& histogram_buckets();
+
+}  // namespace netops

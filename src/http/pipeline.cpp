@@ -1,0 +1,69 @@
+#include "http/pipeline.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "core/error.hpp"
+
+namespace netops::http {
+
+bool valid_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':'))
+      return false;
+  return true;
+}
+
+Response error_response(const std::exception_ptr& e, const Request& req) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const AppError& err) {
+    auto r = Response::json(error_envelope(err, req.request_id), err.status());
+    if (err.code() == ErrorCode::method_not_allowed && err.details().contains("allowed")) {
+      std::string allow;
+      for (auto& m : err.details()["allowed"]) allow += (allow.empty() ? "" : ", ") + m.get<std::string>();
+      r.header("Allow", allow);
+    }
+    if (err.details().contains("retryAfter"))
+      r.header("Retry-After", std::to_string(err.details()["retryAfter"].get<long long>()));
+    return r;
+  } catch (const std::exception& ex) {
+    spdlog::error("request {} {} {} failed: {}", req.request_id, req.method, req.path, ex.what());
+  } catch (...) {
+    spdlog::error("request {} {} {} failed with a non-standard exception", req.request_id, req.method, req.path);
+  }
+  return Response::json(error_envelope(AppError(ErrorCode::internal, "internal error"), req.request_id), 500);
+}
+
+Task<Response> Pipeline::run(Request& req, const Match& match) const {
+  if (!match.route) {
+    if (match.allowed.empty()) throw AppError(ErrorCode::not_found, "no route for " + req.method + " " + req.path);
+    throw AppError(ErrorCode::method_not_allowed, "method " + req.method + " is not allowed on " + req.path,
+                   {{"allowed", match.allowed}});
+  }
+  const RouteSpec& route = *match.route;
+  req.route = &route;
+  req.path_params = match.params;
+  if (route.needs_database_)
+    for (auto& p : prechecks_) co_await p(req);
+  if (route.min_role != Role::anonymous) {
+    if (authenticator_) req.actor = co_await authenticator_(req);
+    if (!req.actor) throw Unauthorized();
+    if (static_cast<int>(req.actor->role) < static_cast<int>(route.min_role))
+      throw Forbidden("this route requires the " + std::string(role_name(route.min_role)) + " role");
+  }
+  for (auto& m : middleware_) co_await m(req);
+  co_return co_await route.handler(req);
+}
+
+Task<Response> Pipeline::handle(Request& req, const Match& match) const {
+  std::exception_ptr failure;
+  try {
+    co_return co_await run(req, match);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  co_return error_response(failure, req);
+}
+
+}  // namespace netops::http

@@ -1,0 +1,126 @@
+#include "http/request.hpp"
+
+#include <charconv>
+
+#include "core/error.hpp"
+#include "core/ids.hpp"
+
+namespace netops::http {
+
+std::string_view role_name(Role r) {
+  switch (r) {
+    case Role::anonymous: return "anonymous";
+    case Role::user: return "user";
+    case Role::admin: return "admin";
+    case Role::super_admin: return "super_admin";
+  }
+  return "anonymous";
+}
+
+std::optional<Role> parse_role(std::string_view s) {
+  if (s == "user") return Role::user;
+  if (s == "admin") return Role::admin;
+  if (s == "super_admin") return Role::super_admin;
+  return std::nullopt;
+}
+
+std::optional<std::string_view> Request::header(std::string_view lower_name) const {
+  for (auto& [k, v] : headers)
+    if (k == lower_name) return std::string_view(v);
+  return std::nullopt;
+}
+
+std::string_view Request::path_param(std::string_view name) const {
+  for (auto& [k, v] : path_params)
+    if (k == name) return v;
+  return {};
+}
+
+std::string Request::path_uuid(std::string_view name) const {
+  auto v = path_param(name);
+  if (!is_uuid(v)) throw ValidationError(std::string(name), "must be a UUID");
+  std::string out(v);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::optional<std::string> Request::query(std::string_view name) const {
+  for (auto& [k, v] : query_params)
+    if (k == name) return v;
+  return std::nullopt;
+}
+
+long long Request::query_int(std::string_view name, long long fallback, long long min, long long max) const {
+  auto v = query(name);
+  if (!v || v->empty()) return fallback;
+  long long out = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+  if (ec != std::errc() || p != v->data() + v->size())
+    throw ValidationError(std::string(name), "must be an integer");
+  if (out < min || out > max)
+    throw ValidationError(std::string(name),
+                          "must be between " + std::to_string(min) + " and " + std::to_string(max));
+  return out;
+}
+
+std::optional<bool> Request::query_bool(std::string_view name) const {
+  auto v = query(name);
+  if (!v || v->empty()) return std::nullopt;
+  if (*v == "true" || *v == "1") return true;
+  if (*v == "false" || *v == "0") return false;
+  throw ValidationError(std::string(name), "must be true or false");
+}
+
+const nlohmann::json& Request::json() const {
+  if (!json_) {
+    if (body.empty()) throw ValidationError("body", "a JSON object is required");
+    auto parsed = nlohmann::json::parse(body, nullptr, false);
+    if (parsed.is_discarded()) throw ValidationError("body", "malformed JSON");
+    if (!parsed.is_object()) throw ValidationError("body", "must be a JSON object");
+    json_ = std::move(parsed);
+  }
+  return *json_;
+}
+
+const Actor& Request::actor_or_throw() const {
+  if (!actor) throw Unauthorized();
+  return *actor;
+}
+
+std::string url_decode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '+') {
+      out.push_back(' ');
+    } else if (c == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      int v = 0;
+      std::from_chars(s.data() + i + 1, s.data() + i + 3, v, 16);
+      out.push_back(static_cast<char>(v));
+      i += 2;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> parse_query(std::string_view qs) {
+  std::vector<std::pair<std::string, std::string>> out;
+  while (!qs.empty()) {
+    auto amp = qs.find('&');
+    auto part = qs.substr(0, amp);
+    qs = amp == std::string_view::npos ? std::string_view{} : qs.substr(amp + 1);
+    if (part.empty()) continue;
+    auto eq = part.find('=');
+    if (eq == std::string_view::npos)
+      out.emplace_back(url_decode(part), "");
+    else
+      out.emplace_back(url_decode(part.substr(0, eq)), url_decode(part.substr(eq + 1)));
+  }
+  return out;
+}
+
+}  // namespace netops::http

@@ -1,0 +1,330 @@
+#include "http/server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <list>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "core/error.hpp"
+#include "core/ids.hpp"
+#include "core/log.hpp"
+#include "core/metrics.hpp"
+
+namespace netops::http {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = net::ip::tcp;
+constexpr auto nothrow = net::as_tuple(net::use_awaitable);
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Live {
+  beast::tcp_stream* stream = nullptr;
+  bool idle = true;  // waiting for the first byte of a request: safe to close on shutdown
+};
+
+class ChunkWriter final : public StreamWriter {
+ public:
+  ChunkWriter(beast::tcp_stream& s, int timeout_ms) : s_(s), timeout_ms_(timeout_ms) {}
+  Task<bool> write(std::string_view chunk) override {
+    if (gone_) co_return false;
+    if (chunk.empty()) co_return true;
+    s_.expires_after(std::chrono::milliseconds(timeout_ms_));
+    auto [ec, n] = co_await net::async_write(s_, bhttp::make_chunk(net::const_buffer(chunk.data(), chunk.size())),
+                                             nothrow);
+    if (ec) gone_ = true;
+    bytes_ += chunk.size();
+    co_return !gone_;
+  }
+  bool client_gone() const override { return gone_; }
+  std::size_t bytes() const { return bytes_; }
+
+ private:
+  beast::tcp_stream& s_;
+  int timeout_ms_;
+  bool gone_ = false;
+  std::size_t bytes_ = 0;
+};
+
+void access_log(const Request& req, int status, std::size_t bytes, double seconds) {
+  nlohmann::json line = {{"ts", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count()},
+                         {"requestId", req.request_id},
+                         {"method", req.method},
+                         {"route", req.route ? req.route->path : std::string("-")},
+                         {"path", req.path},
+                         {"status", status},
+                         {"bytes", bytes},
+                         {"latencyMs", seconds * 1000.0},
+                         {"ip", req.remote_ip}};
+  if (req.actor) line["userId"] = req.actor->user_id;
+  access_logger().info(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(ServerOptions o, const Pipeline& p, std::vector<net::io_context*> w)
+      : opts(std::move(o)), pipeline(p), workers(std::move(w)), live(workers.size()) {}
+  ServerOptions opts;
+  const Pipeline& pipeline;
+  std::vector<net::io_context*> workers;
+  std::unique_ptr<tcp::acceptor> acceptor;
+  std::atomic<bool> draining{false};
+  std::size_t next_worker = 0;
+  std::vector<std::list<Live*>> live;  // per worker; touched only on that worker's thread
+  std::shared_ptr<std::atomic<std::size_t>> open, in_flight;
+
+  net::awaitable<void> accept_loop();
+  net::awaitable<void> session(tcp::socket sock, std::size_t worker);
+  net::awaitable<std::size_t> write_response(beast::tcp_stream& s, Request& req, Response& res, unsigned version,
+                                             bool keep_alive, bool head);
+};
+
+Server::Server(ServerOptions opts, const Pipeline& pipeline, std::vector<net::io_context*> workers)
+    : impl_(std::make_unique<Impl>(std::move(opts), pipeline, std::move(workers))),
+      open_(std::make_shared<std::atomic<std::size_t>>(0)),
+      in_flight_(std::make_shared<std::atomic<std::size_t>>(0)) {
+  impl_->open = open_;
+  impl_->in_flight = in_flight_;
+}
+
+Server::~Server() = default;
+
+void Server::start() {
+  auto& ioc = *impl_->workers.front();
+  auto endpoint = tcp::endpoint(net::ip::make_address(impl_->opts.host), static_cast<unsigned short>(impl_->opts.port));
+  impl_->acceptor = std::make_unique<tcp::acceptor>(ioc);
+  boost::system::error_code ec;
+  impl_->acceptor->open(endpoint.protocol(), ec);
+  if (!ec) impl_->acceptor->set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) impl_->acceptor->bind(endpoint, ec);
+  if (!ec) impl_->acceptor->listen(net::socket_base::max_listen_connections, ec);
+  if (ec)
+    throw std::runtime_error("cannot listen on " + impl_->opts.host + ":" + std::to_string(impl_->opts.port) + ": " +
+                             ec.message());
+  net::co_spawn(ioc, impl_->accept_loop(), net::detached);
+}
+
+int Server::port() const { return impl_->acceptor ? impl_->acceptor->local_endpoint().port() : 0; }
+
+void Server::stop_accepting() {
+  impl_->draining = true;
+  if (!impl_->acceptor) return;
+  net::post(*impl_->workers.front(), [this] {
+    boost::system::error_code ec;
+    impl_->acceptor->close(ec);
+  });
+}
+
+void Server::close_idle() {
+  impl_->draining = true;
+  for (std::size_t i = 0; i < impl_->workers.size(); ++i) {
+    net::post(*impl_->workers[i], [this, i] {
+      for (Live* l : impl_->live[i])
+        if (l->idle) l->stream->socket().close();
+    });
+  }
+}
+
+net::awaitable<void> Server::Impl::accept_loop() {
+  for (;;) {
+    std::size_t w = next_worker++ % workers.size();
+    auto [ec, sock] = co_await acceptor->async_accept(*workers[w], nothrow);
+    if (ec) {
+      if (ec == net::error::operation_aborted || !acceptor->is_open()) co_return;
+      spdlog::warn("accept failed: {}", ec.message());
+      continue;
+    }
+    boost::system::error_code ignore;
+    sock.set_option(tcp::no_delay(true), ignore);
+    net::co_spawn(*workers[w], session(std::move(sock), w), net::detached);
+  }
+}
+
+net::awaitable<std::size_t> Server::Impl::write_response(beast::tcp_stream& s, Request& req, Response& res,
+                                                         unsigned version, bool keep_alive, bool head) {
+  auto set_common = [&](auto& msg) {
+    msg.version(version);
+    msg.result(static_cast<unsigned>(res.status));
+    msg.keep_alive(keep_alive);
+    if (!res.content_type.empty()) msg.set(bhttp::field::content_type, res.content_type);
+    msg.set("X-Request-Id", req.request_id);
+    for (auto& [k, v] : req.response_headers) msg.set(k, v);
+    for (auto& [k, v] : res.headers) msg.set(k, v);
+  };
+  s.expires_after(std::chrono::milliseconds(opts.write_timeout_ms));
+  if (!res.stream) {
+    bhttp::response<bhttp::string_body> msg;
+    set_common(msg);
+    std::size_t size = res.body.size();
+    if (head) {
+      msg.content_length(size);
+    } else {
+      msg.body() = std::move(res.body);
+      msg.prepare_payload();
+    }
+    auto [ec, n] = co_await bhttp::async_write(s, msg, nothrow);
+    if (ec) throw boost::system::system_error(ec);
+    co_return size;
+  }
+  bhttp::response<bhttp::empty_body> msg;
+  set_common(msg);
+  msg.chunked(true);
+  bhttp::response_serializer<bhttp::empty_body> sr(msg);
+  auto [ec, n] = co_await bhttp::async_write_header(s, sr, nothrow);
+  if (ec) throw boost::system::system_error(ec);
+  ChunkWriter writer(s, opts.write_timeout_ms);
+  co_await res.stream(writer);
+  if (writer.client_gone()) throw boost::system::system_error(net::error::connection_reset);
+  s.expires_after(std::chrono::milliseconds(opts.write_timeout_ms));
+  auto [ec2, n2] = co_await net::async_write(s, bhttp::make_chunk_last(), nothrow);
+  if (ec2) throw boost::system::system_error(ec2);
+  co_return writer.bytes();
+}
+
+net::awaitable<void> Server::Impl::session(tcp::socket sock, std::size_t worker) {
+  ++*open;
+  beast::tcp_stream stream(std::move(sock));
+  Live live_entry{&stream, true};
+  live[worker].push_back(&live_entry);
+  auto live_it = std::prev(live[worker].end());
+  std::string remote_ip;
+  {
+    boost::system::error_code ec;
+    auto ep = stream.socket().remote_endpoint(ec);
+    if (!ec) remote_ip = ep.address().to_string();
+  }
+  beast::flat_buffer buf;
+  for (;;) {
+    if (draining) break;
+    // Wait for the first byte under the idle timeout; the whole header then gets header_timeout_ms,
+    // so a client trickling bytes cannot hold the connection.
+    live_entry.idle = true;
+    if (buf.size() == 0) {
+      stream.expires_after(std::chrono::milliseconds(opts.idle_timeout_ms));
+      auto [ec, n] = co_await stream.async_read_some(buf.prepare(8192), nothrow);
+      if (ec) break;
+      buf.commit(n);
+    }
+    live_entry.idle = false;
+    auto started = Clock::now();
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(opts.header_limit));
+    parser.body_limit(opts.body_limit);
+    stream.expires_after(std::chrono::milliseconds(opts.header_timeout_ms));
+    auto [hec, hn] = co_await bhttp::async_read_header(stream, buf, parser, nothrow);
+
+    Request req;
+    req.remote_ip = remote_ip;
+    req.request_id = new_uuid();
+    if (hec) {
+      if (hec == bhttp::error::end_of_stream || hec == beast::error::timeout || hec == net::error::eof ||
+          hec == net::error::connection_reset || hec == net::error::operation_aborted)
+        break;
+      // Malformed request line or headers: answer 400 (431-like limits too) and close.
+      auto code = hec == bhttp::error::header_limit ? ErrorCode::payload_too_large : ErrorCode::validation;
+      Response res = Response::json(error_envelope(AppError(code, "malformed HTTP request: " + hec.message()),
+                                                   req.request_id),
+                                    http_status(code));
+      req.method = "-";
+      try {
+        co_await write_response(stream, req, res, 11, false, false);
+      } catch (...) {
+      }
+      if (opts.access_log) access_log(req, res.status, res.body.size(), 0);
+      break;
+    }
+    auto& hdr = parser.get();
+    req.method = std::string(hdr.method_string());
+    req.target = std::string(hdr.target());
+    auto q = req.target.find('?');
+    req.path = url_decode(std::string_view(req.target).substr(0, q));
+    if (q != std::string::npos) req.query_params = parse_query(std::string_view(req.target).substr(q + 1));
+    req.headers.reserve(16);
+    for (auto& f : hdr) {
+      std::string name(f.name_string());
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      req.headers.emplace_back(std::move(name), std::string(f.value()));
+    }
+    if (auto id = req.header("x-request-id"); id && valid_request_id(*id)) req.request_id = std::string(*id);
+    bool keep_alive = hdr.keep_alive();
+    unsigned version = hdr.version();
+    bool head = req.method == "HEAD";
+
+    Match match = pipeline.router().match(req.method, req.path);
+    std::size_t limit = (match.route && match.route->body_limit_) ? match.route->body_limit_ : opts.body_limit;
+    Response res;
+    bool read_ok = true;
+    auto too_large = [&] {
+      res = Response::json(error_envelope(AppError(ErrorCode::payload_too_large,
+                                                   "request body exceeds " + std::to_string(limit) + " bytes",
+                                                   {{"limit", limit}}),
+                                          req.request_id),
+                           413);
+      keep_alive = false;  // the unread body makes the connection unusable
+      read_ok = false;
+    };
+    if (parser.content_length() && *parser.content_length() > limit) {
+      too_large();
+    } else if (!parser.is_done()) {
+      parser.body_limit(limit);
+      if (auto expect = req.header("expect"); expect && beast::iequals(*expect, "100-continue")) {
+        static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        co_await net::async_write(stream, net::buffer(kContinue), nothrow);
+      }
+      stream.expires_after(std::chrono::milliseconds(opts.body_timeout_ms));
+      auto [bec, bn] = co_await bhttp::async_read(stream, buf, parser, nothrow);
+      if (bec == bhttp::error::body_limit) {
+        too_large();
+      } else if (bec) {
+        break;  // timed out or gone mid-body: nothing to answer
+      }
+    }
+    ++*in_flight;
+    if (read_ok) {
+      req.body = std::move(parser.get().body());
+      res = co_await pipeline.handle(req, match);
+    } else {
+      req.route = match.route;
+    }
+    if (draining) keep_alive = false;
+    std::size_t bytes = 0;
+    bool written = true;
+    try {
+      bytes = co_await write_response(stream, req, res, version, keep_alive, head);
+    } catch (const std::exception&) {
+      written = false;
+    }
+    --*in_flight;
+    double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    std::string status = std::to_string(res.status);
+    std::string_view route = req.route ? std::string_view(req.route->path) : std::string_view("unmatched");
+    auto& m = Metrics::instance();
+    m.inc("http_requests_total", {{"method", req.method}, {"route", route}, {"status", status}});
+    m.observe("http_request_duration_seconds", {{"method", req.method}, {"route", route}, {"status", status}},
+              seconds);
+    if (opts.access_log) access_log(req, res.status, bytes, seconds);
+    if (!written || !keep_alive) break;
+  }
+  boost::system::error_code ignore;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ignore);
+  stream.socket().close(ignore);
+  live[worker].erase(live_it);
+  --*open;
+}
+
+}  // namespace netops::http

@@ -1,0 +1,24 @@
+#pragma once
+// What script/test hands to the tests, and throw-away databases made from it.
+//   NETOPS_TEST_ADMIN_URL  libpq URL of a maintenance database with CREATEDB rights
+//   NETOPS_TEST_REDIS_URL  redis://host:port (no db number)
+//   NETOPS_TEST_RUN_ID     prefix of every database this run creates (script/test drops them after)
+#include <string>
+
+namespace netops::test {
+
+std::string env_or(const char* name, const std::string& fallback);
+std::string admin_url();
+std::string redis_base_url();  // redis://host:port
+std::string redis_url(int db);  // redis://host:port/db
+int redis_port();
+
+// Creates an empty database named netops_test_<run>_<suite>_<random> and returns its URL.
+std::string create_database(const std::string& suite);
+void drop_database(const std::string& url);
+// Runs one SQL statement synchronously (tests only); throws std::runtime_error with the server's message.
+std::string exec_sql(const std::string& url, const std::string& sql);
+
+int free_port();
+
+}  // namespace netops::test

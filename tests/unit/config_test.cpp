@@ -1,0 +1,67 @@
+#include <gtest/gtest.h>
+
+#include "core/config.hpp"
+
+using namespace netops;
+
+namespace {
+std::map<std::string, std::string> valid() {
+  return {{"NETOPS_DATABASE_URL", "postgresql://u@h/db"},
+          {"NETOPS_JWT_SECRET", std::string(40, 'x')},
+          {"NETOPS_MASTER_KEY", std::string(64, 'a')}};
+}
+}  // namespace
+
+TEST(Config, DefaultsFollowTheSpec) {
+  auto c = Config::from_map(valid());
+  EXPECT_EQ(c.listen_host, "127.0.0.1");
+  EXPECT_EQ(c.listen_port, 3000);
+  EXPECT_EQ(c.admin_email, "admin@localhost");
+  EXPECT_FALSE(c.admin_password.has_value());
+  EXPECT_EQ(c.storage_dir, ".local/storage");
+  EXPECT_EQ(c.body_limit, 1u << 20);
+  EXPECT_GE(c.threads, 1u);
+}
+
+TEST(Config, ParsesOverrides) {
+  auto vars = valid();
+  vars["NETOPS_LISTEN"] = "0.0.0.0:8080";
+  vars["NETOPS_THREADS"] = "3";
+  vars["NETOPS_ADMIN_EMAIL"] = "Root@Example.COM";
+  vars["NETOPS_BODY_LIMIT"] = "2048";
+  vars["OPENAI_API_KEY"] = "sk-test";
+  auto c = Config::from_map(vars);
+  EXPECT_EQ(c.listen_host, "0.0.0.0");
+  EXPECT_EQ(c.listen_port, 8080);
+  EXPECT_EQ(c.threads, 3u);
+  EXPECT_EQ(c.admin_email, "root@example.com");
+  EXPECT_EQ(c.body_limit, 2048u);
+  EXPECT_EQ(c.openai_api_key.value_or(""), "sk-test");
+}
+
+TEST(Config, ReportsEveryProblemAtOnceNamingTheVariable) {
+  std::map<std::string, std::string> vars = {{"NETOPS_LISTEN", "nonsense"},
+                                             {"NETOPS_JWT_SECRET", "short"},
+                                             {"NETOPS_MASTER_KEY", "zz"},
+                                             {"NETOPS_THREADS", "-1"},
+                                             {"NETOPS_ADMIN_PASSWORD", "123"}};
+  try {
+    Config::from_map(vars);
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    std::string all = e.what();
+    for (auto name : {"NETOPS_LISTEN", "NETOPS_DATABASE_URL", "NETOPS_JWT_SECRET", "NETOPS_MASTER_KEY",
+                      "NETOPS_THREADS", "NETOPS_ADMIN_PASSWORD"})
+      EXPECT_NE(all.find(name), std::string::npos) << name << " missing from: " << all;
+    EXPECT_EQ(e.problems().size(), 6u);
+  }
+}
+
+TEST(Config, EveryVariableIsDocumented) {
+  std::set<std::string> names;
+  for (auto& v : config_vars()) names.insert(v.name);
+  for (auto n : {"NETOPS_LISTEN", "NETOPS_DATABASE_URL", "NETOPS_REDIS_URL", "NETOPS_JWT_SECRET", "NETOPS_MASTER_KEY",
+                 "NETOPS_ADMIN_EMAIL", "NETOPS_ADMIN_PASSWORD", "NETOPS_STORAGE_DIR", "OPENAI_API_KEY",
+                 "ANTHROPIC_API_KEY", "OPENROUTER_API_KEY"})
+    EXPECT_TRUE(names.count(n)) << n;
+}
