@@ -10,6 +10,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <limits>
 #include <list>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -224,7 +225,8 @@ net::awaitable<void> Server::Impl::session(tcp::socket sock, std::size_t worker)
     auto started = Clock::now();
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(opts.header_limit));
-    parser.body_limit(opts.body_limit);
+    // The route decides the body limit; until the headers are in, Beast must not judge Content-Length.
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     stream.expires_after(std::chrono::milliseconds(opts.header_timeout_ms));
     auto [hec, hn] = co_await bhttp::async_read_header(stream, buf, parser, nothrow);
 
