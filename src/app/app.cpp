@@ -50,7 +50,8 @@ Task<void> start_up(AppContext& ctx, std::atomic<bool>& stopping) {
       auto applied = co_await db::migrate(ctx.db);
       if (!applied.empty()) spdlog::info("applied {} migration(s)", applied.size());
       auth::AuthService auth(ctx);
-      if (auto admin = co_await auth.bootstrap_admin()) {
+      auto admin = co_await auth.bootstrap_admin();
+      if (admin) {
         std::printf("\nFirst admin created: %s\n", admin->email.c_str());
         if (admin->generated_password)
           std::printf("Generated password (shown only this once): %s\n\n", admin->generated_password->c_str());
@@ -84,12 +85,13 @@ int serve(const Config& cfg, const ServeOptions& opts) {
   rc.url = cfg.redis_url;
   cache::Redis redis(rc, workers);
   cache::Cache cache(redis);
+  cache::RateLimiter limiter(redis);
   Blocking blocking(2);
   http::Router router;
   http::Pipeline pipeline(router);
   std::atomic<bool> ready{false};
   std::atomic<bool> stopping{false};
-  AppContext ctx{cfg, db, redis, cache, blocking, router, pipeline, ready, started};
+  AppContext ctx{cfg, db, redis, cache, limiter, blocking, router, pipeline, ready, started};
 
   register_modules(ctx);
   register_process_collectors(ctx);

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "cache/cache.hpp"
+#include "cache/rate_limiter.hpp"
 #include "cache/redis.hpp"
 #include "core/blocking.hpp"
 #include "core/config.hpp"
@@ -21,6 +22,7 @@ struct AppContext {
   db::Db& db;
   cache::Redis& redis;
   cache::Cache& cache;
+  cache::RateLimiter& limiter;
   Blocking& blocking;
   http::Router& router;
   http::Pipeline& pipeline;

@@ -35,6 +35,13 @@ const std::vector<ConfigVar>& config_vars() {
       {"NETOPS_BODY_TIMEOUT_MS", "30000", "time allowed to send the body"},
       {"NETOPS_IDLE_TIMEOUT_MS", "60000", "keep-alive connection idle time"},
       {"NETOPS_SHUTDOWN_GRACE_S", "30", "how long SIGTERM lets in-flight requests finish"},
+      {"NETOPS_ACCESS_TOKEN_TTL_S", "900", "access token (JWT) lifetime"},
+      {"NETOPS_REFRESH_TOKEN_TTL_S", "604800", "refresh token lifetime"},
+      {"NETOPS_RATE_LIMIT_FREE", "100", "requests per minute for tier free (0 = unlimited)"},
+      {"NETOPS_RATE_LIMIT_PRO", "1000", "requests per minute for tier pro"},
+      {"NETOPS_RATE_LIMIT_ENTERPRISE", "10000", "requests per minute for tier enterprise"},
+      {"NETOPS_LOGIN_MAX_FAILURES", "10", "failed logins allowed per account and per IP in the window"},
+      {"NETOPS_LOGIN_WINDOW_S", "900", "login throttling window"},
       {"NETOPS_LOG_LEVEL", "info", "trace, debug, info, warn, error"},
       {"NETOPS_ACCESS_LOG", "true", "one JSON line per request"},
   };
@@ -131,6 +138,13 @@ Config Config::from_env(const Getenv& get) {
   r.number<int>("NETOPS_BODY_TIMEOUT_MS", c.body_timeout_ms, 100, 3600000);
   r.number<int>("NETOPS_IDLE_TIMEOUT_MS", c.idle_timeout_ms, 100, 3600000);
   r.number<int>("NETOPS_SHUTDOWN_GRACE_S", c.shutdown_grace_s, 0, 600);
+  r.number<int>("NETOPS_ACCESS_TOKEN_TTL_S", c.access_token_ttl_s, 1, 86400);
+  r.number<int>("NETOPS_REFRESH_TOKEN_TTL_S", c.refresh_token_ttl_s, 60, 365 * 86400);
+  r.number<long long>("NETOPS_RATE_LIMIT_FREE", c.rate_limit_free, 0, 100000000);
+  r.number<long long>("NETOPS_RATE_LIMIT_PRO", c.rate_limit_pro, 0, 100000000);
+  r.number<long long>("NETOPS_RATE_LIMIT_ENTERPRISE", c.rate_limit_enterprise, 0, 100000000);
+  r.number<int>("NETOPS_LOGIN_MAX_FAILURES", c.login_max_failures, 1, 1000000);
+  r.number<int>("NETOPS_LOGIN_WINDOW_S", c.login_window_s, 1, 86400);
   if (auto v = r.str("NETOPS_LOG_LEVEL")) {
     static const char* levels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
     bool ok = false;

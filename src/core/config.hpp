@@ -40,6 +40,12 @@ struct Config {
   int body_timeout_ms = 30000;
   int idle_timeout_ms = 60000;
   int shutdown_grace_s = 30;
+  int access_token_ttl_s = 900;            // 15 minutes
+  int refresh_token_ttl_s = 7 * 24 * 3600;  // 7 days
+  // Requests per minute by users.tier; 0 = unlimited (the "unlimited" tier always is).
+  long long rate_limit_free = 100, rate_limit_pro = 1000, rate_limit_enterprise = 10000;
+  int login_max_failures = 10;   // per account and per client IP …
+  int login_window_s = 15 * 60;  // … within this window
   std::string log_level = "info";
   bool access_log = true;
 

@@ -1,10 +1,32 @@
 #pragma once
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "db/db.hpp"
 
 namespace netops::auth {
+
+// What every authenticated request needs to know about its session (cached in Redis session:{id}).
+struct SessionState {
+  std::string session_id, user_id, role, tier;
+  bool revoked = false;
+  bool user_active = true;
+  std::int64_t refresh_expires_at = 0;  // unix seconds
+};
+
+struct ApiKeyState {
+  std::string id, user_id, role, tier;
+  bool revoked = false;
+  bool user_active = true;
+  std::int64_t expires_at = 0;  // unix seconds, 0 = never
+};
+
+struct NewSession {
+  std::string id, user_id, access_hash, refresh_hash, ip, user_agent;
+  int access_ttl_s = 0, refresh_ttl_s = 0;
+};
 
 class AuthRepo {
  public:
@@ -12,6 +34,29 @@ class AuthRepo {
   Task<std::int64_t> count_users();
   // Inserts the first super_admin unless a user with that email exists; true when inserted.
   Task<bool> insert_first_admin(const std::string& email, const std::string& password_hash);
+
+  Task<void> insert_session(db::Tx& tx, const NewSession& s);
+  // Swaps the refresh token when old_hash is the live one; nullopt otherwise. Returns the session.
+  Task<std::optional<SessionState>> rotate_refresh(db::Tx& tx, const std::string& old_hash, const std::string& new_refresh,
+                                                   const std::string& new_access, int access_ttl_s);
+  Task<void> set_access_hash(db::Tx& tx, const std::string& session_id, const std::string& hash);
+  Task<void> remember_rotated(db::Tx& tx, const std::string& old_hash, const std::string& session_id);
+  Task<std::optional<std::string>> rotated_session(const std::string& old_hash);
+  Task<std::optional<SessionState>> session_state(const std::string& session_id);
+  Task<void> revoke_session(const std::string& session_id);
+  // Revokes every live session of the user except `keep` (may be empty); returns their ids.
+  Task<std::vector<std::string>> revoke_user_sessions(db::Tx& tx, const std::string& user_id, const std::string& keep);
+  Task<void> touch_session(const std::string& session_id);
+
+  Task<nlohmann::json> insert_key(db::Tx& tx, const std::string& user_id, const std::string& name,
+                                  const std::string& hash, const std::string& prefix, const nlohmann::json& scopes,
+                                  const std::optional<std::string>& expires_at);
+  Task<nlohmann::json> list_keys(const std::optional<std::string>& user_id);
+  Task<std::optional<nlohmann::json>> find_key(const std::string& id);
+  Task<std::optional<std::string>> revoke_key(db::Tx& tx, const std::string& id);  // returns the key hash
+  Task<std::optional<ApiKeyState>> key_state(const std::string& hash);
+  Task<std::vector<std::string>> key_hashes_of(const std::string& user_id);
+  Task<void> touch_key(const std::string& id);
 
  private:
   db::Db& db_;

@@ -1,8 +1,43 @@
 #include "modules/auth/service.hpp"
 
+#include <chrono>
+
+#include "core/error.hpp"
+#include "core/ids.hpp"
+#include "core/jwt.hpp"
 #include "core/password.hpp"
 
 namespace netops::auth {
+
+namespace {
+std::int64_t now_s() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+audit::Entry entry(std::optional<std::string> user, std::string action, std::string resource, nlohmann::json details,
+                   const Origin& o) {
+  details["ip"] = o.ip;
+  return audit::Entry{std::move(user), std::move(action), std::move(resource), std::move(details), o.request_id};
+}
+// A valid Argon2id hash of a random password: verifying against it costs the same as a real check, so
+// a login for an unknown account takes as long as one with a wrong password.
+const std::string& dummy_hash() {
+  static const std::string h = hash_password(random_token(24));
+  return h;
+}
+}  // namespace
+
+AuthService::AuthService(AppContext& ctx)
+    : ctx_(ctx), repo_(ctx.db), users_(ctx.db), cache_(ctx, repo_), audit_(ctx.db) {}
+
+Task<std::string> AuthService::hash(const std::string& password) {
+  auto work = [password] { return hash_password(password); };
+  co_return co_await ctx_.blocking.run(std::move(work));
+}
+
+Task<bool> AuthService::verify(const std::string& h, const std::string& password) {
+  auto work = [h, password] { return verify_password(h, password); };
+  co_return co_await ctx_.blocking.run(std::move(work));
+}
 
 Task<std::optional<FirstAdmin>> AuthService::bootstrap_admin() {
   if (co_await repo_.count_users() > 0) co_return std::nullopt;
@@ -12,10 +47,188 @@ Task<std::optional<FirstAdmin>> AuthService::bootstrap_admin() {
     password = generate_password();
     admin.generated_password = password;
   }
-  auto hash_it = [password] { return hash_password(password); };  // named: GCC 12 mishandles temporaries in co_await
-  auto hash = co_await ctx_.blocking.run(std::move(hash_it));
-  if (!co_await repo_.insert_first_admin(admin.email, hash)) co_return std::nullopt;  // another instance won
+  auto h = co_await hash(password);
+  if (!co_await repo_.insert_first_admin(admin.email, h)) co_return std::nullopt;  // another instance won
   co_return admin;
+}
+
+std::string AuthService::access_token(const std::string& user_id, const std::string& role,
+                                      const std::string& session_id) const {
+  auto now = now_s();
+  nlohmann::json claims = {{"sub", user_id},  {"sid", session_id}, {"role", role},
+                           {"iat", now},      {"exp", now + ctx_.config.access_token_ttl_s},
+                           {"jti", new_uuid()}};
+  return jwt::sign(claims, ctx_.config.jwt_secret);
+}
+
+nlohmann::json AuthService::tokens(const users::User& u, const std::string& session_id, const std::string& access,
+                                   const std::string& refresh) const {
+  return {{"accessToken", access},
+          {"refreshToken", refresh},
+          {"tokenType", "Bearer"},
+          {"expiresIn", ctx_.config.access_token_ttl_s},
+          {"sessionId", session_id},
+          {"user",
+           {{"id", u.id},
+            {"email", u.email},
+            {"name", u.name},
+            {"username", u.username ? nlohmann::json(*u.username) : nlohmann::json()},
+            {"role", u.role},
+            {"tier", u.tier}}}};
+}
+
+Task<void> AuthService::throttle_login(const std::string& account_key, const std::string& ip_key) {
+  auto max = ctx_.config.login_max_failures;
+  const std::vector<std::string> keys{account_key, ip_key};
+  for (const auto& key : keys) {
+    if (co_await ctx_.limiter.failures(key) >= max) {
+      auto ttl = std::max<std::int64_t>(1, co_await ctx_.limiter.failure_ttl(key));
+      throw AppError(ErrorCode::rate_limited, "too many failed logins; try again later",
+                     {{"retryAfter", ttl}, {"scope", key == account_key ? "account" : "ip"}});
+    }
+  }
+}
+
+Task<nlohmann::json> AuthService::login(const std::string& login, const std::string& password, const Origin& o) {
+  std::string account = login;
+  for (auto& c : account) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string account_key = "login:fail:account:" + account;
+  std::string ip_key = "login:fail:ip:" + o.ip;
+  co_await throttle_login(account_key, ip_key);
+
+  auto user = co_await users_.find_by_login(login);
+  bool ok = co_await verify(user ? user->password_hash : dummy_hash(), password);
+  if (!ok || !user) {
+    co_await ctx_.limiter.add_failure(account_key, ctx_.config.login_window_s);
+    co_await ctx_.limiter.add_failure(ip_key, ctx_.config.login_window_s);
+    auto e = entry(user ? std::optional(user->id) : std::nullopt, "auth.login_failed",
+                   user ? "user:" + user->id : "user:unknown", {{"login", login}, {"reason", "bad credentials"}}, o);
+    co_await audit_.record(e);
+    throw Unauthorized("invalid credentials");
+  }
+  if (!user->is_active || user->status != "active") {
+    auto e = entry(user->id, "auth.login_failed", "user:" + user->id, {{"login", login}, {"reason", "account disabled"}}, o);
+    co_await audit_.record(e);
+    throw Unauthorized("account is disabled");
+  }
+  co_await ctx_.limiter.reset_failures(account_key);
+
+  NewSession s;
+  s.id = new_uuid();
+  s.user_id = user->id;
+  std::string access = access_token(user->id, user->role, s.id);
+  std::string refresh = random_token(32);
+  s.access_hash = sha256_hex(access);
+  s.refresh_hash = sha256_hex(refresh);
+  s.ip = o.ip;
+  s.user_agent = o.user_agent;
+  s.access_ttl_s = ctx_.config.access_token_ttl_s;
+  s.refresh_ttl_s = ctx_.config.refresh_token_ttl_s;
+  auto e = entry(user->id, "auth.login", "session:" + s.id, {{"userAgent", o.user_agent}}, o);
+  auto in_tx = [&](db::Tx& tx) -> Task<void> {  // named: GCC 12 mishandles temporaries in co_await
+    co_await repo_.insert_session(tx, s);
+    co_await audit_.record(tx, e);
+  };
+  co_await ctx_.db.transaction(in_tx);
+  co_await users_.touch_login(user->id);
+  co_return tokens(*user, s.id, access, refresh);
+}
+
+Task<nlohmann::json> AuthService::refresh(const std::string& refresh_token, const Origin& o) {
+  std::string old_hash = sha256_hex(refresh_token);
+  std::string next_refresh = random_token(32);
+  std::string session_id;
+  std::optional<SessionState> state;
+  std::string access;
+  auto in_tx = [&](db::Tx& tx) -> Task<void> {  // named: GCC 12 mishandles temporaries in co_await
+    // The access token needs the session id, known only after the swap: sign after, store the hash now.
+    state = co_await repo_.rotate_refresh(tx, old_hash, sha256_hex(next_refresh), "pending:" + new_uuid(),
+                                          ctx_.config.access_token_ttl_s);
+    if (!state) co_return;
+    access = access_token(state->user_id, state->role, state->session_id);
+    co_await repo_.set_access_hash(tx, state->session_id, sha256_hex(access));
+    co_await repo_.remember_rotated(tx, old_hash, state->session_id);
+  };
+  co_await ctx_.db.transaction(in_tx);
+  if (!state) {
+    if (auto reused = co_await repo_.rotated_session(old_hash)) {
+      co_await repo_.revoke_session(*reused);
+      std::vector<std::string> ids{*reused};
+      co_await cache_.revoke_sessions(ids);
+      auto e = entry(std::nullopt, "auth.refresh_reuse", "session:" + *reused,
+                     {{"reason", "a rotated refresh token was presented again; session revoked"}}, o);
+      co_await audit_.record(e);
+      throw Unauthorized("refresh token was already used; the session has been revoked");
+    }
+    throw Unauthorized("invalid or expired refresh token");
+  }
+  if (!state->user_active) {
+    co_await repo_.revoke_session(state->session_id);
+    std::vector<std::string> ids{state->session_id};
+    co_await cache_.revoke_sessions(ids);
+    throw Unauthorized("account is disabled");
+  }
+  auto user = co_await users_.find(state->user_id);
+  if (!user) throw Unauthorized("account no longer exists");
+  auto e = entry(user->id, "auth.refresh", "session:" + state->session_id, nlohmann::json::object(), o);
+  co_await audit_.record(e);
+  co_return tokens(*user, state->session_id, access, next_refresh);
+}
+
+Task<void> AuthService::logout(const http::Actor& a, const Origin& o) {
+  if (a.session_id.empty()) throw ValidationError("authorization", "API keys are revoked with DELETE /api/keys/{id}");
+  co_await repo_.revoke_session(a.session_id);
+  std::vector<std::string> ids{a.session_id};
+  co_await cache_.revoke_sessions(ids);
+  auto e = entry(a.user_id, "auth.logout", "session:" + a.session_id, nlohmann::json::object(), o);
+  co_await audit_.record(e);
+}
+
+Task<nlohmann::json> AuthService::me(const http::Actor& a) {
+  std::string key = "user:" + a.user_id;
+  if (auto cached = co_await ctx_.cache.get_json(key)) co_return *cached;
+  auto u = co_await users_.find(a.user_id);
+  if (!u) throw NotFound("user");
+  auto j = users::to_json(*u);
+  co_await ctx_.cache.set_json(key, j, 3600);
+  co_return j;
+}
+
+Task<void> AuthService::change_password(const http::Actor& a, const std::string& current, const std::string& next,
+                                        const Origin& o) {
+  Validation v;
+  if (next.size() < 10) v.add("newPassword", "must be at least 10 characters");
+  if (next == current) v.add("newPassword", "must differ from the current password");
+  v.throw_if_any();
+  auto u = co_await users_.find(a.user_id);
+  if (!u) throw NotFound("user");
+  if (!co_await verify(u->password_hash, current)) {
+    auto e = entry(a.user_id, "auth.password_change_failed", "user:" + a.user_id, nlohmann::json::object(), o);
+    co_await audit_.record(e);
+    throw Unauthorized("current password is wrong");
+  }
+  auto h = co_await hash(next);
+  std::vector<std::string> revoked;
+  auto e = entry(a.user_id, "auth.password_changed", "user:" + a.user_id, nlohmann::json::object(), o);
+  auto in_tx = [&](db::Tx& tx) -> Task<void> {  // named: GCC 12 mishandles temporaries in co_await
+    co_await users_.set_password(tx, a.user_id, h);
+    revoked = co_await repo_.revoke_user_sessions(tx, a.user_id, a.session_id);
+    e.details["revokedSessions"] = revoked.size();
+    co_await audit_.record(tx, e);
+  };
+  co_await ctx_.db.transaction(in_tx);
+  co_await cache_.revoke_sessions(revoked);
+}
+
+Task<std::vector<std::string>> AuthService::revoke_user(db::Tx& tx, const std::string& user_id, const std::string& keep) {
+  co_return co_await repo_.revoke_user_sessions(tx, user_id, keep);
+}
+
+Task<void> AuthService::after_user_change(const std::string& user_id, const std::vector<std::string>& revoked) {
+  co_await cache_.revoke_sessions(revoked);
+  co_await cache_.forget_keys(co_await repo_.key_hashes_of(user_id));
+  std::vector<std::string> keys{"user:" + user_id};
+  co_await ctx_.cache.invalidate(std::move(keys));
 }
 
 }  // namespace netops::auth

@@ -1,9 +1,16 @@
 #pragma once
+// Identity: login with revocable sessions, refresh rotation with reuse detection, API keys, and the
+// authenticator every protected route goes through (SPEC §2, §4.1).
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
 #include "app/context.hpp"
+#include "http/request.hpp"
+#include "modules/audit/service.hpp"
 #include "modules/auth/repo.hpp"
+#include "modules/auth/session_cache.hpp"
+#include "modules/users/repo.hpp"
 
 namespace netops::auth {
 
@@ -12,15 +19,48 @@ struct FirstAdmin {
   std::optional<std::string> generated_password;  // set only when we generated it
 };
 
+// Who asks and from where: for audit rows and throttling.
+struct Origin {
+  std::string request_id, ip, user_agent;
+};
+
 class AuthService {
  public:
-  explicit AuthService(AppContext& ctx) : ctx_(ctx), repo_(ctx.db) {}
+  explicit AuthService(AppContext& ctx);
   // Creates the first super_admin when the users table is empty; nullopt when users already exist.
   Task<std::optional<FirstAdmin>> bootstrap_admin();
 
+  Task<nlohmann::json> login(const std::string& login, const std::string& password, const Origin& o);
+  Task<nlohmann::json> refresh(const std::string& refresh_token, const Origin& o);
+  Task<void> logout(const http::Actor& a, const Origin& o);
+  Task<nlohmann::json> me(const http::Actor& a);
+  Task<void> change_password(const http::Actor& a, const std::string& current, const std::string& next,
+                             const Origin& o);
+
+  Task<nlohmann::json> create_key(const http::Actor& a, const nlohmann::json& body, const Origin& o);
+  Task<nlohmann::json> list_keys(const http::Actor& a, bool all);
+  Task<void> revoke_key(const http::Actor& a, const std::string& id, const Origin& o);
+
+  // Resolves "Authorization: Bearer …" (JWT or nk_ API key). nullopt without a credential, 401 for a bad one.
+  Task<std::optional<http::Actor>> authenticate(const http::Request& req);
+  // After a user's role, status or password changed (or it was deleted): revokes the sessions inside tx and
+  // returns what to invalidate in the caches once the transaction committed.
+  Task<std::vector<std::string>> revoke_user(db::Tx& tx, const std::string& user_id, const std::string& keep = "");
+  Task<void> after_user_change(const std::string& user_id, const std::vector<std::string>& revoked_sessions);
+
  private:
+  Task<std::string> hash(const std::string& password);
+  Task<bool> verify(const std::string& hash, const std::string& password);
+  nlohmann::json tokens(const users::User& u, const std::string& session_id, const std::string& access,
+                        const std::string& refresh) const;
+  std::string access_token(const std::string& user_id, const std::string& role, const std::string& session_id) const;
+  Task<void> throttle_login(const std::string& account_key, const std::string& ip_key);
+
   AppContext& ctx_;
   AuthRepo repo_;
+  users::UserRepo users_;
+  SessionCache cache_;
+  audit::AuditService audit_;
 };
 
 }  // namespace netops::auth

@@ -1,0 +1,153 @@
+#include "cache/rate_limiter.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cmath>
+
+namespace netops::cache {
+
+namespace {
+
+// KEYS[1] current window, KEYS[2] previous window; ARGV: limit, window ms, ms elapsed in the window.
+// Refused requests are not counted, so a client that backs off gets through again.
+constexpr const char* kSlidingWindow = R"lua(
+local limit = tonumber(ARGV[1])
+local window_ms = tonumber(ARGV[2])
+local elapsed = tonumber(ARGV[3])
+local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
+local prev = tonumber(redis.call('GET', KEYS[2]) or '0')
+local weight = (window_ms - elapsed) / window_ms
+if math.floor(prev * weight) + cur + 1 > limit then
+  return {0, math.floor(prev * weight) + cur}
+end
+cur = redis.call('INCR', KEYS[1])
+if cur == 1 then redis.call('PEXPIRE', KEYS[1], window_ms * 2) end
+return {1, math.floor(prev * weight) + cur}
+)lua";
+
+constexpr const char* kAddFailure = R"lua(
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1])) end
+return n
+)lua";
+
+struct Clock {
+  std::int64_t now_ms;
+  std::int64_t index;
+  std::int64_t elapsed_ms;
+};
+
+Clock clock_for(std::int64_t window_s) {
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+  std::int64_t window_ms = window_s * 1000;
+  return {now, now / window_ms, now % window_ms};
+}
+
+Decision decide(bool allowed, std::int64_t used, std::int64_t limit, std::int64_t window_s, const Clock& c) {
+  Decision d;
+  d.allowed = allowed;
+  d.limit = limit;
+  d.remaining = std::max<std::int64_t>(0, limit - used);
+  d.reset_s = std::max<std::int64_t>(1, (window_s * 1000 - c.elapsed_ms + 999) / 1000);
+  d.retry_after_s = allowed ? 0 : d.reset_s;
+  return d;
+}
+
+}  // namespace
+
+Task<Decision> RateLimiter::check(std::string subject, std::int64_t limit, std::int64_t window_s) {
+  auto c = clock_for(window_s);
+  std::string base = "rate:limit:" + subject + ":";
+  std::vector<std::string> keys{base + std::to_string(c.index), base + std::to_string(c.index - 1)};
+  std::vector<std::string> args{std::to_string(limit), std::to_string(window_s * 1000), std::to_string(c.elapsed_ms)};
+  std::string script = kSlidingWindow;
+  try {
+    auto r = co_await redis_.eval(script, std::move(keys), std::move(args));
+    if (r.type == Reply::Type::array && r.elements.size() == 2)
+      co_return decide(r.elements[0].integer == 1, r.elements[1].integer, limit, window_s, c);
+    spdlog::warn("rate limiter: unexpected reply from Redis; deciding locally");
+  } catch (const RedisUnavailable&) {
+  } catch (const RedisError& e) {
+    spdlog::warn("rate limiter script failed: {}", e.what());
+  }
+  co_return check_local(subject, limit, window_s);
+}
+
+Decision RateLimiter::check_local(const std::string& subject, std::int64_t limit, std::int64_t window_s) {
+  auto c = clock_for(window_s);
+  std::lock_guard lk(mu_);
+  auto& w = windows_[subject + ":" + std::to_string(window_s)];
+  if (w.index != c.index) {
+    w.previous = (w.index == c.index - 1) ? w.current : 0;
+    w.current = 0;
+    w.index = c.index;
+  }
+  double weight = double(window_s * 1000 - c.elapsed_ms) / double(window_s * 1000);
+  auto used = static_cast<std::int64_t>(std::floor(double(w.previous) * weight)) + w.current;
+  bool allowed = used + 1 <= limit;
+  if (allowed) ++w.current, ++used;
+  if (windows_.size() > 100000) windows_.clear();  // bound memory during a long outage
+  auto d = decide(allowed, used, limit, window_s, c);
+  d.local = true;
+  return d;
+}
+
+Task<std::int64_t> RateLimiter::failures(std::string key) {
+  try {
+    auto v = co_await redis_.get(key);
+    co_return v ? std::stoll(*v) : 0;
+  } catch (const RedisUnavailable&) {
+  } catch (const RedisError&) {
+  }
+  std::lock_guard lk(mu_);
+  auto it = failures_.find(key);
+  if (it == failures_.end() || it->second.expires < std::chrono::steady_clock::now()) co_return 0;
+  co_return it->second.count;
+}
+
+Task<std::int64_t> RateLimiter::failure_ttl(std::string key) {
+  try {
+    std::vector<std::string> cmd{"TTL", key};
+    auto r = co_await redis_.command(std::move(cmd));
+    co_return std::max<std::int64_t>(0, r.integer);
+  } catch (const RedisUnavailable&) {
+  } catch (const RedisError&) {
+  }
+  std::lock_guard lk(mu_);
+  auto it = failures_.find(key);
+  if (it == failures_.end()) co_return 0;
+  auto left = std::chrono::duration_cast<std::chrono::seconds>(it->second.expires - std::chrono::steady_clock::now());
+  co_return std::max<std::int64_t>(0, left.count());
+}
+
+Task<void> RateLimiter::add_failure(std::string key, std::int64_t window_s) {
+  try {
+    std::vector<std::string> keys{key};
+    std::vector<std::string> args{std::to_string(window_s)};
+    std::string script = kAddFailure;
+    co_await redis_.eval(script, std::move(keys), std::move(args));
+    co_return;
+  } catch (const RedisUnavailable&) {
+  } catch (const RedisError&) {
+  }
+  std::lock_guard lk(mu_);
+  auto now = std::chrono::steady_clock::now();
+  auto& f = failures_[key];
+  if (f.expires < now) f = {0, now + std::chrono::seconds(window_s)};
+  ++f.count;
+}
+
+Task<void> RateLimiter::reset_failures(std::string key) {
+  try {
+    std::vector<std::string> keys{key};
+    co_await redis_.del(std::move(keys));
+  } catch (const RedisUnavailable&) {
+  } catch (const RedisError&) {
+  }
+  std::lock_guard lk(mu_);
+  failures_.erase(key);
+}
+
+}  // namespace netops::cache

@@ -1,0 +1,56 @@
+#pragma once
+// Rate limiting shared by every instance through Redis: a sliding-window counter (the current and the
+// previous fixed window, weighted) checked and counted by one atomic Lua script per request, keys
+// rate:limit:{subject}:{window}. When Redis is unavailable the same algorithm runs in process, so the
+// server keeps serving (limits are then per instance).
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "cache/redis.hpp"
+#include "core/task.hpp"
+
+namespace netops::cache {
+
+struct Decision {
+  bool allowed = true;
+  std::int64_t limit = 0;
+  std::int64_t remaining = 0;
+  std::int64_t reset_s = 0;        // seconds until the current window ends
+  std::int64_t retry_after_s = 0;  // when refused
+  bool local = false;              // decided by the in-process fallback
+};
+
+class RateLimiter {
+ public:
+  explicit RateLimiter(Redis& redis) : redis_(redis) {}
+
+  // Counts one request of `subject` against `limit` per `window_s` seconds (only when allowed).
+  Task<Decision> check(std::string subject, std::int64_t limit, std::int64_t window_s);
+
+  // Failure counters (login throttling): a fixed window that starts at the first failure.
+  Task<std::int64_t> failures(std::string key);                 // current count
+  Task<std::int64_t> failure_ttl(std::string key);              // seconds left, 0 when none
+  Task<void> add_failure(std::string key, std::int64_t window_s);
+  Task<void> reset_failures(std::string key);
+
+ private:
+  Decision check_local(const std::string& subject, std::int64_t limit, std::int64_t window_s);
+  struct LocalWindow {
+    std::int64_t index = 0;
+    std::int64_t current = 0;
+    std::int64_t previous = 0;
+  };
+  struct LocalFailures {
+    std::int64_t count = 0;
+    std::chrono::steady_clock::time_point expires;
+  };
+  Redis& redis_;
+  std::mutex mu_;
+  std::map<std::string, LocalWindow> windows_;
+  std::map<std::string, LocalFailures> failures_;
+};
+
+}  // namespace netops::cache
