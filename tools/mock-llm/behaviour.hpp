@@ -20,8 +20,7 @@ struct Behaviour {
   long param = 0;  // slow: milliseconds, fail: HTTP status, flaky: failing calls, long: words
 };
 
-inline constexpr std::string_view kHedgeAnswer =
-    "I'm not sure. It might be, maybe, but I cannot say for certain.";
+inline constexpr std::string_view kHedgeAnswer = "I'm not sure. It might be, maybe, but I cannot say for certain.";
 inline constexpr long kMaxSlowMs = 600'000;
 inline constexpr long kMaxLongWords = 1'000'000;
 
@@ -122,8 +121,8 @@ inline std::vector<std::string_view> split_fragments(std::string_view text, std:
 
 inline std::string lorem_words(long n) {
   static constexpr std::string_view kWords[] = {
-      "lorem",  "ipsum",   "dolor", "sit",    "amet",  "consectetur", "adipiscing", "elit",   "sed",
-      "do",     "eiusmod", "tempor", "incididunt", "ut", "labore", "et", "dolore", "magna", "aliqua"};
+      "lorem",   "ipsum",  "dolor",      "sit", "amet",   "consectetur", "adipiscing", "elit",  "sed",   "do",
+      "eiusmod", "tempor", "incididunt", "ut",  "labore", "et",          "dolore",     "magna", "aliqua"};
   constexpr long kCount = static_cast<long>(std::size(kWords));
   std::string out;
   out.reserve(static_cast<std::size_t>(n) * 7);
@@ -194,9 +193,9 @@ inline nlohmann::ordered_json example_arguments(const nlohmann::json& schema, in
 
 // What both wire formats reduce a request to.
 struct Conversation {
-  std::size_t prompt_chars = 0;  // characters of every message's content, system prompt included
-  std::size_t messages = 0;      // messages, a system prompt counting as one
-  std::string last_user_text;    // text parts of the last user message, concatenated
+  std::size_t prompt_chars = 0;            // characters of every message's content, system prompt included
+  std::size_t messages = 0;                // messages, a system prompt counting as one
+  std::string last_user_text;              // text parts of the last user message, concatenated
   std::optional<std::string> tool_result;  // set when the conversation ends with tool results
   std::optional<std::string> tool_name;    // the first tool offered
   nlohmann::json tool_schema = nlohmann::json::object();
@@ -231,8 +230,8 @@ inline Answer decide(const Behaviour& b, const Conversation& c, long prior_calls
   };
   switch (b.kind) {
     case Kind::fail:
-      return fail(static_cast<int>(b.param), "Mock upstream failure: HTTP " + std::to_string(b.param) +
-                                                 " requested by the model name.");
+      return fail(static_cast<int>(b.param),
+                  "Mock upstream failure: HTTP " + std::to_string(b.param) + " requested by the model name.");
     case Kind::flaky:
       if (prior_calls < b.param)
         return fail(503, "Mock upstream is flaky: call " + std::to_string(prior_calls + 1) + " of the first " +
@@ -252,8 +251,12 @@ inline Answer decide(const Behaviour& b, const Conversation& c, long prior_calls
         a.text = c.last_user_text;
       }
       break;
-    case Kind::hedge: a.text = std::string(kHedgeAnswer); break;
-    case Kind::long_text: a.text = lorem_words(b.param); break;
+    case Kind::hedge:
+      a.text = std::string(kHedgeAnswer);
+      break;
+    case Kind::long_text:
+      a.text = lorem_words(b.param);
+      break;
     case Kind::slow:
       a.delay_ms = b.param;
       a.text = c.last_user_text;
@@ -262,7 +265,9 @@ inline Answer decide(const Behaviour& b, const Conversation& c, long prior_calls
       a.usage = false;
       a.text = c.last_user_text;
       break;
-    case Kind::echo: a.text = c.last_user_text; break;
+    case Kind::echo:
+      a.text = c.last_user_text;
+      break;
   }
   if (c.max_tokens && *c.max_tokens > 0) {
     auto limit = static_cast<std::size_t>(*c.max_tokens) * 4;
@@ -284,37 +289,61 @@ struct OpenAiErrorKind {
 
 inline OpenAiErrorKind openai_error_kind(int status) {
   switch (status) {
-    case 400: return {"invalid_request_error", "invalid_request_error"};
-    case 401: return {"authentication_error", "invalid_api_key"};
-    case 403: return {"permission_error", "permission_denied"};
-    case 404: return {"not_found_error", "model_not_found"};
-    case 405: return {"invalid_request_error", "method_not_allowed"};
-    case 408: return {"server_error", "timeout"};
-    case 409: return {"invalid_request_error", "conflict"};
-    case 413: return {"invalid_request_error", "request_too_large"};
-    case 422: return {"invalid_request_error", "unprocessable_entity"};
-    case 429: return {"rate_limit_exceeded", "rate_limit_exceeded"};
-    case 500: return {"server_error", "server_error"};
-    case 502: return {"server_error", "bad_gateway"};
-    case 503: return {"service_unavailable", "service_unavailable"};
-    case 504: return {"server_error", "timeout"};
-    default: return status < 500 ? OpenAiErrorKind{"invalid_request_error", "invalid_request_error"}
-                                 : OpenAiErrorKind{"server_error", "server_error"};
+    case 400:
+      return {"invalid_request_error", "invalid_request_error"};
+    case 401:
+      return {"authentication_error", "invalid_api_key"};
+    case 403:
+      return {"permission_error", "permission_denied"};
+    case 404:
+      return {"not_found_error", "model_not_found"};
+    case 405:
+      return {"invalid_request_error", "method_not_allowed"};
+    case 408:
+      return {"server_error", "timeout"};
+    case 409:
+      return {"invalid_request_error", "conflict"};
+    case 413:
+      return {"invalid_request_error", "request_too_large"};
+    case 422:
+      return {"invalid_request_error", "unprocessable_entity"};
+    case 429:
+      return {"rate_limit_exceeded", "rate_limit_exceeded"};
+    case 500:
+      return {"server_error", "server_error"};
+    case 502:
+      return {"server_error", "bad_gateway"};
+    case 503:
+      return {"service_unavailable", "service_unavailable"};
+    case 504:
+      return {"server_error", "timeout"};
+    default:
+      return status < 500 ? OpenAiErrorKind{"invalid_request_error", "invalid_request_error"}
+                          : OpenAiErrorKind{"server_error", "server_error"};
   }
 }
 
 inline std::string_view anthropic_error_type(int status) {
   switch (status) {
-    case 400: return "invalid_request_error";
-    case 401: return "authentication_error";
-    case 402: return "billing_error";
-    case 403: return "permission_error";
-    case 404: return "not_found_error";
-    case 413: return "request_too_large";
-    case 429: return "rate_limit_error";
+    case 400:
+      return "invalid_request_error";
+    case 401:
+      return "authentication_error";
+    case 402:
+      return "billing_error";
+    case 403:
+      return "permission_error";
+    case 404:
+      return "not_found_error";
+    case 413:
+      return "request_too_large";
+    case 429:
+      return "rate_limit_error";
     case 503:
-    case 529: return "overloaded_error";
-    default: return status < 500 ? "invalid_request_error" : "api_error";
+    case 529:
+      return "overloaded_error";
+    default:
+      return status < 500 ? "invalid_request_error" : "api_error";
   }
 }
 

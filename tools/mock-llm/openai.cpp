@@ -116,8 +116,10 @@ Reply full_reply(const Answer& a, const std::string& model) {
       {"object", "chat.completion"},
       {"created", unix_now()},
       {"model", model},
-      {"choices", ojson::array({ojson{
-                      {"index", 0}, {"message", std::move(message)}, {"logprobs", nullptr}, {"finish_reason", finish_reason(a)}}})},
+      {"choices", ojson::array({ojson{{"index", 0},
+                                      {"message", std::move(message)},
+                                      {"logprobs", nullptr},
+                                      {"finish_reason", finish_reason(a)}}})},
   };
   if (a.usage) body["usage"] = usage_json(a);
   body["system_fingerprint"] = "mock";
@@ -133,9 +135,9 @@ Reply stream_reply(const Answer& a, const std::string& model, bool include_usage
   const std::string id = random_id("chatcmpl-", 29);
   const long created = unix_now();
   const bool usage = include_usage && a.usage;
-  const std::string head = "data: {\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":" +
-                           std::to_string(created) + ",\"model\":" + json_string(model) +
-                           ",\"system_fingerprint\":\"mock\",\"choices\":[{\"index\":0,\"delta\":";
+  const std::string head =
+      "data: {\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":" + std::to_string(created) +
+      ",\"model\":" + json_string(model) + ",\"system_fingerprint\":\"mock\",\"choices\":[{\"index\":0,\"delta\":";
   const std::string tail = std::string(usage ? "}],\"usage\":null}\n\n" : "}]}\n\n");
   auto chunk = [&](std::string_view delta, std::string_view finish = "null") {
     std::string e;
@@ -157,8 +159,12 @@ Reply stream_reply(const Answer& a, const std::string& model, bool include_usage
   }
   chunk("{}", std::string("\"") + finish_reason(a) + "\"");
   if (usage) {
-    ojson last = {{"id", id},           {"object", "chat.completion.chunk"}, {"created", created},
-                  {"model", model},     {"system_fingerprint", "mock"},      {"choices", ojson::array()},
+    ojson last = {{"id", id},
+                  {"object", "chat.completion.chunk"},
+                  {"created", created},
+                  {"model", model},
+                  {"system_fingerprint", "mock"},
+                  {"choices", ojson::array()},
                   {"usage", usage_json(a)}};
     r.events.push_back("data: " + last.dump() + "\n\n");
   }
@@ -205,8 +211,8 @@ Reply openai_chat(const Incoming& in, Context& ctx) {
     return openai_error(400, "Invalid 'messages': empty array. Expected an array with minimum length 1.", "messages",
                         "empty_array");
   if (auto max = max_tokens_of(body); max && *max < 1)
-    return openai_error(400, "Invalid 'max_tokens': integer below minimum value. Expected a value >= 1.",
-                        "max_tokens", "integer_below_min_value");
+    return openai_error(400, "Invalid 'max_tokens': integer below minimum value. Expected a value >= 1.", "max_tokens",
+                        "integer_below_min_value");
 
   const std::string model = model_it->get<std::string>();
   Conversation conversation = read_conversation(body);
@@ -232,7 +238,7 @@ Reply openai_chat(const Incoming& in, Context& ctx) {
 }
 
 Reply openai_models() {
-  static constexpr std::string_view kIds[] = {"echo",   "tools",     "hedge",   "nousage",
+  static constexpr std::string_view kIds[] = {"echo",     "tools",     "hedge",   "nousage",
                                               "long-200", "slow-1000", "flaky-1", "fail-500"};
   auto data = ojson::array();
   for (auto id : kIds)
