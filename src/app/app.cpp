@@ -20,7 +20,9 @@
 #include "core/worker.hpp"
 #include "db/migrations.hpp"
 #include "http/server.hpp"
+#include "llm/http_client.hpp"
 #include "modules/auth/service.hpp"
+#include "modules/models/service.hpp"
 
 namespace netops {
 
@@ -43,7 +45,7 @@ Task<void> sleep_ms(int ms) {
 
 // Migrations and the first admin, retried until the database answers: the process serves
 // /health/* meanwhile and every other route answers 503.
-Task<void> start_up(AppContext& ctx, std::atomic<bool>& stopping) {
+Task<void> start_up(AppContext& ctx, std::atomic<bool>& stopping, bool demo) {
   int attempt = 0;
   while (!stopping) {
     try {
@@ -59,6 +61,7 @@ Task<void> start_up(AppContext& ctx, std::atomic<bool>& stopping) {
           std::printf("Password: the one given in NETOPS_ADMIN_PASSWORD\n\n");
         std::fflush(stdout);
       }
+      co_await models::seed_defaults(ctx, demo);
       ctx.ready = true;
       spdlog::info("ready in {:.0f} ms",
                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - ctx.started).count());
@@ -93,14 +96,16 @@ int serve(const Config& cfg, const ServeOptions& opts) {
   std::atomic<bool> stopping{false};
   AppContext ctx{cfg, db, redis, cache, limiter, blocking, router, pipeline, ready, started};
 
-  register_modules(ctx);
+  // LLM upstream client: per-worker keep-alive pools on the same event loops as the requests.
+  llm::HttpClient llm_client(llm::ClientOptions{}, workers);
+  Background background;
+  register_modules(ctx, llm_client, background);
   register_process_collectors(ctx);
   pipeline.add_precheck([&ready](http::Request&) -> Task<void> {
     if (!ready)
       throw AppError(ErrorCode::service_unavailable, "the database is not ready yet (see /health/ready)");
     co_return;
   });
-  if (opts.demo) spdlog::warn("--demo: the simulated LLM provider arrives with the gateway module (not built yet)");
 
   http::ServerOptions so;
   so.host = cfg.listen_host;
@@ -122,7 +127,8 @@ int serve(const Config& cfg, const ServeOptions& opts) {
   std::fflush(stdout);
 
   redis.start();
-  net::co_spawn(*workers[0], start_up(ctx, stopping), net::detached);
+  net::co_spawn(*workers[0], start_up(ctx, stopping, opts.demo), net::detached);
+  for (auto& task : background.run) net::co_spawn(*workers[0], task(), net::detached);
 
   std::vector<net::executor_work_guard<net::io_context::executor_type>> guards;
   for (auto* w : workers) guards.push_back(net::make_work_guard(*w));
@@ -144,6 +150,15 @@ int serve(const Config& cfg, const ServeOptions& opts) {
           }
           if (server.open_connections() > 0)
             spdlog::warn("{} connection(s) still open after the grace period", server.open_connections());
+          // In-flight requests are done: write what they left queued (usage accounting) before the pools close.
+          for (auto& drain : background.drain) {
+            try {
+              co_await drain();
+            } catch (const std::exception& e) {
+              spdlog::error("shutdown: draining background work failed: {}", e.what());
+            }
+          }
+          llm_client.close_idle();
           redis.stop();
           db.close();
           for (auto& g : guards) g.reset();

@@ -3,15 +3,21 @@
 #include "app/system_routes.hpp"
 #include "modules/audit/module.hpp"
 #include "modules/auth/module.hpp"
+#include "modules/gateway/module.hpp"
 #include "modules/health/module.hpp"
+#include "modules/models/module.hpp"
 #include "modules/users/module.hpp"
 
 namespace netops {
 
-void register_modules(AppContext& ctx) {
+void register_modules(AppContext& ctx, llm::HttpClient& llm, Background& background) {
   health::register_routes(ctx);
   auto auth = auth::register_routes(ctx);
   users::register_routes(ctx, auth);
+  auto model_module = models::register_routes(ctx);
+  auto gateway = gateway::register_routes(ctx, model_module, llm);
+  background.run.push_back([svc = gateway.service] { return svc->accounting().run(); });
+  background.drain.push_back([svc = gateway.service] { return svc->accounting().flush(); });
   audit::register_routes(ctx);
   register_system_routes(ctx);  // last: /docs/json documents every route registered above
 }

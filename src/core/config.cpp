@@ -44,6 +44,29 @@ const std::vector<ConfigVar>& config_vars() {
       {"NETOPS_LOGIN_WINDOW_S", "900", "login throttling window"},
       {"NETOPS_LOG_LEVEL", "info", "trace, debug, info, warn, error"},
       {"NETOPS_ACCESS_LOG", "true", "one JSON line per request"},
+      {"NETOPS_UPSTREAM_CONNECT_TIMEOUT_MS", "5000", "LLM upstream: DNS + TCP + TLS connect"},
+      {"NETOPS_UPSTREAM_FIRST_BYTE_TIMEOUT_MS", "60000", "LLM upstream: request sent until response headers"},
+      {"NETOPS_UPSTREAM_IDLE_TIMEOUT_MS", "60000", "LLM upstream: silence allowed between two body pieces"},
+      {"NETOPS_UPSTREAM_TOTAL_TIMEOUT_MS", "600000", "LLM upstream: one whole exchange"},
+      {"NETOPS_UPSTREAM_RETRIES", "2", "retries per target model before failing over to the next"},
+      {"NETOPS_UPSTREAM_RETRY_BASE_MS", "100", "base of the jittered exponential backoff between retries"},
+      {"NETOPS_UPSTREAM_RETRY_AFTER_MAX_MS", "10000", "longest upstream Retry-After honoured (longer: next target)"},
+      {"NETOPS_BREAKER_FAILURES", "5", "consecutive failures that open a model's circuit"},
+      {"NETOPS_BREAKER_COOLDOWN_MS", "30000", "open circuit → half-open (one probe call) after this"},
+      {"NETOPS_ESCALATION_THRESHOLDS", "0.50,0.65,0.75,0.85", "quality score that stops escalation at tiers 0-3"},
+      {"NETOPS_ACCOUNTING_FLUSH_MS", "100", "usage accounting batch interval"},
+      {"NETOPS_BUDGET_FREE_DAILY_USD", "1", "tier free: cost per UTC day (0 = no limit)"},
+      {"NETOPS_BUDGET_FREE_MONTHLY_USD", "10", "tier free: cost per UTC month"},
+      {"NETOPS_BUDGET_FREE_DAILY_TOKENS", "1000000", "tier free: tokens per UTC day"},
+      {"NETOPS_BUDGET_FREE_MONTHLY_TOKENS", "10000000", "tier free: tokens per UTC month"},
+      {"NETOPS_BUDGET_PRO_DAILY_USD", "25", "tier pro: cost per UTC day"},
+      {"NETOPS_BUDGET_PRO_MONTHLY_USD", "250", "tier pro: cost per UTC month"},
+      {"NETOPS_BUDGET_PRO_DAILY_TOKENS", "25000000", "tier pro: tokens per UTC day"},
+      {"NETOPS_BUDGET_PRO_MONTHLY_TOKENS", "250000000", "tier pro: tokens per UTC month"},
+      {"NETOPS_BUDGET_ENTERPRISE_DAILY_USD", "500", "tier enterprise: cost per UTC day"},
+      {"NETOPS_BUDGET_ENTERPRISE_MONTHLY_USD", "5000", "tier enterprise: cost per UTC month"},
+      {"NETOPS_BUDGET_ENTERPRISE_DAILY_TOKENS", "0", "tier enterprise: tokens per UTC day"},
+      {"NETOPS_BUDGET_ENTERPRISE_MONTHLY_TOKENS", "0", "tier enterprise: tokens per UTC month"},
   };
   return vars;
 }
@@ -72,6 +95,17 @@ struct Reader {
     out = parsed;
   }
 };
+
+// "12", "0.5", "1.000001" → micro-units; nullopt for anything else (signs, exponents, > 6 decimals).
+std::optional<long long> parse_micro(const std::string& v) {
+  auto dot = v.find('.');
+  std::string ip = v.substr(0, dot), fp = dot == std::string::npos ? "" : v.substr(dot + 1);
+  if (ip.empty() || ip.size() > 12 || fp.size() > 6 || (dot != std::string::npos && fp.empty())) return std::nullopt;
+  for (char c : ip + fp)
+    if (c < '0' || c > '9') return std::nullopt;
+  fp.resize(6, '0');
+  return std::stoll(ip) * 1'000'000 + std::stoll(fp);
+}
 
 bool is_hex(const std::string& s) {
   for (char c : s)
@@ -156,6 +190,54 @@ Config Config::from_env(const Getenv& get) {
     if (*v == "true" || *v == "1") c.access_log = true;
     else if (*v == "false" || *v == "0") c.access_log = false;
     else r.problems.push_back("NETOPS_ACCESS_LOG: must be true or false");
+  }
+  r.number<int>("NETOPS_UPSTREAM_CONNECT_TIMEOUT_MS", c.upstream_connect_timeout_ms, 10, 600000);
+  r.number<int>("NETOPS_UPSTREAM_FIRST_BYTE_TIMEOUT_MS", c.upstream_first_byte_timeout_ms, 10, 3600000);
+  r.number<int>("NETOPS_UPSTREAM_IDLE_TIMEOUT_MS", c.upstream_idle_timeout_ms, 10, 3600000);
+  r.number<int>("NETOPS_UPSTREAM_TOTAL_TIMEOUT_MS", c.upstream_total_timeout_ms, 10, 24 * 3600000);
+  r.number<int>("NETOPS_UPSTREAM_RETRIES", c.upstream_retries, 0, 10);
+  r.number<int>("NETOPS_UPSTREAM_RETRY_BASE_MS", c.upstream_retry_base_ms, 0, 60000);
+  r.number<int>("NETOPS_UPSTREAM_RETRY_AFTER_MAX_MS", c.upstream_retry_after_max_ms, 0, 600000);
+  r.number<int>("NETOPS_BREAKER_FAILURES", c.breaker_failures, 1, 1000000);
+  r.number<int>("NETOPS_BREAKER_COOLDOWN_MS", c.breaker_cooldown_ms, 1, 86400000);
+  r.number<int>("NETOPS_ACCOUNTING_FLUSH_MS", c.accounting_flush_ms, 5, 60000);
+  if (auto v = r.str("NETOPS_ESCALATION_THRESHOLDS")) {
+    double t[4];
+    int n = 0;
+    std::size_t pos = 0;
+    bool ok = true;
+    while (ok && pos <= v->size() && n < 5) {
+      auto comma = v->find(',', pos);
+      std::string part = v->substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+      char* end = nullptr;
+      double x = std::strtod(part.c_str(), &end);
+      ok = !part.empty() && end == part.c_str() + part.size() && x >= 0 && x <= 1 && n < 4;
+      if (ok) t[n++] = x;
+      if (comma == std::string::npos) break;
+      pos = comma + 1;
+    }
+    if (!ok || n != 4)
+      r.problems.push_back("NETOPS_ESCALATION_THRESHOLDS: must be four numbers in [0, 1] for tiers 0-3, e.g. "
+                           "0.50,0.65,0.75,0.85");
+    else
+      for (int i = 0; i < 4; ++i) c.escalation_thresholds[i] = t[i];
+  }
+  struct BudgetVar {
+    const char* tier;
+    Config::TierBudget* b;
+  };
+  for (auto [tier, b] : {BudgetVar{"FREE", &c.budget_free}, BudgetVar{"PRO", &c.budget_pro},
+                         BudgetVar{"ENTERPRISE", &c.budget_enterprise}}) {
+    std::string base = std::string("NETOPS_BUDGET_") + tier;
+    for (auto [suffix, out] : {std::pair{"_DAILY_USD", &b->daily_micro_usd}, std::pair{"_MONTHLY_USD", &b->monthly_micro_usd}}) {
+      auto name = base + suffix;
+      if (auto v = r.str(name.c_str())) {
+        if (auto micro = parse_micro(*v)) *out = *micro;
+        else r.problems.push_back(name + ": must be a non-negative amount in USD with at most 6 decimals (0 = no limit)");
+      }
+    }
+    r.number<long long>((base + "_DAILY_TOKENS").c_str(), b->daily_tokens, 0, 1'000'000'000'000LL);
+    r.number<long long>((base + "_MONTHLY_TOKENS").c_str(), b->monthly_tokens, 0, 1'000'000'000'000LL);
   }
   if (c.threads == 0) c.threads = std::max(1u, std::thread::hardware_concurrency());
   if (!r.problems.empty()) throw ConfigError(std::move(r.problems));

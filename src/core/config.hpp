@@ -49,6 +49,26 @@ struct Config {
   std::string log_level = "info";
   bool access_log = true;
 
+  // Gateway (modules/gateway): upstream timeouts, retries, circuit breaker, escalation, accounting.
+  int upstream_connect_timeout_ms = 5000;
+  int upstream_first_byte_timeout_ms = 60000;
+  int upstream_idle_timeout_ms = 60000;
+  int upstream_total_timeout_ms = 600000;
+  int upstream_retries = 2;                 // per target, after the first call
+  int upstream_retry_base_ms = 100;         // jittered exponential backoff base
+  int upstream_retry_after_max_ms = 10000;  // a longer Retry-After moves on to the next target
+  int breaker_failures = 5;                 // consecutive failures that open a model's circuit
+  int breaker_cooldown_ms = 30000;          // open → half-open (one probe)
+  double escalation_thresholds[4] = {0.50, 0.65, 0.75, 0.85};  // quality needed to stop at tier 0–3
+  int accounting_flush_ms = 100;
+  // Budgets per users.tier; 0 = no limit. Costs in micro-USD (exact), tokens as counts. "unlimited": none.
+  struct TierBudget {
+    long long daily_micro_usd = 0, monthly_micro_usd = 0, daily_tokens = 0, monthly_tokens = 0;
+  };
+  TierBudget budget_free{1'000'000, 10'000'000, 1'000'000, 10'000'000};
+  TierBudget budget_pro{25'000'000, 250'000'000, 25'000'000, 250'000'000};
+  TierBudget budget_enterprise{500'000'000, 5'000'000'000, 0, 0};
+
   using Getenv = std::function<std::optional<std::string>(const std::string&)>;
   static Config from_env(const Getenv& get);
   static Config from_process_env();

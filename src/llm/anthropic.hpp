@@ -17,7 +17,7 @@ namespace netops {
 // Translates an OpenAI chat request for POST /v1/messages. Throws AppError(validation) for content that
 // cannot be expressed (unknown role, image URL that is neither data: nor http(s), tool-call arguments
 // that are not a JSON object). Mapping:
-//  - every system/developer message, in order, joined by "\n\n" → `system`;
+//  - the text of every system/developer message (each text part), in order, joined by "\n\n" → `system`;
 //  - user/assistant text and image_url parts → content blocks (data: URLs → base64 source, http(s) → url
 //    source); PDF "file" parts → document blocks; empty text is dropped (Anthropic refuses it); a part's
 //    Anthropic-style "cache_control" is copied to its block (then `system` is sent as blocks, not a string);

@@ -1,0 +1,74 @@
+#pragma once
+// Usage accounting off the response path (SPEC §4.2): every upstream call — streamed or not, succeeded or
+// failed — becomes a UsageRecord pushed onto a per-process queue (a mutex and a vector append). A flusher
+// coroutine drains the queue every NETOPS_ACCOUNTING_FLUSH_MS (or as soon as kBatch records wait) and writes
+// each batch in ONE transaction with three multi-row statements: usage_logs rows, user_token_stats upserts
+// (aggregated per user/day/model/provider and taken in key order, so concurrent instances cannot deadlock)
+// and ai_providers counters. A failed batch goes back to the front of the queue and is retried; on SIGTERM
+// the app awaits flush(), which writes everything that is queued.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/task.hpp"
+#include "llm/decimal.hpp"
+
+namespace netops::db {
+class Db;
+}
+
+namespace netops::gateway {
+
+struct UsageRecord {
+  std::string user_id, model_id, provider, request_id;
+  std::optional<std::string> conversation_id;
+  int tier = 0;
+  // prompt_tokens counts every input token (Usage::prompt_total(), cached ones included, as OpenAI reports
+  // it); the cache columns say how many of them were cache reads/writes.
+  std::int64_t prompt_tokens = 0, completion_tokens = 0, cache_read_tokens = 0, cache_write_tokens = 0;
+  Decimal cost;
+  std::optional<double> quality_score;
+  bool escalated = false;
+  bool success = true;
+  std::string error_code;  // empty on success
+  bool estimated = false;
+  int latency_ms = 0, upstream_latency_ms = 0;
+  int attempts = 1;  // which call of the request this was (1-based)
+  std::chrono::system_clock::time_point at = std::chrono::system_clock::now();
+
+  std::int64_t total_tokens() const { return prompt_tokens + completion_tokens; }
+};
+
+class Accounting {
+ public:
+  static constexpr std::size_t kBatch = 500;
+
+  Accounting(db::Db& db, int flush_ms);
+  // Any thread, never blocks on I/O.
+  void push(UsageRecord r);
+  // The flusher: spawn once on a worker; it runs until its io_context stops.
+  Task<void> run();
+  // Writes everything queued now (and waits for a batch already being written). Retries a failing
+  // database a few times, then logs how many records it had to drop.
+  Task<void> flush();
+  std::size_t pending() const;
+
+ private:
+  Task<bool> write_one_batch();  // false when the batch failed and went back to the queue
+
+  db::Db& db_;
+  std::chrono::milliseconds interval_;
+  mutable std::mutex mu_;
+  std::deque<UsageRecord> queue_;
+  struct Wake;
+  std::shared_ptr<Wake> wake_;
+  std::atomic<int> in_flight_{0};  // batches being written
+};
+
+}  // namespace netops::gateway

@@ -1,0 +1,103 @@
+// HTTP shape of the OpenAI-compatible completions endpoint.
+#include "core/metrics.hpp"
+#include "modules/gateway/module.hpp"
+
+namespace netops::gateway {
+
+using http::Request;
+using http::Response;
+using http::Role;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::size_t kBodyLimit = 8u << 20;  // images travel inline as data: URLs
+
+json request_schema() {
+  return {{"type", "object"},
+          {"required", {"messages"}},
+          {"properties",
+           {{"model", {{"type", "string"}, {"description", "a model id (openai/gpt-4o), tier:0 … tier:3, or auto (default)"}}},
+            {"messages",
+             {{"type", "array"},
+              {"minItems", 1},
+              {"items",
+               {{"type", "object"},
+                {"required", {"role"}},
+                {"properties", {{"role", {{"type", "string"}}}, {"content", json::object()}}}}}}},
+            {"stream", {{"type", "boolean"}}},
+            {"tools", {{"type", "array"}}},
+            {"max_tokens", {{"type", "integer"}}},
+            {"temperature", {{"type", "number"}}}}}};
+}
+
+Task<Response> completions(Service& svc, Request& req) {
+  CallContext cc;
+  cc.actor = req.actor_or_throw();
+  cc.request_id = req.request_id;
+  // Parsed here, not with req.json(): the body is shared with a stream that may outlive this handler.
+  json parsed = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded() || !parsed.is_object())
+    throw ValidationError("body", "must be a JSON object (an OpenAI chat completion request)");
+  auto body = std::make_shared<const json>(std::move(parsed));
+  // The handler owns the request: its bytes move to the upstream call instead of being re-serialised.
+  auto raw = std::make_shared<const std::string>(std::move(req.body));
+  auto s = body->find("stream");
+  bool stream = s != body->end() && s->is_boolean() && s->get<bool>();
+  std::optional<Response> out;
+  try {
+    if (stream) {
+      auto job = co_await svc.open_stream(body, cc, raw);
+      Response r = Response::streamed("text/event-stream; charset=utf-8",
+                                      [job](http::StreamWriter& w) { return StreamJob::pump(job, w); });
+      add_served_headers(r, job->served());
+      r.header("Cache-Control", "no-cache");
+      out = std::move(r);
+    } else {
+      auto c = co_await svc.complete(body, cc, raw);
+      Response r = c.body_bytes.empty() ? Response::json(c.parsed.response)
+                                        : Response::text(std::move(c.body_bytes), "application/json");
+      add_served_headers(r, c.served);
+      double total = std::chrono::duration<double>(Clock::now() - cc.started).count();
+      Metrics::instance().observe("gateway_overhead_seconds", {}, std::max(0.0, total - c.waited_seconds));
+      out = std::move(r);
+    }
+  } catch (const UpstreamRejected& e) {
+    // The provider refused the request itself (4xx): its status, our envelope, its (redacted) message.
+    out = Response::json(error_envelope(e, req.request_id), e.upstream_status);
+  }
+  co_return std::move(*out);
+}
+
+}  // namespace
+
+Module register_routes(AppContext& ctx, models::Module& models, llm::HttpClient& client) {
+  auto svc = std::make_shared<Service>(ctx, models.registry, client);
+
+  auto handler = [svc](Request& req) -> Task<Response> { return completions(*svc, req); };
+  ctx.router.post("/v1/chat/completions", Role::user, handler)
+      .summary("OpenAI-compatible chat completion (stream:true → SSE). model: id, tier:N or auto; headers "
+               "x-netops-model/-provider/-tier/-attempts/-escalated say who answered")
+      .tag("openai")
+      .body_limit(kBodyLimit)
+      .request(request_schema());
+  ctx.router.post("/api/completions", Role::user, handler)
+      .summary("Alias of POST /v1/chat/completions")
+      .tag("openai")
+      .body_limit(kBodyLimit)
+      .request(request_schema());
+
+  std::weak_ptr<Service> weak = svc;
+  models.set_circuit_breaker([weak](const std::string& model_id) -> json {
+    auto s = weak.lock();
+    if (!s) return nullptr;
+    return s->breaker().describe(model_id, Clock::now());
+  });
+  llm::Timeouts probe_timeouts{ctx.config.upstream_connect_timeout_ms, 10000, 10000, 15000};
+  models.set_probe([svc, probe_timeouts](const models::Provider& p, const std::string& key) -> Task<json> {
+    return probe_provider(svc->client(), p, key, probe_timeouts);
+  });
+  return Module{svc};
+}
+
+}  // namespace netops::gateway

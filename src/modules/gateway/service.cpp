@@ -1,0 +1,379 @@
+#include "modules/gateway/service.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <random>
+#include <spdlog/spdlog.h>
+
+#include "core/metrics.hpp"
+#include "llm/pricing.hpp"
+#include "llm/quality.hpp"
+
+namespace netops::gateway {
+
+namespace net = boost::asio;
+using nlohmann::json;
+
+namespace {
+
+double jitter() {
+  thread_local std::mt19937 rng{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+}
+
+Task<void> sleep_ms(int ms) {
+  net::steady_timer t(co_await net::this_coro::executor, std::chrono::milliseconds(ms));
+  co_await t.async_wait(net::as_tuple(net::use_awaitable));
+}
+
+void describe_metrics() {
+  auto& m = Metrics::instance();
+  m.describe("upstream_requests_total", "counter", "LLM upstream calls by provider, model and HTTP status (or error kind)");
+  m.describe("upstream_errors_total", "counter", "failed LLM upstream calls by provider, model and kind");
+  m.describe("upstream_latency_seconds", "histogram", "LLM upstream exchange time (streams: until the first event)");
+  m.describe("tokens_total", "counter", "tokens by provider, model and kind (prompt | completion)");
+  m.describe("cost_total", "counter", "cost in USD by provider and model (exact amounts are in usage_logs)");
+  m.describe("gateway_overhead_seconds", "histogram",
+             "time the gateway adds to a completion: total − upstream exchanges − backoff (streams: until the first byte)");
+}
+
+}  // namespace
+
+Exec::~Exec() {
+  if (!sink) return;
+  for (auto& r : records) sink->push(std::move(r));
+}
+
+Service::Service(AppContext& ctx, std::shared_ptr<models::Registry> registry, llm::HttpClient& client)
+    : ctx_(ctx),
+      registry_(std::move(registry)),
+      client_(client),
+      timeouts_{ctx.config.upstream_connect_timeout_ms, ctx.config.upstream_first_byte_timeout_ms,
+                ctx.config.upstream_idle_timeout_ms, ctx.config.upstream_total_timeout_ms},
+      breaker_(BreakerOptions{ctx.config.breaker_failures, std::chrono::milliseconds(ctx.config.breaker_cooldown_ms)}),
+      accounting_(ctx.db, ctx.config.accounting_flush_ms),
+      budgets_(ctx.db, ctx.config),
+      thresholds_{ctx.config.escalation_thresholds[0], ctx.config.escalation_thresholds[1],
+                  ctx.config.escalation_thresholds[2], ctx.config.escalation_thresholds[3]} {
+  describe_metrics();
+  Metrics::instance().add_collector([this](std::string& out) { breaker_.render(out, Clock::now()); });
+}
+
+void validate_request(const json& body) {
+  if (!body.is_object()) throw ValidationError("body", "must be a JSON object (an OpenAI chat completion request)");
+  Validation v;
+  if (auto m = body.find("model"); m != body.end() && !(m->is_string() && !m->get_ref<const std::string&>().empty()))
+    v.add("model", "must be a model id, tier:0 … tier:3 or auto");
+  if (auto s = body.find("stream"); s != body.end() && !s->is_boolean() && !s->is_null())
+    v.add("stream", "must be true or false");
+  auto msgs = body.find("messages");
+  if (msgs == body.end() || !msgs->is_array() || msgs->empty()) {
+    v.add("messages", "is required: a non-empty array of {role, content} objects");
+    v.throw_if_any();
+  }
+  static const char* kRoles[] = {"system", "developer", "user", "assistant", "tool", "function"};
+  for (std::size_t i = 0; i < msgs->size(); ++i) {
+    const json& m = (*msgs)[i];
+    std::string f = "messages[" + std::to_string(i) + "]";
+    if (!m.is_object()) {
+      v.add(f, "must be an object with role and content");
+      continue;
+    }
+    auto role = m.find("role");
+    bool known = role != m.end() && role->is_string() &&
+                 std::any_of(std::begin(kRoles), std::end(kRoles),
+                             [&](const char* r) { return role->get_ref<const std::string&>() == r; });
+    if (!known) v.add(f + ".role", "must be one of system, developer, user, assistant, tool");
+    auto content = m.find("content");
+    bool is_assistant = known && role->get_ref<const std::string&>() == "assistant";
+    bool calls = m.contains("tool_calls") || m.contains("function_call");
+    if (content == m.end() || content->is_null()) {
+      if (!(is_assistant && calls)) v.add(f + ".content", "is required");
+    } else if (!content->is_string() && !content->is_array()) {
+      v.add(f + ".content", "must be a string or an array of content parts");
+    }
+  }
+  v.throw_if_any();
+}
+
+void add_served_headers(http::Response& r, const Served& s) {
+  r.header("x-netops-model", s.model)
+      .header("x-netops-provider", s.provider)
+      .header("x-netops-tier", std::to_string(s.tier))
+      .header("x-netops-attempts", std::to_string(s.attempts))
+      .header("x-netops-escalated", s.escalated ? "true" : "false");
+}
+
+Task<std::shared_ptr<Exec>> Service::prepare(std::shared_ptr<const json> body, CallContext cc, bool stream,
+                                             std::shared_ptr<const std::string> raw) {
+  validate_request(*body);
+  auto x = std::make_shared<Exec>();
+  x->sink = &accounting_;
+  x->body = std::move(body);
+  x->raw = std::move(raw);
+  x->cc = std::move(cc);
+  x->stream = stream;
+  auto model = x->body->find("model");
+  std::string requested = model != x->body->end() ? model->get<std::string>() : std::string("auto");
+  x->snap = co_await registry_->snapshot();
+  x->facts = std::make_unique<RequestFacts>(*x->body, std::move(requested), x->cc.actor.role, x->cc.actor.tier);
+  x->plan = resolve(*x->snap, *x->facts);
+  auto now = Clock::now();
+  std::function<bool(const Target&)> healthy = [this, now](const Target& t) {
+    return breaker_.available(t.model->id, now);
+  };
+  apply_strategy(x->plan, *x->facts, stream, balancer_, healthy);
+  x->retries = ctx_.config.upstream_retries;
+  if (x->plan.rule)
+    if (auto r = x->plan.rule->metadata.find("maxRetries"); r != x->plan.rule->metadata.end() && r->is_number_integer())
+      x->retries = std::clamp(r->get<int>(), 0, 10);
+  if (budgets_.limits(x->cc.actor.tier).any()) co_await budgets_.check(x->cc.actor.user_id, x->cc.actor.tier);
+  co_return x;
+}
+
+void Service::observe_call(const Target& t, const CallResult& r) const {
+  auto& m = Metrics::instance();
+  const std::string& p = t.provider->id;
+  const std::string& id = t.model->id;
+  std::string status = r.status ? std::to_string(r.status) : r.error_code;
+  m.inc("upstream_requests_total", {{"provider", p}, {"model", id}, {"status", status}});
+  m.observe("upstream_latency_seconds", {{"provider", p}, {"model", id}}, r.upstream_seconds);
+  if (r.outcome != Outcome::ok) m.inc("upstream_errors_total", {{"provider", p}, {"model", id}, {"kind", r.error_code}});
+}
+
+UsageRecord Service::base_record(const Exec& x, const Target& t, const CallResult& r) const {
+  UsageRecord rec;
+  rec.user_id = x.cc.actor.user_id;
+  rec.model_id = t.model->id;
+  rec.provider = t.provider->id;
+  rec.request_id = x.cc.request_id;
+  rec.conversation_id = x.cc.conversation_id;
+  rec.tier = std::clamp(t.model->tier, 0, 3);
+  rec.success = r.outcome == Outcome::ok;
+  rec.error_code = rec.success ? std::string() : r.error_code;
+  rec.latency_ms = static_cast<int>(x.elapsed() * 1000.0);
+  rec.upstream_latency_ms = static_cast<int>(r.upstream_seconds * 1000.0);
+  rec.attempts = x.attempts;
+  return rec;
+}
+
+void Service::charge(Exec& x, const Target& t, UsageRecord& rec, Usage usage, const std::string& text,
+                     std::int64_t estimated_completion) const {
+  (void)text;
+  if (!usage.reported) {
+    rec.estimated = true;
+    if (usage.prompt_total() == 0) usage.prompt_tokens = x.facts->prompt_tokens();
+    if (usage.completion_tokens == 0) usage.completion_tokens = estimated_completion;
+  }
+  rec.prompt_tokens = usage.prompt_total();
+  rec.completion_tokens = usage.completion_tokens;
+  rec.cache_read_tokens = usage.cache_read_tokens;
+  rec.cache_write_tokens = usage.cache_write_tokens;
+  rec.cost = cost(usage, prices_of(*t.model));
+  auto& m = Metrics::instance();
+  const std::string& p = t.provider->id;
+  const std::string& id = t.model->id;
+  m.inc("tokens_total", {{"provider", p}, {"model", id}, {"kind", "prompt"}}, static_cast<double>(rec.prompt_tokens));
+  m.inc("tokens_total", {{"provider", p}, {"model", id}, {"kind", "completion"}},
+        static_cast<double>(rec.completion_tokens));
+  m.inc("cost_total", {{"provider", p}, {"model", id}}, static_cast<double>(rec.cost.raw()) / Decimal::kOne);
+}
+
+void Service::after_failure(Exec& x, const Target& t, const CallResult& r) {
+  x.records.push_back(base_record(x, t, r));
+  json a = {{"model", t.model->id}, {"provider", t.provider->id}};
+  if (r.status) a["status"] = r.status;
+  else a["error"] = r.error_code;
+  a["message"] = r.message;
+  x.attempt_log.push_back(std::move(a));
+  x.last_timeout = r.timeout;
+  x.last_message = t.model->id + ": " + r.message;
+  if (r.outcome == Outcome::caller_error) breaker_.release(t.model->id);
+  else breaker_.failure(t.model->id, Clock::now());
+  spdlog::warn("request {}: upstream {} ({}) failed: {} {}", x.cc.request_id, t.model->id, t.provider->id,
+               r.status ? "HTTP " + std::to_string(r.status) : r.error_code, r.message);
+  if (r.outcome == Outcome::caller_error) {
+    json details = {{"model", t.model->id}, {"provider", t.provider->id}, {"status", r.status}};
+    throw UpstreamRejected(r.status, r.message, std::move(details));
+  }
+}
+
+void Service::throw_exhausted(const Exec& x) const {
+  json details = {{"attempts", x.attempt_log}};
+  if (x.attempts == 0) throw AppError(ErrorCode::no_provider, "no upstream could be called", std::move(details));
+  throw AppError(x.last_timeout ? ErrorCode::upstream_timeout : ErrorCode::upstream_error,
+                 "every upstream attempt failed (" + std::to_string(x.attempts) + " call(s)); last: " + x.last_message,
+                 std::move(details));
+}
+
+Task<bool> Service::retry_wait(Exec& x, const Target& t, const CallResult& r, int retry) {
+  if (retry >= x.retries) co_return false;
+  if (!breaker_.available(t.model->id, Clock::now())) co_return false;  // the circuit just opened: move on
+  auto wait = backoff_ms(retry, ctx_.config.upstream_retry_base_ms, ctx_.config.upstream_retry_after_max_ms,
+                         r.retry_after_ms, jitter());
+  if (!wait) co_return false;
+  auto before = Clock::now();
+  if (*wait > 0) co_await sleep_ms(*wait);
+  x.backoff_seconds += std::chrono::duration<double>(Clock::now() - before).count();
+  co_return true;
+}
+
+Task<std::optional<CallResult>> Service::try_target(Exec& x, const Target& t, bool forced) {
+  int retries = forced ? 0 : x.retries;
+  for (int i = 0; i <= retries; ++i) {
+    if (!breaker_.acquire(t.model->id, Clock::now(), forced)) co_return std::nullopt;
+    ++x.attempts;
+    CallResult r;
+    try {
+      r = co_await call_upstream(client_, t, x.body, x.raw, timeouts_, t.model->id);
+    } catch (...) {  // the request cannot be expressed for this provider (400): no call was made
+      breaker_.release(t.model->id);
+      --x.attempts;
+      throw;
+    }
+    x.upstream_seconds += r.upstream_seconds;
+    observe_call(t, r);
+    if (r.outcome == Outcome::ok) {
+      breaker_.success(t.model->id);
+      co_return r;
+    }
+    after_failure(x, t, r);
+    if (!co_await retry_wait(x, t, r, i)) break;
+  }
+  co_return std::nullopt;
+}
+
+Task<std::optional<StreamOpen>> Service::try_stream_target(Exec& x, const Target& t, bool forced) {
+  int retries = forced ? 0 : x.retries;
+  for (int i = 0; i <= retries; ++i) {
+    if (!breaker_.acquire(t.model->id, Clock::now(), forced)) co_return std::nullopt;
+    ++x.attempts;
+    StreamOpen s;
+    try {
+      s = co_await gateway::open_stream(client_, t, x.body, x.raw, timeouts_, t.model->id);
+    } catch (...) {  // the request cannot be expressed for this provider (400): no call was made
+      breaker_.release(t.model->id);
+      --x.attempts;
+      throw;
+    }
+    x.upstream_seconds += s.result.upstream_seconds;
+    observe_call(t, s.result);
+    if (s.result.outcome == Outcome::ok) {
+      breaker_.success(t.model->id);
+      co_return s;
+    }
+    after_failure(x, t, s.result);
+    if (!co_await retry_wait(x, t, s.result, i)) break;
+  }
+  co_return std::nullopt;
+}
+
+Completion Service::success(Exec& x, const Target& t, CallResult& r, std::optional<double> quality) {
+  UsageRecord rec = base_record(x, t, r);
+  std::int64_t estimate = 0;
+  if (!r.parsed.usage.reported) {
+    std::string produced = r.parsed.text;
+    const json& resp = r.parsed.response;
+    auto choices = resp.find("choices");
+    if (choices != resp.end() && choices->is_array() && !choices->empty() && (*choices)[0].is_object())
+      if (auto msg = (*choices)[0].find("message"); msg != (*choices)[0].end() && msg->is_object())
+        if (auto calls = msg->find("tool_calls"); calls != msg->end()) produced += calls->dump();
+    estimate = estimate_tokens(produced);
+  }
+  charge(x, t, rec, r.parsed.usage, r.parsed.text, estimate);
+  rec.quality_score = quality;
+  x.records.push_back(std::move(rec));
+  Completion c;
+  c.parsed = std::move(r.parsed);
+  c.body_bytes = std::move(r.client_body);
+  c.served = Served{t.model->id, t.provider->id, t.model->tier, x.attempts, false};
+  c.quality = quality;
+  return c;
+}
+
+Task<Completion> Service::run_calls(Exec& x) {
+  for (const auto& t : x.plan.targets) {
+    auto r = co_await try_target(x, t, false);
+    if (r) co_return success(x, t, *r, std::nullopt);
+  }
+  if (x.attempts == 0) {
+    // Every circuit is open: rather than failing blind, probe the one that opened longest ago.
+    std::vector<std::string> ids;
+    for (const auto& t : x.plan.targets) ids.push_back(t.model->id);
+    const Target& t = x.plan.targets[breaker_.least_recently_opened(ids).value_or(0)];
+    auto r = co_await try_target(x, t, true);
+    if (r) co_return success(x, t, *r, std::nullopt);
+  }
+  throw_exhausted(x);
+}
+
+// Targets arrive lowest tier first. Each tier is tried as a fallback group; its answer is scored and the
+// next tier is asked only while the best answer so far is below the tier's threshold. The best-scoring
+// answer wins; a tool call is an action, not prose, and is accepted as is.
+Task<Completion> Service::run_escalation(Exec& x) {
+  std::optional<Completion> best;
+  int tiers_tried = 0;
+  const auto& ts = x.plan.targets;
+  for (std::size_t i = 0; i < ts.size();) {
+    int tier = ts[i].model->tier;
+    std::size_t end = i;
+    while (end < ts.size() && ts[end].model->tier == tier) ++end;
+    int before = x.attempts;
+    std::optional<CallResult> r;
+    std::size_t used = i;
+    for (std::size_t k = i; k < end && !r; ++k) {
+      r = co_await try_target(x, ts[k], false);
+      used = k;
+    }
+    if (x.attempts > before) ++tiers_tried;
+    i = end;
+    if (!r) continue;
+    bool tool_call = r->parsed.finish_reason == "tool_calls";
+    double score = tool_call ? 1.0 : quality_score(r->parsed.text, x.facts->messages(), r->parsed.finish_reason);
+    auto c = success(x, ts[used], *r, score);
+    bool enough = tool_call || score >= thresholds_[static_cast<std::size_t>(std::clamp(tier, 0, 3))];
+    if (!best || score > *best->quality) best = std::move(c);
+    if (enough) break;
+  }
+  if (!best) {
+    if (x.attempts > 0) throw_exhausted(x);
+    auto c = co_await run_calls(x);  // every circuit was open: run_calls probes the longest-open one
+    co_return c;
+  }
+  best->served.attempts = x.attempts;
+  best->served.escalated = tiers_tried > 1;
+  if (best->served.escalated)
+    for (auto& rec : x.records) rec.escalated = true;
+  co_return std::move(*best);
+}
+
+Task<Completion> Service::complete(std::shared_ptr<const json> body, CallContext cc,
+                                   std::shared_ptr<const std::string> raw) {
+  auto x = co_await prepare(std::move(body), std::move(cc), false, std::move(raw));
+  Completion c;
+  if (x->plan.strategy == "escalation") c = co_await run_escalation(*x);
+  else c = co_await run_calls(*x);
+  c.waited_seconds = x->upstream_seconds + x->backoff_seconds;
+  co_return c;
+}
+
+Task<std::shared_ptr<StreamJob>> Service::open_stream(std::shared_ptr<const json> body, CallContext cc,
+                                                      std::shared_ptr<const std::string> raw) {
+  auto x = co_await prepare(std::move(body), std::move(cc), true, std::move(raw));
+  for (const auto& t : x->plan.targets) {
+    auto s = co_await try_stream_target(*x, t, false);
+    if (s) co_return std::make_shared<StreamJob>(*this, x, t, std::move(s->result), std::move(s->stream));
+  }
+  if (x->attempts == 0) {
+    std::vector<std::string> ids;
+    for (const auto& t : x->plan.targets) ids.push_back(t.model->id);
+    const Target& t = x->plan.targets[breaker_.least_recently_opened(ids).value_or(0)];
+    auto s = co_await try_stream_target(*x, t, true);
+    if (s) co_return std::make_shared<StreamJob>(*this, x, t, std::move(s->result), std::move(s->stream));
+  }
+  throw_exhausted(*x);
+}
+
+}  // namespace netops::gateway

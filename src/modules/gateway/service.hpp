@@ -1,0 +1,166 @@
+#pragma once
+// The completion pipeline: validate → resolve the targets (orchestrator) → budget → call them in the
+// strategy's order with retries, backoff, circuit breaking and failover → answer (JSON or an SSE stream)
+// → account every upstream call. The breaker, the load balancer and the accounting queue are per process;
+// everything else lives in one request's Exec.
+#include <array>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "app/context.hpp"
+#include "core/error.hpp"
+#include "http/request.hpp"
+#include "http/response.hpp"
+#include "llm/http_client.hpp"
+#include "modules/gateway/accounting.hpp"
+#include "modules/gateway/breaker.hpp"
+#include "modules/gateway/budget.hpp"
+#include "modules/gateway/orchestrator.hpp"
+#include "modules/gateway/upstream.hpp"
+#include "modules/models/registry.hpp"
+
+namespace netops::gateway {
+
+using Clock = std::chrono::steady_clock;
+
+// Who asks; started = when the request reached the gateway (overhead is measured from there).
+struct CallContext {
+  http::Actor actor;
+  std::string request_id;
+  std::optional<std::string> conversation_id;
+  Clock::time_point started = Clock::now();
+};
+
+// Which model answered: the x-netops-* response headers.
+struct Served {
+  std::string model, provider;
+  int tier = 0;
+  int attempts = 0;
+  bool escalated = false;
+};
+
+struct Completion {
+  ParsedResponse parsed;
+  Served served;
+  std::optional<double> quality;  // escalation only
+  double waited_seconds = 0;      // upstream exchanges + backoff: total − this = the gateway's overhead
+  std::string body_bytes;         // the answer as bytes when passed through (OpenAI upstreams); else dump parsed
+};
+
+// A provider's 4xx other than 408/429 (the request's own fault), answered with the upstream's status.
+class UpstreamRejected : public AppError {
+ public:
+  UpstreamRejected(int status, std::string message, nlohmann::json details)
+      : AppError(ErrorCode::upstream_error, std::move(message), std::move(details)), upstream_status(status) {}
+  int upstream_status;
+};
+
+// One request's execution state. Usage records collect here and go to accounting when it is destroyed —
+// on every path, exceptions included.
+struct Exec {
+  std::shared_ptr<const nlohmann::json> body;
+  std::shared_ptr<const std::string> raw;  // the body as received, when there is one (HTTP route)
+  CallContext cc;
+  std::shared_ptr<const models::Snapshot> snap;  // keeps the plan's pointers valid
+  std::unique_ptr<RequestFacts> facts;
+  Plan plan;
+  bool stream = false;
+  int retries = 2;
+  int attempts = 0;
+  double upstream_seconds = 0, backoff_seconds = 0;
+  nlohmann::json attempt_log = nlohmann::json::array();
+  bool last_timeout = false;
+  std::string last_message;
+  std::vector<UsageRecord> records;
+  Accounting* sink = nullptr;
+
+  Exec() = default;
+  Exec(const Exec&) = delete;
+  Exec& operator=(const Exec&) = delete;
+  ~Exec();
+  double elapsed() const { return std::chrono::duration<double>(Clock::now() - cc.started).count(); }
+};
+
+class StreamJob;
+
+class Service {
+ public:
+  Service(AppContext& ctx, std::shared_ptr<models::Registry> registry, llm::HttpClient& client);
+
+  // A non-streamed completion (the route and other modules, e.g. chat). Throws AppError (400, 404, 429
+  // BUDGET_EXCEEDED, 502/503/504) or UpstreamRejected, as the route answers.
+  // `raw`: the body's bytes as received, if any (OpenAI upstreams then get them edited, not re-serialised).
+  Task<Completion> complete(std::shared_ptr<const nlohmann::json> body, CallContext cc,
+                            std::shared_ptr<const std::string> raw = nullptr);
+  // A streamed one: returns once an upstream has sent its first event (failover happens before that).
+  Task<std::shared_ptr<StreamJob>> open_stream(std::shared_ptr<const nlohmann::json> body, CallContext cc,
+                                               std::shared_ptr<const std::string> raw = nullptr);
+
+  Accounting& accounting() { return accounting_; }
+  CircuitBreaker& breaker() { return breaker_; }
+  llm::HttpClient& client() { return client_; }
+
+  // Steps shared with the stream job (stream.cpp).
+  void after_failure(Exec& x, const Target& t, const CallResult& r);
+  UsageRecord base_record(const Exec& x, const Target& t, const CallResult& r) const;
+  // Fills tokens (estimated where the upstream reported none), cost and metrics of a call that produced output.
+  void charge(Exec& x, const Target& t, UsageRecord& rec, Usage usage, const std::string& text,
+              std::int64_t estimated_completion) const;
+  void observe_call(const Target& t, const CallResult& r) const;
+  [[noreturn]] void throw_exhausted(const Exec& x) const;
+
+ private:
+  Task<std::shared_ptr<Exec>> prepare(std::shared_ptr<const nlohmann::json> body, CallContext cc, bool stream,
+                                      std::shared_ptr<const std::string> raw);
+  Task<std::optional<CallResult>> try_target(Exec& x, const Target& t, bool forced);
+  Task<std::optional<StreamOpen>> try_stream_target(Exec& x, const Target& t, bool forced);
+  // Decides after a failed call: wait and retry (true) or move on (false).
+  Task<bool> retry_wait(Exec& x, const Target& t, const CallResult& r, int retry);
+  Task<Completion> run_calls(Exec& x);
+  Task<Completion> run_escalation(Exec& x);
+  Completion success(Exec& x, const Target& t, CallResult& r, std::optional<double> quality);
+
+  AppContext& ctx_;
+  std::shared_ptr<models::Registry> registry_;
+  llm::HttpClient& client_;
+  llm::Timeouts timeouts_;
+  CircuitBreaker breaker_;
+  LoadBalancer balancer_;
+  Accounting accounting_;
+  Budgets budgets_;
+  std::array<double, 4> thresholds_;
+};
+
+// A committed stream: the first event is in and the response headers can be written.
+class StreamJob {
+ public:
+  StreamJob(Service& svc, std::shared_ptr<Exec> x, Target t, CallResult opened, std::unique_ptr<LiveStream> live);
+  ~StreamJob();  // accounts the call if the stream never ran to its end (the client left before the first byte)
+  const Served& served() const { return served_; }
+  // Writes the stream to the client; cancels the upstream at once when the client goes away.
+  static Task<void> pump(std::shared_ptr<StreamJob> job, http::StreamWriter& out);
+
+ private:
+  void finish(bool client_gone, const std::string& error_code);
+
+  Service& svc_;
+  std::shared_ptr<Exec> x_;
+  Target target_;
+  CallResult opened_;
+  std::unique_ptr<LiveStream> live_;
+  Served served_;
+  Clock::time_point upstream_started_;
+  bool finished_ = false;
+};
+
+// Validates the OpenAI request body: 400 VALIDATION_ERROR naming every wrong field.
+void validate_request(const nlohmann::json& body);
+// Response headers for the served model.
+void add_served_headers(http::Response& r, const Served& s);
+
+}  // namespace netops::gateway

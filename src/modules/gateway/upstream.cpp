@@ -1,0 +1,277 @@
+#include "modules/gateway/upstream.hpp"
+
+#include <charconv>
+
+#include "core/error.hpp"
+#include "modules/gateway/wire.hpp"
+
+namespace netops::gateway {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr std::size_t kMaxErrorBody = 64 * 1024;
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+std::string url_for(const models::Provider& p, bool anthropic) {
+  const std::string& base = p.api_endpoint;
+  if (!anthropic) return base + "/chat/completions";
+  // Anthropic's base is documented without /v1; accept one that has it rather than calling /v1/v1/messages.
+  if (base.size() >= 3 && base.compare(base.size() - 3, 3, "/v1") == 0) return base + "/messages";
+  return base + "/v1/messages";
+}
+
+void add_auth(llm::Headers& h, const models::Provider& p, const std::string& key, bool anthropic) {
+  if (anthropic) h.emplace_back("anthropic-version", "2023-06-01");
+  if (key.empty() || p.auth_type == "none") return;
+  if (p.auth_type == "x-api-key") h.emplace_back("x-api-key", key);
+  else h.emplace_back("authorization", "Bearer " + key);
+}
+
+// parse_openai_response without its deep copy of the body: the answer is moved, not copied.
+ParsedResponse parse_openai_moving(json body, const std::string& client_model) {
+  ParsedResponse out;
+  if (auto u = body.find("usage"); u != body.end()) out.usage = openai_usage(*u);
+  if (auto choices = body.find("choices"); choices != body.end() && choices->is_array() && !choices->empty()) {
+    const auto& first = (*choices)[0];
+    if (first.is_object()) {
+      if (auto m = first.find("message"); m != first.end() && m->is_object())
+        if (auto c = m->find("content"); c != m->end()) {
+          if (c->is_string()) out.text = c->get<std::string>();
+          else if (c->is_array())
+            for (const auto& part : *c)
+              if (part.is_object() && part.value("type", "") == "text" && part.contains("text") && part["text"].is_string())
+                out.text += part["text"].get<std::string>();
+        }
+      if (auto f = first.find("finish_reason"); f != first.end() && f->is_string()) out.finish_reason = f->get<std::string>();
+    }
+  }
+  body["model"] = client_model;
+  out.response = std::move(body);
+  return out;
+}
+
+// A stored key that the current NETOPS_MASTER_KEY cannot decrypt: calling without it would only earn a
+// confusing 401, so the target fails (and the next one is tried) with the reason.
+bool key_unusable(const models::Provider& p, CallResult& r) {
+  if (!p.api_key_unreadable) return false;
+  r.error_code = "config";
+  r.message = "the API key of provider " + p.id + " cannot be decrypted with the current NETOPS_MASTER_KEY";
+  return true;
+}
+
+void transport_failure(CallResult& r, const llm::UpstreamError& e) {
+  r.outcome = Outcome::failure;
+  r.timeout = e.kind == llm::UpstreamError::Kind::timeout;
+  r.error_code = std::string(llm::kind_name(e.kind));
+  r.message = safe_error_text(e.what());
+}
+
+}  // namespace
+
+bool uses_anthropic(const models::Provider& p) {
+  auto it = p.capabilities.find("format");
+  if (it != p.capabilities.end() && it->is_string()) return it->get_ref<const std::string&>() == "anthropic";
+  return p.auth_type == "x-api-key";
+}
+
+llm::UpstreamRequest build_request(const Target& t, const json& body, const std::string* raw, bool stream,
+                                   const llm::Timeouts& timeouts) {
+  bool anthropic = uses_anthropic(*t.provider);
+  llm::UpstreamRequest r;
+  r.url = url_for(*t.provider, anthropic);
+  r.timeouts = timeouts;
+  r.headers.reserve(4);
+  r.headers.emplace_back("content-type", "application/json");
+  if (stream) r.headers.emplace_back("accept", "text/event-stream");
+  add_auth(r.headers, *t.provider, t.provider->api_key, anthropic);
+  auto upstream_model = t.model->upstream_model();
+  if (anthropic)
+    r.body = anthropic_request(body, upstream_model, stream, t.model->max_tokens.value_or(4096)).dump();
+  else if (auto bytes = raw ? openai_body_bytes(*raw, upstream_model, stream) : std::nullopt)
+    r.body = std::move(*bytes);
+  else
+    r.body = openai_request(body, upstream_model, stream).dump();
+  return r;
+}
+
+std::optional<int> retry_after_ms(const std::string& retry_after, const std::string& retry_after_ms_header) {
+  auto number = [](const std::string& s) -> std::optional<long long> {
+    long long v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (s.empty() || ec != std::errc() || p != s.data() + s.size() || v < 0) return std::nullopt;
+    return v;
+  };
+  if (auto ms = number(retry_after_ms_header)) return static_cast<int>(std::min<long long>(*ms, 86'400'000));
+  if (auto s = number(retry_after)) return static_cast<int>(std::min<long long>(*s, 86'400) * 1000);
+  return std::nullopt;  // an HTTP-date is not honoured: the backoff applies instead
+}
+
+void classify_status(CallResult& r, int status, const std::string& body, const std::string& retry_after,
+                     const std::string& retry_after_ms_header, bool anthropic) {
+  r.status = status;
+  r.error_code = "http_" + std::to_string(status);
+  r.message = anthropic ? anthropic_error_message(status, body) : error_message(status, body);
+  r.retry_after_ms = retry_after_ms(retry_after, retry_after_ms_header);
+  bool callers_fault = status >= 400 && status < 500 && status != 408 && status != 429;
+  r.outcome = callers_fault ? Outcome::caller_error : Outcome::failure;
+  r.timeout = status == 408;
+}
+
+Task<CallResult> call_upstream(llm::HttpClient& client, Target t, std::shared_ptr<const json> body,
+                               std::shared_ptr<const std::string> raw, llm::Timeouts timeouts,
+                               std::string client_model) {
+  CallResult r;
+  if (key_unusable(*t.provider, r)) co_return r;
+  bool anthropic = uses_anthropic(*t.provider);
+  auto req = build_request(t, *body, raw.get(), false, timeouts);
+  auto start = Clock::now();
+  try {
+    auto resp = co_await client.send(std::move(req));
+    r.upstream_seconds = seconds_since(start);
+    if (resp.status >= 200 && resp.status < 300) {
+      json j = json::parse(resp.body, nullptr, /*allow_exceptions=*/false);
+      if (!j.is_object()) {
+        r.status = resp.status;
+        r.error_code = "protocol";
+        r.message = "the upstream answered with a body that is not a JSON object";
+        co_return r;
+      }
+      if (anthropic) {
+        r.parsed = parse_anthropic_response(j, client_model);
+      } else {
+        r.parsed = parse_openai_moving(std::move(j), client_model);
+        if (auto bytes = with_model(resp.body, client_model)) r.client_body = std::move(*bytes);
+      }
+      r.status = resp.status;
+      r.outcome = Outcome::ok;
+      co_return r;
+    }
+    classify_status(r, resp.status, resp.body, resp.header("retry-after"), resp.header("retry-after-ms"), anthropic);
+  } catch (const llm::UpstreamError& e) {
+    r.upstream_seconds = seconds_since(start);
+    transport_failure(r, e);
+  } catch (const std::invalid_argument&) {  // a provider endpoint the client cannot use
+    r.upstream_seconds = seconds_since(start);
+    r.error_code = "config";
+    r.message = "the provider's apiEndpoint is not a usable URL";
+  }
+  co_return r;
+}
+
+LiveStream::LiveStream(std::unique_ptr<llm::UpstreamStream> up, bool anthropic, const std::string& client_model,
+                       bool client_wants_usage)
+    : up_(std::move(up)) {
+  if (anthropic) anthropic_.emplace(client_model, client_wants_usage);
+  else openai_.emplace(client_wants_usage);
+}
+
+std::string LiveStream::feed(std::string_view piece) {
+  events_.clear();
+  parser_.feed(piece, events_);
+  std::string out;
+  for (const auto& e : events_) {
+    if (openai_) out += openai_->feed(e.event, e.data);
+    else out += anthropic_->feed(e.event, e.data);
+  }
+  return out;
+}
+
+bool LiveStream::done() const { return openai_ ? openai_->done() : anthropic_->done(); }
+bool LiveStream::failed() const { return openai_ ? openai_->failed() : anthropic_->failed(); }
+const std::string& LiveStream::error() const { return openai_ ? openai_->error() : anthropic_->error(); }
+Usage LiveStream::usage() const { return openai_ ? openai_->usage() : anthropic_->usage(); }
+const std::string& LiveStream::text() const { return openai_ ? openai_->text() : anthropic_->text(); }
+std::int64_t LiveStream::estimated_completion_tokens() const {
+  return openai_ ? openai_->estimated_completion_tokens() : anthropic_->estimated_completion_tokens();
+}
+
+Task<StreamOpen> open_stream(llm::HttpClient& client, Target t, std::shared_ptr<const json> body,
+                             std::shared_ptr<const std::string> raw, llm::Timeouts timeouts,
+                             std::string client_model) {
+  StreamOpen out;
+  CallResult& r = out.result;
+  if (key_unusable(*t.provider, r)) co_return out;
+  bool anthropic = uses_anthropic(*t.provider);
+  auto req = build_request(t, *body, raw.get(), true, timeouts);
+  auto start = Clock::now();
+  try {
+    auto up = co_await client.open(std::move(req));
+    if (up->status() < 200 || up->status() >= 300) {
+      std::string err;
+      while (err.size() < kMaxErrorBody) {
+        auto piece = co_await up->read();
+        if (!piece) break;
+        err += *piece;
+      }
+      r.upstream_seconds = seconds_since(start);
+      classify_status(r, up->status(), err, up->header("retry-after"), up->header("retry-after-ms"), anthropic);
+      co_return out;
+    }
+    auto live = std::make_unique<LiveStream>(std::move(up), anthropic, client_model, client_wants_usage(*body));
+    while (live->first.empty() && !live->done() && !live->failed()) {
+      auto piece = co_await live->upstream().read();
+      if (!piece) break;
+      live->first += live->feed(*piece);
+    }
+    r.upstream_seconds = seconds_since(start);
+    r.status = live->upstream().status();
+    if (live->failed()) {
+      r.error_code = "stream_error";
+      r.message = live->error();
+      live->upstream().cancel();
+    } else if (live->first.empty()) {
+      r.error_code = "protocol";
+      r.message = "the upstream stream ended without any event";
+    } else {
+      r.outcome = Outcome::ok;
+      out.stream = std::move(live);
+    }
+  } catch (const llm::UpstreamError& e) {
+    r.upstream_seconds = seconds_since(start);
+    transport_failure(r, e);
+  } catch (const std::length_error&) {
+    r.upstream_seconds = seconds_since(start);
+    r.error_code = "protocol";
+    r.message = "the upstream sent an oversized stream event";
+  } catch (const std::invalid_argument&) {
+    r.upstream_seconds = seconds_since(start);
+    r.error_code = "config";
+    r.message = "the provider's apiEndpoint is not a usable URL";
+  }
+  co_return out;
+}
+
+Task<json> probe_provider(llm::HttpClient& client, models::Provider p, std::string key, llm::Timeouts timeouts) {
+  bool anthropic = uses_anthropic(p);
+  llm::UpstreamRequest req;
+  req.method = "GET";
+  std::string base = p.api_endpoint;
+  if (anthropic && !(base.size() >= 3 && base.compare(base.size() - 3, 3, "/v1") == 0)) base += "/v1";
+  req.url = base + "/models";
+  req.timeouts = timeouts;
+  add_auth(req.headers, p, key, anthropic);
+  json out = {{"providerId", p.id}};
+  auto start = Clock::now();
+  try {
+    auto resp = co_await client.send(std::move(req));
+    out["httpStatus"] = resp.status;
+    bool ok = resp.status >= 200 && resp.status < 300;
+    out["status"] = ok ? "healthy" : "unhealthy";
+    if (!ok)
+      out["error"] = anthropic ? anthropic_error_message(resp.status, resp.body) : error_message(resp.status, resp.body);
+  } catch (const llm::UpstreamError& e) {
+    out["status"] = "unhealthy";
+    out["error"] = std::string(llm::kind_name(e.kind)) + ": " + safe_error_text(e.what());
+  } catch (const std::invalid_argument&) {
+    out["status"] = "unhealthy";
+    out["error"] = "the provider's apiEndpoint is not a usable URL";
+  }
+  out["latencyMs"] = static_cast<long long>(seconds_since(start) * 1000.0);
+  co_return out;
+}
+
+}  // namespace netops::gateway

@@ -1,0 +1,98 @@
+#pragma once
+// One call to one provider: build the request with the provider's adapter (OpenAI-compatible or
+// Anthropic), send it with the shared HTTP client, and translate the answer or classify the failure.
+// Provider keys go into request headers only; nothing here puts them into a message.
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "llm/anthropic.hpp"
+#include "llm/http_client.hpp"
+#include "llm/openai.hpp"
+#include "llm/sse.hpp"
+#include "modules/gateway/orchestrator.hpp"
+
+namespace netops::gateway {
+
+// capabilities.format "anthropic" or auth_type x-api-key → the Messages API; anything else speaks OpenAI.
+bool uses_anthropic(const models::Provider& p);
+
+// Throws AppError(validation) when the request cannot be expressed for this provider (Anthropic). `raw`
+// (the client's body as received, optional) lets an OpenAI-compatible request go out as edited bytes.
+llm::UpstreamRequest build_request(const Target& t, const nlohmann::json& body, const std::string* raw, bool stream,
+                                   const llm::Timeouts& timeouts);
+
+enum class Outcome {
+  ok,
+  caller_error,  // 4xx other than 408/429: returned to the client as is, no failover
+  failure,       // connect error, timeout, 408, 429, 5xx, malformed answer: retry / fail over
+};
+
+struct CallResult {
+  Outcome outcome = Outcome::failure;
+  int status = 0;                      // upstream HTTP status; 0 when the transport failed
+  std::string error_code;              // usage_logs.error_code: http_503, timeout, connect, stream_error, …
+  std::string message;                 // provider's error message, secrets redacted
+  std::optional<int> retry_after_ms;   // from Retry-After / retry-after-ms
+  bool timeout = false;
+  ParsedResponse parsed;               // when ok (non-stream)
+  std::string client_body;             // OpenAI upstream: its bytes with "model" replaced ("" → dump parsed)
+  double upstream_seconds = 0;         // time spent in the exchange (stream: until the first event)
+};
+
+// Retry-After as seconds ("2") or retry-after-ms ("1500"); nullopt when absent or unparsable.
+std::optional<int> retry_after_ms(const std::string& retry_after, const std::string& retry_after_ms_header);
+// Fills outcome/status/error_code/message/retry_after_ms of a non-2xx answer.
+void classify_status(CallResult& r, int status, const std::string& body, const std::string& retry_after,
+                     const std::string& retry_after_ms_header, bool anthropic);
+
+// Non-streamed call: the whole answer, translated to an OpenAI chat.completion whose model is client_model.
+Task<CallResult> call_upstream(llm::HttpClient& client, Target t, std::shared_ptr<const nlohmann::json> body,
+                               std::shared_ptr<const std::string> raw, llm::Timeouts timeouts,
+                               std::string client_model);
+
+// An upstream stream the gateway has committed to: the response headers and the first event are in.
+class LiveStream {
+ public:
+  LiveStream(std::unique_ptr<llm::UpstreamStream> up, bool anthropic, const std::string& client_model,
+             bool client_wants_usage);
+  // Client bytes for these upstream bytes ("" when nothing is due). Throws std::length_error on an
+  // oversized event.
+  std::string feed(std::string_view piece);
+  llm::UpstreamStream& upstream() { return *up_; }
+  bool done() const;
+  bool failed() const;
+  const std::string& error() const;
+  Usage usage() const;  // reported=false when the upstream sent none
+  const std::string& text() const;
+  std::int64_t estimated_completion_tokens() const;
+
+  std::string first;  // what the first event(s) produced, not yet written to the client
+
+ private:
+  std::unique_ptr<llm::UpstreamStream> up_;
+  llm::SseParser parser_;
+  std::vector<llm::SseEvent> events_;
+  std::optional<OpenAiStream> openai_;
+  std::optional<AnthropicStream> anthropic_;
+};
+
+struct StreamOpen {
+  CallResult result;                 // outcome ok → stream is set
+  std::unique_ptr<LiveStream> stream;
+};
+
+// Opens the stream and waits for the headers AND the first event: until then a failure can still fail over.
+Task<StreamOpen> open_stream(llm::HttpClient& client, Target t, std::shared_ptr<const nlohmann::json> body,
+                             std::shared_ptr<const std::string> raw, llm::Timeouts timeouts,
+                             std::string client_model);
+
+// GET …/models with the provider's key: {status: healthy|unhealthy, httpStatus, latencyMs, error?}.
+Task<nlohmann::json> probe_provider(llm::HttpClient& client, models::Provider p, std::string key,
+                                    llm::Timeouts timeouts);
+
+}  // namespace netops::gateway

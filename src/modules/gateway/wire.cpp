@@ -1,0 +1,144 @@
+#include "modules/gateway/wire.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace netops::gateway {
+
+namespace {
+
+bool ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+void skip_ws(std::string_view t, std::size_t& i) {
+  while (i < t.size() && ws(t[i])) ++i;
+}
+
+// i at an opening quote → i after the closing quote; false when unterminated.
+bool skip_string(std::string_view t, std::size_t& i, bool* escaped = nullptr) {
+  ++i;
+  while (i < t.size()) {
+    char c = t[i++];
+    if (c == '"') return true;
+    if (c == '\\') {
+      if (escaped) *escaped = true;
+      ++i;
+    }
+  }
+  return false;
+}
+
+// i at the first byte of a value → i after it; false when malformed or truncated.
+bool skip_value(std::string_view t, std::size_t& i) {
+  if (i >= t.size()) return false;
+  char c = t[i];
+  if (c == '"') return skip_string(t, i);
+  if (c == '{' || c == '[') {
+    int depth = 0;
+    while (i < t.size()) {
+      char d = t[i];
+      if (d == '"') {
+        if (!skip_string(t, i)) return false;
+        continue;
+      }
+      if (d == '{' || d == '[') ++depth;
+      else if (d == '}' || d == ']') {
+        ++i;
+        if (--depth == 0) return true;
+        continue;
+      }
+      ++i;
+    }
+    return false;
+  }
+  std::size_t start = i;  // number, true, false, null
+  while (i < t.size() && !ws(t[i]) && t[i] != ',' && t[i] != '}' && t[i] != ']') ++i;
+  return i > start;
+}
+
+}  // namespace
+
+TopLevel scan_top_level(std::string_view t) {
+  TopLevel out;
+  std::size_t i = 0;
+  skip_ws(t, i);
+  if (i >= t.size() || t[i] != '{') return out;
+  out.open = i++;
+  skip_ws(t, i);
+  if (i < t.size() && t[i] == '}') {
+    out.ok = true;
+    return out;
+  }
+  while (i < t.size()) {
+    skip_ws(t, i);
+    if (i >= t.size() || t[i] != '"') return out;
+    std::size_t key_start = i + 1;
+    bool escaped = false;
+    if (!skip_string(t, i, &escaped) || escaped) return out;  // an escaped key might spell "model"
+    std::string_view key = t.substr(key_start, i - 1 - key_start);
+    skip_ws(t, i);
+    if (i >= t.size() || t[i] != ':') return out;
+    ++i;
+    skip_ws(t, i);
+    Span v{i, i};
+    if (!skip_value(t, i)) return out;
+    v.end = i;
+    if (key == "model") out.model = v;
+    else if (key == "stream") {
+      out.has_stream = true;
+      out.stream = v;
+    } else if (key == "stream_options") out.has_stream_options = true;
+    skip_ws(t, i);
+    if (i < t.size() && t[i] == ',') {
+      ++i;
+      continue;
+    }
+    if (i < t.size() && t[i] == '}') {
+      ++i;
+      skip_ws(t, i);
+      out.ok = i == t.size();
+      return out;
+    }
+    return out;
+  }
+  return out;
+}
+
+std::optional<std::string> openai_body_bytes(std::string_view body, std::string_view upstream_model, bool stream) {
+  TopLevel top = scan_top_level(body);
+  if (!top.ok || top.has_stream_options) return std::nullopt;
+  if (!stream && top.stream && body.substr(top.stream->begin, top.stream->end - top.stream->begin) != "false")
+    return std::nullopt;
+  if (stream && (!top.stream || body.substr(top.stream->begin, top.stream->end - top.stream->begin) != "true"))
+    return std::nullopt;
+  std::string model = nlohmann::json(std::string(upstream_model)).dump();
+  std::string out;
+  out.reserve(body.size() + model.size() + 48);
+  std::size_t after_open = top.open + 1;
+  out.append(body.substr(0, after_open));
+  // Inserted members go first, each followed by a comma: the object is known to be non-empty or to get them.
+  bool empty = body.find_first_not_of(" \t\r\n", after_open) == body.find('}', after_open);
+  std::string inserted;
+  if (!top.model) inserted += "\"model\":" + model + ",";
+  if (stream) inserted += "\"stream_options\":{\"include_usage\":true},";
+  if (empty && !inserted.empty()) inserted.pop_back();
+  out += inserted;
+  if (top.model) {
+    out.append(body.substr(after_open, top.model->begin - after_open));
+    out += model;
+    out.append(body.substr(top.model->end));
+  } else {
+    out.append(body.substr(after_open));
+  }
+  return out;
+}
+
+std::optional<std::string> with_model(std::string_view body, std::string_view model) {
+  TopLevel top = scan_top_level(body);
+  if (!top.ok || !top.model) return std::nullopt;
+  std::string m = nlohmann::json(std::string(model)).dump();
+  std::string out;
+  out.reserve(body.size() + m.size());
+  out.append(body.substr(0, top.model->begin)).append(m).append(body.substr(top.model->end));
+  return out;
+}
+
+}  // namespace netops::gateway

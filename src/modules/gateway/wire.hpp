@@ -1,0 +1,39 @@
+#pragma once
+// OpenAI-format bodies passed through as bytes. The client already speaks the upstream's format, so instead
+// of parse → copy → modify → serialise (a deep copy and a dump per request, milliseconds for an 8 MiB body
+// with images), the gateway edits the received bytes in place: it replaces the top-level "model" value and,
+// for streams, inserts stream_options. Anything unusual (escaped top-level keys, a client-supplied
+// stream_options, malformed text) returns nullopt and the caller takes the JSON route instead.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace netops::gateway {
+
+struct Span {
+  std::size_t begin = 0, end = 0;  // [begin, end) of the value's bytes
+};
+
+struct TopLevel {
+  bool ok = false;             // the text is one JSON object whose top-level keys could all be read
+  std::optional<Span> model;   // value of "model"
+  bool has_stream = false;
+  std::optional<Span> stream;  // value of "stream"
+  bool has_stream_options = false;
+  std::size_t open = 0;        // position of the opening '{'
+};
+
+// Scans the top level of a JSON object (nested values are skipped, not parsed).
+TopLevel scan_top_level(std::string_view text);
+
+// The client's body for an OpenAI-compatible upstream: "model" = upstream_model; streams get
+// "stream_options":{"include_usage":true}; a non-stream body may carry "stream":false but nothing else of
+// streaming. nullopt → use openai_request() instead.
+std::optional<std::string> openai_body_bytes(std::string_view client_body, std::string_view upstream_model,
+                                             bool stream);
+
+// An upstream chat.completion with its top-level "model" value replaced; nullopt when it has none.
+std::optional<std::string> with_model(std::string_view body, std::string_view model);
+
+}  // namespace netops::gateway
