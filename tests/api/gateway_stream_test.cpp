@@ -252,7 +252,7 @@ TEST(GatewayShutdown, QueuedUsageIsWrittenOnSigterm) {
   ServerOptions o;
   o.suite = "gwflush";
   o.database_url = db;
-  o.redis_url = redis_url(5);
+  o.redis_url = redis_url(9);
   o.env["NETOPS_ACCOUNTING_FLUSH_MS"] = "60000";  // nothing is written before the shutdown
   ServerProcess server(o);
   server.start();

@@ -8,7 +8,7 @@ class Gateway : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     env_ = new GatewayEnv();
-    env_->start("gateway", 3,
+    env_->start("gateway", 8,
                 {{"NETOPS_UPSTREAM_RETRY_BASE_MS", "5"},
                  {"NETOPS_UPSTREAM_RETRY_AFTER_MAX_MS", "2000"},
                  {"NETOPS_UPSTREAM_FIRST_BYTE_TIMEOUT_MS", "600"},
