@@ -228,6 +228,7 @@ Task<bool> Accounting::write_one_batch() {
       }
     };
     co_await db_.transaction(in_tx);
+    if (on_written) on_written(batch);
   } catch (const std::exception& e) {
     ok = false;
     spdlog::warn("usage accounting: writing {} record(s) failed, will retry: {}", batch.size(), e.what());

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -58,6 +59,8 @@ class Accounting {
   // database a few times, then logs how many records it had to drop.
   Task<void> flush();
   std::size_t pending() const;
+  // Called after a batch is committed, with its records (e.g. to drop cached budget sums).
+  std::function<void(const std::vector<UsageRecord>&)> on_written;
 
  private:
   Task<bool> write_one_batch();  // false when the batch failed and went back to the queue

@@ -87,12 +87,19 @@ const BudgetLimits& Budgets::limits(const std::string& tier) const {
   return none_;  // unlimited (and anything unknown: the users table only allows the four)
 }
 
-Task<void> Budgets::check(std::string user_id, std::string tier) {
-  const auto& l = limits(tier);
-  if (!l.any()) co_return;
-  auto now = system_clock::now();
-  year_month_day today{floor<days>(now)};
-  std::string day = ymd(today), month_start = ymd(today.year() / today.month() / 1);
+void Budgets::forget(const std::string& user_id) {
+  std::lock_guard lock(mu_);
+  cache_.erase(user_id);
+}
+
+Task<BudgetUsage> Budgets::usage_of(const std::string& user_id, const std::string& day,
+                                    const std::string& month_start) {
+  auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = cache_.find(user_id); it != cache_.end() && it->second.day == day && now - it->second.at < kUsageTtl)
+      co_return it->second.usage;
+  }
   db::Params params(user_id, day, month_start);
   auto rows = co_await db_.query(kUsage, std::move(params));
   BudgetUsage u;
@@ -103,6 +110,19 @@ Task<void> Budgets::check(std::string user_id, std::string tier) {
     u.day_tokens = r.get<std::int64_t>("day_tokens");
     u.month_tokens = r.get<std::int64_t>("month_tokens");
   }
+  std::lock_guard lock(mu_);
+  if (cache_.size() > 100000) cache_.clear();  // bounded: a flood of distinct users only costs queries
+  cache_[user_id] = Cached{u, day, now};
+  co_return u;
+}
+
+Task<void> Budgets::check(std::string user_id, std::string tier) {
+  const auto& l = limits(tier);
+  if (!l.any()) co_return;
+  auto now = system_clock::now();
+  year_month_day today{floor<days>(now)};
+  std::string day = ymd(today), month_start = ymd(today.year() / today.month() / 1);
+  BudgetUsage u = co_await usage_of(user_id, day, month_start);
   auto v = judge(l, u, now);
   if (v.ok) co_return;
   nlohmann::json details = {{"tier", tier}, {"period", v.period}, {"limit", v.limit}, {"used", v.used},

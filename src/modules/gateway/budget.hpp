@@ -3,10 +3,15 @@
 // call against user_token_stats — the same rows accounting writes — summed over the current UTC day and
 // month. A tier without limits (unlimited, or all zero) costs no query. Accounting is batched, so a burst
 // of concurrent calls can overshoot a limit by what is in flight (at most one flush interval's worth).
+// A user's sums are kept in process for kUsageTtl so that a busy user costs one query a second, not one
+// per request; this instance's accounting forgets them as soon as it has written that user's usage, so
+// only usage written by *other* instances can be up to kUsageTtl late.
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "core/config.hpp"
 #include "core/task.hpp"
@@ -49,10 +54,23 @@ class Budgets {
   const BudgetLimits& limits(const std::string& tier) const;
   // Throws AppError(budget_exceeded) with retryAfter when the user is over a limit of its tier.
   Task<void> check(std::string user_id, std::string tier);
+  // Drops the cached sums of a user (accounting calls it after writing the user's usage).
+  void forget(const std::string& user_id);
+
+  static constexpr std::chrono::milliseconds kUsageTtl{1000};
 
  private:
+  struct Cached {
+    BudgetUsage usage;
+    std::string day;  // the UTC day the sums are for
+    std::chrono::steady_clock::time_point at;
+  };
+  Task<BudgetUsage> usage_of(const std::string& user_id, const std::string& day, const std::string& month_start);
+
   db::Db& db_;
   BudgetLimits free_, pro_, enterprise_, none_;
+  std::mutex mu_;
+  std::unordered_map<std::string, Cached> cache_;
 };
 
 }  // namespace netops::gateway

@@ -57,6 +57,9 @@ Service::Service(AppContext& ctx, std::shared_ptr<models::Registry> registry, ll
       budgets_(ctx.db, ctx.config),
       thresholds_{ctx.config.escalation_thresholds[0], ctx.config.escalation_thresholds[1],
                   ctx.config.escalation_thresholds[2], ctx.config.escalation_thresholds[3]} {
+  accounting_.on_written = [this](const std::vector<UsageRecord>& batch) {
+    for (const auto& r : batch) budgets_.forget(r.user_id);
+  };
   describe_metrics();
   Metrics::instance().add_collector([this](std::string& out) { breaker_.render(out, Clock::now()); });
 }
