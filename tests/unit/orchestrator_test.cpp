@@ -297,7 +297,12 @@ TEST(Retry, BackoffHonoursRetryAfterAndJitters) {
   }
   EXPECT_EQ(retry_after_ms("2", ""), 2000);
   EXPECT_EQ(retry_after_ms("2", "1500"), 1500);
-  EXPECT_FALSE(retry_after_ms("Wed, 21 Oct 2015 07:28:00 GMT", "").has_value());
+  auto now = std::chrono::system_clock::from_time_t(1445412480);  // Wed, 21 Oct 2015 07:28:00 GMT
+  EXPECT_EQ(retry_after_ms("Wed, 21 Oct 2015 07:28:03 GMT", "", now), 3000);
+  EXPECT_EQ(retry_after_ms("Wed, 21 Oct 2015 07:27:00 GMT", "", now), 0);  // already past: retry now
+  EXPECT_EQ(retry_after_ms("Thu, 22 Oct 2015 09:28:00 GMT", "", now), 86'400'000);  // capped at a day
+  EXPECT_FALSE(retry_after_ms("Wed, 21 Oct 2015 07:28:00 CET", "", now).has_value());
+  EXPECT_FALSE(retry_after_ms("soon", "", now).has_value());
   EXPECT_FALSE(retry_after_ms("", "").has_value());
 }
 

@@ -1,6 +1,9 @@
 #include "modules/gateway/upstream.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <chrono>
+#include <ctime>
 
 #include "core/error.hpp"
 #include "modules/gateway/wire.hpp"
@@ -98,7 +101,18 @@ llm::UpstreamRequest build_request(const Target& t, const json& body, const std:
   return r;
 }
 
-std::optional<int> retry_after_ms(const std::string& retry_after, const std::string& retry_after_ms_header) {
+namespace {
+// An IMF-fixdate ("Wed, 21 Oct 2015 07:28:00 GMT", RFC 9110 §5.6.7), the HTTP-date form of Retry-After.
+std::optional<std::chrono::system_clock::time_point> http_date(const std::string& s) {
+  std::tm tm{};
+  const char* end = strptime(s.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  if (end == nullptr || *end != '\0') return std::nullopt;
+  return std::chrono::system_clock::from_time_t(timegm(&tm));
+}
+}  // namespace
+
+std::optional<int> retry_after_ms(const std::string& retry_after, const std::string& retry_after_ms_header,
+                                  std::chrono::system_clock::time_point now) {
   auto number = [](const std::string& s) -> std::optional<long long> {
     long long v = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -107,7 +121,11 @@ std::optional<int> retry_after_ms(const std::string& retry_after, const std::str
   };
   if (auto ms = number(retry_after_ms_header)) return static_cast<int>(std::min<long long>(*ms, 86'400'000));
   if (auto s = number(retry_after)) return static_cast<int>(std::min<long long>(*s, 86'400) * 1000);
-  return std::nullopt;  // an HTTP-date is not honoured: the backoff applies instead
+  if (auto at = http_date(retry_after)) {
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(*at - now).count();
+    return static_cast<int>(std::clamp<long long>(ms, 0, 86'400'000));
+  }
+  return std::nullopt;
 }
 
 void classify_status(CallResult& r, int status, const std::string& body, const std::string& retry_after,

@@ -44,8 +44,10 @@ struct CallResult {
   double upstream_seconds = 0;         // time spent in the exchange (stream: until the first event)
 };
 
-// Retry-After as seconds ("2") or retry-after-ms ("1500"); nullopt when absent or unparsable.
-std::optional<int> retry_after_ms(const std::string& retry_after, const std::string& retry_after_ms_header);
+// retry-after-ms ("1500"), else Retry-After as seconds ("2") or as an HTTP-date (the time left until then,
+// 0 when past); nullopt when absent or unparsable. Capped at one day.
+std::optional<int> retry_after_ms(const std::string& retry_after, const std::string& retry_after_ms_header,
+                                  std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 // Fills outcome/status/error_code/message/retry_after_ms of a non-2xx answer.
 void classify_status(CallResult& r, int status, const std::string& body, const std::string& retry_after,
                      const std::string& retry_after_ms_header, bool anthropic);
