@@ -1,0 +1,27 @@
+#pragma once
+// Attachment files under NETOPS_STORAGE_DIR. A file's name is a random storage key (a UUID), never the
+// client's file name, sharded as ab/cd/<key> so no directory grows huge. Writes go to a temp file,
+// fsync, rename, fsync of the directory: a crash leaves either the whole file or none.
+// Every call does blocking file I/O: run it through ctx.blocking.
+#include <string>
+#include <string_view>
+
+namespace netops::assets {
+
+class FileStore {
+ public:
+  explicit FileStore(std::string root) : root_(std::move(root)) {}
+  // Stores bytes under a new key and returns the key. Throws std::runtime_error on I/O failure.
+  std::string put(std::string_view bytes) const;
+  // The file's bytes; throws NotFound when it is missing.
+  std::string read(const std::string& key) const;
+  // Removes the file; false when it was not there. Never throws.
+  bool remove(const std::string& key) const noexcept;
+  bool exists(const std::string& key) const;
+  std::string path_of(const std::string& key) const;  // throws unless key is a storage key (UUID)
+
+ private:
+  std::string root_;
+};
+
+}  // namespace netops::assets
