@@ -28,7 +28,11 @@ std::string random_bytes(std::size_t n, unsigned seed) {
 
 class AssetFiles : public AssetsApi {
  protected:
-  static void SetUpTestSuite() { start("assets_csv", 12, {{"NETOPS_ATTACHMENT_LIMIT", std::to_string(kLimit)}}); }
+  static void SetUpTestSuite() {
+    start("assets_csv", 12, {{"NETOPS_ATTACHMENT_LIMIT", std::to_string(kLimit)},
+                            // a stalled upload is cut off (and HttpClient::raw returns) after 2 s
+                            {"NETOPS_BODY_TIMEOUT_MS", "2000"}});
+  }
   static void TearDownTestSuite() { stop(); }
   static constexpr std::size_t kLimit = 1 << 20;
 
@@ -248,6 +252,15 @@ TEST_F(AssetFiles, AttachmentLimitsAndFailuresLeaveNothingBehind) {
   EXPECT_EQ(client.request("POST", "/api/v1/assets/" + netops::new_uuid() + "/attachments",
                            multipart("file", "x.txt", "text/plain", "x"), multipart_headers(admin_)).status, 404);
   EXPECT_EQ(client.request("POST", base, multipart("file", "x.txt", "text/plain", "x"), multipart_headers(user_)).status, 403);
+  // The client stops in the middle of the body and goes away: no row, no file, and the server carries on.
+  auto cut = client.raw("POST " + base + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + admin_ +
+                        "\r\nContent-Type: multipart/form-data; boundary=" + kBoundary +
+                        "\r\nContent-Length: 200000\r\n\r\n" +
+                        multipart("file", "cut.bin", "application/octet-stream", random_bytes(100000, 10)).substr(0, 60000),
+                        300);
+  EXPECT_EQ(cut.find("201"), std::string::npos) << cut.substr(0, 200);
+  EXPECT_EQ(as_admin("GET", base).json()["meta"]["total"], 0);
+  EXPECT_EQ(stored_files(), before);
   // The row insert fails after the file was written: the file must go too.
   auto id = a["id"].get<std::string>();
   sql("CREATE OR REPLACE FUNCTION fail_attachment() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "

@@ -258,3 +258,29 @@ TEST_F(Assets, DeleteRemovesTheAssetAndAuditsIt) {
   ASSERT_EQ(logs.json()["data"].size(), 1u);
   EXPECT_EQ(logs.json()["data"][0]["details"]["before"]["assetCode"], a["assetCode"]);
 }
+
+// The event is written in the change's own transaction: when the event insert fails, the change is gone too.
+TEST_F(Assets, AFailedEventRollsBackTheChange) {
+  auto a = create({{"notes", "before"}});
+  auto id = a["id"].get<std::string>();
+  sql("CREATE OR REPLACE FUNCTION fail_asset_event() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+      "IF NEW.asset_id = '" + id + "' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$");
+  sql("CREATE TRIGGER fail_asset_event BEFORE INSERT ON asset_events FOR EACH ROW EXECUTE FUNCTION fail_asset_event()");
+  auto patch = as_admin("PATCH", path_of(a), {{"notes", "after"}});
+  auto status = as_admin("POST", path_of(a) + "/status", {{"status", "in_repair"}});
+  auto assign = as_admin("POST", path_of(a) + "/assign",
+                         {{"assigneeType", "person"}, {"assigneeId", "u-9"}, {"assigneeName", "Nobody"}});
+  auto move = as_admin("POST", path_of(a) + "/move", {{"locationId", cat_.branch}});
+  sql("DROP TRIGGER fail_asset_event ON asset_events");
+  EXPECT_EQ(patch.status, 500);
+  EXPECT_EQ(status.status, 500);
+  EXPECT_EQ(assign.status, 500);
+  EXPECT_EQ(move.status, 500);
+  auto now = as_admin("GET", path_of(a)).json();
+  EXPECT_EQ(now["notes"], "before");
+  EXPECT_EQ(now["status"], "in_stock");
+  EXPECT_TRUE(now["locationId"].is_null());
+  EXPECT_TRUE(now["openAssignment"].is_null());
+  EXPECT_EQ(sql("SELECT count(*) FROM asset_assignments WHERE asset_id = '" + id + "'"), "0");
+  EXPECT_EQ(event_types(events(a)), std::vector<std::string>{"CREATED"});
+}
