@@ -102,6 +102,14 @@ TEST_F(AssetFiles, AtomicRefusesEverythingSkipInvalidKeepsTheGoodRows) {
   }
   EXPECT_EQ(columns, (std::set<std::string>{"model", "macAddress", "vlanId"}));
   EXPECT_EQ(count("search=" + p), 0);
+  auto dry = import(csv, "dryRun=true");  // a dry run answers what the real run would
+  ASSERT_EQ(dry.status, 422) << dry.body;
+  EXPECT_EQ(dry.json()["error"]["details"]["dryRun"], true);
+  EXPECT_EQ(dry.json()["error"]["details"]["errorCount"], 3);
+  auto dry_skip = import(csv, "mode=skipInvalid&dryRun=true");
+  ASSERT_EQ(dry_skip.status, 200) << dry_skip.body;
+  EXPECT_EQ(dry_skip.json()["created"], 2);
+  EXPECT_EQ(count("search=" + p), 0);
   auto skip = import(csv, "mode=skipInvalid");
   ASSERT_EQ(skip.status, 200) << skip.body;
   EXPECT_EQ(skip.json()["created"], 2);

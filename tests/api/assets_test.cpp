@@ -89,6 +89,17 @@ TEST_F(Assets, PermissionsAndMissingThings) {
   EXPECT_EQ(as_admin("POST", missing + "/status", {{"status", "in_use"}}).status, 404);
   EXPECT_EQ(as_admin("GET", missing + "/events").status, 404);
   EXPECT_EQ(as_admin("GET", "/api/v1/assets/not-a-uuid").status, 400);
+  json person = {{"assigneeType", "person"}, {"assigneeId", "u1"}, {"assigneeName", "U"}};
+  EXPECT_EQ(as_admin("POST", missing + "/assign", person).status, 404);
+  EXPECT_EQ(as_admin("POST", missing + "/return").status, 404);
+  EXPECT_EQ(as_admin("POST", missing + "/move", {{"locationId", cat_.hq}}).status, 404);
+  EXPECT_EQ(as_admin("GET", missing + "/assignments").status, 404);
+  EXPECT_EQ(as_admin("GET", missing + "/attachments").status, 404);
+  EXPECT_EQ(as_admin("DELETE", missing + "/attachments/" + netops::new_uuid()).status, 404);
+  EXPECT_EQ(as_user("POST", path_of(a) + "/return").status, 403);
+  EXPECT_EQ(client.get("/api/v1/assets/status-counts").status, 401);
+  EXPECT_EQ(client.get("/api/v1/assets/export").status, 401);
+  EXPECT_EQ(client.get(path_of(a) + "/events").status, 401);
 }
 
 TEST_F(Assets, PatchHonoursIfMatchAndRecordsOnlyChanges) {
