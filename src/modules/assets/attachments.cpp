@@ -1,6 +1,7 @@
 #include "modules/assets/attachments.hpp"
 
 #include <exception>
+#include <optional>
 
 #include "core/error.hpp"
 #include "core/ids.hpp"
@@ -25,7 +26,8 @@ Task<void> AttachmentsService::require_asset(const std::string& asset_id) {
 }
 
 Task<nlohmann::json> AttachmentsService::upload(const std::string& asset_id, std::string_view content_type,
-                                                const std::string& body, const Who& who) {
+                                                const std::string& body, const std::string& body_file,
+                                                const Who& who) {
   auto boundary = multipart_boundary(content_type);
   if (!boundary)
     throw AppError(ErrorCode::unsupported_media, "upload the file as multipart/form-data (field \"file\")");
@@ -36,8 +38,11 @@ Task<nlohmann::json> AttachmentsService::upload(const std::string& asset_id, std
   row.uploaded_by = who.user_id;
   row.correlation_id = who.request_id;
   // Parsing, hashing and the durable write are CPU and disk work: off the event loop.
-  auto store = [this, &body, b = *boundary, &row]() -> bool {
-    auto parts = parse_multipart(body, b);
+  auto store = [this, &body, &body_file, b = *boundary, &row]() -> bool {
+    std::optional<MappedFile> spooled;  // the upload as it was written to disk while it arrived
+    std::string_view data = body;
+    if (!body_file.empty()) data = spooled.emplace(body_file).bytes();
+    auto parts = parse_multipart(data, b);
     const Part* file = find_part(parts, "file");
     if (!file) throw ValidationError("file", "a form field named \"file\" carrying the file is required");
     if (file->body.size() > limit_)

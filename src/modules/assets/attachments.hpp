@@ -22,9 +22,11 @@ class AttachmentsService {
  public:
   AttachmentsService(AppContext& ctx, std::size_t limit)
       : ctx_(ctx), assets_(ctx.db), repo_(ctx.db), files_(ctx.config.storage_dir), limit_(limit) {}
-  // content_type: the request's; body: the whole multipart body (field "file").
+  // content_type: the request's; the multipart body (field "file") is the file body_file when that is
+  // set (the route spools it to disk), else `body`.
   Task<nlohmann::json> upload(const std::string& asset_id, std::string_view content_type, const std::string& body,
-                              const Who& who);
+                              const std::string& body_file, const Who& who);
+  std::string spool_dir() const { return files_.spool_dir(); }
   Task<std::pair<nlohmann::json, long long>> list(const std::string& asset_id, const http::Paging& p);
   Task<Download> download(const std::string& asset_id, const std::string& id);
   Task<void> remove(const std::string& asset_id, const std::string& id, const Who& who);

@@ -114,12 +114,14 @@ void register_file_routes(AppContext& ctx, std::shared_ptr<AssetsService> svc) {
               auto id = req.path_uuid("id");
               auto who = who_of(req);
               auto ct = std::string(req.header("content-type").value_or(""));
-              co_return Response::json(co_await files->upload(id, ct, req.body, who), 201);
+              auto out = co_await files->upload(id, ct, req.body, req.body_file, who);
+              co_return Response::json(std::move(out), 201);
             })
       .summary("Upload an attachment (multipart/form-data field file; size limit NETOPS_ATTACHMENT_LIMIT, default "
                "25 MiB; MIME type sniffed from the content)")
       .tag("assets")
       .body_limit(files->limit() + kMultipartOverhead)
+      .body_to_file(files->spool_dir())  // written to disk as it arrives, not held in memory
       .response(kAttachment, 201);
 
   ctx.router

@@ -8,6 +8,22 @@
 
 namespace netops::assets {
 
+// A whole file mapped read-only (the spooled body of an upload): parsed and copied without holding the
+// upload on the heap. Throws std::runtime_error when the file cannot be opened or mapped.
+class MappedFile {
+ public:
+  MappedFile() = default;
+  explicit MappedFile(const std::string& path);
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile();
+  std::string_view bytes() const { return {static_cast<const char*>(data_), size_}; }
+
+ private:
+  void* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
 class FileStore {
  public:
   explicit FileStore(std::string root) : root_(std::move(root)) {}
@@ -19,6 +35,8 @@ class FileStore {
   bool remove(const std::string& key) const noexcept;
   bool exists(const std::string& key) const;
   std::string path_of(const std::string& key) const;  // throws unless key is a storage key (UUID)
+  // Where uploads are spooled while they arrive (RouteSpec::body_to_file): <root>/.spool
+  std::string spool_dir() const { return root_ + "/.spool"; }
 
  private:
   std::string root_;
