@@ -24,6 +24,8 @@ const std::vector<ConfigVar>& config_vars() {
       {"NETOPS_ADMIN_EMAIL", "admin@localhost", "first super_admin's email"},
       {"NETOPS_ADMIN_PASSWORD", "(generated, printed once)", "first super_admin's password (>= 10 chars)"},
       {"NETOPS_STORAGE_DIR", ".local/storage", "attachment files"},
+      {"NETOPS_ATTACHMENT_LIMIT", "26214400", "largest asset attachment in bytes (25 MiB)"},
+      {"NETOPS_IMPORT_LIMIT", "67108864", "largest CSV import body in bytes (64 MiB)"},
       {"OPENAI_API_KEY", "(unset)", "seeds the OpenAI provider on first start"},
       {"ANTHROPIC_API_KEY", "(unset)", "seeds the Anthropic provider on first start"},
       {"OPENROUTER_API_KEY", "(unset)", "seeds the OpenRouter provider on first start"},
@@ -160,6 +162,8 @@ Config Config::from_env(const Getenv& get) {
     c.admin_password = *v;
   }
   if (auto v = r.str("NETOPS_STORAGE_DIR")) c.storage_dir = *v;
+  r.number<std::size_t>("NETOPS_ATTACHMENT_LIMIT", c.attachment_limit, 1, std::size_t(1) << 34);
+  r.number<std::size_t>("NETOPS_IMPORT_LIMIT", c.import_limit, 1024, std::size_t(1) << 34);
   c.openai_api_key = r.str("OPENAI_API_KEY");
   c.anthropic_api_key = r.str("ANTHROPIC_API_KEY");
   c.openrouter_api_key = r.str("OPENROUTER_API_KEY");

@@ -30,6 +30,7 @@ class Request {
   std::string target;  // as received, with the query string
   std::string path;    // decoded path without the query string
   std::string body;
+  std::string body_file;  // routes with body_to_file(): the body's temp file instead of `body`
   std::string request_id;
   std::string remote_ip;
   std::vector<std::pair<std::string, std::string>> headers;       // names lower-cased

@@ -38,6 +38,7 @@ struct RouteSpec {
   nlohmann::json response_schema_;  // null = generic object
   int success_status_ = 200;
   std::size_t body_limit_ = 0;      // 0 = the server default
+  std::string body_to_file_;        // non-empty: the body is spooled into a file in this directory
   std::vector<QueryParamDoc> query_;
   bool needs_database_ = true;      // false for health, docs and metrics: served while starting up
 
@@ -50,6 +51,9 @@ struct RouteSpec {
     return *this;
   }
   RouteSpec& body_limit(std::size_t bytes) { body_limit_ = bytes; return *this; }
+  // Large uploads: the body goes to a temp file in `dir` while it arrives (Request::body_file, removed
+  // after the handler returns) instead of into Request::body.
+  RouteSpec& body_to_file(std::string dir) { body_to_file_ = std::move(dir); return *this; }
   RouteSpec& no_database() { needs_database_ = false; return *this; }
   RouteSpec& query(std::string name, std::string type, std::string description) {
     query_.push_back({std::move(name), std::move(type), std::move(description)});

@@ -10,10 +10,13 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <filesystem>
 #include <limits>
 #include <list>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "core/error.hpp"
 #include "core/ids.hpp"
@@ -197,6 +200,52 @@ net::awaitable<std::size_t> Server::Impl::write_response(beast::tcp_stream& s, R
   co_return writer.bytes();
 }
 
+// The body of a RouteSpec::body_to_file route goes to a new file in `dir` as it arrives, 64 KiB at a
+// time, each piece one write(2) into the page cache (durability is the handler's business). Returns
+// the file's path; on failure the file is gone and `ec` says why (bhttp::error::body_limit → 413).
+net::awaitable<std::string> spool_body(beast::tcp_stream& stream, beast::flat_buffer& buf,
+                                       bhttp::request_parser<bhttp::string_body>& header_parser,
+                                       std::uint64_t limit, const std::string& dir, beast::error_code& ec) {
+  bhttp::request_parser<bhttp::buffer_body> parser(std::move(header_parser));
+  parser.body_limit(limit);
+  std::error_code fs_ec;
+  std::filesystem::create_directories(dir, fs_ec);
+  std::string path = dir + "/.upload-" + new_uuid();
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    ec = beast::error_code(errno, boost::system::generic_category());
+    co_return std::string();
+  }
+  std::vector<char> chunk(64 * 1024);
+  while (!parser.is_done()) {
+    parser.get().body().data = chunk.data();
+    parser.get().body().size = chunk.size();
+    auto [rec, n] = co_await bhttp::async_read(stream, buf, parser, nothrow);
+    if (rec == bhttp::error::need_buffer) rec = {};
+    if (rec) {
+      ec = rec;
+      break;
+    }
+    std::size_t got = chunk.size() - parser.get().body().size;
+    for (std::size_t off = 0; off < got;) {
+      auto w = ::write(fd, chunk.data() + off, got - off);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) {
+        ec = beast::error_code(errno ? errno : EIO, boost::system::generic_category());
+        break;
+      }
+      off += static_cast<std::size_t>(w);
+    }
+    if (ec) break;
+  }
+  ::close(fd);
+  if (ec) {
+    ::unlink(path.c_str());
+    co_return std::string();
+  }
+  co_return path;
+}
+
 net::awaitable<void> Server::Impl::session(tcp::socket sock, std::size_t worker) {
   ++*open;
   beast::tcp_stream stream(std::move(sock));
@@ -280,8 +329,25 @@ net::awaitable<void> Server::Impl::session(tcp::socket sock, std::size_t worker)
       keep_alive = false;  // the unread body makes the connection unusable
       read_ok = false;
     };
+    const bool to_file = match.route && !match.route->body_to_file_.empty();
     if (parser.content_length() && *parser.content_length() > limit) {
       too_large();
+    } else if (to_file) {
+      stream.expires_after(std::chrono::milliseconds(opts.body_timeout_ms));
+      beast::error_code bec;
+      req.body_file = co_await spool_body(stream, buf, parser, limit, match.route->body_to_file_, bec);
+      if (bec == bhttp::error::body_limit) {
+        too_large();
+      } else if (bec && bec.category() == boost::system::generic_category()) {  // open/write failed: ours
+        spdlog::error("spooling a request body to {} failed: {}", match.route->body_to_file_, bec.message());
+        res = Response::json(error_envelope(AppError(ErrorCode::internal, "the upload could not be stored"),
+                                            req.request_id),
+                             500);
+        keep_alive = false;
+        read_ok = false;
+      } else if (bec) {
+        break;  // timed out or gone mid-body: nothing to answer, nothing kept
+      }
     } else if (!parser.is_done()) {
       parser.body_limit(limit);
       if (auto expect = req.header("expect"); expect && beast::iequals(*expect, "100-continue")) {
@@ -298,8 +364,9 @@ net::awaitable<void> Server::Impl::session(tcp::socket sock, std::size_t worker)
     }
     ++*in_flight;
     if (read_ok) {
-      req.body = std::move(parser.get().body());
+      if (!to_file) req.body = std::move(parser.get().body());
       res = co_await pipeline.handle(req, match);
+      if (!req.body_file.empty()) ::unlink(req.body_file.c_str());  // the handler kept what it needed
     } else {
       req.route = match.route;
     }

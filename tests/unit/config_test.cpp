@@ -65,3 +65,27 @@ TEST(Config, EveryVariableIsDocumented) {
                  "ANTHROPIC_API_KEY", "OPENROUTER_API_KEY"})
     EXPECT_TRUE(names.count(n)) << n;
 }
+
+TEST(Config, AssetLimits) {
+  auto c = Config::from_map(valid());
+  EXPECT_EQ(c.attachment_limit, 25u << 20);
+  EXPECT_EQ(c.import_limit, 64u << 20);
+  auto vars = valid();
+  vars["NETOPS_ATTACHMENT_LIMIT"] = "1048576";
+  vars["NETOPS_IMPORT_LIMIT"] = "4096";
+  c = Config::from_map(vars);
+  EXPECT_EQ(c.attachment_limit, 1u << 20);
+  EXPECT_EQ(c.import_limit, 4096u);
+  vars["NETOPS_ATTACHMENT_LIMIT"] = "0";
+  vars["NETOPS_IMPORT_LIMIT"] = "lots";
+  try {
+    Config::from_map(vars);
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.problems().size(), 2u) << e.what();
+  }
+  std::set<std::string> names;
+  for (auto& v : config_vars()) names.insert(v.name);
+  EXPECT_TRUE(names.count("NETOPS_ATTACHMENT_LIMIT"));
+  EXPECT_TRUE(names.count("NETOPS_IMPORT_LIMIT"));
+}

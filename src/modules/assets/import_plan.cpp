@@ -1,0 +1,269 @@
+#include "modules/assets/import_plan.hpp"
+
+#include <cctype>
+#include <charconv>
+
+#include "core/csv.hpp"
+
+namespace netops::assets {
+
+namespace {
+
+std::string fold(std::string_view s) {
+  std::string out;
+  for (char c : s)
+    if (!std::isspace(static_cast<unsigned char>(c))) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+// Header text → column. API names and snake_case, case-insensitive; references by name (or id).
+std::optional<FileColumn> column_for(const std::string& header) {
+  FileColumn fc;
+  fc.header = header;
+  auto h = fold(header);
+  if (h.rfind("spec.", 0) == 0) {
+    auto key = std::string(trim(std::string_view(header).substr(header.find('.') + 1)));
+    if (key.empty()) return std::nullopt;
+    fc.role = FileColumn::Role::spec;
+    fc.spec_key = key;
+    return fc;
+  }
+  if (h == "model" || h == "modelid" || h == "model_id" || h == "modelname") fc.role = FileColumn::Role::model;
+  else if (h == "vendor" || h == "vendorid" || h == "vendor_id" || h == "vendorname") fc.role = FileColumn::Role::vendor;
+  else if (h == "location" || h == "locationid" || h == "location_id" || h == "locationpath") fc.role = FileColumn::Role::location;
+  else {
+    for (auto& c : columns())
+      if (h == fold(c.api) || h == c.snake) {
+        fc.column = &c;
+        return fc;
+      }
+    return std::nullopt;
+  }
+  return fc;
+}
+
+const char* ref_sql(FileColumn::Role r) {
+  return r == FileColumn::Role::model ? "model_id" : r == FileColumn::Role::vendor ? "vendor_id" : "location_id";
+}
+
+// A spec cell agrees with the model's value: same text, or the same number however it is spelled.
+bool same_spec_value(const nlohmann::json& model_value, std::string_view cell) {
+  if (model_value.is_string()) return model_value.get<std::string>() == cell;
+  if (model_value.is_number()) {
+    double a = model_value.get<double>(), b = 0;
+    auto [p, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), b);
+    return ec == std::errc() && p == cell.data() + cell.size() && a == b;
+  }
+  return model_value.dump() == cell;  // booleans, arrays, objects as JSON text
+}
+
+}  // namespace
+
+void ImportReport::add(RowError e) {
+  ++error_count;
+  if (errors.size() < kMaxReportedErrors) errors.push_back(std::move(e));
+}
+
+nlohmann::json ImportReport::to_json() const {
+  nlohmann::json errs = nlohmann::json::array();
+  for (auto& e : errors)
+    errs.push_back({{"row", e.row}, {"line", e.line}, {"column", e.column.empty() ? nlohmann::json() : nlohmann::json(e.column)},
+                    {"reason", e.reason}});
+  return {{"dryRun", opts.dry_run},
+          {"mode", opts.skip_invalid ? "skipInvalid" : "atomic"},
+          {"upsertBy", opts.upsert ? nlohmann::json("assetCode") : nlohmann::json()},
+          {"rows", rows},
+          {"valid", valid},
+          {"invalid", invalid},
+          {"created", created},
+          {"updated", updated},
+          {"unchanged", unchanged},
+          {"skipped", skipped},
+          {"errorCount", error_count},
+          {"errorsTruncated", error_count > errors.size()},
+          {"errors", std::move(errs)}};
+}
+
+ParsedFile parse_file(std::string_view text) {
+  ParsedFile out;
+  csv::Reader reader(text);
+  std::vector<std::string> fields;
+  try {
+    if (!reader.next(fields)) {
+      out.fatal.push_back({1, 1, "", "the file is empty: a header row is required"});
+      return out;
+    }
+    bool has_code = false;
+    std::unordered_set<std::string> seen;
+    for (auto& h : fields) {
+      auto fc = column_for(h);
+      if (!fc) {
+        out.fatal.push_back({1, reader.record_line(), h, "unknown column"});
+        continue;
+      }
+      std::string key = fc->column ? std::string(fc->column->sql)
+                                   : fc->role == FileColumn::Role::spec ? "spec." + fc->spec_key : ref_sql(fc->role);
+      if (!seen.insert(key).second) out.fatal.push_back({1, reader.record_line(), h, "duplicate column"});
+      has_code |= key == "asset_code";
+      out.columns.push_back(std::move(*fc));
+    }
+    if (!has_code) out.fatal.push_back({1, reader.record_line(), "assetCode", "the assetCode column is required"});
+    while (reader.next(fields)) {
+      out.records.push_back(fields);
+      out.lines.push_back(reader.record_line());
+    }
+  } catch (const csv::Error& e) {
+    out.fatal.push_back({out.records.size() + 2, e.line(), "", "CSV syntax: " + e.message()});
+  }
+  return out;
+}
+
+Plan plan_import(const ParsedFile& file, const Catalog& catalog,
+                 const std::unordered_map<std::string, const Asset*>& existing,
+                 const std::unordered_set<std::string>& assigned, const ImportOptions& opts) {
+  Plan plan;
+  plan.report.opts = opts;
+  plan.report.rows = file.records.size();
+  for (auto& c : columns()) {  // the asset columns this file sets, in table order (asset_code first)
+    for (auto& fc : file.columns) {
+      bool sets = fc.column == &c || (fc.role != FileColumn::Role::asset && fc.role != FileColumn::Role::spec &&
+                                      c.sql == ref_sql(fc.role));
+      if (sets) plan.columns.push_back(&c);
+    }
+  }
+  std::unordered_map<std::string, std::size_t> first_row_of_code;
+  plan.rows.reserve(file.records.size());
+  for (std::size_t i = 0; i < file.records.size(); ++i) {
+    const auto& rec = file.records[i];
+    RowPlan rp;
+    rp.row = i + 2;
+    const std::size_t line = file.lines[i];
+    bool ok = true;
+    auto fail = [&](const std::string& column, std::string reason) {
+      plan.report.add({rp.row, line, column, std::move(reason)});
+      ok = false;
+    };
+    if (rec.size() != file.columns.size()) {
+      fail("", "has " + std::to_string(rec.size()) + " fields, the header has " + std::to_string(file.columns.size()));
+    } else {
+      std::vector<std::pair<const FileColumn*, std::string_view>> specs;
+      for (std::size_t k = 0; k < rec.size(); ++k) {
+        const auto& fc = file.columns[k];
+        const std::string& cell = rec[k];
+        if (fc.role == FileColumn::Role::spec) {
+          if (!trim(cell).empty()) specs.emplace_back(&fc, trim(cell));
+          continue;
+        }
+        if (fc.role != FileColumn::Role::asset) {
+          auto text = std::string(trim(cell));
+          if (text.empty()) {
+            rp.values[ref_sql(fc.role)] = std::nullopt;
+            continue;
+          }
+          auto r = fc.role == FileColumn::Role::model    ? catalog.model(text)
+                   : fc.role == FileColumn::Role::vendor ? catalog.vendor(text)
+                                                         : catalog.location(text);
+          if (r.id) rp.values[ref_sql(fc.role)] = *r.id;
+          else fail(fc.header, r.error);
+          continue;
+        }
+        const Column& c = *fc.column;
+        bool blank = c.kind == Kind::note ? cell.empty() : trim(cell).empty();
+        if (blank && c.kind == Kind::status) continue;  // default (new) or unchanged (existing)
+        if (blank && c.kind != Kind::code) {            // an empty cell clears the field
+          rp.values[std::string(c.sql)] = std::nullopt;
+          continue;
+        }
+        auto checked = check_value(c, cell);
+        if (!checked.ok()) fail(fc.header, checked.error);
+        else rp.values[std::string(c.sql)] = checked.value;
+      }
+      auto code_it = rp.values.find("asset_code");
+      const Asset* current = nullptr;
+      if (code_it != rp.values.end() && code_it->second) {
+        const std::string& code = *code_it->second;
+        auto [first, inserted] = first_row_of_code.emplace(code, rp.row);
+        if (!inserted) fail("assetCode", "duplicate assetCode in this file (first at row " + std::to_string(first->second) + ")");
+        if (auto e = existing.find(code); e != existing.end()) {
+          current = e->second;
+          if (!opts.upsert) fail("assetCode", "already exists (import with upsertBy=assetCode to update existing assets)");
+        }
+      }
+      // Spec values are the model's (assets have no spec of their own): a cell may only repeat them.
+      auto model_it = rp.values.find("model_id");
+      std::optional<std::string> model = model_it != rp.values.end() ? model_it->second
+                                         : current                     ? current->get("model_id")
+                                                                       : std::nullopt;
+      for (auto& [fc, cell] : specs) {
+        const nlohmann::json* spec = model ? catalog.model_spec(*model) : nullptr;
+        if (!model) fail(fc->header, "spec values belong to the model, and this row has no model");
+        else if (!spec || !spec->contains(fc->spec_key))
+          fail(fc->header, "spec values belong to the model; model \"" + catalog.model_name(*model) + "\" has no " + fc->spec_key);
+        else if (!same_spec_value((*spec)[fc->spec_key], cell))
+          fail(fc->header, "spec values belong to the model; model \"" + catalog.model_name(*model) + "\" has " +
+                               fc->spec_key + " = " + (*spec)[fc->spec_key].dump());
+      }
+      Values merged = current ? current->values : Values{};
+      for (auto& [k, v] : rp.values) merged[k] = v;
+      auto bought = merged.find("purchase_date"), ends = merged.find("warranty_end");
+      if (ok && bought != merged.end() && ends != merged.end() && bought->second && ends->second &&
+          *ends->second < *bought->second)  // ISO dates compare as text
+        fail("warrantyEnd", "must not be before purchaseDate");
+      if (ok && current) {
+        rp.id = current->id;
+        rp.changes = changes(current->values, rp.values);
+        if (rp.changes.contains("status")) {
+          auto from = current->status(), to = *merged["status"];
+          if (!transition_allowed(from, to)) {
+            std::string allowed;
+            for (auto& s : allowed_next(from)) allowed += (allowed.empty() ? "" : ", ") + s;
+            fail("status", "cannot change from " + from + " to " + to + " (allowed: " + (allowed.empty() ? "none" : allowed) + ")");
+          } else if (requires_no_assignment(to) && assigned.count(current->id)) {
+            fail("status", "the asset is assigned; return it before setting " + to);
+          }
+        }
+      }
+      if (ok) rp.action = !current ? RowPlan::Action::create
+                          : rp.changes.empty() ? RowPlan::Action::unchanged
+                                               : RowPlan::Action::update;
+    }
+    if (ok) ++plan.report.valid;
+    else ++plan.report.invalid;
+    if (!ok) rp.action = RowPlan::Action::invalid;
+    plan.rows.push_back(std::move(rp));
+  }
+  return plan;
+}
+
+std::vector<std::string> csv_header() {
+  std::vector<std::string> out;
+  for (auto& c : columns()) {
+    if (c.sql == "model_id") out.emplace_back("model");
+    else if (c.sql == "vendor_id") out.emplace_back("vendor");
+    else if (c.sql == "location_id") out.emplace_back("location");
+    else out.emplace_back(c.api);
+  }
+  return out;
+}
+
+std::vector<std::string> csv_record(const Asset& a, const Catalog& catalog) {
+  std::vector<std::string> out;
+  out.reserve(columns().size());
+  for (auto& c : columns()) {
+    const auto& v = a.get(c.sql);
+    if (!v) out.emplace_back();
+    else if (c.sql == "model_id") out.push_back(catalog.model_text(*v));
+    else if (c.sql == "vendor_id") out.push_back(catalog.vendor_text(*v));
+    else if (c.sql == "location_id") out.push_back(catalog.location_text(*v));
+    else out.push_back(*v);
+  }
+  return out;
+}
+
+}  // namespace netops::assets

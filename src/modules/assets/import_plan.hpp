@@ -1,0 +1,85 @@
+#pragma once
+// The pure phases of the CSV import (SPEC §3): parse (RFC 4180 records, header → columns) and validate
+// (every row, every column, against the catalog snapshot and the existing rows). The result is a plan
+// of what to create/update plus the per-row report; import_service.cpp applies it in one transaction.
+// Failures of single rows are values in the report, not exceptions (DuckDB style).
+//
+// Rows are numbered like a spreadsheet shows them: the header is row 1, the first data row is row 2.
+// `line` is the physical line where the record starts (differs when quoted fields hold line breaks).
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "modules/assets/catalog.hpp"
+#include "modules/assets/rules.hpp"
+#include "modules/assets/types.hpp"
+
+namespace netops::assets {
+
+struct ImportOptions {
+  bool dry_run = false;
+  bool skip_invalid = false;  // mode=skipInvalid; default mode=atomic
+  bool upsert = false;        // upsertBy=assetCode
+};
+
+struct RowError {
+  std::size_t row = 0, line = 0;  // 0: the file as a whole
+  std::string column, reason;
+};
+
+inline constexpr std::size_t kMaxReportedErrors = 1000;
+
+struct ImportReport {
+  ImportOptions opts;
+  std::size_t rows = 0, valid = 0, invalid = 0, created = 0, updated = 0, unchanged = 0, skipped = 0;
+  std::vector<RowError> errors;  // the first kMaxReportedErrors
+  std::size_t error_count = 0;
+  void add(RowError e);
+  nlohmann::json to_json() const;
+};
+
+struct FileColumn {
+  enum class Role { asset, model, vendor, location, spec };
+  std::string header;
+  Role role = Role::asset;
+  const Column* column = nullptr;  // Role::asset
+  std::string spec_key;            // Role::spec
+};
+
+struct ParsedFile {
+  std::vector<FileColumn> columns;
+  std::vector<std::vector<std::string>> records;  // data records only
+  std::vector<std::size_t> lines;                 // start line of each data record
+  std::vector<RowError> fatal;                    // header or CSV syntax problems: nothing is imported
+};
+ParsedFile parse_file(std::string_view text);
+
+struct RowPlan {
+  enum class Action { create, update, unchanged, invalid };
+  std::size_t row = 0;
+  Action action = Action::invalid;
+  Values values;               // the columns this file sets, canonical text
+  std::string id;              // existing asset (update / unchanged)
+  nlohmann::json changes;      // update: before/after of the changed fields
+};
+
+struct Plan {
+  std::vector<const Column*> columns;  // asset columns the file sets, asset_code first
+  std::vector<RowPlan> rows;
+  ImportReport report;                 // rows, valid, invalid, unchanged and the row errors
+};
+
+// existing: the assets of the file's codes, by code; assigned: ids of those with an open assignment.
+Plan plan_import(const ParsedFile& file, const Catalog& catalog,
+                 const std::unordered_map<std::string, const Asset*>& existing,
+                 const std::unordered_set<std::string>& assigned, const ImportOptions& opts);
+
+// The header row of the export, which the import reads back.
+std::vector<std::string> csv_header();
+// One exported record, in csv_header order, references as catalog text.
+std::vector<std::string> csv_record(const Asset& a, const Catalog& catalog);
+
+}  // namespace netops::assets

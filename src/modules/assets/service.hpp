@@ -1,0 +1,57 @@
+#pragma once
+// Asset rules (SPEC §3 "Assets", §4.4): create/update/delete with every field error at once, the status
+// state machine, one open assignment per asset, moves, and an asset_events row for every change in the
+// same transaction. Writers lock the asset row (SELECT … FOR UPDATE) first, so concurrent operations
+// on one asset serialize instead of interleaving.
+#include <functional>
+#include <nlohmann/json.hpp>
+
+#include "app/context.hpp"
+#include "http/listing.hpp"
+#include "modules/assets/repo.hpp"
+#include "modules/assets/storage.hpp"
+#include "modules/audit/service.hpp"
+
+namespace netops::assets {
+
+// Runs inside the transaction with the locked asset's representation (If-Match → 412).
+using Check = std::function<void(const nlohmann::json&)>;
+
+class AssetsService {
+ public:
+  explicit AssetsService(AppContext& ctx)
+      : ctx_(ctx), repo_(ctx.db), audit_(ctx.db), files_(ctx.config.storage_dir) {}
+
+  // total: exact; counted only when the page does not already tell it (see service.cpp).
+  Task<std::pair<nlohmann::json, long long>> list(const Filter& f, const http::Paging& p, const http::Sort& s);
+  Task<nlohmann::json> list_after(const Filter& f, const std::optional<std::string>& after, long long limit);
+  Task<nlohmann::json> status_counts(const Filter& f);
+  Task<Asset> find(const std::string& id);  // 404 when absent
+  // The asset with model/category/vendor/location, its open assignment and its 10 newest events.
+  Task<nlohmann::json> detail(const Asset& a);
+
+  Task<Asset> create(const nlohmann::json& body, const Who& who);
+  Task<Asset> update(const std::string& id, const nlohmann::json& body, const Who& who, Check check);
+  Task<void> remove(const std::string& id, const Who& who, Check check);
+  Task<Asset> change_status(const std::string& id, const nlohmann::json& body, const Who& who, Check check);
+  Task<nlohmann::json> assign(const std::string& id, const nlohmann::json& body, const Who& who, Check check);
+  Task<nlohmann::json> return_asset(const std::string& id, const nlohmann::json& body, const Who& who, Check check);
+  Task<Asset> move(const std::string& id, const nlohmann::json& body, const Who& who, Check check);
+  Task<std::pair<nlohmann::json, long long>> assignments(const std::string& id, const http::Paging& p);
+  Task<std::pair<nlohmann::json, long long>> events(const std::string& id, const http::Paging& p);
+
+  // Bumped after every committed asset write: keys the cached totals of large lists (service.cpp).
+  Task<void> changed();
+
+ private:
+  Task<Asset> locked(db::Tx& tx, const std::string& id, const Check& check);
+  Task<std::string> count_key(std::string_view kind, const Filter& f);
+  Task<long long> cached_count(const Filter& f);
+
+  AppContext& ctx_;
+  AssetRepo repo_;
+  audit::AuditService audit_;
+  FileStore files_;
+};
+
+}  // namespace netops::assets
