@@ -3,6 +3,7 @@
 #include "app/system_routes.hpp"
 #include "modules/audit/module.hpp"
 #include "modules/auth/module.hpp"
+#include "modules/catalog/module.hpp"
 #include "modules/gateway/module.hpp"
 #include "modules/health/module.hpp"
 #include "modules/models/module.hpp"
@@ -19,6 +20,7 @@ void register_modules(AppContext& ctx, llm::HttpClient& llm, Background& backgro
   background.run.push_back([svc = gateway.service] { return svc->accounting().run(); });
   background.drain.push_back([svc = gateway.service] { return svc->accounting().flush(); });
   audit::register_routes(ctx);
+  catalog::register_routes(ctx);
   register_system_routes(ctx);  // last: /docs/json documents every route registered above
 }
 
