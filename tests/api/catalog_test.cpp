@@ -117,6 +117,7 @@ TEST_F(Catalog, CategoryCrudCreatesActiveVersionOne) {
   auto got = send("GET", path, nullptr, user_);
   ASSERT_EQ(got.status, 200);
   EXPECT_EQ(got.json(), c);
+  EXPECT_EQ(send("GET", "/api/v1/categories/" + id(c), nullptr, user_).json(), c);  // SPEC §3's name
   auto list = send("GET", "/api/v1/asset-categories?search=" + name + "&sort=-name", nullptr, user_);
   ASSERT_EQ(list.status, 200) << list.body;
   EXPECT_EQ(list.json()["meta"]["total"], 1);

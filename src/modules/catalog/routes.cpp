@@ -155,7 +155,10 @@ void register_catalog_routes(AppContext& ctx, std::shared_ptr<CatalogService> sv
     return svc->update_category(id, b, c, std::move(m));
   };
   categories.remove = [svc](const std::string& id, Caller c) { return svc->delete_category(id, c); };
+  auto categories_alias = categories;  // SPEC §3 calls them `categories`
+  categories_alias.base = "/api/v1/categories";
   register_crud(ctx, std::move(categories));
+  register_crud(ctx, std::move(categories_alias));
 
   Crud locations;
   locations.base = "/api/v1/locations";

@@ -39,25 +39,28 @@ const json kDef = {
 }  // namespace
 
 void register_spec_routes(AppContext& ctx, std::shared_ptr<SpecService> svc) {
-  ctx.router
-      .get("/api/v1/asset-categories/{id}/spec-versions", Role::user,
-           [svc](Request& req) -> Task<Response> {
-             auto rows = co_await svc->versions(req.path_uuid("id"));
-             auto n = static_cast<long long>(rows.size());
-             co_return http::page(std::move(rows), 1, std::max(n, 1LL), n);
-           })
-      .summary("Spec versions of a category, newest first (all of them: one page)")
-      .tag("assets");
+  // The paths, and SPEC §3's `category-specs/{categoryId}/versions` for the same thing.
+  for (std::string base : {"/api/v1/asset-categories/{id}/spec-versions", "/api/v1/category-specs/{id}/versions"}) {
+    ctx.router
+        .get(base, Role::user,
+             [svc](Request& req) -> Task<Response> {
+               auto rows = co_await svc->versions(req.path_uuid("id"));
+               auto n = static_cast<long long>(rows.size());
+               co_return http::page(std::move(rows), 1, std::max(n, 1LL), n);
+             })
+        .summary("Spec versions of a category, newest first (all of them: one page)")
+        .tag("assets");
 
-  ctx.router
-      .post("/api/v1/asset-categories/{id}/spec-versions", Role::admin,
-            [svc](Request& req) -> Task<Response> {
-              Caller who{req.actor_or_throw(), req.request_id};
-              co_return Response::json(co_await svc->create_draft(req.path_uuid("id"), who), 201);
-            })
-      .summary("New draft version copying the active version's definitions; 409 while a draft exists")
-      .tag("assets")
-      .response(kVersion, 201);
+    ctx.router
+        .post(base, Role::admin,
+              [svc](Request& req) -> Task<Response> {
+                Caller who{req.actor_or_throw(), req.request_id};
+                co_return Response::json(co_await svc->create_draft(req.path_uuid("id"), who), 201);
+              })
+        .summary("New draft version copying the active version's definitions; 409 while a draft exists")
+        .tag("assets")
+        .response(kVersion, 201);
+  }
 
   ctx.router
       .get("/api/v1/spec-versions/{id}", Role::user,
