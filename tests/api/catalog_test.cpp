@@ -1,5 +1,8 @@
 // Catalogs through HTTP against the real server: vendors, asset categories, locations (tree, moves,
 // cycles), reference checks on delete, If-Match, roles, audit rows.
+#include <set>
+#include <thread>
+
 #include "api/catalog_fixture.hpp"
 
 const char* const kCatalogSuite = "catalog";
@@ -222,4 +225,29 @@ TEST_F(Catalog, AuditCarriesRequestIdAndActor) {
   EXPECT_FALSE(sql("SELECT user_id FROM audit_logs WHERE resource = 'location:" + id(r.json()) + "'").empty());
   EXPECT_EQ(sql("SELECT details->'after'->>'name' FROM audit_logs WHERE resource = 'location:" + id(r.json()) + "'"),
             r.json()["name"]);
+}
+
+TEST_F(Catalog, ConcurrentCrossMovesCannotBuildACycle) {
+  for (int round = 0; round < 5; ++round) {
+    auto a = created("/api/v1/locations", {{"name", unique("A")}});
+    auto b = created("/api/v1/locations", {{"name", unique("B")}});
+    int status_a = 0, status_b = 0;
+    auto move = [&](const json& child, const json& parent, int& status) {
+      HttpClient own(server_->port());
+      Headers h = bearer(admin_);
+      h.push_back({"Content-Type", "application/json"});
+      status = own.request("PATCH", "/api/v1/locations/" + id(child), json{{"parentId", id(parent)}}.dump(), h).status;
+    };
+    std::thread t1(move, std::cref(a), std::cref(b), std::ref(status_a));
+    std::thread t2(move, std::cref(b), std::cref(a), std::ref(status_b));
+    t1.join();
+    t2.join();
+    std::multiset<int> statuses{status_a, status_b};
+    EXPECT_EQ(statuses, (std::multiset<int>{200, 409})) << "round " << round;
+    auto pa = send("GET", "/api/v1/locations/" + id(a), nullptr, user_).json()["path"].get<std::string>();
+    auto pb = send("GET", "/api/v1/locations/" + id(b), nullptr, user_).json()["path"].get<std::string>();
+    // Exactly one is the root of the other, and both paths start at that root.
+    EXPECT_TRUE((pa == "/" + id(a) + "/" && pb == pa + id(b) + "/") || (pb == "/" + id(b) + "/" && pa == pb + id(a) + "/"))
+        << pa << " " << pb;
+  }
 }

@@ -2,6 +2,7 @@
 // draft → active → retired, definitions editable only in draft, publish reports non-conforming
 // models, model spec validation with every error keyed, spec.<key> filters.
 #include <set>
+#include <thread>
 
 #include "api/catalog_fixture.hpp"
 
@@ -263,4 +264,23 @@ TEST_F(Specs, ListFiltersIncludingSpecValues) {
   EXPECT_EQ(send("GET", "/api/v1/asset-models?sort=spec", nullptr, user_).status, 400);
   (void)a;
   (void)b;
+}
+
+TEST_F(Specs, ConcurrentDraftsOneWins) {
+  for (int round = 0; round < 3; ++round) {
+    auto c = created("/api/v1/asset-categories", {{"name", unique("Race")}});
+    int s1 = 0, s2 = 0;
+    auto post = [&](int& status) {
+      HttpClient own(server_->port());
+      Headers h = bearer(admin_);
+      h.push_back({"Content-Type", "application/json"});
+      status = own.request("POST", "/api/v1/asset-categories/" + id(c) + "/spec-versions", "{}", h).status;
+    };
+    std::thread t1(post, std::ref(s1));
+    std::thread t2(post, std::ref(s2));
+    t1.join();
+    t2.join();
+    EXPECT_EQ((std::multiset<int>{s1, s2}), (std::multiset<int>{201, 409})) << "round " << round;
+    EXPECT_EQ(sql("SELECT count(*) FROM asset_category_spec_versions WHERE category_id = '" + id(c) + "'"), "2");
+  }
 }
