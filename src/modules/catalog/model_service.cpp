@@ -112,7 +112,7 @@ Task<nlohmann::json> validate_spec(db::Tx& tx, CatalogRepo& catalog, SpecStore& 
     row.spec_version_id = std::nullopt;
     co_return row.spec;
   }
-  auto category = co_await catalog.find_category(*row.category_id, &tx);
+  auto category = co_await catalog.share_category(tx, *row.category_id);
   if (!category) throw Unprocessable("categoryId: no such asset category", {{"field", "categoryId"}});
   std::optional<SpecVersion> version;
   if (version_given && row.spec_version_id) {

@@ -18,6 +18,7 @@ constexpr db::Query kVendorDelete{"vendors.delete", "DELETE FROM vendors WHERE i
 const std::string kCategoryFindSql = std::string(kCategorySelect) + " WHERE c.id = $1";
 const db::Query kCategoryFind{"categories.find", kCategoryFindSql};
 constexpr db::Query kCategoryLock{"categories.lock", "SELECT id FROM asset_categories WHERE id = $1 FOR UPDATE"};
+constexpr db::Query kCategoryShare{"categories.share", "SELECT id FROM asset_categories WHERE id = $1 FOR SHARE"};
 constexpr db::Query kCategoryRefs{"categories.references",
                                   "SELECT (SELECT count(*) FROM asset_models WHERE category_id = $1) AS models"};
 constexpr db::Query kCategoryDelete{"categories.delete", "DELETE FROM asset_categories WHERE id = $1"};
@@ -175,6 +176,11 @@ Task<std::optional<nlohmann::json>> CatalogRepo::find_category(const std::string
 
 Task<bool> CatalogRepo::lock_category(db::Tx& tx, const std::string& id) {
   auto r = co_await tx.query(q::kCategoryLock, db::Params(id));
+  co_return !r.empty();
+}
+
+Task<bool> CatalogRepo::share_category(db::Tx& tx, const std::string& id) {
+  auto r = co_await tx.query(q::kCategoryShare, db::Params(id));
   co_return !r.empty();
 }
 

@@ -34,6 +34,9 @@ class CatalogRepo {
   Task<Page> list_categories(const ListFilter& f, const http::Paging& p, const http::Sort& s);
   Task<std::optional<nlohmann::json>> find_category(const std::string& id, db::Tx* tx = nullptr);
   Task<bool> lock_category(db::Tx& tx, const std::string& id);  // SELECT … FOR UPDATE; false when absent
+  // FOR SHARE: a model validated against the active version waits for a publish in progress, so the
+  // publish report and the model's stamped version agree.
+  Task<bool> share_category(db::Tx& tx, const std::string& id);
   Task<std::string> insert_category(db::Tx& tx, const ColumnValues& cols);  // returns the id
   Task<void> update_category(db::Tx& tx, const std::string& id, const ColumnValues& cols);
   Task<std::vector<Reference>> category_references(db::Tx& tx, const std::string& id);
