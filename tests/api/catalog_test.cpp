@@ -251,3 +251,17 @@ TEST_F(Catalog, ConcurrentCrossMovesCannotBuildACycle) {
         << pa << " " << pb;
   }
 }
+
+TEST_F(Catalog, RoutesDocumentedWithTheirRoles) {
+  auto doc = client.get("/docs/json").json();
+  json paths = doc["paths"];
+  for (auto p : {"/api/v1/vendors", "/api/v1/asset-categories", "/api/v1/locations", "/api/v1/asset-models"}) {
+    ASSERT_TRUE(paths.contains(p)) << p;
+    EXPECT_EQ(paths[p]["get"]["x-min-role"], "user") << p;
+    EXPECT_EQ(paths[p]["post"]["x-min-role"], "admin") << p;
+  }
+  EXPECT_EQ(paths["/api/v1/locations/{id}/tree"]["get"]["x-min-role"], "user");
+  EXPECT_EQ(paths["/api/v1/spec-versions/{id}/publish"]["post"]["x-min-role"], "admin");
+  EXPECT_EQ(paths["/api/v1/spec-defs/{id}"]["put"]["x-min-role"], "admin");
+  EXPECT_EQ(paths["/api/v1/asset-categories/{id}/spec-versions"]["get"]["x-min-role"], "user");
+}
