@@ -4,6 +4,7 @@
 #include "modules/assets/module.hpp"
 #include "modules/audit/module.hpp"
 #include "modules/auth/module.hpp"
+#include "modules/catalog/module.hpp"
 #include "modules/gateway/module.hpp"
 #include "modules/health/module.hpp"
 #include "modules/models/module.hpp"
@@ -20,6 +21,7 @@ void register_modules(AppContext& ctx, llm::HttpClient& llm, Background& backgro
   background.run.push_back([svc = gateway.service] { return svc->accounting().run(); });
   background.drain.push_back([svc = gateway.service] { return svc->accounting().flush(); });
   audit::register_routes(ctx);
+  catalog::register_routes(ctx);
   assets::register_routes(ctx);
   register_system_routes(ctx);  // last: /docs/json documents every route registered above
 }
