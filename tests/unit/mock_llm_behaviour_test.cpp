@@ -102,3 +102,14 @@ TEST(MockLlmBehaviour, DecideAnswers) {
   c.tool_result = "42";
   EXPECT_EQ(decide({Kind::tools, 0}, c, 0).text, "Tool result: 42");
 }
+
+TEST(MockLlmBehaviour, InspectAnswersWithWhatItReceived) {
+  EXPECT_EQ(parse_behaviour("mock/inspect-small").kind, Kind::inspect);
+  Conversation c;
+  c.transcript = {{"system", "be brief"}, {"user", "hi"}};
+  c.last_user_text = "hi";
+  auto a = decide(parse_behaviour("inspect"), c, 0);
+  EXPECT_EQ(nlohmann::json::parse(a.text),
+            (nlohmann::json::array({{{"role", "system"}, {"content", "be brief"}}, {{"role", "user"}, {"content", "hi"}}})));
+  EXPECT_EQ(a.completion_tokens, tokens_for_chars(utf8_length(a.text)));
+}

@@ -69,6 +69,7 @@ Request read_request(const json& body) {
     if (chars > 0) {
       c.prompt_chars += chars;
       ++c.messages;
+      c.transcript.emplace_back("system", text_of(*system));
     }
     req.cached = req.cached || has_cache_control(*system);
   }
@@ -77,6 +78,8 @@ Request read_request(const json& body) {
     if (!m.is_object()) continue;
     ++c.messages;
     auto content = m.find("content");
+    auto role = string_field(m, "role");
+    c.transcript.emplace_back(role ? *role : std::string(), content != m.end() ? text_of(*content) : std::string());
     if (content == m.end()) continue;
     c.prompt_chars += content_chars(*content);
     req.cached = req.cached || has_cache_control(*content);

@@ -13,7 +13,7 @@
 
 namespace mockllm {
 
-enum class Kind { echo, slow, fail, flaky, tools, nousage, hedge, long_text };
+enum class Kind { echo, slow, fail, flaky, tools, nousage, hedge, long_text, inspect };
 
 struct Behaviour {
   Kind kind = Kind::echo;
@@ -52,6 +52,7 @@ inline Behaviour parse_behaviour(std::string_view model) {
   if (leaf == "tools") return {Kind::tools, 0};
   if (leaf == "nousage") return {Kind::nousage, 0};
   if (leaf == "hedge") return {Kind::hedge, 0};
+  if (leaf.substr(0, 7) == "inspect") return {Kind::inspect, 0};
   if (auto n = number_after("slow-")) return {Kind::slow, std::min(*n, kMaxSlowMs)};
   if (auto n = number_after("fail-"); n && *n >= 400 && *n <= 599) return {Kind::fail, *n};
   if (auto n = number_after("flaky-")) return {Kind::flaky, *n};
@@ -200,6 +201,8 @@ struct Conversation {
   std::optional<std::string> tool_name;    // the first tool offered
   nlohmann::json tool_schema = nlohmann::json::object();
   std::optional<long> max_tokens;
+  // Every message as the upstream received it (system prompt first): role and text. `inspect` answers it.
+  std::vector<std::pair<std::string, std::string>> transcript;
 
   long prompt_tokens() const { return tokens_for_chars(prompt_chars) + 3 * static_cast<long>(messages); }
 };
@@ -268,6 +271,12 @@ inline Answer decide(const Behaviour& b, const Conversation& c, long prior_calls
     case Kind::echo:
       a.text = c.last_user_text;
       break;
+    case Kind::inspect: {
+      auto list = nlohmann::json::array();
+      for (const auto& [role, text] : c.transcript) list.push_back({{"role", role}, {"content", text}});
+      a.text = list.dump();
+      break;
+    }
   }
   if (c.max_tokens && *c.max_tokens > 0) {
     auto limit = static_cast<std::size_t>(*c.max_tokens) * 4;

@@ -43,7 +43,10 @@ Conversation read_conversation(const json& body) {
   for (auto& m : messages) {
     if (!m.is_object()) continue;
     ++c.messages;
-    if (auto content = m.find("content"); content != m.end()) c.prompt_chars += utf8_length(content_text(*content));
+    std::string text;
+    if (auto content = m.find("content"); content != m.end()) text = content_text(*content);
+    c.prompt_chars += utf8_length(text);
+    c.transcript.emplace_back(std::string(role_of(m)), text);
     auto calls = m.find("tool_calls");
     if (calls == m.end() || !calls->is_array()) continue;
     for (auto& call : *calls) {
