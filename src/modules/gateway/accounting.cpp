@@ -47,6 +47,21 @@ ON CONFLICT (user_id, date, model, provider) DO UPDATE SET
   total_cost = s.total_cost + EXCLUDED.total_cost,
   message_count = s.message_count + EXCLUDED.message_count)SQL"};
 
+// conversation_count = distinct conversations of that (user, day, model, provider): a conversation is
+// counted when its first row for the key is inserted into user_conversation_days, whichever batch or
+// instance gets there first. The stats rows were upserted (and locked) by the previous statement.
+const db::Query kCountConversations{"gateway.user_token_stats_conversations", R"SQL(
+WITH x AS (
+  SELECT DISTINCT user_id, date, model, provider, conversation_id
+  FROM json_to_recordset($1::json) AS x(user_id text, date date, model text, provider text, conversation_id uuid)
+), ins AS (
+  INSERT INTO user_conversation_days (user_id, date, model, provider, conversation_id)
+  SELECT * FROM x ORDER BY 1, 2, 3, 4, 5
+  ON CONFLICT DO NOTHING RETURNING user_id, date, model, provider
+), n AS (SELECT user_id, date, model, provider, count(*) AS c FROM ins GROUP BY 1, 2, 3, 4)
+UPDATE user_token_stats s SET conversation_count = s.conversation_count + n.c FROM n
+WHERE s.user_id = n.user_id AND s.date = n.date AND s.model = n.model AND s.provider = n.provider)SQL"};
+
 // Provider rows are locked in id order first, for the same reason.
 const db::Query kUpdateProviders{"gateway.ai_providers_usage", R"SQL(
 WITH x AS (SELECT * FROM json_to_recordset($1::json) AS x(id text, tokens bigint, cost numeric)),
@@ -128,6 +143,20 @@ std::string stats_json(const std::vector<UsageRecord>& batch) {
                     {"total_tokens", s.tokens},
                     {"total_cost", s.cost.to_string(6)},
                     {"message_count", s.messages}});
+  return rows.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// The (user, day, model, provider, conversation) of every record that counts in the daily stats.
+std::string conversations_json(const std::vector<UsageRecord>& batch) {
+  json rows = json::array();
+  for (const auto& r : batch) {
+    if (!r.conversation_id || (!r.success && r.total_tokens() == 0 && r.cost.is_zero())) continue;
+    rows.push_back({{"user_id", r.user_id},
+                    {"date", utc_date(r.at)},
+                    {"model", r.model_id},
+                    {"provider", r.provider},
+                    {"conversation_id", *r.conversation_id}});
+  }
   return rows.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -214,13 +243,18 @@ Task<bool> Accounting::write_one_batch() {
   in_flight_.fetch_add(1);
   bool ok = true;
   try {
-    std::string logs = logs_json(batch), stats = stats_json(batch), providers = providers_json(batch);
+    std::string logs = logs_json(batch), stats = stats_json(batch), providers = providers_json(batch),
+                conversations = conversations_json(batch);
     auto in_tx = [&](db::Tx& tx) -> Task<void> {
       db::Params p1(logs);
       co_await tx.query(kInsertLogs, std::move(p1));
       if (stats != "[]") {
         db::Params p2(stats);
         co_await tx.query(kUpsertStats, std::move(p2));
+      }
+      if (conversations != "[]") {
+        db::Params p4(conversations);
+        co_await tx.query(kCountConversations, std::move(p4));
       }
       if (providers != "[]") {
         db::Params p3(providers);

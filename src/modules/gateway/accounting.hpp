@@ -2,7 +2,7 @@
 // Usage accounting off the response path (SPEC §4.2): every upstream call — streamed or not, succeeded or
 // failed — becomes a UsageRecord pushed onto a per-process queue (a mutex and a vector append). A flusher
 // coroutine drains the queue every NETOPS_ACCOUNTING_FLUSH_MS (or as soon as kBatch records wait) and writes
-// each batch in ONE transaction with three multi-row statements: usage_logs rows, user_token_stats upserts
+// each batch in ONE transaction with multi-row statements: usage_logs rows, user_token_stats upserts
 // (aggregated per user/day/model/provider and taken in key order, so concurrent instances cannot deadlock)
 // and ai_providers counters. A failed batch goes back to the front of the queue and is retried; on SIGTERM
 // the app awaits flush(), which writes everything that is queued.

@@ -41,6 +41,17 @@ void describe_metrics() {
 
 }  // namespace
 
+Spent spent_of(const std::vector<UsageRecord>& records) {
+  Spent s;
+  for (const auto& r : records) {
+    s.prompt_tokens += r.prompt_tokens;
+    s.completion_tokens += r.completion_tokens;
+    s.cost += Decimal::parse(r.cost.to_string(6));  // as usage_logs stores it, so sums agree to the digit
+    s.estimated = s.estimated || r.estimated;
+  }
+  return s;
+}
+
 Exec::~Exec() {
   if (!sink) return;
   for (auto& r : records) sink->push(std::move(r));
@@ -293,6 +304,7 @@ Completion Service::success(Exec& x, const Target& t, CallResult& r, std::option
   c.body_bytes = std::move(r.client_body);
   c.served = Served{t.model->id, t.provider->id, t.model->tier, x.attempts, false};
   c.quality = quality;
+  c.spent.answer_tokens = x.records.back().completion_tokens;
   return c;
 }
 
@@ -359,7 +371,20 @@ Task<Completion> Service::complete(std::shared_ptr<const json> body, CallContext
   if (x->plan.strategy == "escalation") c = co_await run_escalation(*x);
   else c = co_await run_calls(*x);
   c.waited_seconds = x->upstream_seconds + x->backoff_seconds;
+  auto answer = c.spent.answer_tokens;
+  c.spent = spent_of(x->records);
+  c.spent.answer_tokens = answer;
   co_return c;
+}
+
+Task<Route> Service::preflight(std::shared_ptr<const json> body, CallContext cc) {
+  auto x = co_await prepare(std::move(body), std::move(cc), false, nullptr);
+  Route r;
+  for (const auto& t : x->plan.targets) {
+    if (auto w = t.model->context_window; w && *w > 0) r.context_window = std::min(r.context_window.value_or(*w), *w);
+    if (auto m = t.model->max_tokens; m && *m > 0) r.max_tokens = std::min(r.max_tokens.value_or(*m), *m);
+  }
+  co_return r;
 }
 
 Task<std::shared_ptr<StreamJob>> Service::open_stream(std::shared_ptr<const json> body, CallContext cc,

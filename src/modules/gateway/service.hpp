@@ -44,9 +44,27 @@ struct Served {
   bool escalated = false;
 };
 
+// What one request spent over all its upstream calls (retries, failover and escalation included): the
+// sums of its usage_logs rows (costs at their stored 6 decimals).
+struct Spent {
+  std::int64_t prompt_tokens = 0, completion_tokens = 0;
+  Decimal cost;
+  bool estimated = false;           // some call's usage was counted by the gateway, not reported
+  std::int64_t answer_tokens = 0;   // completion tokens of the answer that was returned
+};
+Spent spent_of(const std::vector<UsageRecord>& records);
+
+// Where a request would go, learnt without calling anything (validation, resolution, budget: the errors
+// complete() would throw first). Chat sizes a conversation's context with it.
+struct Route {
+  std::optional<int> context_window;  // the smallest any target declares
+  std::optional<int> max_tokens;      // likewise
+};
+
 struct Completion {
   ParsedResponse parsed;
   Served served;
+  Spent spent;
   std::optional<double> quality;  // escalation only
   double waited_seconds = 0;      // upstream exchanges + backoff: total − this = the gateway's overhead
   std::string body_bytes;         // the answer as bytes when passed through (OpenAI upstreams); else dump parsed
@@ -100,6 +118,7 @@ class Service {
   // A streamed one: returns once an upstream has sent its first event (failover happens before that).
   Task<std::shared_ptr<StreamJob>> open_stream(std::shared_ptr<const nlohmann::json> body, CallContext cc,
                                                std::shared_ptr<const std::string> raw = nullptr);
+  Task<Route> preflight(std::shared_ptr<const nlohmann::json> body, CallContext cc);
 
   Accounting& accounting() { return accounting_; }
   CircuitBreaker& breaker() { return breaker_; }
@@ -142,6 +161,8 @@ class StreamJob {
   StreamJob(Service& svc, std::shared_ptr<Exec> x, Target t, CallResult opened, std::unique_ptr<LiveStream> live);
   ~StreamJob();  // accounts the call if the stream never ran to its end (the client left before the first byte)
   const Served& served() const { return served_; }
+  // After pump(): what the request spent (the stream's call and every failed attempt before it).
+  Spent spent() const;
   // Writes the stream to the client; cancels the upstream at once when the client goes away.
   static Task<void> pump(std::shared_ptr<StreamJob> job, http::StreamWriter& out);
 

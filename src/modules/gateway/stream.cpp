@@ -39,6 +39,12 @@ void StreamJob::finish(bool client_gone, const std::string& error_code) {
   if (!client_gone && !error_code.empty()) svc_.breaker().failure(target_.model->id, Clock::now());
 }
 
+Spent StreamJob::spent() const {
+  Spent s = spent_of(x_->records);
+  if (finished_ && !x_->records.empty()) s.answer_tokens = x_->records.back().completion_tokens;
+  return s;
+}
+
 Task<void> StreamJob::pump(std::shared_ptr<StreamJob> job, http::StreamWriter& out) {
   LiveStream& s = *job->live_;
   Exec& x = *job->x_;
