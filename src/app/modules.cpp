@@ -5,6 +5,7 @@
 #include "modules/audit/module.hpp"
 #include "modules/auth/module.hpp"
 #include "modules/catalog/module.hpp"
+#include "modules/chat/module.hpp"
 #include "modules/gateway/module.hpp"
 #include "modules/health/module.hpp"
 #include "modules/models/module.hpp"
@@ -18,7 +19,10 @@ void register_modules(AppContext& ctx, llm::HttpClient& llm, Background& backgro
   users::register_routes(ctx, auth);
   auto model_module = models::register_routes(ctx);
   auto gateway = gateway::register_routes(ctx, model_module, llm);
+  auto chat = chat::register_routes(ctx, gateway);
   background.run.push_back([svc = gateway.service] { return svc->accounting().run(); });
+  // Chat's background work (summaries, streams whose client left) makes usage records: drained first.
+  background.drain.push_back([svc = chat.service] { return svc->tasks().drain(std::chrono::seconds(20)); });
   background.drain.push_back([svc = gateway.service] { return svc->accounting().flush(); });
   audit::register_routes(ctx);
   catalog::register_routes(ctx);

@@ -57,6 +57,10 @@ const std::vector<ConfigVar>& config_vars() {
       {"NETOPS_BREAKER_COOLDOWN_MS", "30000", "open circuit → half-open (one probe call) after this"},
       {"NETOPS_ESCALATION_THRESHOLDS", "0.50,0.65,0.75,0.85", "quality score that stops escalation at tiers 0-3"},
       {"NETOPS_ACCOUNTING_FLUSH_MS", "100", "usage accounting batch interval"},
+      {"NETOPS_CHAT_SUMMARY_TOKENS", "8000",
+       "chat: summarise older history once the unsummarised messages exceed this many tokens (0 = never)"},
+      {"NETOPS_CHAT_SUMMARY_MODEL", "tier:0", "chat: the model that writes summaries (id, tier:N or auto)"},
+      {"NETOPS_CHAT_DEFAULT_CONTEXT_WINDOW", "8192", "chat: context window assumed for a model that declares none"},
       {"NETOPS_BUDGET_FREE_DAILY_USD", "1", "tier free: cost per UTC day (0 = no limit)"},
       {"NETOPS_BUDGET_FREE_MONTHLY_USD", "10", "tier free: cost per UTC month"},
       {"NETOPS_BUDGET_FREE_DAILY_TOKENS", "1000000", "tier free: tokens per UTC day"},
@@ -205,6 +209,14 @@ Config Config::from_env(const Getenv& get) {
   r.number<int>("NETOPS_BREAKER_FAILURES", c.breaker_failures, 1, 1000000);
   r.number<int>("NETOPS_BREAKER_COOLDOWN_MS", c.breaker_cooldown_ms, 1, 86400000);
   r.number<int>("NETOPS_ACCOUNTING_FLUSH_MS", c.accounting_flush_ms, 5, 60000);
+  r.number<int>("NETOPS_CHAT_SUMMARY_TOKENS", c.chat_summary_tokens, 0, 10'000'000);
+  r.number<int>("NETOPS_CHAT_DEFAULT_CONTEXT_WINDOW", c.chat_default_context_window, 256, 100'000'000);
+  if (auto v = r.str("NETOPS_CHAT_SUMMARY_MODEL")) {
+    if (v->empty() || v->size() > 100 || v->find_first_of(" \t\r\n\"") != std::string::npos)
+      r.problems.push_back("NETOPS_CHAT_SUMMARY_MODEL: must be a model id, tier:0 … tier:3 or auto");
+    else
+      c.chat_summary_model = *v;
+  }
   if (auto v = r.str("NETOPS_ESCALATION_THRESHOLDS")) {
     double t[4];
     int n = 0;

@@ -71,6 +71,12 @@ struct Config {
   TierBudget budget_pro{25'000'000, 250'000'000, 25'000'000, 250'000'000};
   TierBudget budget_enterprise{500'000'000, 5'000'000'000, 0, 0};
 
+  // Chat (modules/chat): older history is summarised once the unsummarised part exceeds this many tokens
+  // (0 = never), by this model (an id, tier:N or auto); a model without context_window gets this one.
+  int chat_summary_tokens = 8000;
+  std::string chat_summary_model = "tier:0";
+  int chat_default_context_window = 8192;
+
   using Getenv = std::function<std::optional<std::string>(const std::string&)>;
   static Config from_env(const Getenv& get);
   static Config from_process_env();

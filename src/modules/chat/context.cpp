@@ -1,0 +1,126 @@
+#include "modules/chat/context.hpp"
+
+#include <algorithm>
+
+#include "llm/pricing.hpp"
+
+namespace netops::chat {
+
+using nlohmann::json;
+
+json snapshot_to_json(const ContextSnapshot& s) {
+  json msgs = json::array();
+  for (const auto& m : s.messages) {
+    json j = {{"s", m.seq}, {"r", m.role}, {"c", m.content}};
+    if (!m.tool_calls.is_null()) j["tc"] = m.tool_calls;
+    if (m.tool_call_id) j["ti"] = *m.tool_call_id;
+    if (m.incomplete) j["x"] = true;
+    msgs.push_back(std::move(j));
+  }
+  json out = {{"v", s.version}, {"complete", s.complete}, {"messages", std::move(msgs)}};
+  if (s.summary) out["summary"] = *s.summary;
+  return out;
+}
+
+std::optional<ContextSnapshot> snapshot_from_json(const json& j) {
+  try {
+    ContextSnapshot s;
+    s.version = j.at("v").get<std::int64_t>();
+    s.complete = j.at("complete").get<bool>();
+    if (auto it = j.find("summary"); it != j.end() && it->is_string()) s.summary = it->get<std::string>();
+    for (const auto& m : j.at("messages")) {
+      ContextMessage c;
+      c.seq = m.at("s").get<std::int64_t>();
+      c.role = m.at("r").get<std::string>();
+      c.content = m.at("c").get<std::string>();
+      if (auto it = m.find("tc"); it != m.end()) c.tool_calls = *it;
+      if (auto it = m.find("ti"); it != m.end()) c.tool_call_id = it->get<std::string>();
+      c.incomplete = m.value("x", false);
+      s.messages.push_back(std::move(c));
+    }
+    return s;
+  } catch (const json::exception&) {
+    return std::nullopt;
+  }
+}
+
+json openai_message(const ContextMessage& m) {
+  json j = {{"role", m.role}};
+  if (m.role == "assistant" && m.tool_calls.is_array() && !m.tool_calls.empty()) {
+    j["content"] = m.content.empty() ? json() : json(m.content);
+    j["tool_calls"] = m.tool_calls;
+  } else {
+    j["content"] = m.content;
+  }
+  if (m.role == "tool" && m.tool_call_id) j["tool_call_id"] = *m.tool_call_id;
+  return j;
+}
+
+std::int64_t message_tokens(const ContextMessage& m) {
+  return estimate_prompt_tokens(json::array({openai_message(m)}));
+}
+
+Prompt build_prompt(const ContextSnapshot& s, const std::optional<std::string>& system_prompt, std::int64_t budget) {
+  Prompt p;
+  std::optional<json> system;
+  if (system_prompt && !system_prompt->empty()) system = json{{"role", "system"}, {"content", *system_prompt}};
+  std::int64_t fixed = system ? estimate_prompt_tokens(json::array({*system})) : 0;
+
+  // Candidates, newest first, with their cost.
+  std::vector<std::pair<const ContextMessage*, std::int64_t>> usable;
+  std::int64_t all = 0;
+  for (auto it = s.messages.rbegin(); it != s.messages.rend(); ++it) {
+    if (it->incomplete) continue;
+    auto t = message_tokens(*it);
+    usable.emplace_back(&*it, t);
+    all += t;
+  }
+  std::optional<json> summary;
+  std::int64_t summary_tokens = 0;
+  bool everything = s.complete && fixed + all <= budget;
+  if (!everything && s.summary && !s.summary->empty()) {
+    summary = json{{"role", "system"}, {"content", kSummaryPreamble + *s.summary}};
+    summary_tokens = estimate_prompt_tokens(json::array({*summary}));
+  }
+
+  std::size_t take = 0;
+  std::int64_t used = fixed + summary_tokens;
+  if (everything) {
+    take = usable.size();
+    used = fixed + all;
+  } else {
+    while (take < usable.size() && used + usable[take].second <= budget) used += usable[take++].second;
+    // A tool result needs the assistant message that asked for it: drop results whose call was cut.
+    while (take > 0 && usable[take - 1].first->role == "tool") used -= usable[--take].second;
+    p.fits = take > 0 || usable.empty();
+  }
+
+  if (system) p.messages.push_back(*system);
+  p.cut = static_cast<int>(usable.size() - take);
+  if (summary && (p.cut > 0 || !s.complete)) {  // something older than the prompt is left out
+    p.messages.push_back(*summary);
+    p.summary_used = true;
+  } else if (summary) {
+    used -= summary_tokens;
+  }
+  // Oldest first. A tool result whose call is not in the prompt (its assistant message was deleted) would
+  // be refused by the provider: it stays out.
+  std::vector<std::string> calls;
+  for (std::size_t i = take; i-- > 0;) {
+    const ContextMessage& m = *usable[i].first;
+    if (m.role == "tool" && std::find(calls.begin(), calls.end(), m.tool_call_id.value_or("")) == calls.end()) {
+      used -= usable[i].second;
+      ++p.cut;
+      continue;
+    }
+    if (m.tool_calls.is_array())
+      for (const auto& c : m.tool_calls)
+        if (c.is_object() && c.contains("id") && c["id"].is_string()) calls.push_back(c["id"].get<std::string>());
+    p.messages.push_back(openai_message(m));
+    ++p.included;
+  }
+  p.tokens = used;
+  return p;
+}
+
+}  // namespace netops::chat

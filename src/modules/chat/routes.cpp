@@ -1,0 +1,343 @@
+// HTTP shape of chat: conversations, their messages, sending a message (JSON or SSE), statistics.
+#include <boost/asio/this_coro.hpp>
+
+#include "core/ids.hpp"
+#include "modules/chat/module.hpp"
+
+namespace netops::chat {
+
+using http::Request;
+using http::Response;
+using http::Role;
+using nlohmann::json;
+
+namespace {
+
+Caller caller(const Request& req) { return Caller{req.actor_or_throw(), req.request_id}; }
+
+const json kConversation = {
+    {"type", "object"},
+    {"properties",
+     {{"id", {{"type", "string"}}},
+      {"userId", {{"type", "string"}}},
+      {"title", {{"type", "string"}}},
+      {"model", {{"type", "string"}, {"description", "model id, tier:N or auto (the default for new messages)"}}},
+      {"status", {{"type", "string"}, {"enum", {"active", "archived"}}}},
+      {"messageCount", {{"type", "integer"}}},
+      {"metadata", {{"type", "object"}, {"description", "free-form; summary* keys and systemPrompt are kept by chat"}}},
+      {"createdAt", {{"type", "string"}}},
+      {"updatedAt", {{"type", "string"}}}}}};
+
+const json kConversationWrite = {
+    {"type", "object"},
+    {"properties",
+     {{"title", {{"type", "string"}, {"maxLength", 255}}},
+      {"model", {{"type", "string"}}},
+      {"status", {{"type", "string"}, {"enum", {"active", "archived"}}}},
+      {"metadata", {{"type", "object"}}}}}};
+
+const json kMessage = {
+    {"type", "object"},
+    {"properties",
+     {{"id", {{"type", "string"}}},
+      {"conversationId", {{"type", "string"}}},
+      {"role", {{"type", "string"}, {"enum", {"user", "assistant", "system", "tool"}}}},
+      {"content", {{"type", "string"}}},
+      {"model", {{"type", "string"}}},
+      {"provider", {{"type", "string"}}},
+      {"promptTokens", {{"type", "integer"}}},
+      {"completionTokens", {{"type", "integer"}}},
+      {"tokenCount", {{"type", "integer"}}},
+      {"cost", {{"type", "string"}, {"description", "USD, 6 decimals"}}},
+      {"latencyMs", {{"type", "integer"}}},
+      {"toolCalls", {{"type", "array"}}},
+      {"toolCallId", {{"type", "string"}}},
+      {"metadata", {{"type", "object"}}},
+      {"createdAt", {{"type", "string"}}}}}};
+
+const json kSend = {
+    {"type", "object"},
+    {"properties",
+     {{"message", {{"type", "string"}, {"description", "the user's message (optional when toolResults are sent)"}}},
+      {"conversationId", {{"type", "string"}, {"description", "omitted: a new conversation titled from the message"}}},
+      {"model", {{"type", "string"}, {"description", "model id, tier:N or auto; default: the conversation's"}}},
+      {"systemPrompt", {{"type", "string"}, {"description", "kept for the conversation's later messages"}}},
+      {"temperature", {{"type", "number"}, {"minimum", 0}, {"maximum", 2}}},
+      {"maxTokens", {{"type", "integer"}, {"minimum", 1}}},
+      {"stream", {{"type", "boolean"}, {"description", "true: SSE events start, delta…, done (or error), [DONE]"}}},
+      {"tools", {{"type", "array"}, {"description", "OpenAI tool definitions offered to the model"}}},
+      {"toolResults",
+       {{"type", "array"},
+        {"items",
+         {{"type", "object"},
+          {"required", {"toolCallId", "content"}},
+          {"properties", {{"toolCallId", {{"type", "string"}}}, {"content", json::object()}}}}}}}}}};
+
+const json kAnswer = {
+    {"type", "object"},
+    {"properties",
+     {{"message", {{"type", "string"}}},
+      {"conversationId", {{"type", "string"}}},
+      {"messageId", {{"type", "string"}}},
+      {"userMessageId", {{"type", "string"}}},
+      {"model", {{"type", "string"}}},
+      {"provider", {{"type", "string"}}},
+      {"toolCalls", {{"type", "array"}}},
+      {"usage",
+       {{"type", "object"},
+        {"properties",
+         {{"promptTokens", {{"type", "integer"}}},
+          {"completionTokens", {{"type", "integer"}}},
+          {"totalTokens", {{"type", "integer"}}},
+          {"estimatedCost", {{"type", "number"}}},
+          {"cost", {{"type", "string"}, {"description", "exact, USD with 6 decimals"}}}}}}},
+      {"latencyMs", {{"type", "integer"}}}}}};
+
+// Keeps a streamed turn alive until its answer is stored: if the response never began (the client left
+// while the upstream was being opened), the stream is finished in the background instead.
+struct PendingStream {
+  PendingStream() = default;
+  PendingStream(const PendingStream&) = delete;
+  PendingStream& operator=(const PendingStream&) = delete;
+  std::shared_ptr<ChatService> svc;
+  std::shared_ptr<Turn> turn;
+  std::shared_ptr<gateway::StreamJob> job;
+  bool started = false;
+  ~PendingStream() {
+    if (!started && svc && turn && job) svc->tasks().spawn(turn->executor, svc->relay(turn, job, nullptr), "chat stream");
+  }
+};
+
+// Today and 29 days before, unless given (YYYY-MM-DD, start ≤ end).
+std::pair<std::string, std::string> date_range(const Request& req) {
+  auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  auto text = [](std::chrono::sys_days d) {
+    std::chrono::year_month_day ymd{d};
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()));
+    return std::string(buf);
+  };
+  auto parse = [](const std::string& s) -> std::optional<std::chrono::sys_days> {
+    int y = 0;
+    unsigned m = 0, d = 0;
+    char tail = 0;
+    if (s.size() != 10 || std::sscanf(s.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3) return std::nullopt;
+    std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(m), std::chrono::day(d)};
+    if (!ymd.ok()) return std::nullopt;
+    return std::chrono::sys_days(ymd);
+  };
+  Validation v;
+  std::chrono::sys_days end = today, start = today - std::chrono::days(29);
+  if (auto e = req.query("endDate")) {
+    if (auto d = parse(*e)) end = *d;
+    else v.add("endDate", "must be a date YYYY-MM-DD");
+  }
+  if (auto s = req.query("startDate")) {
+    if (auto d = parse(*s)) start = *d;
+    else v.add("startDate", "must be a date YYYY-MM-DD");
+  } else {
+    start = end - std::chrono::days(29);
+  }
+  if (v.empty() && start > end) v.add("startDate", "must not be after endDate");
+  v.throw_if_any();
+  return {text(start), text(end)};
+}
+
+// Whose statistics: the caller's, or (admins) the userId asked for.
+std::string stats_user(const Request& req) {
+  const auto& actor = req.actor_or_throw();
+  auto id = req.query("userId");
+  if (!id || *id == actor.user_id) return actor.user_id;
+  if (actor.role < Role::admin) throw Forbidden("only admins may read another user's statistics");
+  if (!is_uuid(*id)) throw ValidationError("userId", "must be a UUID");
+  return *id;
+}
+
+}  // namespace
+
+Module register_routes(AppContext& ctx, gateway::Module& gateway) {
+  auto svc = std::make_shared<ChatService>(ctx, gateway.service);
+  const std::vector<std::pair<std::string, std::string>> sortable = {
+      {"updatedAt", "updated_at"}, {"createdAt", "created_at"}, {"title", "title"}, {"messageCount", "message_count"}};
+
+  ctx.router
+      .get("/api/conversations", Role::user,
+           [svc, sortable](Request& req) -> Task<Response> {
+             ConversationFilter f;
+             f.status = req.query("status");
+             if (f.status && *f.status != "active" && *f.status != "archived")
+               throw ValidationError("status", "must be active or archived");
+             f.search = req.query("search");
+             auto p = http::paging(req);
+             auto s = http::sort(req, sortable, "updatedAt", true);
+             auto [rows, total] = co_await svc->list(req.actor_or_throw().user_id, f, p, s);
+             co_return http::page(std::move(rows), p.page, p.page_size, total);
+           })
+      .summary("Your conversations (status, search in titles; sort updatedAt|createdAt|title|messageCount, "
+               "default -updatedAt)")
+      .tag("chat")
+      .query("status", "string", "active | archived")
+      .query("search", "string", "in titles")
+      .query("sort", "string", "field or -field")
+      .query("page", "integer", "")
+      .query("pageSize", "integer", "at most 1000");
+
+  ctx.router
+      .post("/api/conversations", Role::user,
+            [svc](Request& req) -> Task<Response> {
+              auto in = parse_new_conversation(req.json());
+              co_return Response::json(co_await svc->create(in, caller(req)), 201);
+            })
+      .summary("Create a conversation ({title?, model?, metadata?}; model defaults to auto)")
+      .tag("chat")
+      .request(kConversationWrite)
+      .response(kConversation, 201);
+
+  ctx.router
+      .get("/api/conversations/{id}", Role::user,
+           [svc](Request& req) -> Task<Response> {
+             auto c = co_await svc->get(req.actor_or_throw().user_id, req.path_uuid("id"));
+             auto etag = http::etag_of(c);
+             co_return Response::json(c).header("ETag", etag);
+           })
+      .summary("One of your conversations, with an ETag for If-Match (another user's: 404)")
+      .tag("chat")
+      .response(kConversation);
+
+  auto update = [svc](Request& req) -> Task<Response> {
+    auto p = parse_conversation_patch(req.json());
+    auto check = [&req](const json& current) { http::check_if_match(req, current); };
+    auto c = co_await svc->update(req.path_uuid("id"), p, caller(req), check);
+    auto etag = http::etag_of(c);
+    co_return Response::json(c).header("ETag", etag);
+  };
+  ctx.router.patch("/api/conversations/{id}", Role::user, update)
+      .summary("Change title, model, status (active|archived) or metadata (merged; null deletes a key); If-Match honoured")
+      .tag("chat")
+      .request(kConversationWrite)
+      .response(kConversation);
+  ctx.router.put("/api/conversations/{id}", Role::user, update)
+      .summary("Same as PATCH")
+      .tag("chat")
+      .request(kConversationWrite)
+      .response(kConversation);
+
+  ctx.router
+      .del("/api/conversations/{id}", Role::user,
+           [svc](Request& req) -> Task<Response> {
+             co_await svc->remove(req.path_uuid("id"), caller(req));
+             co_return Response::no_content();
+           })
+      .summary("Delete a conversation and its messages")
+      .tag("chat")
+      .response(nullptr, 204);
+
+  ctx.router
+      .get("/api/conversations/{id}/messages", Role::user,
+           [svc](Request& req) -> Task<Response> {
+             auto before = req.query("before"), after = req.query("after");
+             if (before && after) throw ValidationError("before", "give before or after, not both");
+             for (auto* c : {&before, &after})
+               if (*c && !is_uuid(**c)) throw ValidationError(c == &before ? "before" : "after", "must be a message id");
+             bool tail = req.query_bool("tail").value_or(false);
+             int limit = static_cast<int>(req.query_int("limit", 50, 1, 200));
+             co_return Response::json(
+                 co_await svc->messages(req.actor_or_throw().user_id, req.path_uuid("id"), before, after, tail, limit));
+           })
+      .summary("Messages, oldest first, cursor paging: after=<id> (next), before=<id> (previous), tail=true (the "
+               "newest page); limit ≤ 200. meta: {limit, total, hasMore, nextAfter | nextBefore}")
+      .tag("chat")
+      .query("after", "string", "message id: the messages after it")
+      .query("before", "string", "message id: the messages before it")
+      .query("tail", "boolean", "without a cursor: the newest page instead of the oldest")
+      .query("limit", "integer", "1–200, default 50");
+
+  ctx.router
+      .patch("/api/conversations/{id}/messages/{messageId}", Role::user,
+             [svc](Request& req) -> Task<Response> {
+               co_return Response::json(co_await svc->edit_message(req.path_uuid("id"), req.path_uuid("messageId"),
+                                                                   req.json(), caller(req)));
+             })
+      .summary("Edit a user or system message ({content}); the context follows at once")
+      .tag("chat")
+      .request({{"type", "object"}, {"required", {"content"}}, {"properties", {{"content", {{"type", "string"}}}}}})
+      .response(kMessage);
+
+  ctx.router
+      .del("/api/conversations/{id}/messages/{messageId}", Role::user,
+           [svc](Request& req) -> Task<Response> {
+             co_await svc->delete_message(req.path_uuid("id"), req.path_uuid("messageId"), caller(req));
+             co_return Response::no_content();
+           })
+      .summary("Delete a message; it leaves the context at once")
+      .tag("chat")
+      .response(nullptr, 204);
+
+  ctx.router
+      .post("/api/chat/messages", Role::user,
+            [svc](Request& req) -> Task<Response> {
+              auto in = parse_send(req.json());
+              auto turn = co_await svc->begin(in, caller(req));
+              if (!in.stream) co_return Response::json(co_await svc->answer(turn));
+              auto job = co_await svc->open_stream(turn);
+              auto pending = std::make_shared<PendingStream>();
+              pending->svc = svc;
+              pending->turn = turn;
+              pending->job = job;
+              Response r = Response::streamed("text/event-stream; charset=utf-8",
+                                              [pending](http::StreamWriter& w) -> Task<void> {
+                                                pending->started = true;
+                                                co_await pending->svc->relay(pending->turn, pending->job, &w);
+                                              });
+              gateway::add_served_headers(r, job->served());
+              r.header("Cache-Control", "no-cache");
+              co_return r;
+            })
+      .summary("Send a message: stores it (creating the conversation when conversationId is absent), builds the "
+               "context, calls the gateway (rules, escalation, budgets, accounting) and stores the answer")
+      .tag("chat")
+      .body_limit(4u << 20)
+      .request(kSend)
+      .response(kAnswer);
+
+  ctx.router
+      .get("/api/stats/chat/user", Role::user,
+           [svc](Request& req) -> Task<Response> {
+             auto [start, end] = date_range(req);
+             co_return Response::json(co_await svc->user_stats(stats_user(req), start, end));
+           })
+      .summary("Chat statistics of a period: totals and by model from the stored messages, plus all gateway "
+               "usage (user_token_stats). Admins may pass userId")
+      .tag("chat")
+      .query("startDate", "string", "YYYY-MM-DD (UTC), default endDate − 29 days")
+      .query("endDate", "string", "YYYY-MM-DD (UTC), default today")
+      .query("userId", "string", "admins: another user's statistics");
+
+  ctx.router
+      .get("/api/stats/chat/daily", Role::user,
+           [svc](Request& req) -> Task<Response> {
+             int days = static_cast<int>(req.query_int("days", 30, 1, 366));
+             co_return Response::json(co_await svc->daily_stats(stats_user(req), days));
+           })
+      .summary("Per UTC day, the last `days` days (today included, days without messages as zeros). Admins may "
+               "pass userId")
+      .tag("chat")
+      .query("days", "integer", "1–366, default 30")
+      .query("userId", "string", "admins: another user's statistics");
+
+  ctx.router
+      .get("/api/stats/chat/conversations/{id}", Role::user,
+           [svc](Request& req) -> Task<Response> {
+             const auto& actor = req.actor_or_throw();
+             co_return Response::json(
+                 co_await svc->conversation_stats(actor.user_id, actor.role >= Role::admin, req.path_uuid("id")));
+           })
+      .summary("One conversation: messages, tokens, cost and latency from its messages, by model, and every "
+               "upstream call (answers and summaries) from usage_logs. Owner, or any conversation for admins")
+      .tag("chat");
+
+  return Module{svc};
+}
+
+}  // namespace netops::chat

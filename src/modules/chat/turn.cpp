@@ -1,0 +1,345 @@
+// One chat turn: the user's input stored, the context built, the gateway called, the answer stored.
+#include <boost/asio/this_coro.hpp>
+#include <spdlog/spdlog.h>
+
+#include "llm/pricing.hpp"
+#include "llm/sse.hpp"
+#include "modules/chat/service.hpp"
+
+namespace netops::chat {
+
+using nlohmann::json;
+namespace net = boost::asio;
+
+namespace {
+
+int elapsed_ms(Clock::time_point since) {
+  return static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count());
+}
+
+gateway::CallContext call_context(const Turn& t) {
+  gateway::CallContext cc;
+  cc.actor = t.caller.actor;
+  cc.request_id = t.caller.request_id;
+  cc.conversation_id = t.conversation.id;
+  cc.started = t.started;
+  return cc;
+}
+
+// The ids of the tool calls an assistant message made.
+std::vector<std::string> call_ids(const json& tool_calls) {
+  std::vector<std::string> ids;
+  if (tool_calls.is_array())
+    for (const auto& c : tool_calls)
+      if (c.is_object() && c.contains("id") && c["id"].is_string()) ids.push_back(c["id"].get<std::string>());
+  return ids;
+}
+
+std::string sse(const json& event) { return "data: " + event.dump(-1, ' ', false, json::error_handler_t::replace) + "\n\n"; }
+
+// Reads the gateway's OpenAI chunk stream (Anthropic already translated), forwards text and tool-call
+// deltas to the client as chat events while the client is there, and keeps reading after it left so the
+// answer is complete when it is stored.
+class Relay final : public http::StreamWriter {
+ public:
+  explicit Relay(http::StreamWriter* out) : out_(out) {}
+
+  Task<bool> write(std::string_view chunk) override {
+    std::string forward;
+    for (auto& e : parser_.feed(chunk)) {
+      if (e.data == "[DONE]") continue;
+      json j = json::parse(e.data, nullptr, false);
+      if (!j.is_object()) continue;
+      if (auto err = j.find("error"); err != j.end()) {
+        error_ = err->is_object() ? err->value("message", std::string("upstream stream failed"))
+                                  : std::string("upstream stream failed");
+        continue;
+      }
+      auto choices = j.find("choices");
+      if (choices == j.end() || !choices->is_array() || choices->empty()) continue;
+      const json& choice = (*choices)[0];
+      if (auto f = choice.find("finish_reason"); f != choice.end() && f->is_string()) finish_ = f->get<std::string>();
+      auto delta = choice.find("delta");
+      if (delta == choice.end() || !delta->is_object()) continue;
+      json event = {{"type", "delta"}};
+      if (auto c = delta->find("content"); c != delta->end() && c->is_string() && !c->get_ref<const std::string&>().empty()) {
+        text_ += c->get_ref<const std::string&>();
+        event["content"] = *c;
+      }
+      if (auto calls = delta->find("tool_calls"); calls != delta->end() && calls->is_array()) {
+        merge_tool_calls(*calls);
+        event["toolCalls"] = *calls;
+      }
+      if (event.size() > 1) forward += sse(event);
+    }
+    if (out_ && !gone_ && !forward.empty()) gone_ = !co_await out_->write(forward);
+    co_return true;  // never "gone": the upstream is read to its end either way
+  }
+  bool client_gone() const override { return false; }
+
+  bool gone() const { return gone_ || !out_; }
+  const std::string& text() const { return text_; }
+  const std::string& finish_reason() const { return finish_; }
+  const std::optional<std::string>& error() const { return error_; }
+  json tool_calls() const { return calls_.empty() ? json() : json(calls_); }
+
+ private:
+  // Streamed tool calls arrive as fragments keyed by index: id, name and the first piece of the
+  // arguments, then more pieces of the arguments.
+  void merge_tool_calls(const json& deltas) {
+    for (const auto& d : deltas) {
+      if (!d.is_object()) continue;
+      std::size_t i = d.value("index", 0);
+      if (i > 128) continue;
+      while (calls_.size() <= i)
+        calls_.push_back({{"id", ""}, {"type", "function"}, {"function", {{"name", ""}, {"arguments", ""}}}});
+      json& c = calls_[i];
+      if (auto id = d.find("id"); id != d.end() && id->is_string()) c["id"] = *id;
+      if (auto f = d.find("function"); f != d.end() && f->is_object()) {
+        if (auto n = f->find("name"); n != f->end() && n->is_string())
+          c["function"]["name"] = c["function"]["name"].get<std::string>() + n->get<std::string>();
+        if (auto a = f->find("arguments"); a != f->end() && a->is_string())
+          c["function"]["arguments"] = c["function"]["arguments"].get<std::string>() + a->get<std::string>();
+      }
+    }
+  }
+
+  http::StreamWriter* out_;
+  bool gone_ = false;
+  llm::SseParser parser_;
+  std::string text_, finish_;
+  std::optional<std::string> error_;
+  std::vector<json> calls_;
+};
+
+}  // namespace
+
+Task<std::shared_ptr<Turn>> ChatService::begin(const SendInput& in, const Caller& c) {
+  auto t = std::make_shared<Turn>();
+  t->caller = c;
+  t->executor = co_await net::this_coro::executor;
+  std::optional<Conversation> conv;
+  if (in.conversation_id) {
+    conv = co_await repo_.find_conversation(c.actor.user_id, *in.conversation_id);
+    if (!conv) throw NotFound("conversation");
+    if (conv->status == "archived")
+      throw Conflict("the conversation is archived: set its status to active to continue it", {{"status", "archived"}});
+  }
+  std::string model = in.model ? *in.model : conv ? conv->model : std::string("auto");
+
+  // Route first: an unknown model, no usable provider or an exhausted budget refuse the turn before
+  // anything is stored.
+  json probe = {{"model", model}, {"messages", json::array({{{"role", "user"}, {"content", in.message.value_or("")}}})}};
+  if (!in.tools.is_null()) probe["tools"] = in.tools;
+  gateway::CallContext pc;
+  pc.actor = c.actor;
+  pc.request_id = c.request_id;
+  auto probe_ptr = std::make_shared<const json>(std::move(probe));
+  auto route = co_await gateway_->preflight(probe_ptr, pc);
+  const int window = route.context_window.value_or(ctx_.config.chat_default_context_window);
+  const int reserve = in.max_tokens ? *in.max_tokens
+                      : route.max_tokens ? std::min(*route.max_tokens, window / 2)
+                                         : std::min(1024, window / 4);
+  if (reserve >= window)
+    throw ValidationError("maxTokens", "must be less than the model's context window (" + std::to_string(window) + ")");
+
+  // The input as it will be stored, and the prompt it makes with the history.
+  std::vector<NewMessage> inputs;
+  for (const auto& r : in.tool_results) {
+    NewMessage m;
+    m.role = "tool";
+    m.content = r.content;
+    m.tool_call_id = r.tool_call_id;
+    m.token_count = estimate_tokens(r.content);
+    inputs.push_back(std::move(m));
+  }
+  if (in.message) {
+    NewMessage m;
+    m.role = "user";
+    m.content = *in.message;
+    m.token_count = estimate_tokens(*in.message);
+    inputs.push_back(std::move(m));
+  }
+  ContextSnapshot snap;
+  if (conv) snap = co_await store_.load(conv->id, conv->context_version);
+  std::optional<std::string> system_prompt = in.system_prompt;
+  if (!system_prompt && conv)
+    if (auto s = conv->metadata.find("systemPrompt"); s != conv->metadata.end() && s->is_string())
+      system_prompt = s->get<std::string>();
+  ContextSnapshot draft = snap;
+  for (const auto& m : inputs) draft.messages.push_back(ContextMessage{0, m.role, m.content, json(), m.tool_call_id, false});
+  auto prompt = build_prompt(draft, system_prompt, window - reserve);
+  if (!prompt.fits)
+    throw Unprocessable("the message does not fit the model's context window",
+                        {{"contextWindow", window}, {"reservedForAnswer", reserve},
+                         {"messageTokens", message_tokens(draft.messages.back())}});
+
+  auto in_tx = [&](db::Tx& tx) -> Task<void> {
+    if (!conv) {
+      json metadata = json::object();
+      if (in.system_prompt) metadata["systemPrompt"] = *in.system_prompt;
+      conv = co_await repo_.insert_conversation(tx, c.actor.user_id, title_from(in.message.value_or("")),
+                                                in.model.value_or("auto"), metadata);
+      t->created = true;
+      auto e = audit::Entry{c.actor.user_id, "conversation.created", "conversation:" + conv->id,
+                            {{"after", to_json(*conv)}, {"by", "chat message"}}, c.request_id};
+      co_await audit_.record(tx, e);
+    } else {
+      auto locked = co_await repo_.lock_conversation(tx, c.actor.user_id, conv->id);
+      if (!locked) throw NotFound("conversation");
+      if (in.system_prompt && locked->metadata.value("systemPrompt", std::string()) != *in.system_prompt) {
+        ConversationPatch p;
+        p.metadata = json{{"systemPrompt", *in.system_prompt}};
+        co_await repo_.update_conversation(tx, conv->id, p);
+      }
+    }
+    if (!in.tool_results.empty()) {
+      auto last = co_await repo_.last_assistant(tx, conv->id);
+      auto ids = last ? call_ids(last->tool_calls) : std::vector<std::string>{};
+      Validation v;
+      for (std::size_t i = 0; i < in.tool_results.size(); ++i)
+        if (std::find(ids.begin(), ids.end(), in.tool_results[i].tool_call_id) == ids.end())
+          v.add("toolResults[" + std::to_string(i) + "].toolCallId",
+                "is not a tool call of the conversation's last assistant message");
+      if (!v.empty())
+        throw Unprocessable("tool results must answer the last assistant message's tool calls",
+                            {{"errors", v.errors()}, {"openToolCalls", ids}});
+    }
+    for (const auto& m : inputs) {
+      auto [stored, version] = co_await repo_.insert_message(tx, conv->id, m);
+      t->input_ids.push_back(stored.id);
+      t->stored_versions.emplace_back(stored.seq, version);
+    }
+  };
+  co_await ctx_.db.transaction(in_tx);
+  t->conversation = *conv;
+  // The cached context follows the writes just made (or is dropped when another write came in between).
+  t->context = std::move(snap);
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    ContextMessage m{t->stored_versions[i].first, inputs[i].role, inputs[i].content, json(), inputs[i].tool_call_id,
+                     false};
+    co_await store_.appended(conv->id, t->context, t->stored_versions[i].second, std::move(m));
+  }
+
+  json body = {{"model", model}, {"messages", std::move(prompt.messages)}};
+  if (in.temperature) body["temperature"] = *in.temperature;
+  if (in.max_tokens) body["max_tokens"] = *in.max_tokens;
+  if (!in.tools.is_null()) body["tools"] = in.tools;
+  if (in.stream) body["stream"] = true;
+  t->body = std::make_shared<const json>(std::move(body));
+  t->prompt_info = {{"messages", prompt.included}, {"cut", prompt.cut}, {"summaryUsed", prompt.summary_used},
+                    {"estimatedTokens", prompt.tokens}, {"contextWindow", window}};
+  co_return t;
+}
+
+Task<json> ChatService::answer(std::shared_ptr<Turn> t) {
+  auto c = co_await gateway_->complete(t->body, call_context(*t));
+  Answer a;
+  a.finish_reason = c.parsed.finish_reason;
+  a.content = c.parsed.text;
+  const json& resp = c.parsed.response;
+  if (auto ch = resp.find("choices"); ch != resp.end() && ch->is_array() && !ch->empty() && (*ch)[0].is_object())
+    if (auto msg = (*ch)[0].find("message"); msg != (*ch)[0].end() && msg->is_object())
+      if (auto calls = msg->find("tool_calls"); calls != msg->end() && calls->is_array() && !calls->empty())
+        a.tool_calls = *calls;
+  auto served = c.served;
+  co_return co_await store_answer(*t, a, served, c.spent);
+}
+
+Task<std::shared_ptr<gateway::StreamJob>> ChatService::open_stream(std::shared_ptr<Turn> t) {
+  co_return co_await gateway_->open_stream(t->body, call_context(*t));
+}
+
+Task<void> ChatService::relay(std::shared_ptr<Turn> t, std::shared_ptr<gateway::StreamJob> job,
+                              http::StreamWriter* out) {
+  Relay relay(out);
+  if (out) {
+    json start = {{"type", "start"},
+                  {"conversationId", t->conversation.id},
+                  {"userMessageId", t->input_ids.empty() ? json() : json(t->input_ids.back())},
+                  {"model", job->served().model},
+                  {"provider", job->served().provider}};
+    std::string event = sse(start);
+    co_await out->write(event);
+  }
+  co_await gateway::StreamJob::pump(job, relay);
+  Answer a;
+  a.content = relay.text();
+  a.tool_calls = relay.tool_calls();
+  a.finish_reason = relay.finish_reason();
+  a.error = relay.error();
+  if (!a.error && a.finish_reason.empty()) a.error = "the upstream stream ended before its last event";
+  json summary;
+  bool stored = false;
+  try {
+    auto spent = job->spent();
+    summary = co_await store_answer(*t, a, job->served(), spent);
+    stored = true;
+  } catch (const std::exception& e) {
+    spdlog::error("request {}: storing the streamed answer of conversation {} failed: {}", t->caller.request_id,
+                  t->conversation.id, e.what());
+  }
+  if (relay.gone()) co_return;
+  if (!stored) {
+    json failure = {{"type", "error"},
+                    {"error", {{"code", "INTERNAL_ERROR"}, {"message", "the answer could not be stored"}}}};
+    std::string event = sse(failure) + "data: [DONE]\n\n";
+    co_await out->write(event);
+    co_return;
+  }
+  if (a.error) summary["error"] = {{"code", "UPSTREAM_ERROR"}, {"message", "upstream stream failed: " + *a.error}};
+  summary["type"] = a.error ? "error" : "done";
+  std::string tail = sse(summary) + "data: [DONE]\n\n";
+  co_await out->write(tail);
+}
+
+Task<json> ChatService::store_answer(Turn& t, const Answer& a, const gateway::Served& served,
+                                     const gateway::Spent& spent) {
+  NewMessage m;
+  m.role = "assistant";
+  m.content = a.content;
+  m.model = served.model;
+  m.provider = served.provider;
+  m.prompt_tokens = spent.prompt_tokens;
+  m.completion_tokens = spent.completion_tokens;
+  m.token_count = spent.answer_tokens;
+  m.cost = spent.cost.to_string(6);
+  m.latency_ms = elapsed_ms(t.started);
+  m.tool_calls = a.tool_calls;
+  m.metadata = {{"requestId", t.caller.request_id}, {"tier", served.tier},     {"attempts", served.attempts},
+                {"escalated", served.escalated},     {"finishReason", a.finish_reason}, {"context", t.prompt_info}};
+  if (spent.estimated) m.metadata["estimatedUsage"] = true;
+  if (a.error) {
+    m.metadata["incomplete"] = true;
+    m.metadata["error"] = *a.error;
+  }
+  std::pair<Message, std::int64_t> stored;
+  auto in_tx = [&](db::Tx& tx) -> Task<void> { stored = co_await repo_.insert_message(tx, t.conversation.id, m); };
+  co_await ctx_.db.transaction(in_tx);
+  const Message& msg = stored.first;
+  ContextMessage cm{msg.seq, "assistant", msg.content, msg.tool_calls, std::nullopt, a.error.has_value()};
+  co_await store_.appended(t.conversation.id, t.context, stored.second, std::move(cm));
+  summarise_later(t);
+
+  double cost_number = static_cast<double>(spent.cost.raw()) / Decimal::kOne;
+  json out = {{"message", msg.content},
+              {"conversationId", t.conversation.id},
+              {"messageId", msg.id},
+              {"userMessageId", t.input_ids.empty() ? json() : json(t.input_ids.back())},
+              {"model", served.model},
+              {"provider", served.provider},
+              {"tier", served.tier},
+              {"escalated", served.escalated},
+              {"finishReason", a.finish_reason},
+              {"usage",
+               {{"promptTokens", spent.prompt_tokens},
+                {"completionTokens", spent.completion_tokens},
+                {"totalTokens", spent.prompt_tokens + spent.completion_tokens},
+                {"estimatedCost", cost_number},
+                {"cost", *m.cost}}},
+              {"latencyMs", *m.latency_ms}};
+  if (!a.tool_calls.is_null()) out["toolCalls"] = a.tool_calls;
+  co_return out;
+}
+
+}  // namespace netops::chat

@@ -1,0 +1,78 @@
+#include "modules/chat/types.hpp"
+
+namespace netops::chat {
+
+using nlohmann::json;
+
+namespace {
+json object_or_empty(const db::Row& r, std::string_view col) {
+  auto j = r.json(col);
+  return j.is_object() ? j : json::object();
+}
+template <class T>
+json opt(const std::optional<T>& v) {
+  return v ? json(*v) : json();
+}
+}  // namespace
+
+Conversation conversation_from_row(const db::Row& r) {
+  Conversation c;
+  c.id = r.get<std::string>("id");
+  c.user_id = r.get<std::string>("user_id");
+  c.title = r.get<std::string>("title");
+  c.model = r.opt<std::string>("model").value_or("auto");
+  c.status = r.get<std::string>("status");
+  c.message_count = r.get<int>("message_count");
+  c.context_version = r.get<std::int64_t>("context_version");
+  c.metadata = object_or_empty(r, "metadata");
+  c.created_at = r.timestamp("created_at");
+  c.updated_at = r.timestamp("updated_at");
+  return c;
+}
+
+Message message_from_row(const db::Row& r) {
+  Message m;
+  m.id = r.get<std::string>("id");
+  m.conversation_id = r.get<std::string>("conversation_id");
+  m.seq = r.get<std::int64_t>("seq");
+  m.role = r.get<std::string>("role");
+  m.content = r.get<std::string>("content");
+  m.model = r.opt<std::string>("model");
+  m.provider = r.opt<std::string>("provider");
+  m.prompt_tokens = r.get<int>("prompt_tokens");
+  m.completion_tokens = r.get<int>("completion_tokens");
+  m.token_count = r.get<int>("token_count");
+  m.cost = r.opt<std::string>("cost");
+  m.latency_ms = r.opt<int>("latency_ms");
+  m.metadata = object_or_empty(r, "metadata");
+  m.tool_calls = r.json("tool_calls");
+  m.tool_call_id = r.opt<std::string>("tool_call_id");
+  m.created_at = r.timestamp("created_at");
+  return m;
+}
+
+json to_json(const Conversation& c) {
+  return {{"id", c.id},           {"userId", c.user_id},       {"title", c.title},
+          {"model", c.model},     {"status", c.status},        {"messageCount", c.message_count},
+          {"metadata", c.metadata}, {"createdAt", c.created_at}, {"updatedAt", c.updated_at}};
+}
+
+json to_json(const Message& m) {
+  return {{"id", m.id},
+          {"conversationId", m.conversation_id},
+          {"role", m.role},
+          {"content", m.content},
+          {"model", opt(m.model)},
+          {"provider", opt(m.provider)},
+          {"promptTokens", m.prompt_tokens},
+          {"completionTokens", m.completion_tokens},
+          {"tokenCount", m.token_count},
+          {"cost", opt(m.cost)},
+          {"latencyMs", opt(m.latency_ms)},
+          {"toolCalls", m.tool_calls},
+          {"toolCallId", opt(m.tool_call_id)},
+          {"metadata", m.metadata},
+          {"createdAt", m.created_at}};
+}
+
+}  // namespace netops::chat
