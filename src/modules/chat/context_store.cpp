@@ -32,18 +32,18 @@ Task<ContextSnapshot> ContextStore::load(const std::string& conversation_id, std
   co_return std::move(*s);
 }
 
-Task<void> ContextStore::appended(const std::string& conversation_id, ContextSnapshot& s, std::int64_t version,
-                                  ContextMessage m) {
-  if (version != s.version + 1) {  // another write came in between: let the next reader rebuild
-    co_await forget(conversation_id);
-    co_return;
-  }
+bool advance(ContextSnapshot& s, std::int64_t version, ContextMessage m) {
+  if (version != s.version + 1) return false;
   s.version = version;
   s.messages.push_back(std::move(m));
   if (s.messages.size() > static_cast<std::size_t>(kContextMaxMessages)) {
     s.messages.erase(s.messages.begin());
     s.complete = false;
   }
+  return true;
+}
+
+Task<void> ContextStore::save(const std::string& conversation_id, const ContextSnapshot& s) {
   auto value = snapshot_to_json(s);
   co_await cache_.set_json(context_key(conversation_id), value, kContextTtlSeconds);
 }

@@ -22,16 +22,18 @@ class ContextStore {
   ContextStore(cache::Cache& cache, ChatRepo& repo) : cache_(cache), repo_(repo) {}
   // The context at `version` (the conversation row's context_version as the caller read it).
   Task<ContextSnapshot> load(const std::string& conversation_id, std::int64_t version);
-  // `s` was the context at s.version; a write moved the conversation to `version` by adding `m`. When that
-  // write was the only change (version = s.version + 1) the snapshot is updated and cached; otherwise
-  // the entry is dropped and the next reader rebuilds it.
-  Task<void> appended(const std::string& conversation_id, ContextSnapshot& s, std::int64_t version,
-                      ContextMessage m);
+  // Writes the snapshot as the entry of its version.
+  Task<void> save(const std::string& conversation_id, const ContextSnapshot& s);
   Task<void> forget(const std::string& conversation_id);
 
  private:
   cache::Cache& cache_;
   ChatRepo& repo_;
 };
+
+// `s` was the context at s.version and a write moved the conversation to `version` by adding `m`. When
+// that write was the only change (version = s.version + 1) the snapshot takes `m` and the new version
+// (true); otherwise it no longer describes the conversation (false: drop it, the next reader rebuilds).
+bool advance(ContextSnapshot& s, std::int64_t version, ContextMessage m);
 
 }  // namespace netops::chat

@@ -171,11 +171,13 @@ Task<void> ChatRepo::delete_conversation(db::Tx& tx, const std::string& id) {
   co_await tx.query(q::kDeleteConv, db::Params(id));
 }
 
-Task<std::pair<Message, std::int64_t>> ChatRepo::insert_message(db::Tx& tx, const std::string& conversation_id,
+Task<std::pair<Message, std::int64_t>> ChatRepo::insert_message(db::Tx* tx, const std::string& conversation_id,
                                                                 const NewMessage& m) {
   db::Params p(conversation_id, m.role, m.content, m.model, m.provider, m.prompt_tokens, m.completion_tokens,
                m.token_count, m.cost, m.latency_ms, m.metadata.dump(), json_text(m.tool_calls), m.tool_call_id);
-  auto r = co_await tx.query(q::kInsertMsg, std::move(p));
+  db::Result r;
+  if (tx) r = co_await tx->query(q::kInsertMsg, std::move(p));
+  else r = co_await db_.query(q::kInsertMsg, std::move(p));
   auto row = r.front();
   co_return std::make_pair(message_from_row(row), row.get<std::int64_t>("context_version"));
 }

@@ -56,9 +56,10 @@ class ChatRepo {
   Task<Conversation> update_conversation(db::Tx& tx, const std::string& id, const ConversationPatch& p);
   Task<void> delete_conversation(db::Tx& tx, const std::string& id);
 
-  // Inserts the message and bumps the conversation's message_count, updated_at and context_version.
-  // Returns the message and the conversation's new context_version.
-  Task<std::pair<Message, std::int64_t>> insert_message(db::Tx& tx, const std::string& conversation_id,
+  // Inserts the message and bumps the conversation's message_count, updated_at and context_version, in
+  // one statement (atomic without a transaction: tx may be null). Returns the message and the
+  // conversation's new context_version.
+  Task<std::pair<Message, std::int64_t>> insert_message(db::Tx* tx, const std::string& conversation_id,
                                                         const NewMessage& m);
   Task<std::optional<Message>> find_message(const std::string& conversation_id, const std::string& id,
                                             db::Tx* tx = nullptr);

@@ -38,7 +38,8 @@ struct Caller {
 struct Turn {
   Caller caller;
   Conversation conversation;
-  ContextSnapshot context;                   // at the version after the input was stored
+  ContextSnapshot context;                   // at the version after the input was stored …
+  bool context_current = false;              // … unless another write came in between (then it is dropped)
   std::vector<std::string> input_ids;        // the messages stored for this turn (user message, tool results)
   std::shared_ptr<const nlohmann::json> body;  // the OpenAI request sent to the gateway
   bool created = false;                      // the conversation was created by this turn

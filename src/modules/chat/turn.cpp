@@ -174,6 +174,10 @@ Task<std::shared_ptr<Turn>> ChatService::begin(const SendInput& in, const Caller
                         {{"contextWindow", window}, {"reservedForAnswer", reserve},
                          {"messageTokens", message_tokens(draft.messages.back())}});
 
+  // The common turn — a message into an existing conversation, nothing else to change — is one statement
+  // (the insert moves the conversation's counters with it); the rest needs the conversation locked.
+  bool simple = conv && in.tool_results.empty() &&
+                (!in.system_prompt || conv->metadata.value("systemPrompt", std::string()) == *in.system_prompt);
   auto in_tx = [&](db::Tx& tx) -> Task<void> {
     if (!conv) {
       json metadata = json::object();
@@ -206,19 +210,26 @@ Task<std::shared_ptr<Turn>> ChatService::begin(const SendInput& in, const Caller
                             {{"errors", v.errors()}, {"openToolCalls", ids}});
     }
     for (const auto& m : inputs) {
-      auto [stored, version] = co_await repo_.insert_message(tx, conv->id, m);
+      auto [stored, version] = co_await repo_.insert_message(&tx, conv->id, m);
       t->input_ids.push_back(stored.id);
       t->stored_versions.emplace_back(stored.seq, version);
     }
   };
-  co_await ctx_.db.transaction(in_tx);
+  if (simple) {
+    auto [stored, version] = co_await repo_.insert_message(nullptr, conv->id, inputs.front());
+    t->input_ids.push_back(stored.id);
+    t->stored_versions.emplace_back(stored.seq, version);
+  } else {
+    co_await ctx_.db.transaction(in_tx);
+  }
   t->conversation = *conv;
-  // The cached context follows the writes just made (or is dropped when another write came in between).
+  // The context follows the writes just made in memory; it is cached once, with the answer (store_answer).
   t->context = std::move(snap);
+  t->context_current = true;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     ContextMessage m{t->stored_versions[i].first, inputs[i].role, inputs[i].content, json(), inputs[i].tool_call_id,
                      false};
-    co_await store_.appended(conv->id, t->context, t->stored_versions[i].second, std::move(m));
+    t->context_current = t->context_current && advance(t->context, t->stored_versions[i].second, std::move(m));
   }
 
   json body = {{"model", model}, {"messages", std::move(prompt.messages)}};
@@ -313,12 +324,11 @@ Task<json> ChatService::store_answer(Turn& t, const Answer& a, const gateway::Se
     m.metadata["incomplete"] = true;
     m.metadata["error"] = *a.error;
   }
-  std::pair<Message, std::int64_t> stored;
-  auto in_tx = [&](db::Tx& tx) -> Task<void> { stored = co_await repo_.insert_message(tx, t.conversation.id, m); };
-  co_await ctx_.db.transaction(in_tx);
+  auto stored = co_await repo_.insert_message(nullptr, t.conversation.id, m);
   const Message& msg = stored.first;
   ContextMessage cm{msg.seq, "assistant", msg.content, msg.tool_calls, std::nullopt, a.error.has_value()};
-  co_await store_.appended(t.conversation.id, t.context, stored.second, std::move(cm));
+  if (t.context_current && advance(t.context, stored.second, std::move(cm))) co_await store_.save(t.conversation.id, t.context);
+  else co_await store_.forget(t.conversation.id);
   summarise_later(t);
 
   double cost_number = static_cast<double>(spent.cost.raw()) / Decimal::kOne;
