@@ -57,6 +57,9 @@ const std::vector<ConfigVar>& config_vars() {
       {"NETOPS_BREAKER_COOLDOWN_MS", "30000", "open circuit → half-open (one probe call) after this"},
       {"NETOPS_ESCALATION_THRESHOLDS", "0.50,0.65,0.75,0.85", "quality score that stops escalation at tiers 0-3"},
       {"NETOPS_ACCOUNTING_FLUSH_MS", "100", "usage accounting batch interval"},
+      {"NETOPS_LIST_EXACT_TOTAL", "10000",
+       "asset lists count exactly up to this many matches; beyond, meta.total is that lower bound (totalExact "
+       "false) until the exact count, run in the background, is cached (0 = always exact)"},
       {"NETOPS_CHAT_SUMMARY_TOKENS", "8000",
        "chat: summarise older history once the unsummarised messages exceed this many tokens (0 = never)"},
       {"NETOPS_CHAT_SUMMARY_MODEL", "tier:0", "chat: the model that writes summaries (id, tier:N or auto)"},
@@ -209,6 +212,7 @@ Config Config::from_env(const Getenv& get) {
   r.number<int>("NETOPS_BREAKER_FAILURES", c.breaker_failures, 1, 1000000);
   r.number<int>("NETOPS_BREAKER_COOLDOWN_MS", c.breaker_cooldown_ms, 1, 86400000);
   r.number<int>("NETOPS_ACCOUNTING_FLUSH_MS", c.accounting_flush_ms, 5, 60000);
+  r.number<long long>("NETOPS_LIST_EXACT_TOTAL", c.list_exact_total, 0, 1'000'000'000);
   r.number<int>("NETOPS_CHAT_SUMMARY_TOKENS", c.chat_summary_tokens, 0, 10'000'000);
   r.number<int>("NETOPS_CHAT_DEFAULT_CONTEXT_WINDOW", c.chat_default_context_window, 256, 100'000'000);
   if (auto v = r.str("NETOPS_CHAT_SUMMARY_MODEL")) {

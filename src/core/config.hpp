@@ -71,6 +71,10 @@ struct Config {
   TierBudget budget_pro{25'000'000, 250'000'000, 25'000'000, 250'000'000};
   TierBudget budget_enterprise{500'000'000, 5'000'000'000, 0, 0};
 
+  // Lists whose matches exceed this many answer meta.total = this lower bound (totalExact false) and count
+  // exactly in the background (assets). 0 = always count exactly.
+  long long list_exact_total = 10000;
+
   // Chat (modules/chat): older history is summarised once the unsummarised part exceeds this many tokens
   // (0 = never), by this model (an id, tier:N or auto); a model without context_window gets this one.
   int chat_summary_tokens = 8000;

@@ -31,9 +31,11 @@ Response Response::streamed(std::string content_type, std::function<Task<void>(S
   return r;
 }
 
-Response page(nlohmann::json data, long long page, long long page_size, long long total) {
-  return Response::json({{"data", std::move(data)},
-                         {"meta", {{"page", page}, {"pageSize", page_size}, {"total", total}}}});
+Response page(nlohmann::json data, long long page, long long page_size, long long total,
+              std::optional<bool> total_exact) {
+  nlohmann::json meta = {{"page", page}, {"pageSize", page_size}, {"total", total}};
+  if (total_exact) meta["totalExact"] = *total_exact;
+  return Response::json({{"data", std::move(data)}, {"meta", std::move(meta)}});
 }
 
 }  // namespace netops::http

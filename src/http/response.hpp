@@ -3,6 +3,7 @@
 // producer writes chunks as they come; the server sends those with chunked transfer encoding.
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -38,6 +39,9 @@ struct Response {
 };
 
 // {"data":[…],"meta":{"page":…,"pageSize":…,"total":…}} of SPEC §2.
-Response page(nlohmann::json data, long long page, long long page_size, long long total);
+// total_exact (when given) becomes meta.totalExact: false means total is a lower bound (a list too large to
+// count on the request path).
+Response page(nlohmann::json data, long long page, long long page_size, long long total,
+              std::optional<bool> total_exact = std::nullopt);
 
 }  // namespace netops::http

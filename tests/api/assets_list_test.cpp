@@ -95,7 +95,7 @@ TEST_F(AssetLists, SortingPagingAndTotals) {
   auto base = "/api/v1/assets?locationId=" + root_;
   auto r = as_user("GET", base + "&sort=assetCode&pageSize=3&page=2");
   ASSERT_EQ(r.status, 200);
-  EXPECT_EQ(r.json()["meta"], json({{"page", 2}, {"pageSize", 3}, {"total", 4}}));
+  EXPECT_EQ(r.json()["meta"], json({{"page", 2}, {"pageSize", 3}, {"total", 4}, {"totalExact", true}}));
   ASSERT_EQ(r.json()["data"].size(), 1u);
   EXPECT_EQ(r.json()["data"][0]["assetCode"], "L5");
   auto first = as_user("GET", base + "&sort=-assetCode&pageSize=3");
@@ -140,4 +140,32 @@ TEST_F(AssetLists, StatusCountsUseTheSameFilters) {
   auto s = as_user("GET", "/api/v1/assets/status-counts?search=172.31.&status=in_use");
   EXPECT_EQ(s.json()["in_use"], 2);
   EXPECT_EQ(s.json()["lost"], 0);
+}
+
+// Lists matching more than NETOPS_LIST_EXACT_TOTAL assets answer that lower bound at once and count
+// exactly in the background; the exact total is then served from the cache.
+class AssetTotals : public AssetsApi {
+ protected:
+  static void SetUpTestSuite() { start("assets_totals", 13, {{"NETOPS_LIST_EXACT_TOTAL", "3"}}); }
+  static void TearDownTestSuite() { stop(); }
+};
+
+TEST_F(AssetTotals, LargeListsAnswerALowerBoundThenTheExactTotal) {
+  for (int i = 0; i < 7; ++i)
+    ASSERT_EQ(as_admin("POST", "/api/v1/assets", json{{"assetCode", "TOT-" + std::to_string(i)}, {"status", "in_use"}}).status,
+              201);
+  auto first = as_user("GET", "/api/v1/assets?pageSize=2&status=in_use").json();
+  EXPECT_EQ(first["data"].size(), 2u);
+  EXPECT_EQ(first["meta"]["total"], 3);
+  EXPECT_EQ(first["meta"]["totalExact"], false);
+  json later;
+  EXPECT_TRUE(eventually([&] {
+    later = as_user("GET", "/api/v1/assets?pageSize=2&page=2&status=in_use").json();
+    return later["meta"]["totalExact"] == true;
+  }));
+  EXPECT_EQ(later["meta"]["total"], 7);
+  // A page that is not full tells its own total.
+  auto all = as_user("GET", "/api/v1/assets?pageSize=50&status=in_use").json();
+  EXPECT_EQ(all["meta"]["total"], 7);
+  EXPECT_EQ(all["meta"]["totalExact"], true);
 }

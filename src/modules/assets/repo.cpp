@@ -278,9 +278,11 @@ Task<nlohmann::json> AssetRepo::list_after(const Filter& f, const std::optional<
   co_return out;
 }
 
-Task<long long> AssetRepo::count(const Filter& f) {
+Task<long long> AssetRepo::count(const Filter& f, std::optional<long long> limit) {
   db::Params params;
-  auto sql = "SELECT count(*) AS n FROM assets a" + where_sql(f, params);
+  auto where = where_sql(f, params);
+  auto sql = limit ? "SELECT count(*) AS n FROM (SELECT 1 FROM assets a" + where + " LIMIT " + params.push(*limit) + ") s"
+                   : "SELECT count(*) AS n FROM assets a" + where;
   auto r = co_await db_.query(sql, std::move(params));
   co_return r.front().get<std::int64_t>("n");
 }

@@ -43,7 +43,7 @@ class AssetRepo {
   Task<std::vector<std::string>> search_ids(const Filter& f, long long cap);
   Task<nlohmann::json> list_ids(const std::vector<std::string>& ids, const http::Paging& p, const http::Sort& s);
   Task<nlohmann::json> list_after(const Filter& f, const std::optional<std::string>& after, long long limit);
-  Task<long long> count(const Filter& f);
+  Task<long long> count(const Filter& f, std::optional<long long> limit = std::nullopt);  // at most limit
   Task<nlohmann::json> status_counts(const Filter& f);
 
   Task<std::optional<nlohmann::json>> open_assignment(const std::string& asset_id);

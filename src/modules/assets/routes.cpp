@@ -22,8 +22,18 @@ const nlohmann::json kWritable = {
     {"switchName", nullable_str()}, {"switchPort", nullable_str()}, {"locationId", nullable_str()},
     {"status", kStatusEnum},        {"purchaseDate", nullable_str()}, {"warrantyEnd", nullable_str()},
     {"vendorId", nullable_str()},   {"notes", nullable_str()}};
+const nlohmann::json kPageMeta = {
+    {"type", "object"},
+    {"properties",
+     {{"page", {{"type", "integer"}}},
+      {"pageSize", {{"type", "integer"}}},
+      {"total", {{"type", "integer"}}},
+      {"totalExact",
+       {{"type", "boolean"},
+        {"description", "false: more than NETOPS_LIST_EXACT_TOTAL match and total is that lower bound; the exact "
+                        "count follows on later requests"}}}}}};
 const nlohmann::json kPage = {{"type", "object"},
-                              {"properties", {{"data", {{"type", "array"}}}, {"meta", {{"type", "object"}}}}}};
+                              {"properties", {{"data", {{"type", "array"}}}, {"meta", kPageMeta}}}};
 
 void document_filters(http::RouteSpec& r) {
   r.query("status", "string", "comma-separated statuses")
@@ -120,7 +130,7 @@ void register_routes(AppContext& ctx) {
     auto p = http::paging(req);
     auto s = http::sort(req, sortable, "createdAt", true);
     auto [rows, total] = co_await svc->list(f, p, s);
-    co_return http::page(std::move(rows), p.page, p.page_size, total);
+    co_return http::page(std::move(rows), p.page, p.page_size, total.value, total.exact);
   });
   list.summary("List assets (filters, search, sort createdAt|updatedAt|assetCode|status|warrantyEnd|hostname; "
                "page/pageSize ≤ 1000, or keyset ?after=<id> ordered by id with meta.next)")

@@ -1,5 +1,6 @@
 #include "modules/assets/service.hpp"
 
+#include <boost/asio/this_coro.hpp>
 #include <spdlog/spdlog.h>
 
 #include "core/error.hpp"
@@ -26,8 +27,8 @@ constexpr int kWalkBudgetMs = 30;
 
 }  // namespace
 
-Task<std::pair<nlohmann::json, long long>> AssetsService::list(const Filter& f, const http::Paging& p,
-                                                               const http::Sort& s) {
+Task<std::pair<nlohmann::json, AssetsService::Total>> AssetsService::list(const Filter& f, const http::Paging& p,
+                                                                          const http::Sort& s) {
   nlohmann::json rows;
   if (f.search) {
     // Trigram matches defeat the planner's estimates (repo.cpp search_ids), so searches pick their own
@@ -37,7 +38,7 @@ Task<std::pair<nlohmann::json, long long>> AssetsService::list(const Filter& f, 
     auto ids = co_await repo_.search_ids(f, kSearchCap + 1);
     if (static_cast<long long>(ids.size()) <= kSearchCap) {
       auto page = co_await repo_.list_ids(ids, p, s);
-      co_return std::make_pair(std::move(page), static_cast<long long>(ids.size()));
+      co_return std::make_pair(std::move(page), Total{static_cast<long long>(ids.size()), true});
     }
     bool walked = false;
     try {
@@ -56,8 +57,8 @@ Task<std::pair<nlohmann::json, long long>> AssetsService::list(const Filter& f, 
   }
   auto n = static_cast<long long>(rows.size());
   // A short page ends the list, so it tells the total; only a full page (or one past the end) needs a count.
-  if (n < p.page_size && (n > 0 || p.offset() == 0)) co_return std::make_pair(std::move(rows), p.offset() + n);
-  auto total = co_await cached_count(f);
+  if (n < p.page_size && (n > 0 || p.offset() == 0)) co_return std::make_pair(std::move(rows), Total{p.offset() + n, true});
+  auto total = co_await counted_total(f);
   co_return std::make_pair(std::move(rows), total);
 }
 
@@ -80,13 +81,42 @@ Task<std::string> AssetsService::count_key(std::string_view kind, const Filter& 
   co_return "assets:" + std::string(kind) + ":" + gen.value_or("0") + ":" + sha256_hex(key_doc.dump()).substr(0, 32);
 }
 
-Task<long long> AssetsService::cached_count(const Filter& f) {
+// Counting up to NETOPS_LIST_EXACT_TOTAL (+1) matches is quick; counting a million is not (tens of
+// milliseconds to a second). So a list matching more answers that lower bound with totalExact false and
+// counts exactly in the background; the exact total is cached, and later pages of the same filter get it.
+// Without Redis there is nowhere to keep it: the total is then counted on the request path, exactly.
+Task<AssetsService::Total> AssetsService::counted_total(const Filter& f) {
   auto key = co_await count_key("count", f);
   auto hit = co_await ctx_.cache.get_json(key);
-  if (hit && hit->is_number_integer()) co_return hit->get<long long>();
-  auto n = co_await repo_.count(f);
-  if (n >= kCacheCountsFrom) co_await ctx_.cache.set_json(key, n, kCountTtlS);
-  co_return n;
+  if (hit && hit->is_number_integer()) co_return Total{hit->get<long long>(), true};
+  const long long limit = ctx_.config.list_exact_total;
+  if (limit <= 0 || !ctx_.redis.connected()) {
+    auto exact = co_await repo_.count(f);
+    co_return Total{exact, true};
+  }
+  auto n = co_await repo_.count(f, limit + 1);
+  if (n <= limit) {
+    if (n >= kCacheCountsFrom) co_await ctx_.cache.set_json(key, n, kCountTtlS);
+    co_return Total{n, true};
+  }
+  {
+    std::lock_guard lock(counting_mu_);
+    if (!counting_.insert(key).second) co_return Total{limit, false};  // already being counted
+  }
+  auto count_later = [](AssetsService* self, Filter filter, std::string cache_key) -> Task<void> {
+    struct Done {
+      AssetsService* s;
+      std::string k;
+      ~Done() {
+        std::lock_guard lock(s->counting_mu_);
+        s->counting_.erase(k);
+      }
+    } done{self, cache_key};
+    auto exact = co_await self->repo_.count(filter);
+    co_await self->ctx_.cache.set_json(cache_key, exact, kCountTtlS);
+  };
+  background_.spawn(co_await boost::asio::this_coro::executor, count_later(this, f, key), "assets list total");
+  co_return Total{limit, false};
 }
 
 Task<nlohmann::json> AssetsService::status_counts(const Filter& f) {

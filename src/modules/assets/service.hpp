@@ -4,8 +4,11 @@
 // same transaction. Writers lock the asset row (SELECT … FOR UPDATE) first, so concurrent operations
 // on one asset serialize instead of interleaving.
 #include <functional>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 
+#include "core/detached.hpp"
 #include "app/context.hpp"
 #include "http/listing.hpp"
 #include "modules/assets/repo.hpp"
@@ -22,8 +25,13 @@ class AssetsService {
   explicit AssetsService(AppContext& ctx)
       : ctx_(ctx), repo_(ctx.db), audit_(ctx.db), files_(ctx.config.storage_dir) {}
 
-  // total: exact; counted only when the page does not already tell it (see service.cpp).
-  Task<std::pair<nlohmann::json, long long>> list(const Filter& f, const http::Paging& p, const http::Sort& s);
+  // A list total: exact, or (a list too large to count on the request path) a lower bound.
+  struct Total {
+    long long value = 0;
+    bool exact = true;
+  };
+  // Counted only when the page does not already tell it (see service.cpp).
+  Task<std::pair<nlohmann::json, Total>> list(const Filter& f, const http::Paging& p, const http::Sort& s);
   Task<nlohmann::json> list_after(const Filter& f, const std::optional<std::string>& after, long long limit);
   Task<nlohmann::json> status_counts(const Filter& f);
   Task<Asset> find(const std::string& id);  // 404 when absent
@@ -46,7 +54,12 @@ class AssetsService {
  private:
   Task<Asset> locked(db::Tx& tx, const std::string& id, const Check& check);
   Task<std::string> count_key(std::string_view kind, const Filter& f);
-  Task<long long> cached_count(const Filter& f);
+  Task<Total> counted_total(const Filter& f);
+
+  // Exact counts running in the background, by cache key (so one filter is counted once at a time).
+  std::mutex counting_mu_;
+  std::set<std::string> counting_;
+  DetachedTasks background_;
 
   AppContext& ctx_;
   AssetRepo repo_;
