@@ -20,6 +20,7 @@ nlohmann::json with_note(nlohmann::json payload, const std::optional<std::string
 // Cached totals are worth it only where counting costs: an exact count(*) over a large match is a scan.
 constexpr long long kCacheCountsFrom = 10000;
 constexpr int kCountTtlS = 60;
+constexpr std::size_t kMaxBackgroundCounts = 1;
 // A search matching at most this many assets is sorted from its matches (repo.cpp search_ids); one
 // matching more is dense enough for the ordered index walk to find a page at once.
 constexpr long long kSearchCap = 2000;
@@ -100,8 +101,10 @@ Task<AssetsService::Total> AssetsService::counted_total(const Filter& f) {
     co_return Total{n, true};
   }
   {
+    // One filter is counted once at a time, and at most kMaxBackgroundCounts filters at once: a client
+    // sending a stream of distinct filters cannot make the database count without bound.
     std::lock_guard lock(counting_mu_);
-    if (!counting_.insert(key).second) co_return Total{limit, false};  // already being counted
+    if (counting_.size() >= kMaxBackgroundCounts || !counting_.insert(key).second) co_return Total{limit, false};
   }
   auto count_later = [](AssetsService* self, Filter filter, std::string cache_key) -> Task<void> {
     struct Done {
