@@ -27,3 +27,15 @@ CREATE TABLE IF NOT EXISTS user_conversation_days (
   conversation_id UUID NOT NULL,
   PRIMARY KEY (user_id, date, model, provider, conversation_id)
 );
+
+-- Conversations belong to a user (user_id is text in the data model, so no foreign key): deleting the
+-- user deletes them, and their messages with them.
+CREATE OR REPLACE FUNCTION chat_delete_user_conversations() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM conversations WHERE user_id = OLD.id::text;
+  RETURN OLD;
+END
+$$;
+DROP TRIGGER IF EXISTS users_delete_conversations ON users;
+CREATE TRIGGER users_delete_conversations AFTER DELETE ON users
+  FOR EACH ROW EXECUTE FUNCTION chat_delete_user_conversations();

@@ -583,6 +583,17 @@ TEST_F(Chat, StatisticsAddUpToTheStoredMessages) {
   EXPECT_EQ(past["totals"]["cost"], "0.000000");
 }
 
+TEST_F(Chat, DeletingAUserDeletesTheirConversations) {
+  Headers gone = make_user("chat-leaver@example.com");
+  std::string uid = user_id(gone);
+  auto r = send({{"message", "remember me?"}, {"model", "mockc/echo"}}, gone);
+  ASSERT_EQ(r.status, 200);
+  std::string conv = r.json()["conversationId"];
+  EXPECT_EQ(client.request("DELETE", "/api/admin/users/" + uid, "", env_->admin()).status, 204);
+  EXPECT_EQ(sql("SELECT count(*) FROM conversations WHERE id = '" + conv + "'"), "0");
+  EXPECT_EQ(sql("SELECT count(*) FROM messages WHERE conversation_id = '" + conv + "'"), "0");
+}
+
 TEST_F(Chat, RoutesAreDocumented) {
   auto doc = client.get("/docs/json").json();
   for (const char* p : {"/api/conversations", "/api/conversations/{id}", "/api/conversations/{id}/messages",
