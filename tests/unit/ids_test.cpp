@@ -1,9 +1,10 @@
-// Random ids: canonical v4 UUIDs, never repeated, different on every thread.
+// Random ids (canonical v4 UUIDs, never repeated, different on every thread) and UTC calendar dates.
 #include <gtest/gtest.h>
 
 #include <set>
 #include <thread>
 
+#include "core/dates.hpp"
 #include "core/ids.hpp"
 
 using namespace netops;
@@ -27,4 +28,13 @@ TEST(Ids, EveryThreadHasItsOwnStream) {
   t2.join();
   EXPECT_NE(a, b);
   EXPECT_NE(a, new_uuid());
+}
+
+TEST(Dates, IsoDatesRoundTripAndRefuseWhatIsNotACalendarDate) {
+  auto d = parse_iso_date("2024-02-29");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(iso_date(*d), "2024-02-29");
+  for (const char* bad : {"2023-02-29", "2024-13-01", "2024-00-10", "2024-1-01", "2024-01-01T00", "abcd-ef-gh", ""})
+    EXPECT_FALSE(parse_iso_date(bad)) << bad;
+  EXPECT_EQ(utc_date(std::chrono::sys_days(std::chrono::year(2026) / 12 / 2) + std::chrono::hours(23)), "2026-12-02");
 }

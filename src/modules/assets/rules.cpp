@@ -1,5 +1,7 @@
 #include "modules/assets/rules.hpp"
 
+#include "core/dates.hpp"
+
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -237,16 +239,7 @@ bool valid_hostname(std::string_view s) {
   return !all_digits(last);  // RFC 1123 §2.1: keeps dotted IPv4 text out of hostnames
 }
 
-bool valid_date(std::string_view s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  if (!all_digits(s.substr(0, 4)) || !all_digits(s.substr(5, 2)) || !all_digits(s.substr(8, 2))) return false;
-  int y = std::stoi(std::string(s.substr(0, 4))), m = std::stoi(std::string(s.substr(5, 2))),
-      d = std::stoi(std::string(s.substr(8, 2)));
-  if (y < 1 || m < 1 || m > 12 || d < 1) return false;
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return d <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
-}
+bool valid_date(std::string_view s) { return parse_iso_date(s).has_value(); }
 
 SearchPlan plan_search(std::string_view raw) {
   auto term = trim(raw);

@@ -1,6 +1,7 @@
 // HTTP shape of chat: conversations, their messages, sending a message (JSON or SSE), statistics.
 #include <boost/asio/this_coro.hpp>
 
+#include "core/dates.hpp"
 #include "core/ids.hpp"
 #include "modules/chat/module.hpp"
 
@@ -110,38 +111,22 @@ struct PendingStream {
 
 // Today and 29 days before, unless given (YYYY-MM-DD, start ≤ end).
 std::pair<std::string, std::string> date_range(const Request& req) {
-  auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
-  auto text = [](std::chrono::sys_days d) {
-    std::chrono::year_month_day ymd{d};
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                  static_cast<unsigned>(ymd.day()));
-    return std::string(buf);
-  };
-  auto parse = [](const std::string& s) -> std::optional<std::chrono::sys_days> {
-    int y = 0;
-    unsigned m = 0, d = 0;
-    char tail = 0;
-    if (s.size() != 10 || std::sscanf(s.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3) return std::nullopt;
-    std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(m), std::chrono::day(d)};
-    if (!ymd.ok()) return std::nullopt;
-    return std::chrono::sys_days(ymd);
-  };
+  using std::chrono::days;
+  auto today = std::chrono::floor<days>(std::chrono::system_clock::now());
   Validation v;
-  std::chrono::sys_days end = today, start = today - std::chrono::days(29);
+  std::chrono::sys_days end = today, start = today - days(29);
   if (auto e = req.query("endDate")) {
-    if (auto d = parse(*e)) end = *d;
+    if (auto d = parse_iso_date(*e)) end = *d;
     else v.add("endDate", "must be a date YYYY-MM-DD");
   }
+  start = end - days(29);
   if (auto s = req.query("startDate")) {
-    if (auto d = parse(*s)) start = *d;
+    if (auto d = parse_iso_date(*s)) start = *d;
     else v.add("startDate", "must be a date YYYY-MM-DD");
-  } else {
-    start = end - std::chrono::days(29);
   }
   if (v.empty() && start > end) v.add("startDate", "must not be after endDate");
   v.throw_if_any();
-  return {text(start), text(end)};
+  return {iso_date(start), iso_date(end)};
 }
 
 // Whose statistics: the caller's, or (admins) the userId asked for.

@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 #include <tuple>
 
+#include "core/dates.hpp"
 #include "db/db.hpp"
 
 namespace netops::gateway {
@@ -69,14 +70,6 @@ locked AS (SELECT p.id FROM ai_providers p WHERE p.id IN (SELECT id FROM x) ORDE
 UPDATE ai_providers p SET tokens_used = coalesce(p.tokens_used, 0) + x.tokens, last_usage_at = now(),
   credits_remaining = CASE WHEN p.credits_remaining IS NULL THEN NULL ELSE p.credits_remaining - x.cost END
 FROM x, locked WHERE p.id = x.id AND locked.id = x.id)SQL"};
-
-std::string utc_date(std::chrono::system_clock::time_point t) {
-  std::chrono::year_month_day d{std::chrono::floor<std::chrono::days>(t)};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
-                static_cast<unsigned>(d.day()));
-  return buf;
-}
 
 std::string iso(std::chrono::system_clock::time_point t) {
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();

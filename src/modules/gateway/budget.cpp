@@ -1,5 +1,7 @@
 #include "modules/gateway/budget.hpp"
 
+#include "core/dates.hpp"
+
 #include "core/error.hpp"
 #include "db/db.hpp"
 
@@ -16,13 +18,6 @@ SELECT coalesce(sum(total_cost) FILTER (WHERE date = $2::date), 0)::numeric(20, 
        coalesce(sum(total_cost), 0)::numeric(20, 12)::text AS month_cost,
        coalesce(sum(total_tokens), 0)::bigint AS month_tokens
 FROM user_token_stats WHERE user_id = $1 AND date >= $3::date AND date <= $2::date)SQL"};
-
-std::string ymd(year_month_day d) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
-                static_cast<unsigned>(d.day()));
-  return buf;
-}
 
 std::optional<Decimal> usd(long long micro) {
   if (micro <= 0) return std::nullopt;
@@ -121,7 +116,7 @@ Task<void> Budgets::check(std::string user_id, std::string tier) {
   if (!l.any()) co_return;
   auto now = system_clock::now();
   year_month_day today{floor<days>(now)};
-  std::string day = ymd(today), month_start = ymd(today.year() / today.month() / 1);
+  std::string day = iso_date(sys_days(today)), month_start = iso_date(sys_days(today.year() / today.month() / 1));
   BudgetUsage u = co_await usage_of(user_id, day, month_start);
   auto v = judge(l, u, now);
   if (v.ok) co_return;
