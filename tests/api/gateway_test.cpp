@@ -1,5 +1,7 @@
 // The OpenAI-compatible gateway from outside: routing, strategies, failover, circuit breaking, escalation,
 // budgets and exact accounting, against tools/mock-llm.
+#include <thread>
+
 #include "gateway_fixture.hpp"
 
 using namespace gwtest;
@@ -374,6 +376,33 @@ TEST_F(Gateway, DisabledUnknownAndNoProvider) {
   auto msg = none.json()["error"]["message"].get<std::string>();
   EXPECT_NE(msg.find("OPENAI_API_KEY"), std::string::npos);
   EXPECT_NE(msg.find("POST /api/providers"), std::string::npos);
+}
+
+// Read your writes: once POST /api/models has answered, no request to this instance may miss the model,
+// however many are in flight while the registry reloads.
+TEST_F(Gateway, AModelIsCallableTheMomentItsCreationAnswers) {
+  const std::string id = "mocka/echo-fresh";
+  std::atomic<bool> created{false}, stop{false};
+  std::atomic<int> after_ok{0}, after_bad{0};
+  std::vector<std::thread> callers;
+  for (int t = 0; t < 6; ++t)
+    callers.emplace_back([&] {
+      HttpClient c(env_->server->port());
+      while (!stop) {
+        bool was_created = created.load();
+        auto r = c.post("/v1/chat/completions", {{"model", id}, {"messages", {user_msg("fresh")}}}, env_->admin());
+        if (!was_created) continue;  // sent before the model existed: 404 is right
+        (r.status == 200 ? after_ok : after_bad)++;
+      }
+    });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  env_->model(id, "mocka", 0, {{"priority", 900}});
+  created = true;
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  stop = true;
+  for (auto& t : callers) t.join();
+  EXPECT_GT(after_ok.load(), 0);
+  EXPECT_EQ(after_bad.load(), 0);
 }
 
 TEST_F(Gateway, MissingUpstreamUsageIsEstimated) {

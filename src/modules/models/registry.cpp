@@ -1,6 +1,10 @@
 #include "modules/models/registry.hpp"
 
 #include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
 #include "cache/redis.hpp"
@@ -8,6 +12,8 @@
 #include "modules/models/repo.hpp"
 
 namespace netops::models {
+
+namespace net = boost::asio;
 
 namespace {
 std::int64_t steady_ns(std::chrono::steady_clock::time_point t) {
@@ -62,9 +68,21 @@ Task<std::shared_ptr<const Snapshot>> Registry::snapshot() {
 Task<std::shared_ptr<const Snapshot>> Registry::reload(std::shared_ptr<const Snapshot> stale) {
   bool expected = false;
   ReloadFlag guard{reloading_, reloading_.compare_exchange_strong(expected, true, std::memory_order_acq_rel)};
-  // Someone else is already reloading: serve the previous snapshot rather than piling up queries. With
-  // none yet (first requests after start), everyone loads.
-  if (!guard.owned && stale) co_return stale;
+  if (!guard.owned) {
+    // Someone else is already loading. A snapshot that is only old, or behind another instance's write,
+    // is served meanwhile rather than piling up queries; one that misses a write of this process is not
+    // (a model just created here must be callable at once): wait for the load, and load again if it
+    // began before that write.
+    if (stale && stale->local_generation == local_generation_.load(std::memory_order_acquire)) co_return stale;
+    net::steady_timer timer(co_await net::this_coro::executor);
+    while (reloading_.load(std::memory_order_acquire)) {
+      timer.expires_after(std::chrono::milliseconds(1));
+      co_await timer.async_wait(net::as_tuple(net::use_awaitable));
+    }
+    auto fresh = snap_.load(std::memory_order_acquire);
+    if (fresh && fresh->local_generation == local_generation_.load(std::memory_order_acquire)) co_return fresh;
+    co_return co_await reload(std::move(fresh));
+  }
 
   auto snap = std::make_shared<Snapshot>();
   // Read both markers before the tables: a write landing during the load then triggers another reload.
@@ -112,6 +130,8 @@ Task<std::int64_t> Registry::read_version() {
 
 Task<void> Registry::changed(std::vector<std::string> model_ids) {
   invalidate();
+  // The write's response leaves only once this process routes with it (read your writes).
+  co_await snapshot();
   try {
     std::vector<std::string> incr{"INCR", kRegistryVersionKey};
     co_await redis_.command(std::move(incr));

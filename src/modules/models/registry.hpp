@@ -71,8 +71,10 @@ class Registry {
 
   // This process changed something: the next snapshot() reloads.
   void invalidate() { local_generation_.fetch_add(1, std::memory_order_acq_rel); }
-  // After a committed write: invalidate(), INCR registry:version (other instances follow within ~1 s) and
-  // delete the model:config:{id} cache entries of the named models. Redis failures are tolerated.
+  // After a committed write: invalidate() and reload, so the write's response leaves only once this process
+  // routes with it (requests meanwhile wait for that load rather than see the old snapshot); INCR
+  // registry:version (other instances follow within ~1 s) and delete the model:config:{id} cache entries of
+  // the named models. Redis failures are tolerated.
   Task<void> changed(std::vector<std::string> model_ids = {});
 
  private:
