@@ -26,7 +26,8 @@ void register_modules(AppContext& ctx, llm::HttpClient& llm, Background& backgro
   background.drain.push_back([svc = gateway.service] { return svc->accounting().flush(); });
   audit::register_routes(ctx);
   catalog::register_routes(ctx);
-  assets::register_routes(ctx);
+  auto assets = assets::register_routes(ctx);
+  background.drain.insert(background.drain.begin(), assets.drain);
   register_system_routes(ctx);  // last: /docs/json documents every route registered above
 }
 

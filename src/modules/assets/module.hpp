@@ -1,8 +1,17 @@
 #pragma once
+#include <functional>
+
 #include "app/context.hpp"
+#include "core/task.hpp"
 
 namespace netops::assets {
+
+struct Module {
+  std::function<Task<void>()> drain;  // awaits the background work (exact list totals) on shutdown
+};
+
 // /api/v1/assets: CRUD, list/search/status-counts, status, assign/return/move, events, attachments,
 // CSV import/export.
-void register_routes(AppContext& ctx);
+Module register_routes(AppContext& ctx);
+
 }  // namespace netops::assets

@@ -105,7 +105,7 @@ Response asset_response(const Asset& a, int status) {
   return Response::json(j, status).header("ETag", etag);
 }
 
-void register_routes(AppContext& ctx) {
+Module register_routes(AppContext& ctx) {
   auto svc = std::make_shared<AssetsService>(ctx);
   // Each sort is backed by an index on its column (id breaks ties).
   const std::vector<std::pair<std::string, std::string>> sortable = {
@@ -271,6 +271,7 @@ void register_routes(AppContext& ctx) {
       .response(kPage);
 
   register_file_routes(ctx, svc);
+  return Module{[svc] { return svc->background().drain(std::chrono::seconds(10)); }};
 }
 
 }  // namespace netops::assets

@@ -50,6 +50,7 @@ class AssetsService {
 
   // Bumped after every committed asset write: keys the cached totals of large lists (service.cpp).
   Task<void> changed();
+  DetachedTasks& background() { return background_; }  // exact list totals being counted
 
  private:
   Task<Asset> locked(db::Tx& tx, const std::string& id, const Check& check);
