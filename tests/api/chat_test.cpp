@@ -501,6 +501,25 @@ TEST_F(Chat, ToolCallsAndResultsAreStoredAndSentBack) {
   }
 }
 
+TEST_F(Chat, AToolCallLeftUnansweredDoesNotBreakTheConversation) {
+  json tools = json::array({{{"type", "function"},
+                             {"function", {{"name", "ping_host"}, {"parameters", {{"type", "object"}, {"required", {"host"}},
+                                                                                    {"properties", {{"host", {{"type", "string"}}}}}}}}}}});
+  auto r = send({{"message", "is core-sw-01 up?"}, {"model", "mockc/tools"}, {"tools", tools}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::string conv = r.json()["conversationId"];
+  std::string call = r.json()["toolCalls"][0]["id"];
+  // The client moves on without answering: the unanswered call stays out of the prompt.
+  auto next = send({{"conversationId", conv}, {"message", "never mind, what time is it?"}, {"model", "mockc/inspect"}});
+  ASSERT_EQ(next.status, 200) << next.body;
+  EXPECT_EQ(transcript(next), (json::array({{{"role", "user"}, {"content", "is core-sw-01 up?"}},
+                                            {{"role", "user"}, {"content", "never mind, what time is it?"}}})));
+  // Results for it now come too late.
+  auto late = send({{"conversationId", conv}, {"toolResults", {{{"toolCallId", call}, {"content", "up"}}}}});
+  EXPECT_EQ(late.status, 422) << late.body;
+  EXPECT_EQ(late.json()["error"]["details"]["openToolCalls"], json::array());
+}
+
 TEST_F(Chat, StatisticsAddUpToTheStoredMessages) {
   Headers stats_user = make_user("chat-stats@example.com");
   std::string uid = user_id(stats_user);

@@ -179,3 +179,27 @@ TEST(ChatInput, ConversationPatchKeepsTheServersKeys) {
   EXPECT_THROW(parse_conversation_patch({{"colour", "red"}}), AppError);
   EXPECT_THROW(parse_new_conversation({{"metadata", {{"summaryThroughSeq", 3}}}}), AppError);
 }
+
+TEST(ChatContext, CallsTheClientNeverAnsweredGoAsText) {
+  ContextSnapshot s;
+  s.messages.push_back(msg(1, "user", "look it up"));
+  auto call = msg(2, "assistant", "let me check");
+  call.content = "let me check";
+  call.tool_calls = json::array({{{"id", "a"}, {"type", "function"}, {"function", {{"name", "f"}, {"arguments", "{}"}}}},
+                                 {{"id", "b"}, {"type", "function"}, {"function", {{"name", "g"}, {"arguments", "{}"}}}}});
+  s.messages.push_back(call);
+  auto only_a = msg(3, "tool", "result a");
+  only_a.tool_call_id = "a";
+  s.messages.push_back(only_a);  // b was never answered
+  s.messages.push_back(msg(4, "user", "never mind"));
+  auto p = build_prompt(s, std::nullopt, 1000);
+  ASSERT_EQ(p.messages.size(), 3u) << p.messages.dump();
+  EXPECT_EQ(p.messages[1], (json{{"role", "assistant"}, {"content", "let me check"}}));  // no tool_calls
+  EXPECT_EQ(p.messages[2]["content"].get<std::string>().substr(0, 5), "never");       // result a left out
+  // A call without text and without its results is left out whole.
+  s.messages[1].content.clear();
+  auto q = build_prompt(s, std::nullopt, 1000);
+  ASSERT_EQ(q.messages.size(), 2u) << q.messages.dump();
+  EXPECT_EQ(q.messages[0]["role"], "user");
+  EXPECT_EQ(q.messages[1]["role"], "user");
+}

@@ -56,6 +56,14 @@ json openai_message(const ContextMessage& m) {
   return j;
 }
 
+std::vector<std::string> tool_call_ids(const ContextMessage& m) {
+  std::vector<std::string> ids;
+  if (m.role == "assistant" && m.tool_calls.is_array())
+    for (const auto& c : m.tool_calls)
+      if (c.is_object() && c.contains("id") && c["id"].is_string()) ids.push_back(c["id"].get<std::string>());
+  return ids;
+}
+
 std::int64_t message_tokens(const ContextMessage& m) {
   return estimate_prompt_tokens(json::array({openai_message(m)}));
 }
@@ -103,19 +111,49 @@ Prompt build_prompt(const ContextSnapshot& s, const std::optional<std::string>& 
   } else if (summary) {
     used -= summary_tokens;
   }
-  // Oldest first. A tool result whose call is not in the prompt (its assistant message was deleted) would
-  // be refused by the provider: it stays out.
-  std::vector<std::string> calls;
-  for (std::size_t i = take; i-- > 0;) {
-    const ContextMessage& m = *usable[i].first;
-    if (m.role == "tool" && std::find(calls.begin(), calls.end(), m.tool_call_id.value_or("")) == calls.end()) {
-      used -= usable[i].second;
+  // Oldest first. Providers accept tool calls only when the tool results answering all of them follow at
+  // once, and tool results only after their call. So an assistant message whose calls were not all answered
+  // right after it (the client moved on, or a result was deleted) goes without its tool_calls (or not at all
+  // when it had no text), and a tool result whose call is not in the prompt stays out.
+  std::vector<std::pair<const ContextMessage*, std::int64_t>> chosen;
+  for (std::size_t i = take; i-- > 0;) chosen.push_back(usable[i]);
+  std::vector<std::string> calls;  // ids of the calls that go out with their results
+  for (std::size_t i = 0; i < chosen.size(); ++i) {
+    const ContextMessage& m = *chosen[i].first;
+    auto leave_out = [&] {
+      used -= chosen[i].second;
       ++p.cut;
+    };
+    if (m.role == "tool") {
+      if (std::find(calls.begin(), calls.end(), m.tool_call_id.value_or("")) == calls.end()) leave_out();
+      else {
+        p.messages.push_back(openai_message(m));
+        ++p.included;
+      }
       continue;
     }
-    if (m.tool_calls.is_array())
-      for (const auto& c : m.tool_calls)
-        if (c.is_object() && c.contains("id") && c["id"].is_string()) calls.push_back(c["id"].get<std::string>());
+    auto ids = tool_call_ids(m);
+    if (!ids.empty()) {
+      std::vector<std::string> answered;
+      for (std::size_t k = i + 1; k < chosen.size() && chosen[k].first->role == "tool"; ++k)
+        answered.push_back(chosen[k].first->tool_call_id.value_or(""));
+      bool all = std::all_of(ids.begin(), ids.end(), [&](const std::string& id) {
+        return std::find(answered.begin(), answered.end(), id) != answered.end();
+      });
+      if (all) {
+        calls.insert(calls.end(), ids.begin(), ids.end());
+      } else {
+        if (m.content.empty()) {
+          leave_out();
+          continue;
+        }
+        ContextMessage text_only = m;
+        text_only.tool_calls = json();
+        p.messages.push_back(openai_message(text_only));
+        ++p.included;
+        continue;
+      }
+    }
     p.messages.push_back(openai_message(m));
     ++p.included;
   }

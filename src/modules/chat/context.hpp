@@ -31,6 +31,8 @@ std::optional<ContextSnapshot> snapshot_from_json(const nlohmann::json& j);
 
 // The message as the OpenAI Chat Completions API takes it.
 nlohmann::json openai_message(const ContextMessage& m);
+// The ids of the tool calls an assistant message made (none for other roles).
+std::vector<std::string> tool_call_ids(const ContextMessage& m);
 // Its estimated prompt cost (llm/pricing estimate_prompt_tokens: ceil(chars / 4) + 3).
 std::int64_t message_tokens(const ContextMessage& m);
 
@@ -47,8 +49,9 @@ inline constexpr const char* kSummaryPreamble = "Summary of the earlier part of 
 
 // The system prompt, then the newest history that fits `budget` tokens (the model's context window minus
 // what is reserved for the answer); when older messages had to be left out, the summary (if any) goes
-// right after the system prompt. Tool results are never sent without the assistant message that asked
-// for them, and incomplete answers are not sent at all.
+// right after the system prompt. Tool calls go out only together with the results answering all of them
+// (otherwise the assistant message goes as text), tool results never without their call, and incomplete
+// answers not at all.
 Prompt build_prompt(const ContextSnapshot& s, const std::optional<std::string>& system_prompt, std::int64_t budget);
 
 }  // namespace netops::chat

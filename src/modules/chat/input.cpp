@@ -66,6 +66,8 @@ void check_metadata(const json& m, Validation& v, bool refuse_server_keys) {
   if (refuse_server_keys)
     for (const auto& [k, _] : m.items())
       if (server_key(k)) v.add("metadata." + k, "is kept by the server (the conversation summary)");
+  if (auto sp = m.find("systemPrompt"); sp != m.end() && !sp->is_string() && !sp->is_null())
+    v.add("metadata.systemPrompt", "must be a string (the system prompt of later messages) or null");
   if (m.dump().size() > 64 * 1024) v.add("metadata", "must be at most 64 KiB as JSON");
 }
 

@@ -1,5 +1,7 @@
 #include "modules/chat/repo.hpp"
 
+#include "core/error.hpp"
+
 namespace netops::chat {
 
 using nlohmann::json;
@@ -14,18 +16,20 @@ const std::string kLockConvSql = kFindConvSql + " FOR UPDATE";
 const std::string kUpdateConvSql = std::string(
     "UPDATE conversations SET title = COALESCE($2, title), model = COALESCE($3, model), "
     "status = COALESCE($4, status), metadata = CASE WHEN $5::jsonb IS NULL THEN metadata "
-    "ELSE jsonb_strip_nulls(metadata || $5::jsonb) END, updated_at = now() WHERE id = $1 RETURNING ") +
+    "ELSE (metadata || $5::jsonb) - ARRAY(SELECT key FROM jsonb_each($5::jsonb) WHERE value = 'null'::jsonb) END, "
+    "updated_at = now() WHERE id = $1 RETURNING ") +
                                    kConversationColumns;
 const std::string kInsertMsgSql = std::string(R"SQL(
 WITH m AS (
   INSERT INTO messages (conversation_id, role, content, model, provider, prompt_tokens, completion_tokens,
     token_count, cost, latency_ms, metadata, tool_calls, tool_call_id)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::numeric, $10, $11::jsonb, $12::jsonb, $13)
+  SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9::numeric, $10, $11::jsonb, $12::jsonb, $13
+  WHERE NOT $14::bool OR EXISTS (SELECT 1 FROM conversations WHERE id = $1 AND status = 'active')
   RETURNING )SQL") + kMessageColumns + R"SQL(
 ), c AS (
   UPDATE conversations SET message_count = message_count + 1, updated_at = now(),
     context_version = context_version + 1
-  WHERE id = $1 RETURNING context_version
+  WHERE id = $1 AND EXISTS (SELECT 1 FROM m) RETURNING context_version
 )
 SELECT m.*, c.context_version FROM m, c)SQL";
 const std::string kFindMsgSql =
@@ -172,12 +176,15 @@ Task<void> ChatRepo::delete_conversation(db::Tx& tx, const std::string& id) {
 }
 
 Task<std::pair<Message, std::int64_t>> ChatRepo::insert_message(db::Tx* tx, const std::string& conversation_id,
-                                                                const NewMessage& m) {
+                                                                const NewMessage& m, bool only_active) {
   db::Params p(conversation_id, m.role, m.content, m.model, m.provider, m.prompt_tokens, m.completion_tokens,
-               m.token_count, m.cost, m.latency_ms, m.metadata.dump(), json_text(m.tool_calls), m.tool_call_id);
+               m.token_count, m.cost, m.latency_ms, m.metadata.dump(), json_text(m.tool_calls), m.tool_call_id,
+               only_active);
   db::Result r;
   if (tx) r = co_await tx->query(q::kInsertMsg, std::move(p));
   else r = co_await db_.query(q::kInsertMsg, std::move(p));
+  if (r.empty())  // only_active and the conversation was archived (or deleted) meanwhile
+    throw Conflict("the conversation is archived: set its status to active to continue it", {{"status", "archived"}});
   auto row = r.front();
   co_return std::make_pair(message_from_row(row), row.get<std::int64_t>("context_version"));
 }
@@ -253,8 +260,11 @@ Task<std::optional<ContextSnapshot>> ChatRepo::context(const std::string& conver
   co_return s;
 }
 
-Task<std::vector<Message>> ChatRepo::messages_after(const std::string& conversation_id, std::int64_t seq) {
-  co_return all_messages(co_await db_.query(q::kMessagesAfter, db::Params(conversation_id, seq)));
+Task<std::vector<Message>> ChatRepo::messages_after(const std::string& conversation_id, std::int64_t seq,
+                                                    db::Tx* tx) {
+  db::Params p(conversation_id, seq);
+  if (tx) co_return all_messages(co_await tx->query(q::kMessagesAfter, std::move(p)));
+  co_return all_messages(co_await db_.query(q::kMessagesAfter, std::move(p)));
 }
 
 Task<std::int64_t> ChatRepo::unsummarised_tokens(const std::string& conversation_id) {

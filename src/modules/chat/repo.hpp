@@ -59,8 +59,10 @@ class ChatRepo {
   // Inserts the message and bumps the conversation's message_count, updated_at and context_version, in
   // one statement (atomic without a transaction: tx may be null). Returns the message and the
   // conversation's new context_version.
+  // only_active: insert only while the conversation is active (409 otherwise), for writes outside a
+  // transaction that locked it.
   Task<std::pair<Message, std::int64_t>> insert_message(db::Tx* tx, const std::string& conversation_id,
-                                                        const NewMessage& m);
+                                                        const NewMessage& m, bool only_active = false);
   Task<std::optional<Message>> find_message(const std::string& conversation_id, const std::string& id,
                                             db::Tx* tx = nullptr);
   Task<std::optional<std::int64_t>> message_seq(const std::string& conversation_id, const std::string& id);
@@ -78,7 +80,8 @@ class ChatRepo {
   Task<std::optional<ContextSnapshot>> context(const std::string& conversation_id, int limit);
 
   // Summaries: what is not summarised yet, and the conditional write (only moves forward).
-  Task<std::vector<Message>> messages_after(const std::string& conversation_id, std::int64_t seq);
+  Task<std::vector<Message>> messages_after(const std::string& conversation_id, std::int64_t seq,
+                                            db::Tx* tx = nullptr);
   Task<std::int64_t> unsummarised_tokens(const std::string& conversation_id);
   Task<bool> set_summary(const std::string& conversation_id, const std::string& summary, std::int64_t through_seq,
                          const std::string& model);

@@ -112,6 +112,9 @@ Task<json> ChatService::edit_message(const std::string& id, const std::string& m
     v.add("content", "is required: the message's new text");
   else
     content = it->get<std::string>();
+  std::size_t chars = 0;
+  for (unsigned char ch : content) chars += (ch & 0xC0) != 0x80;
+  if (chars > kMaxMessageChars) v.add("content", "must be at most 200000 characters");
   v.throw_if_any();
   json out;
   auto in_tx = [&](db::Tx& tx) -> Task<void> {

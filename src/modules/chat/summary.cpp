@@ -30,9 +30,12 @@ std::string clip(const std::string& s, std::size_t max) {
   return s.substr(0, cut) + " […]";
 }
 
-std::string transcript(const std::vector<Message>& msgs, std::size_t count) {
+// The first `count` messages as text, as many as fit kMaxTranscriptChars; `included` says how many did (the
+// summary then covers only those).
+std::string transcript(const std::vector<Message>& msgs, std::size_t count, std::size_t& included) {
   std::string out;
-  for (std::size_t i = 0; i < count && out.size() < kMaxTranscriptChars; ++i) {
+  included = 0;
+  for (std::size_t i = 0; i < count && out.size() < kMaxTranscriptChars; ++i, ++included) {
     const Message& m = msgs[i];
     out += m.role + ": " + clip(m.content, kMaxCharsPerMessage);
     if (m.tool_calls.is_array())
@@ -100,7 +103,8 @@ Task<void> ChatService::summarise_once(const std::string& conversation_id, const
   if (cut == 0) co_return;
 
   std::string input = previous.empty() ? std::string() : "Previous summary:\n" + previous + "\n\n";
-  input += "New messages:\n" + transcript(msgs, cut);
+  std::size_t included = 0;
+  input += "New messages:\n" + transcript(msgs, cut, included);
   json body = {{"model", ctx_.config.chat_summary_model},
                {"messages", json::array({{{"role", "system"}, {"content", kInstructions}},
                                          {{"role", "user"}, {"content", std::move(input)}}})},
@@ -116,9 +120,10 @@ Task<void> ChatService::summarise_once(const std::string& conversation_id, const
     spdlog::warn("conversation {}: the summary model {} answered no text", conversation_id, c.served.model);
     co_return;
   }
-  if (co_await repo_.set_summary(conversation_id, c.parsed.text, msgs[cut - 1].seq, c.served.model)) {
+  bool written = co_await repo_.set_summary(conversation_id, c.parsed.text, msgs[included - 1].seq, c.served.model);
+  if (written) {
     co_await store_.forget(conversation_id);
-    spdlog::info("conversation {}: summarised {} message(s) with {}", conversation_id, cut, c.served.model);
+    spdlog::info("conversation {}: summarised {} message(s) with {}", conversation_id, included, c.served.model);
   }
 }
 

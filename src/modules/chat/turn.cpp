@@ -1,4 +1,5 @@
 // One chat turn: the user's input stored, the context built, the gateway called, the answer stored.
+#include <algorithm>
 #include <boost/asio/this_coro.hpp>
 #include <spdlog/spdlog.h>
 
@@ -51,8 +52,9 @@ class Relay final : public http::StreamWriter {
       json j = json::parse(e.data, nullptr, false);
       if (!j.is_object()) continue;
       if (auto err = j.find("error"); err != j.end()) {
-        error_ = err->is_object() ? err->value("message", std::string("upstream stream failed"))
-                                  : std::string("upstream stream failed");
+        error_ = "upstream stream failed";
+        if (err->is_object())
+          if (auto m = err->find("message"); m != err->end() && m->is_string()) error_ = m->get<std::string>();
         continue;
       }
       auto choices = j.find("choices");
@@ -89,17 +91,17 @@ class Relay final : public http::StreamWriter {
   void merge_tool_calls(const json& deltas) {
     for (const auto& d : deltas) {
       if (!d.is_object()) continue;
-      std::size_t i = d.value("index", 0);
+      auto index = d.find("index");
+      std::size_t i = index != d.end() && index->is_number_unsigned() ? index->get<std::size_t>() : 0;
       if (i > 128) continue;
       while (calls_.size() <= i)
         calls_.push_back({{"id", ""}, {"type", "function"}, {"function", {{"name", ""}, {"arguments", ""}}}});
       json& c = calls_[i];
       if (auto id = d.find("id"); id != d.end() && id->is_string()) c["id"] = *id;
       if (auto f = d.find("function"); f != d.end() && f->is_object()) {
-        if (auto n = f->find("name"); n != f->end() && n->is_string())
-          c["function"]["name"] = c["function"]["name"].get<std::string>() + n->get<std::string>();
-        if (auto a = f->find("arguments"); a != f->end() && a->is_string())
-          c["function"]["arguments"] = c["function"]["arguments"].get<std::string>() + a->get<std::string>();
+        for (const char* key : {"name", "arguments"})
+          if (auto v = f->find(key); v != f->end() && v->is_string())
+            c["function"][key] = c["function"][key].get<std::string>() + v->get<std::string>();
       }
     }
   }
@@ -128,20 +130,19 @@ Task<std::shared_ptr<Turn>> ChatService::begin(const SendInput& in, const Caller
   std::string model = in.model ? *in.model : conv ? conv->model : std::string("auto");
 
   // Route first: an unknown model, no usable provider or an exhausted budget refuse the turn before
-  // anything is stored.
-  json probe = {{"model", model}, {"messages", json::array({{{"role", "user"}, {"content", in.message.value_or("")}}})}};
-  if (!in.tools.is_null()) probe["tools"] = in.tools;
+  // anything is stored. The route also tells the context window: the smallest of the models the request
+  // may go to.
   gateway::CallContext pc;
   pc.actor = c.actor;
   pc.request_id = c.request_id;
-  auto probe_ptr = std::make_shared<const json>(std::move(probe));
-  auto route = co_await gateway_->preflight(probe_ptr, pc);
-  const int window = route.context_window.value_or(ctx_.config.chat_default_context_window);
-  const int reserve = in.max_tokens ? *in.max_tokens
-                      : route.max_tokens ? std::min(*route.max_tokens, window / 2)
-                                         : std::min(1024, window / 4);
-  if (reserve >= window)
-    throw ValidationError("maxTokens", "must be less than the model's context window (" + std::to_string(window) + ")");
+  auto routed = [&](json messages) -> Task<gateway::Route> {
+    json b = {{"model", model}, {"messages", std::move(messages)}};
+    if (!in.tools.is_null()) b["tools"] = in.tools;
+    auto ptr = std::make_shared<const json>(std::move(b));
+    co_return co_await gateway_->preflight(ptr, pc);
+  };
+  json lone = json::array({{{"role", "user"}, {"content", in.message.value_or("")}}});
+  auto route = co_await routed(std::move(lone));
 
   // The input as it will be stored, and the prompt it makes with the history.
   std::vector<NewMessage> inputs;
@@ -168,16 +169,37 @@ Task<std::shared_ptr<Turn>> ChatService::begin(const SendInput& in, const Caller
       system_prompt = s->get<std::string>();
   ContextSnapshot draft = snap;
   for (const auto& m : inputs) draft.messages.push_back(ContextMessage{0, m.role, m.content, json(), m.tool_call_id, false});
-  auto prompt = build_prompt(draft, system_prompt, window - reserve);
+  const std::int64_t tools_tokens = in.tools.is_null() ? 0 : estimate_tokens(in.tools.dump());
+  int window = 0, reserve = 0;
+  auto fit = [&](const gateway::Route& r) {
+    window = r.context_window.value_or(ctx_.config.chat_default_context_window);
+    reserve = in.max_tokens ? *in.max_tokens
+              : r.max_tokens ? std::min(*r.max_tokens, window / 2)
+                             : std::min(1024, window / 4);
+    if (reserve >= window)
+      throw ValidationError("maxTokens", "must be less than the model's context window (" + std::to_string(window) + ")");
+    return build_prompt(draft, system_prompt, window - reserve - tools_tokens);
+  };
+  auto prompt = fit(route);
+  // Rules may route the whole prompt elsewhere than the lone message (prompt-size or complexity
+  // conditions): when the models it may go to have a smaller window, fit it to that one.
+  if (prompt.fits && !prompt.messages.empty()) {
+    json whole = prompt.messages;
+    auto second = co_await routed(std::move(whole));
+    if (second.context_window.value_or(ctx_.config.chat_default_context_window) < window) prompt = fit(second);
+  }
   if (!prompt.fits)
     throw Unprocessable("the message does not fit the model's context window",
-                        {{"contextWindow", window}, {"reservedForAnswer", reserve},
+                        {{"contextWindow", window}, {"reservedForAnswer", reserve}, {"toolsTokens", tools_tokens},
                          {"messageTokens", message_tokens(draft.messages.back())}});
 
   // The common turn — a message into an existing conversation, nothing else to change — is one statement
   // (the insert moves the conversation's counters with it); the rest needs the conversation locked.
-  bool simple = conv && in.tool_results.empty() &&
-                (!in.system_prompt || conv->metadata.value("systemPrompt", std::string()) == *in.system_prompt);
+  auto remembered = [](const Conversation& cv) {
+    auto it = cv.metadata.find("systemPrompt");
+    return it != cv.metadata.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  bool simple = conv && in.tool_results.empty() && (!in.system_prompt || remembered(*conv) == *in.system_prompt);
   auto in_tx = [&](db::Tx& tx) -> Task<void> {
     if (!conv) {
       json metadata = json::object();
@@ -191,23 +213,42 @@ Task<std::shared_ptr<Turn>> ChatService::begin(const SendInput& in, const Caller
     } else {
       auto locked = co_await repo_.lock_conversation(tx, c.actor.user_id, conv->id);
       if (!locked) throw NotFound("conversation");
-      if (in.system_prompt && locked->metadata.value("systemPrompt", std::string()) != *in.system_prompt) {
+      if (locked->status == "archived")
+        throw Conflict("the conversation is archived: set its status to active to continue it", {{"status", "archived"}});
+      if (in.system_prompt && remembered(*locked) != *in.system_prompt) {
         ConversationPatch p;
         p.metadata = json{{"systemPrompt", *in.system_prompt}};
         co_await repo_.update_conversation(tx, conv->id, p);
       }
     }
     if (!in.tool_results.empty()) {
-      auto last = co_await repo_.last_assistant(tx, conv->id);
-      auto ids = last ? call_ids(last->tool_calls) : std::vector<std::string>{};
+      // Results answer the calls of the last assistant message that have none yet, and only while nothing
+      // but tool results came after it.
+      std::vector<std::string> open;
+      if (auto last = co_await repo_.last_assistant(tx, conv->id)) {
+        open = call_ids(last->tool_calls);
+        auto after = co_await repo_.messages_after(conv->id, last->seq, &tx);
+        for (const auto& m : after) {
+          if (m.role != "tool") {
+            open.clear();
+            break;
+          }
+          open.erase(std::remove(open.begin(), open.end(), m.tool_call_id.value_or("")), open.end());
+        }
+      }
       Validation v;
-      for (std::size_t i = 0; i < in.tool_results.size(); ++i)
-        if (std::find(ids.begin(), ids.end(), in.tool_results[i].tool_call_id) == ids.end())
+      std::vector<std::string> seen;
+      for (std::size_t i = 0; i < in.tool_results.size(); ++i) {
+        const auto& id = in.tool_results[i].tool_call_id;
+        if (std::find(open.begin(), open.end(), id) == open.end() ||
+            std::find(seen.begin(), seen.end(), id) != seen.end())
           v.add("toolResults[" + std::to_string(i) + "].toolCallId",
-                "is not a tool call of the conversation's last assistant message");
+                "is not an open tool call of the conversation's last assistant message");
+        seen.push_back(id);
+      }
       if (!v.empty())
-        throw Unprocessable("tool results must answer the last assistant message's tool calls",
-                            {{"errors", v.errors()}, {"openToolCalls", ids}});
+        throw Unprocessable("tool results must answer the open tool calls of the last assistant message",
+                            {{"errors", v.errors()}, {"openToolCalls", open}});
     }
     for (const auto& m : inputs) {
       auto [stored, version] = co_await repo_.insert_message(&tx, conv->id, m);
@@ -216,7 +257,7 @@ Task<std::shared_ptr<Turn>> ChatService::begin(const SendInput& in, const Caller
     }
   };
   if (simple) {
-    auto [stored, version] = co_await repo_.insert_message(nullptr, conv->id, inputs.front());
+    auto [stored, version] = co_await repo_.insert_message(nullptr, conv->id, inputs.front(), /*only_active=*/true);
     t->input_ids.push_back(stored.id);
     t->stored_versions.emplace_back(stored.seq, version);
   } else {

@@ -121,7 +121,7 @@ void add_served_headers(http::Response& r, const Served& s) {
 }
 
 Task<std::shared_ptr<Exec>> Service::prepare(std::shared_ptr<const json> body, CallContext cc, bool stream,
-                                             std::shared_ptr<const std::string> raw) {
+                                             std::shared_ptr<const std::string> raw, bool dry_run) {
   validate_request(*body);
   auto x = std::make_shared<Exec>();
   x->sink = &accounting_;
@@ -138,7 +138,7 @@ Task<std::shared_ptr<Exec>> Service::prepare(std::shared_ptr<const json> body, C
   std::function<bool(const Target&)> healthy = [this, now](const Target& t) {
     return breaker_.available(t.model->id, now);
   };
-  apply_strategy(x->plan, *x->facts, stream, balancer_, healthy);
+  if (!dry_run) apply_strategy(x->plan, *x->facts, stream, balancer_, healthy);
   x->retries = ctx_.config.upstream_retries;
   if (x->plan.rule)
     if (auto r = x->plan.rule->metadata.find("maxRetries"); r != x->plan.rule->metadata.end() && r->is_number_integer())
@@ -378,7 +378,7 @@ Task<Completion> Service::complete(std::shared_ptr<const json> body, CallContext
 }
 
 Task<Route> Service::preflight(std::shared_ptr<const json> body, CallContext cc) {
-  auto x = co_await prepare(std::move(body), std::move(cc), false, nullptr);
+  auto x = co_await prepare(std::move(body), std::move(cc), false, nullptr, /*dry_run=*/true);
   Route r;
   for (const auto& t : x->plan.targets) {
     if (auto w = t.model->context_window; w && *w > 0) r.context_window = std::min(r.context_window.value_or(*w), *w);

@@ -134,8 +134,9 @@ class Service {
   [[noreturn]] void throw_exhausted(const Exec& x) const;
 
  private:
+  // dry_run: resolve and check the budget only (no strategy ordering: the load balancer does not move).
   Task<std::shared_ptr<Exec>> prepare(std::shared_ptr<const nlohmann::json> body, CallContext cc, bool stream,
-                                      std::shared_ptr<const std::string> raw);
+                                      std::shared_ptr<const std::string> raw, bool dry_run = false);
   Task<std::optional<CallResult>> try_target(Exec& x, const Target& t, bool forced);
   Task<std::optional<StreamOpen>> try_stream_target(Exec& x, const Target& t, bool forced);
   // Decides after a failed call: wait and retry (true) or move on (false).

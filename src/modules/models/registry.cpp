@@ -16,6 +16,10 @@ namespace netops::models {
 namespace net = boost::asio;
 
 namespace {
+constexpr std::int64_t kFailedRetryNs = 1'000'000'000;  // a failed load is retried at most once a second
+}
+
+namespace {
 std::int64_t steady_ns(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
 }
@@ -52,6 +56,10 @@ Registry::Registry(db::Db& db, cache::Redis& redis, std::string master_key_hex)
 Task<std::shared_ptr<const Snapshot>> Registry::snapshot() {
   auto s = snap_.load(std::memory_order_acquire);
   auto now = std::chrono::steady_clock::now();
+  auto generation = local_generation_.load(std::memory_order_acquire);
+  if (s && s->local_generation != generation && failed_generation_.load(std::memory_order_acquire) == generation &&
+      steady_ns(now) - failed_at_ns_.load(std::memory_order_acquire) < kFailedRetryNs)
+    co_return s;  // loading this generation just failed: keep serving what there is for a moment
   if (s && s->local_generation == local_generation_.load(std::memory_order_acquire) && now - s->built_at < kMaxAge) {
     auto due = next_check_ns_.load(std::memory_order_relaxed);
     auto now_ns = steady_ns(now);
@@ -80,7 +88,8 @@ Task<std::shared_ptr<const Snapshot>> Registry::reload(std::shared_ptr<const Sna
       co_await timer.async_wait(net::as_tuple(net::use_awaitable));
     }
     auto fresh = snap_.load(std::memory_order_acquire);
-    if (fresh && fresh->local_generation == local_generation_.load(std::memory_order_acquire)) co_return fresh;
+    auto generation = local_generation_.load(std::memory_order_acquire);
+    if (fresh && (fresh->local_generation == generation || failed_generation_.load() == generation)) co_return fresh;
     co_return co_await reload(std::move(fresh));
   }
 
@@ -99,6 +108,8 @@ Task<std::shared_ptr<const Snapshot>> Registry::reload(std::shared_ptr<const Sna
     for (auto& m : model_rows) snap->models.emplace(m.id, std::move(m));
     snap->rules = co_await rules.enabled();
   } catch (const std::exception& e) {
+    failed_generation_.store(snap->local_generation, std::memory_order_release);
+    failed_at_ns_.store(steady_ns(std::chrono::steady_clock::now()), std::memory_order_release);
     if (!stale) throw;
     spdlog::warn("model registry: reload failed, serving the previous snapshot: {}", e.what());
     co_return stale;

@@ -88,6 +88,10 @@ class Registry {
   std::atomic<std::uint64_t> local_generation_{0};
   std::atomic<std::int64_t> next_check_ns_{0};
   std::atomic<bool> reloading_{false};
+  // The local generation whose load last failed, and when: its requests are served the previous snapshot
+  // (retried at most once a second) instead of queueing behind loads that keep failing.
+  std::atomic<std::uint64_t> failed_generation_{~std::uint64_t{0}};
+  std::atomic<std::int64_t> failed_at_ns_{0};
 };
 
 }  // namespace netops::models
