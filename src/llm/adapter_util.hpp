@@ -3,6 +3,8 @@
 // every reader tolerates a missing key or a value of the wrong type instead of throwing.
 #include <chrono>
 #include <cstdint>
+#include <cmath>
+#include <limits>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -28,10 +30,23 @@ inline const nlohmann::json& member(const nlohmann::json& obj, const char* key) 
   return it != obj.end() ? *it : kNull;
 }
 
+// An integer field; floats ("12.0" from lax servers) are truncated, values beyond int64 saturate and NaN is
+// 0, so no upstream value can make the conversion undefined.
 inline std::int64_t int_field(const nlohmann::json& obj, const char* key) {
+  constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
   const auto& v = member(obj, key);
+  if (v.is_number_unsigned()) {
+    auto u = v.get<std::uint64_t>();
+    return u > static_cast<std::uint64_t>(kMax) ? kMax : static_cast<std::int64_t>(u);
+  }
   if (v.is_number_integer()) return v.get<std::int64_t>();
-  if (v.is_number_float()) return static_cast<std::int64_t>(v.get<double>());  // "12.0" from lax servers
+  if (v.is_number_float()) {
+    double d = v.get<double>();
+    if (!std::isfinite(d)) return 0;
+    if (d >= 9.2e18) return kMax;
+    if (d <= -9.2e18) return std::numeric_limits<std::int64_t>::min();
+    return static_cast<std::int64_t>(d);
+  }
   return 0;
 }
 

@@ -12,6 +12,9 @@ namespace {
 using json = nlohmann::json;
 using ojson = nlohmann::ordered_json;
 using llm_detail::int_field;
+
+// Content blocks of one message a stream may index (an upstream cannot make the translator allocate more).
+constexpr std::int64_t kMaxBlocks = 1024;
 using llm_detail::member;
 using llm_detail::str;
 using llm_detail::str_or;
@@ -68,7 +71,7 @@ std::string AnthropicStream::feed(std::string_view event, std::string_view data)
     std::string out = start_if_needed();
     auto kind = str_or(block, "type");
     if (kind == "tool_use") {
-      auto index = static_cast<std::size_t>(std::max<std::int64_t>(0, int_field(ev, "index")));
+      auto index = static_cast<std::size_t>(std::clamp<std::int64_t>(int_field(ev, "index"), 0, kMaxBlocks));
       if (tool_index_by_block_.size() <= index) tool_index_by_block_.resize(index + 1, -1);
       tool_index_by_block_[index] = next_tool_index_++;
       auto name = str_or(block, "name");

@@ -196,6 +196,9 @@ inline void register_catalog(GatewayEnv& e) {
   e.rule("t/all-fail", "fallback", {"mocka/fail-500-all", "mocka/fail-502-all"}, no_retry);
   e.rule("t/breaker", "fallback", {"mocka/fail-500-cb", "mocka/echo"});
   e.rule("t/escalate", "escalation", {"mocka/echo-t1", "mocka/hedge"});
+  e.model("mocka/fail-400-esc", "mocka", 1, late);
+  e.rule("t/escalate-refused", "escalation", {"mocka/hedge", "mocka/fail-400-esc"});
+  e.rule("t/untranslatable", "fallback", {"mockant/echo", "mocka/echo"}, no_retry);
   e.rule("t/lb", "load_balance", {"mocka/echo-lb1", "mocka/echo-lb2"}, {{"weights", {{"mocka/echo-lb1", 3}, {"mocka/echo-lb2", 1}}}});
   e.rule("t/cost", "cost_optimize", {"mocka/echo-dear", "mocka/echo-cheap"});
   e.rule("t/quality", "quality_first", {"mocka/echo", "mocka/echo-t2", "mocka/echo-t1"});

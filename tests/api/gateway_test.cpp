@@ -303,6 +303,30 @@ TEST_F(Gateway, EscalationClimbsTiersUntilTheAnswerIsGoodEnough) {
   EXPECT_GT(rows[1]["total"].get<int>(), 0);
 }
 
+TEST_F(Gateway, EscalationKeepsItsAnswerWhenAHigherTierRefusesTheRequest) {
+  std::string rid;
+  auto r = chat("t/escalate-refused", "Is the uplink healthy?", rid);
+  ASSERT_EQ(r.status, 200) << r.body;  // the weak tier-0 answer, not the tier-1 provider's 400
+  EXPECT_EQ(r.header("x-netops-model"), "mocka/hedge");
+  auto rows = env_->usage(rid, 2);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1]["error"], "http_400");
+}
+
+TEST_F(Gateway, ATargetTheRequestCannotBeExpressedForIsSkipped) {
+  // Anthropic takes images only as data: or http(s) URLs; the OpenAI-compatible target passes it on.
+  json content = json::array({{{"type", "text"}, {"text", "what is on this label?"}},
+                              {{"type", "image_url"}, {"image_url", {{"url", "ftp://files.example/label.png"}}}}});
+  std::string rid;
+  auto r = chat({{"model", "t/untranslatable"}, {"messages", {{{"role", "user"}, {"content", content}}}}}, rid);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.header("x-netops-model"), "mocka/echo");
+  EXPECT_EQ(r.header("x-netops-attempts"), "1");
+  // With no other target the client hears why.
+  auto only = chat({{"model", "mockant/echo"}, {"messages", {{{"role", "user"}, {"content", content}}}}}, rid);
+  EXPECT_EQ(only.status, 400) << only.body;
+}
+
 TEST_F(Gateway, LoadBalanceFollowsWeights) {
   std::map<std::string, int> seen;
   std::string rid;

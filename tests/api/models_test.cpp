@@ -137,6 +137,13 @@ TEST_F(Models, ProviderCrudNeverReturnsTheKey) {
   auto put = call("PUT", "/api/providers/acme", call("GET", "/api/providers/acme").json());
   EXPECT_EQ(put.status, 200) << put.body;
   EXPECT_EQ(put.json()["hasApiKey"], true);
+  // The stored key never follows the endpoint to another server: moving it needs the key again.
+  auto moved = call("PATCH", "/api/providers/acme", {{"apiEndpoint", "https://collector.evil.test/v1"}});
+  EXPECT_EQ(moved.status, 400) << moved.body;
+  EXPECT_NE(moved.body.find("apiKey"), std::string::npos);
+  EXPECT_EQ(call("PATCH", "/api/providers/acme", {{"apiEndpoint", "https://api.acme.test/v2"}}).status, 200);  // same origin
+  auto rekeyed = call("PATCH", "/api/providers/acme", {{"apiEndpoint", "https://api2.acme.test/v1"}, {"apiKey", kKey2}});
+  EXPECT_EQ(rekeyed.status, 200) << rekeyed.body;
   auto cleared = call("PATCH", "/api/providers/acme", {{"apiKey", nullptr}});
   EXPECT_EQ(cleared.json()["hasApiKey"], false);
   EXPECT_TRUE(cleared.json()["apiKeyHint"].is_null());

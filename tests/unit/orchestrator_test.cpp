@@ -277,6 +277,9 @@ TEST(Breaker, OpensAfterThresholdHalfOpensAfterCooldownAndCloses) {
   // force admits an open circuit; least_recently_opened picks the oldest.
   for (int i = 0; i < 3; ++i) b.failure("o", t0 + 10ms);
   EXPECT_TRUE(b.acquire("o", t0 + 20ms, true));
+  EXPECT_FALSE(b.acquire("o", t0 + 21ms, true));  // but only one forced call at a time
+  b.release("o");
+  EXPECT_TRUE(b.acquire("o", t0 + 22ms, true));
   EXPECT_EQ(*b.least_recently_opened({"o", "n", "never"}), 2u);
   std::string out;
   b.render(out, t0 + 20ms);

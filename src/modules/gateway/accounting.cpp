@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "core/dates.hpp"
+#include "core/error.hpp"
 #include "db/db.hpp"
 
 namespace netops::gateway {
@@ -40,7 +41,7 @@ FROM json_to_recordset($1::json) AS x(user_id text, model_id text, tier int, pro
 const db::Query kUpsertStats{"gateway.user_token_stats_upsert", R"SQL(
 INSERT INTO user_token_stats AS s (user_id, date, model, provider, total_tokens, total_cost, message_count)
 SELECT user_id, date, model, provider, total_tokens, total_cost, message_count
-FROM json_to_recordset($1::json) AS x(user_id text, date date, model text, provider text, total_tokens int,
+FROM json_to_recordset($1::json) AS x(user_id text, date date, model text, provider text, total_tokens bigint,
   total_cost numeric, message_count int)
 ORDER BY user_id, date, model, provider
 ON CONFLICT (user_id, date, model, provider) DO UPDATE SET
@@ -124,7 +125,7 @@ std::string stats_json(const std::vector<UsageRecord>& batch) {
     if (!r.success && r.total_tokens() == 0 && r.cost.is_zero()) continue;
     auto& s = sums[{r.user_id, utc_date(r.at), r.model_id, r.provider}];
     s.tokens += r.total_tokens();
-    s.cost += r.cost;
+    s.cost += Decimal::parse(r.cost.to_string(6));  // as usage_logs stores it, so the two add up alike
     s.messages += r.success ? 1 : 0;
   }
   json rows = json::array();
@@ -234,8 +235,47 @@ Task<bool> Accounting::write_one_batch() {
   }
   if (batch.empty()) co_return true;
   in_flight_.fetch_add(1);
-  bool ok = true;
+  bool ok = true, refused = false;
+  std::string why;
   try {
+    co_await write(batch);
+    if (on_written) on_written(batch);
+  } catch (const std::exception& e) {
+    why = e.what();
+    auto* app = dynamic_cast<const AppError*>(&e);
+    refused = app && (app->code() == ErrorCode::validation || app->code() == ErrorCode::unprocessable);
+    ok = refused;
+  }
+  if (!ok) {
+    spdlog::warn("usage accounting: writing {} record(s) failed, will retry: {}", batch.size(), why);
+    std::lock_guard lock(mu_);
+    for (auto it = batch.rbegin(); it != batch.rend(); ++it) queue_.push_front(std::move(*it));
+  } else if (refused) {
+    // A value the database refuses would fail this batch forever and block every later one: write the
+    // records one by one and drop (with a log line) only those that are refused.
+    spdlog::error("usage accounting: a batch of {} record(s) was refused ({}); writing them one by one", batch.size(),
+                  why);
+    std::vector<UsageRecord> written;
+    for (auto& r : batch) {
+      std::vector<UsageRecord> one{r};
+      bool done = true;
+      try {
+        co_await write(one);
+      } catch (const std::exception& each) {
+        done = false;
+        spdlog::error("usage accounting: dropped the record of request {} ({} {}): {}", r.request_id, r.provider,
+                      r.model_id, each.what());
+      }
+      if (done) written.push_back(std::move(r));
+    }
+    if (on_written) on_written(written);
+  }
+  in_flight_.fetch_sub(1);
+  co_return ok;
+}
+
+Task<void> Accounting::write(const std::vector<UsageRecord>& batch) {
+  {
     std::string logs = logs_json(batch), stats = stats_json(batch), providers = providers_json(batch),
                 conversations = conversations_json(batch);
     auto in_tx = [&](db::Tx& tx) -> Task<void> {
@@ -255,15 +295,7 @@ Task<bool> Accounting::write_one_batch() {
       }
     };
     co_await db_.transaction(in_tx);
-    if (on_written) on_written(batch);
-  } catch (const std::exception& e) {
-    ok = false;
-    spdlog::warn("usage accounting: writing {} record(s) failed, will retry: {}", batch.size(), e.what());
-    std::lock_guard lock(mu_);
-    for (auto it = batch.rbegin(); it != batch.rend(); ++it) queue_.push_front(std::move(*it));
   }
-  in_flight_.fetch_sub(1);
-  co_return ok;
 }
 
 Task<void> Accounting::flush() {

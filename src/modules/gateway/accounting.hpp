@@ -64,6 +64,7 @@ class Accounting {
 
  private:
   Task<bool> write_one_batch();  // false when the batch failed and went back to the queue
+  Task<void> write(const std::vector<UsageRecord>& batch);  // one transaction; throws what the database says
 
   db::Db& db_;
   std::chrono::milliseconds interval_;

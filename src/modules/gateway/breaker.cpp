@@ -38,7 +38,9 @@ bool CircuitBreaker::acquire(const std::string& model, Clock::time_point now, bo
     e.probing = true;
     return true;
   }
-  if (force) {
+  // Forced (every target is open): still one call at a time, so a failing upstream never gets more than
+  // the one probe while its circuit is open.
+  if (force && !e.probing) {
     e.probing = true;
     return true;
   }

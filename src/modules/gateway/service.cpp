@@ -176,6 +176,12 @@ UsageRecord Service::base_record(const Exec& x, const Target& t, const CallResul
 void Service::charge(Exec& x, const Target& t, UsageRecord& rec, Usage usage, const std::string& text,
                      std::int64_t estimated_completion) const {
   (void)text;
+  // Counts come from the upstream: a buggy or hostile one must not break accounting (columns are INT,
+  // costs must not overflow). A billion tokens is far beyond any real call.
+  constexpr std::int64_t kMaxCount = 1'000'000'000;
+  for (auto* n : {&usage.prompt_tokens, &usage.completion_tokens, &usage.cache_read_tokens, &usage.cache_write_tokens})
+    *n = std::clamp<std::int64_t>(*n, 0, kMaxCount);
+  estimated_completion = std::clamp<std::int64_t>(estimated_completion, 0, kMaxCount);
   if (!usage.reported) {
     rec.estimated = true;
     if (usage.prompt_total() == 0) usage.prompt_tokens = x.facts->prompt_tokens();
@@ -185,7 +191,12 @@ void Service::charge(Exec& x, const Target& t, UsageRecord& rec, Usage usage, co
   rec.completion_tokens = usage.completion_tokens;
   rec.cache_read_tokens = usage.cache_read_tokens;
   rec.cache_write_tokens = usage.cache_write_tokens;
-  rec.cost = cost(usage, prices_of(*t.model));
+  try {
+    rec.cost = cost(usage, prices_of(*t.model));
+  } catch (const std::exception& e) {  // overflow: prices × counts beyond Decimal's range
+    spdlog::error("request {}: cost of {} not computable ({}); recorded as 0", x.cc.request_id, t.model->id, e.what());
+    rec.cost = Decimal();
+  }
   auto& m = Metrics::instance();
   const std::string& p = t.provider->id;
   const std::string& id = t.model->id;
@@ -204,7 +215,9 @@ void Service::after_failure(Exec& x, const Target& t, const CallResult& r) {
   x.attempt_log.push_back(std::move(a));
   x.last_timeout = r.timeout;
   x.last_message = t.model->id + ": " + r.message;
-  if (r.outcome == Outcome::caller_error) breaker_.release(t.model->id);
+  // A caller's 4xx, or our own configuration (a key that no longer decrypts, an unusable URL: no call was
+  // made), says nothing about the upstream.
+  if (r.outcome == Outcome::caller_error || r.error_code == "config") breaker_.release(t.model->id);
   else breaker_.failure(t.model->id, Clock::now());
   spdlog::warn("request {}: upstream {} ({}) failed: {} {}", x.cc.request_id, t.model->id, t.provider->id,
                r.status ? "HTTP " + std::to_string(r.status) : r.error_code, r.message);
@@ -215,15 +228,20 @@ void Service::after_failure(Exec& x, const Target& t, const CallResult& r) {
 }
 
 void Service::throw_exhausted(const Exec& x) const {
+  if (x.attempts == 0 && x.untranslatable) std::rethrow_exception(x.untranslatable);
   json details = {{"attempts", x.attempt_log}};
-  if (x.attempts == 0) throw AppError(ErrorCode::no_provider, "no upstream could be called", std::move(details));
+  if (x.attempts == 0)
+    throw AppError(ErrorCode::no_provider,
+                   "every target model's circuit breaker is open (its upstream keeps failing) and a probe call is "
+                   "already under way; try again in a few seconds",
+                   std::move(details));
   throw AppError(x.last_timeout ? ErrorCode::upstream_timeout : ErrorCode::upstream_error,
                  "every upstream attempt failed (" + std::to_string(x.attempts) + " call(s)); last: " + x.last_message,
                  std::move(details));
 }
 
 Task<bool> Service::retry_wait(Exec& x, const Target& t, const CallResult& r, int retry) {
-  if (retry >= x.retries) co_return false;
+  if (retry >= x.retries || r.error_code == "config") co_return false;  // a configuration error does not heal
   if (!breaker_.available(t.model->id, Clock::now())) co_return false;  // the circuit just opened: move on
   auto wait = backoff_ms(retry, ctx_.config.upstream_retry_base_ms, ctx_.config.upstream_retry_after_max_ms,
                          r.retry_after_ms, jitter());
@@ -240,13 +258,22 @@ Task<std::optional<CallResult>> Service::try_target(Exec& x, const Target& t, bo
     if (!breaker_.acquire(t.model->id, Clock::now(), forced)) co_return std::nullopt;
     ++x.attempts;
     CallResult r;
+    bool untranslatable = false;
     try {
       r = co_await call_upstream(client_, t, x.body, x.raw, timeouts_, t.model->id);
-    } catch (...) {  // the request cannot be expressed for this provider (400): no call was made
+    } catch (const AppError& e) {  // the request cannot be expressed for this provider: no call was made
+      breaker_.release(t.model->id);
+      --x.attempts;
+      if (e.code() != ErrorCode::validation) throw;
+      // Another target (another provider's format) may take it; the client hears of it only if none can.
+      if (!x.untranslatable) x.untranslatable = std::current_exception();
+      untranslatable = true;
+    } catch (...) {
       breaker_.release(t.model->id);
       --x.attempts;
       throw;
     }
+    if (untranslatable) co_return std::nullopt;
     x.upstream_seconds += r.upstream_seconds;
     observe_call(t, r);
     if (r.outcome == Outcome::ok) {
@@ -265,13 +292,22 @@ Task<std::optional<StreamOpen>> Service::try_stream_target(Exec& x, const Target
     if (!breaker_.acquire(t.model->id, Clock::now(), forced)) co_return std::nullopt;
     ++x.attempts;
     StreamOpen s;
+    bool untranslatable = false;
     try {
       s = co_await gateway::open_stream(client_, t, x.body, x.raw, timeouts_, t.model->id);
-    } catch (...) {  // the request cannot be expressed for this provider (400): no call was made
+    } catch (const AppError& e) {  // the request cannot be expressed for this provider: no call was made
+      breaker_.release(t.model->id);
+      --x.attempts;
+      if (e.code() != ErrorCode::validation) throw;
+      // Another target (another provider's format) may take it; the client hears of it only if none can.
+      if (!x.untranslatable) x.untranslatable = std::current_exception();
+      untranslatable = true;
+    } catch (...) {
       breaker_.release(t.model->id);
       --x.attempts;
       throw;
     }
+    if (untranslatable) co_return std::nullopt;
     x.upstream_seconds += s.result.upstream_seconds;
     observe_call(t, s.result);
     if (s.result.outcome == Outcome::ok) {
@@ -338,10 +374,17 @@ Task<Completion> Service::run_escalation(Exec& x) {
     int before = x.attempts;
     std::optional<CallResult> r;
     std::size_t used = i;
-    for (std::size_t k = i; k < end && !r; ++k) {
-      r = co_await try_target(x, ts[k], false);
+    bool refused = false;
+    for (std::size_t k = i; k < end && !r && !refused; ++k) {
+      try {
+        r = co_await try_target(x, ts[k], false);
+      } catch (const UpstreamRejected&) {  // the provider refused the request (4xx): no point climbing on
+        if (!best) throw;
+        refused = true;
+      }
       used = k;
     }
+    if (refused) break;  // keep the answer already paid for
     if (x.attempts > before) ++tiers_tried;
     i = end;
     if (!r) continue;

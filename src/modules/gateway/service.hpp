@@ -5,6 +5,7 @@
 // everything else lives in one request's Exec.
 #include <array>
 #include <chrono>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
@@ -95,6 +96,7 @@ struct Exec {
   bool last_timeout = false;
   std::string last_message;
   std::vector<UsageRecord> records;
+  std::exception_ptr untranslatable;  // the first target this request cannot be expressed for (its 400)
   Accounting* sink = nullptr;
 
   Exec() = default;

@@ -19,8 +19,12 @@ StreamJob::StreamJob(Service& svc, std::shared_ptr<Exec> x, Target t, CallResult
 
 StreamJob::~StreamJob() {
   if (finished_) return;
-  live_->upstream().cancel();
-  finish(true, {});
+  try {
+    live_->upstream().cancel();
+    finish(true, {});
+  } catch (const std::exception& e) {  // a destructor must not throw: log what could not be accounted
+    spdlog::error("request {}: accounting a stream the client left failed: {}", x_->cc.request_id, e.what());
+  }
 }
 
 void StreamJob::finish(bool client_gone, const std::string& error_code) {

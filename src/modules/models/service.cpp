@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "core/secretbox.hpp"
+#include "llm/url.hpp"
 
 namespace netops::models {
 
@@ -14,6 +15,13 @@ audit::Entry entry(const http::Actor& by, std::string action, const std::string&
   return audit::Entry{by.user_id, std::move(action), resource, std::move(details), request_id};
 }
 std::string credits_key(const std::string& id) { return "provider:credits:" + id; }
+std::string origin_of(const std::string& endpoint) {
+  try {
+    return llm::parse_url(endpoint).origin();
+  } catch (const std::invalid_argument&) {
+    return endpoint;
+  }
+}
 std::string joined(const std::vector<std::string>& ids, std::size_t max = 10) {
   std::string out;
   for (std::size_t i = 0; i < ids.size() && i < max; ++i) out += (i ? ", " : "") + ids[i];
@@ -82,6 +90,12 @@ Task<nlohmann::json> ModelsService::update_provider(const std::string& id, const
     KeyChange key;
     Validation v;
     apply_provider(body, next, key, false, v);
+    // A stored key is only ever sent where it was entered: moving the endpoint to another origin (scheme,
+    // host or port) needs the key again, or an admin could send it to a server of their own.
+    if (key.kind == KeyChange::Kind::keep && current->api_key_sealed && v.empty() &&
+        origin_of(next.api_endpoint) != origin_of(current->api_endpoint))
+      v.add("apiKey", "is required when apiEndpoint moves to another origin (a stored key is never sent to a new "
+                      "server); send it again, or null to clear it");
     v.throw_if_any();
     seal_key(next, key);
     auto updated = co_await providers_.update(tx, next);
