@@ -160,6 +160,11 @@ TEST_F(AssetFiles, Rfc4180EdgeCasesAndRequestErrors) {
   auto syntax = import("assetCode\n\"open\n");
   ASSERT_EQ(syntax.status, 422);
   EXPECT_EQ(syntax.json()["error"]["details"]["errors"][0]["line"], 2);
+  // A file saved in another encoding (Windows-1252 "ü") is refused as a whole, naming the line.
+  auto latin = import("assetCode,notes\n" + unique("L1") + ",ok\n" + unique("L2") + ",B\xFCro\n");
+  ASSERT_EQ(latin.status, 422) << latin.body;
+  EXPECT_EQ(latin.json()["error"]["details"]["errors"][0]["line"], 3);
+  EXPECT_NE(latin.body.find("UTF-8"), std::string::npos);
   EXPECT_EQ(import("").status, 400);
   EXPECT_EQ(import("{}", "", "application/json").status, 415);
   EXPECT_EQ(import("assetCode\nX\n", "mode=fast").status, 400);

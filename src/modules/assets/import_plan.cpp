@@ -1,5 +1,6 @@
 #include "modules/assets/import_plan.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 
@@ -92,6 +93,13 @@ nlohmann::json ImportReport::to_json() const {
 
 ParsedFile parse_file(std::string_view text) {
   ParsedFile out;
+  // PostgreSQL refuses text that is not UTF-8 (or holds NUL): say where, before anything else.
+  if (auto at = csv::invalid_text_at(text)) {
+    auto line = static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<long>(*at), '\n')) + 1;
+    out.fatal.push_back({0, line, "", "the file is not UTF-8 text (a byte that is not UTF-8, or NUL, at line " +
+                                             std::to_string(line) + "): save it as UTF-8 CSV"});
+    return out;
+  }
   csv::Reader reader(text);
   std::vector<std::string> fields;
   try {

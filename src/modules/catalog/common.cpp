@@ -46,7 +46,18 @@ std::optional<std::optional<std::string>> read_uuid(const nlohmann::json& body, 
     v.add(field, "must be a UUID or null");
     return std::nullopt;
   }
-  return std::optional<std::string>(it->get<std::string>());
+  // Canonical (lower-case) form: ids are compared as text afterwards.
+  auto id = it->get<std::string>();
+  for (auto& ch : id) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return std::optional<std::string>(std::move(id));
+}
+
+Task<void> asset_totals_changed(cache::Redis& redis) {
+  try {
+    std::vector<std::string> cmd{"INCR", "assets:gen"};
+    co_await redis.command(std::move(cmd));
+  } catch (const std::exception&) {
+  }
 }
 
 audit::Entry audit_entry(const http::Actor& by, std::string action, std::string resource, nlohmann::json details,

@@ -8,7 +8,9 @@
 #include <utility>
 #include <vector>
 
+#include "cache/redis.hpp"
 #include "core/error.hpp"
+#include "core/task.hpp"
 #include "http/request.hpp"
 #include "modules/audit/repo.hpp"
 
@@ -34,6 +36,11 @@ ColumnValues read_text_fields(const nlohmann::json& body, const std::vector<Text
 
 // An optional UUID attribute ("parentId"): absent → nullopt; null → optional holding nullopt.
 std::optional<std::optional<std::string>> read_uuid(const nlohmann::json& body, const char* field, Validation& v);
+
+// The assets module keys its cached list totals by the generation in `assets:gen`: a catalog change that
+// moves assets between filters (a location moved, a model given another category) starts a new one.
+// Tolerates Redis being down (the totals' 60 s lifetime then bounds the staleness).
+Task<void> asset_totals_changed(cache::Redis& redis);
 
 audit::Entry audit_entry(const http::Actor& by, std::string action, std::string resource, nlohmann::json details,
                          const std::string& request_id);

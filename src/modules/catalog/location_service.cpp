@@ -94,6 +94,7 @@ Task<nlohmann::json> CatalogService::update_location(const std::string& id, cons
                                                      IfMatch check) {
   auto in = parse(body, false);
   nlohmann::json after;
+  bool repathed = false;
   auto in_tx = [&](db::Tx& tx) -> Task<void> {
     if (in.parent_id) co_await repo_.lock_location_tree(tx);
     auto before = co_await repo_.find_location(id, &tx, true);
@@ -123,8 +124,10 @@ Task<nlohmann::json> CatalogService::update_location(const std::string& id, cons
     auto e = audit_entry(c.actor, moved > 0 ? "location.moved" : "location.updated", "location:" + id,
                          std::move(details), c.request_id);
     co_await audit_.record(tx, e);
+    repathed = moved > 0;
   };
   co_await ctx_.db.transaction(in_tx);
+  if (repathed) co_await asset_totals_changed(ctx_.redis);
   co_return after;
 }
 

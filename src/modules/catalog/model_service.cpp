@@ -171,11 +171,12 @@ Task<nlohmann::json> ModelService::create(const nlohmann::json& body, Caller c) 
 
 Task<nlohmann::json> ModelService::update(const std::string& id, const nlohmann::json& body, Caller c, IfMatch check) {
   auto in = parse(body, false);
-  nlohmann::json after;
+  nlohmann::json after, before_category;
   auto in_tx = [&](db::Tx& tx) -> Task<void> {
     auto before = co_await repo_.find(id, &tx, true);
     if (!before) throw NotFound("asset model");
     check(*before);
+    before_category = before->value("categoryId", nlohmann::json());
     auto row = model_row(*before);
     apply(row, in);
     if (in.spec || in.category_id || in.spec_version_id) {
@@ -191,6 +192,7 @@ Task<nlohmann::json> ModelService::update(const std::string& id, const nlohmann:
     co_await audit_.record(tx, e);
   };
   co_await ctx_.db.transaction(in_tx);
+  if (after.value("categoryId", nlohmann::json()) != before_category) co_await asset_totals_changed(ctx_.redis);
   co_return after;
 }
 

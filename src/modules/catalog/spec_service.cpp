@@ -178,6 +178,9 @@ Task<nlohmann::json> SpecService::update_def(const std::string& id, const nlohma
     if (!found) throw NotFound("spec field definition");
     auto version_id = found->second;
     co_await lock_draft(tx, version_id);
+    // Read again under the draft's lock: a concurrent delete may have committed in between.
+    found = co_await store_.def(id, &tx);
+    if (!found) throw NotFound("spec field definition");
     auto before = def_out(found->first, version_id);
     auto merged = specs::def_to_json(found->first);
     for (auto& [k, val] : body.items()) merged[k] = val;
