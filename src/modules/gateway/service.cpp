@@ -252,6 +252,22 @@ Task<bool> Service::retry_wait(Exec& x, const Target& t, const CallResult& r, in
   co_return true;
 }
 
+bool Service::not_called(Exec& x, const Target& t) {
+  breaker_.release(t.model->id);
+  --x.attempts;
+  try {
+    throw;
+  } catch (const AppError& e) {
+    if (e.code() != ErrorCode::validation) return false;
+    // The request cannot be expressed for this provider's format: another target may take it; the client
+    // hears of it only if none can.
+    if (!x.untranslatable) x.untranslatable = std::current_exception();
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
 Task<std::optional<CallResult>> Service::try_target(Exec& x, const Target& t, bool forced) {
   int retries = forced ? 0 : x.retries;
   for (int i = 0; i <= retries; ++i) {
@@ -261,17 +277,9 @@ Task<std::optional<CallResult>> Service::try_target(Exec& x, const Target& t, bo
     bool untranslatable = false;
     try {
       r = co_await call_upstream(client_, t, x.body, x.raw, timeouts_, t.model->id);
-    } catch (const AppError& e) {  // the request cannot be expressed for this provider: no call was made
-      breaker_.release(t.model->id);
-      --x.attempts;
-      if (e.code() != ErrorCode::validation) throw;
-      // Another target (another provider's format) may take it; the client hears of it only if none can.
-      if (!x.untranslatable) x.untranslatable = std::current_exception();
+    } catch (...) {  // no call was made
+      if (!not_called(x, t)) throw;
       untranslatable = true;
-    } catch (...) {
-      breaker_.release(t.model->id);
-      --x.attempts;
-      throw;
     }
     if (untranslatable) co_return std::nullopt;
     x.upstream_seconds += r.upstream_seconds;
@@ -295,17 +303,9 @@ Task<std::optional<StreamOpen>> Service::try_stream_target(Exec& x, const Target
     bool untranslatable = false;
     try {
       s = co_await gateway::open_stream(client_, t, x.body, x.raw, timeouts_, t.model->id);
-    } catch (const AppError& e) {  // the request cannot be expressed for this provider: no call was made
-      breaker_.release(t.model->id);
-      --x.attempts;
-      if (e.code() != ErrorCode::validation) throw;
-      // Another target (another provider's format) may take it; the client hears of it only if none can.
-      if (!x.untranslatable) x.untranslatable = std::current_exception();
+    } catch (...) {  // no call was made
+      if (!not_called(x, t)) throw;
       untranslatable = true;
-    } catch (...) {
-      breaker_.release(t.model->id);
-      --x.attempts;
-      throw;
     }
     if (untranslatable) co_return std::nullopt;
     x.upstream_seconds += s.result.upstream_seconds;

@@ -139,6 +139,9 @@ class Service {
   // dry_run: resolve and check the budget only (no strategy ordering: the load balancer does not move).
   Task<std::shared_ptr<Exec>> prepare(std::shared_ptr<const nlohmann::json> body, CallContext cc, bool stream,
                                       std::shared_ptr<const std::string> raw, bool dry_run = false);
+  // Inside a catch block of a call that was not made: frees the circuit's probe and the attempt; true when
+  // the request merely cannot be expressed for this target (kept in x.untranslatable), false to rethrow.
+  bool not_called(Exec& x, const Target& t);
   Task<std::optional<CallResult>> try_target(Exec& x, const Target& t, bool forced);
   Task<std::optional<StreamOpen>> try_stream_target(Exec& x, const Target& t, bool forced);
   // Decides after a failed call: wait and retry (true) or move on (false).
