@@ -176,6 +176,7 @@ TEST_F(Assets, AssignReassignReturn) {
   ASSERT_EQ(r2.status, 200) << r2.body;
   EXPECT_EQ(as_admin("GET", path_of(a)).json()["openAssignment"]["assigneeName"], "NOC");
   EXPECT_EQ(event_types(events(a)), (std::vector<std::string>{"ASSIGNED", "UNASSIGNED", "ASSIGNED", "CREATED"}));
+  EXPECT_EQ(events(a)[2]["payload"]["note"], "laptop");  // the first ASSIGNED keeps its note at the top level
   EXPECT_EQ(as_admin("POST", path_of(a) + "/status", {{"status", "retired"}}).status, 409);  // return it first
   auto back = as_admin("POST", path_of(a) + "/return", {{"note", "end of project"}});
   ASSERT_EQ(back.status, 200) << back.body;

@@ -316,7 +316,7 @@ Task<nlohmann::json> AssetsService::assign(const std::string& id, const nlohmann
     if (current.status() != "in_use") check_transition(current.status(), "in_use");
     if (auto open = co_await repo_.open_assignment(tx, id)) {
       auto closed = co_await repo_.close_assignment(tx, (*open)["id"].get<std::string>());
-      nlohmann::json payload = {{"assignment", closed}, {"reason", "reassigned"}};
+      auto payload = with_note({{"assignment", closed}, {"reason", "reassigned"}}, a.note);
       co_await repo_.add_event(tx, id, "UNASSIGNED", payload, who);
     }
     auto assignment = co_await repo_.insert_assignment(tx, id, a);
@@ -324,7 +324,7 @@ Task<nlohmann::json> AssetsService::assign(const std::string& id, const nlohmann
     auto diff = changes(current.values, patch);
     Asset asset = current;
     if (!diff.empty()) asset = co_await repo_.update(tx, id, patch);
-    nlohmann::json payload = {{"assignment", assignment}};
+    auto payload = with_note({{"assignment", assignment}}, a.note);
     if (!diff.empty()) payload["changes"] = diff;
     co_await repo_.add_event(tx, id, "ASSIGNED", payload, who);
     out = {{"asset", to_json(asset)}, {"assignment", assignment}};
