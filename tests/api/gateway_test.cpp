@@ -239,11 +239,51 @@ TEST_F(Gateway, ClientErrorsAreReturnedAsIsWithoutFailover) {
   auto rows = env_->usage(rid);
   EXPECT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0]["error"], "http_400");
-  // A provider with a wrong key: the mock's 401 comes back as is, without any key in it.
+}
+
+// Issue #10 item 11: 401/402/403/404 from an upstream mean the gateway's provider configuration is broken.
+// They are never the caller's status: the next target is tried, and alone they answer 502 naming the problem.
+TEST_F(Gateway, ProviderConfigurationErrorsFailOverAndAnswer502) {
+  std::string rid;
+  // A provider with a wrong key: 502 UPSTREAM_ERROR naming the provider, without any key in it.
   auto k = chat("badkey/echo", "wrong key", rid);
-  EXPECT_EQ(k.status, 401) << k.body;
+  EXPECT_EQ(k.status, 502) << k.body;
+  EXPECT_EQ(k.json()["error"]["code"], "UPSTREAM_ERROR");
+  EXPECT_NE(k.json()["error"]["message"].get<std::string>().find("provider badkey answered 401: its API key was refused"),
+            std::string::npos)
+      << k.body;
   EXPECT_EQ(k.body.find(kWrongKey), std::string::npos);
   EXPECT_EQ(k.body.find(kKey), std::string::npos);
+  // Not retried (a refused key does not heal), but recorded.
+  auto rows = env_->usage(rid);
+  ASSERT_EQ(rows.size(), 1u) << rows.dump();
+  EXPECT_EQ(rows[0]["error"], "http_401");
+
+  // In a fallback rule the next target answers.
+  for (const char* st : {"402", "403", "404"}) env_->model(std::string("mocka/fail-") + st + "-cfg", "mocka", 0, {{"priority", 500}});
+  env_->rule("t/provider-config", "fallback", {"badkey/echo", "mocka/fail-402-cfg", "mocka/fail-403-cfg",
+                                               "mocka/fail-404-cfg", "mocka/echo"});
+  auto f = chat("t/provider-config", "fail over please", rid);
+  ASSERT_EQ(f.status, 200) << f.body;
+  EXPECT_EQ(f.header("x-netops-model"), "mocka/echo");
+  EXPECT_EQ(f.header("x-netops-attempts"), "5");
+  auto fr = env_->usage(rid, 5);
+  ASSERT_EQ(fr.size(), 5u) << fr.dump();
+  EXPECT_EQ(fr[1]["error"], "http_402");
+  EXPECT_EQ(fr[2]["error"], "http_403");
+  EXPECT_EQ(fr[3]["error"], "http_404");
+
+  // They count against the circuit breaker (NETOPS_BREAKER_FAILURES=3 in this suite).
+  env_->model("mocka/fail-401-cb", "mocka", 0, {{"priority", 500}});
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(chat("mocka/fail-401-cb", "x", rid).status, 502);
+  auto m = client.get("/api/models/mocka/fail-401-cb", env_->admin());
+  ASSERT_EQ(m.status, 200) << m.body;
+  EXPECT_NE(m.json()["circuitBreaker"]["state"], "closed") << m.body;  // open (or half-open after the cooldown)
+
+  // A stream behaves alike.
+  auto s = client.post("/v1/chat/completions",
+                       {{"model", "badkey/echo"}, {"stream", true}, {"messages", {user_msg("x")}}}, env_->admin());
+  EXPECT_EQ(s.status, 502) << s.body;
 }
 
 TEST_F(Gateway, AllFailedAnswers502WithEveryAttempt) {

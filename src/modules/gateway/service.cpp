@@ -241,7 +241,8 @@ void Service::throw_exhausted(const Exec& x) const {
 }
 
 Task<bool> Service::retry_wait(Exec& x, const Target& t, const CallResult& r, int retry) {
-  if (retry >= x.retries || r.error_code == "config") co_return false;  // a configuration error does not heal
+  // A configuration error (ours, or a provider refusing our key/credits/model) does not heal by retrying.
+  if (retry >= x.retries || r.error_code == "config" || r.provider_config) co_return false;
   if (!breaker_.available(t.model->id, Clock::now())) co_return false;  // the circuit just opened: move on
   auto wait = backoff_ms(retry, ctx_.config.upstream_retry_base_ms, ctx_.config.upstream_retry_after_max_ms,
                          r.retry_after_ms, jitter());

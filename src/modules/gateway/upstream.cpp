@@ -128,13 +128,29 @@ std::optional<int> retry_after_ms(const std::string& retry_after, const std::str
   return std::nullopt;
 }
 
+std::string provider_problem(int status) {
+  switch (status) {
+    case 401: return "its API key was refused";
+    case 402: return "its account has no credits left (payment required)";
+    case 403: return "its API key is not allowed to use this model";
+    case 404: return "the upstream model or endpoint does not exist";
+    default: return {};
+  }
+}
+
 void classify_status(CallResult& r, int status, const std::string& body, const std::string& retry_after,
-                     const std::string& retry_after_ms_header, bool anthropic) {
+                     const std::string& retry_after_ms_header, bool anthropic, const std::string& provider_id) {
   r.status = status;
   r.error_code = "http_" + std::to_string(status);
   r.message = anthropic ? anthropic_error_message(status, body) : error_message(status, body);
   r.retry_after_ms = retry_after_ms(retry_after, retry_after_ms_header);
-  bool callers_fault = status >= 400 && status < 500 && status != 408 && status != 429;
+  auto problem = provider_problem(status);
+  r.provider_config = !problem.empty();
+  if (r.provider_config)
+    r.message = "provider " + (provider_id.empty() ? std::string("?") : provider_id) + " answered " +
+                std::to_string(status) + ": " + problem + (r.message.empty() ? "" : " (" + r.message + ")");
+  bool callers_fault =
+      status >= 400 && status < 500 && status != 408 && status != 429 && !r.provider_config;
   r.outcome = callers_fault ? Outcome::caller_error : Outcome::failure;
   r.timeout = status == 408;
 }
@@ -168,7 +184,8 @@ Task<CallResult> call_upstream(llm::HttpClient& client, Target t, std::shared_pt
       r.outcome = Outcome::ok;
       co_return r;
     }
-    classify_status(r, resp.status, resp.body, resp.header("retry-after"), resp.header("retry-after-ms"), anthropic);
+    classify_status(r, resp.status, resp.body, resp.header("retry-after"), resp.header("retry-after-ms"), anthropic,
+                    t.provider->id);
   } catch (const llm::UpstreamError& e) {
     r.upstream_seconds = seconds_since(start);
     transport_failure(r, e);
@@ -226,7 +243,8 @@ Task<StreamOpen> open_stream(llm::HttpClient& client, Target t, std::shared_ptr<
         err += *piece;
       }
       r.upstream_seconds = seconds_since(start);
-      classify_status(r, up->status(), err, up->header("retry-after"), up->header("retry-after-ms"), anthropic);
+      classify_status(r, up->status(), err, up->header("retry-after"), up->header("retry-after-ms"), anthropic,
+                      t.provider->id);
       co_return out;
     }
     auto live = std::make_unique<LiveStream>(std::move(up), anthropic, client_model, client_wants_usage(*body));

@@ -28,8 +28,8 @@ llm::UpstreamRequest build_request(const Target& t, const nlohmann::json& body, 
 
 enum class Outcome {
   ok,
-  caller_error,  // 4xx other than 408/429: returned to the client as is, no failover
-  failure,       // connect error, timeout, 408, 429, 5xx, malformed answer: retry / fail over
+  caller_error,  // 4xx other than 401-404/408/429 (400, 413, 422, …): returned to the client as is, no failover
+  failure,       // connect error, timeout, 401-404, 408, 429, 5xx, malformed answer: retry / fail over
 };
 
 struct CallResult {
@@ -39,6 +39,7 @@ struct CallResult {
   std::string message;                 // provider's error message, secrets redacted
   std::optional<int> retry_after_ms;   // from Retry-After / retry-after-ms
   bool timeout = false;
+  bool provider_config = false;        // 401/402/403/404: the provider's key, credits or model are wrong (no retry)
   ParsedResponse parsed;               // when ok (non-stream)
   std::string client_body;             // OpenAI upstream: its bytes with "model" replaced ("" → dump parsed)
   double upstream_seconds = 0;         // time spent in the exchange (stream: until the first event)
@@ -48,9 +49,13 @@ struct CallResult {
 // 0 when past); nullopt when absent or unparsable. Capped at one day.
 std::optional<int> retry_after_ms(const std::string& retry_after, const std::string& retry_after_ms_header,
                                   std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
-// Fills outcome/status/error_code/message/retry_after_ms of a non-2xx answer.
+// Fills outcome/status/error_code/message/retry_after_ms of a non-2xx answer. 401/402/403/404 say the
+// gateway's own provider configuration is broken (SPEC §4.2): a failure (failover, breaker), never the
+// caller's status; the message names the provider problem.
 void classify_status(CallResult& r, int status, const std::string& body, const std::string& retry_after,
-                     const std::string& retry_after_ms_header, bool anthropic);
+                     const std::string& retry_after_ms_header, bool anthropic, const std::string& provider_id = {});
+// What a 401/402/403/404 from a provider means, e.g. "its API key was refused"; "" for other statuses.
+std::string provider_problem(int status);
 
 // Non-streamed call: the whole answer, translated to an OpenAI chat.completion whose model is client_model.
 Task<CallResult> call_upstream(llm::HttpClient& client, Target t, std::shared_ptr<const nlohmann::json> body,
