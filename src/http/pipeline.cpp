@@ -6,8 +6,11 @@
 
 namespace netops::http {
 
+// At most 100 characters: the width the data model gives request ids (usage_logs.request_id,
+// audit_logs.correlation_id, …). A longer client id is replaced by a generated UUID rather than making
+// the request's rows unwritable.
 bool valid_request_id(std::string_view id) {
-  if (id.empty() || id.size() > 128) return false;
+  if (id.empty() || id.size() > 100) return false;
   for (char c : id)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':'))
       return false;

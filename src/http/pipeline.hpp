@@ -39,7 +39,7 @@ class Pipeline {
 };
 
 Response error_response(const std::exception_ptr& e, const Request& req);
-// A client-supplied request id is echoed when it is 1–128 characters of [A-Za-z0-9._:-].
+// A client-supplied request id is echoed when it is 1–100 characters of [A-Za-z0-9._:-] (else a UUID is made).
 bool valid_request_id(std::string_view id);
 
 }  // namespace netops::http

@@ -6,6 +6,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cmath>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -13,6 +15,8 @@
 
 #include "core/dates.hpp"
 #include "core/error.hpp"
+#include "core/ids.hpp"
+#include "core/metrics.hpp"
 #include "db/db.hpp"
 
 namespace netops::gateway {
@@ -32,10 +36,10 @@ INSERT INTO usage_logs (user_id, model_id, tier, prompt_tokens, completion_token
 SELECT user_id, model_id, tier, prompt_tokens, completion_tokens, total_tokens, total_cost, quality_score, escalated,
   provider, latency_ms, upstream_latency_ms, status, error_code, estimated, cache_read_tokens, cache_write_tokens,
   request_id, attempts, conversation_id, created_at
-FROM json_to_recordset($1::json) AS x(user_id text, model_id text, tier int, prompt_tokens int, completion_tokens int,
-  total_tokens int, total_cost numeric, quality_score numeric, escalated bool, provider text, latency_ms int,
-  upstream_latency_ms int, status text, error_code text, estimated bool, cache_read_tokens int,
-  cache_write_tokens int, request_id text, attempts int, conversation_id uuid, created_at timestamptz))SQL"};
+FROM json_to_recordset($1::json) AS x(user_id text, model_id text, tier int, prompt_tokens bigint,
+  completion_tokens bigint, total_tokens bigint, total_cost numeric, quality_score numeric, escalated bool, provider text,
+  latency_ms int, upstream_latency_ms int, status text, error_code text, estimated bool, cache_read_tokens bigint,
+  cache_write_tokens bigint, request_id text, attempts int, conversation_id uuid, created_at timestamptz))SQL"};
 
 // Rows are inserted in key order so two instances upserting the same keys lock them in the same order.
 const db::Query kUpsertStats{"gateway.user_token_stats_upsert", R"SQL(
@@ -84,6 +88,54 @@ std::string iso(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
+// A sum of costs in pico-dollars, as plain decimal text rounded half away from zero to `scale` decimals.
+// 128 bits: 500 records at the largest cost a record may carry cannot overflow it.
+std::string wide_to_string(__int128 pico, int scale) {
+  __int128 unit = 1;
+  for (int k = scale; k < Decimal::kScale; ++k) unit *= 10;
+  bool negative = pico < 0;
+  unsigned __int128 mag = negative ? -pico : pico;
+  unsigned __int128 q = mag / unit, r = mag % unit;
+  if (2 * r >= static_cast<unsigned __int128>(unit)) ++q;
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), char('0' + int(q % 10)));
+    q /= 10;
+  } while (q > 0);
+  if (scale > 0) {
+    if (digits.size() <= std::size_t(scale)) digits.insert(0, std::size_t(scale) + 1 - digits.size(), '0');
+    digits.insert(digits.size() - std::size_t(scale), 1, '.');
+  }
+  return negative && digits.find_first_not_of("0.") != std::string::npos ? "-" + digits : digits;
+}
+
+// A record's cost as usage_logs stores it (6 decimals), in pico-dollars.
+__int128 stored_cost(const UsageRecord& r) {
+  constexpr __int128 kUnit = 1'000'000;  // 10^(12-6)
+  __int128 v = r.cost.raw(), q = v / kUnit, rem = v % kUnit;
+  if (rem < 0) rem = -rem;
+  if (2 * rem >= kUnit) q += v < 0 ? -1 : 1;
+  return q * kUnit;
+}
+
+// Cuts s to at most max_bytes without splitting a UTF-8 sequence, dropping control characters.
+std::string fit(const std::string& s, std::size_t max_bytes) {
+  std::string out;
+  out.reserve(std::min(s.size(), max_bytes));
+  for (unsigned char c : s)
+    if (c >= 0x20 && c != 0x7f) out.push_back(static_cast<char>(c));
+  if (out.size() > max_bytes) {
+    std::size_t cut = max_bytes;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+    out.resize(cut);
+  }
+  return out;
+}
+
+}  // namespace
+
+namespace detail {
+
 std::string logs_json(const std::vector<UsageRecord>& batch) {
   json rows = json::array();
   for (const auto& r : batch) {
@@ -116,8 +168,8 @@ std::string logs_json(const std::vector<UsageRecord>& batch) {
 // A failed call that used no tokens adds nothing to the daily stats; message_count counts answers.
 std::string stats_json(const std::vector<UsageRecord>& batch) {
   struct Sum {
-    std::int64_t tokens = 0;
-    Decimal cost;
+    __int128 tokens = 0;  // records are clamped (clamp_to_columns): a batch's sums cannot overflow 128 bits
+    __int128 cost = 0;
     int messages = 0;
   };
   std::map<std::tuple<std::string, std::string, std::string, std::string>, Sum> sums;
@@ -125,7 +177,7 @@ std::string stats_json(const std::vector<UsageRecord>& batch) {
     if (!r.success && r.total_tokens() == 0 && r.cost.is_zero()) continue;
     auto& s = sums[{r.user_id, utc_date(r.at), r.model_id, r.provider}];
     s.tokens += r.total_tokens();
-    s.cost += Decimal::parse(r.cost.to_string(6));  // as usage_logs stores it, so the two add up alike
+    s.cost += stored_cost(r);  // as usage_logs stores it, so the two add up alike
     s.messages += r.success ? 1 : 0;
   }
   json rows = json::array();
@@ -134,11 +186,15 @@ std::string stats_json(const std::vector<UsageRecord>& batch) {
                     {"date", std::get<1>(k)},
                     {"model", std::get<2>(k)},
                     {"provider", std::get<3>(k)},
-                    {"total_tokens", s.tokens},
-                    {"total_cost", s.cost.to_string(6)},
+                    {"total_tokens", static_cast<std::int64_t>(s.tokens)},
+                    {"total_cost", wide_to_string(s.cost, 6)},
                     {"message_count", s.messages}});
   return rows.dump(-1, ' ', false, json::error_handler_t::replace);
 }
+
+}  // namespace detail
+
+namespace {
 
 // The (user, day, model, provider, conversation) of every record that counts in the daily stats.
 std::string conversations_json(const std::vector<UsageRecord>& batch) {
@@ -154,17 +210,50 @@ std::string conversations_json(const std::vector<UsageRecord>& batch) {
   return rows.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+}  // namespace
+
+namespace detail {
+
 std::string providers_json(const std::vector<UsageRecord>& batch) {
-  std::map<std::string, std::pair<std::int64_t, Decimal>> sums;
+  std::map<std::string, std::pair<__int128, __int128>> sums;
   for (const auto& r : batch) {
     if (r.provider.empty()) continue;
     auto& s = sums[r.provider];
     s.first += r.total_tokens();
-    s.second += r.cost;
+    s.second += r.cost.raw();
   }
   json rows = json::array();
-  for (const auto& [id, s] : sums) rows.push_back({{"id", id}, {"tokens", s.first}, {"cost", s.second.to_string(12)}});
+  for (const auto& [id, s] : sums)
+    rows.push_back({{"id", id}, {"tokens", static_cast<std::int64_t>(s.first)}, {"cost", wide_to_string(s.second, 12)}});
   return rows.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::logs_json;
+using detail::providers_json;
+using detail::stats_json;
+
+// transient: the database is unavailable or a concurrent writer got in the way — retry the batch as is.
+// internal: an unexplained database error — retried a few times, then treated as refused. refused: the
+// database (or our own arithmetic) says no to something in the batch: retrying it as is cannot help.
+enum class Failure { transient, internal, refused };
+Failure classify(const std::exception& e) {
+  if (auto* app = dynamic_cast<const AppError*>(&e)) {
+    if (app->code() == ErrorCode::service_unavailable || app->code() == ErrorCode::conflict) return Failure::transient;
+    if (app->code() == ErrorCode::internal) return Failure::internal;
+  }
+  return Failure::refused;
+}
+
+void describe_metrics() {
+  auto& m = Metrics::instance();
+  m.describe("accounting_records_written_total", "counter", "usage records written (usage_logs row and counters)");
+  m.describe("accounting_records_dropped_total", "counter",
+             "usage records the database refused: kind=row (its usage_logs row lost, its counters applied) or "
+             "kind=all (nothing of it written)");
 }
 
 Task<void> sleep_for(std::chrono::milliseconds d) {
@@ -182,9 +271,57 @@ struct Accounting::Wake {
 };
 
 Accounting::Accounting(db::Db& db, int flush_ms)
-    : db_(db), interval_(flush_ms), wake_(std::make_shared<Wake>()) {}
+    : db_(db), interval_(flush_ms), wake_(std::make_shared<Wake>()) {
+  describe_metrics();
+}
+
+bool clamp_to_columns(UsageRecord& r) {
+  bool changed = false;
+  for (auto* n : {&r.prompt_tokens, &r.completion_tokens, &r.cache_read_tokens, &r.cache_write_tokens}) {
+    auto v = std::clamp<std::int64_t>(*n, 0, kMaxRecordTokens);
+    changed = changed || v != *n;
+    *n = v;
+  }
+  // The largest cost whose 6-decimal rounding still fits a Decimal (and NUMERIC(16,6)).
+  static const Decimal kMaxCost = Decimal::parse("9223372.036854");
+  if (r.cost < Decimal() || r.cost > kMaxCost) {
+    r.cost = r.cost < Decimal() ? Decimal() : kMaxCost;
+    changed = true;
+  }
+  if (r.quality_score && !(*r.quality_score >= 0.0 && *r.quality_score <= 1.0)) {  // NaN too
+    double q = *r.quality_score;
+    if (std::isnan(q)) r.quality_score.reset();
+    else r.quality_score = q > 1.0 ? 1.0 : 0.0;
+    changed = true;
+  }
+  auto clamp_int = [&](int& v, int lo, int hi) {
+    int c = std::clamp(v, lo, hi);
+    changed = changed || c != v;
+    v = c;
+  };
+  clamp_int(r.tier, 0, 3);
+  clamp_int(r.latency_ms, 0, std::numeric_limits<int>::max());
+  clamp_int(r.upstream_latency_ms, 0, std::numeric_limits<int>::max());
+  clamp_int(r.attempts, 0, std::numeric_limits<int>::max());
+  return changed;
+}
+
+UsageRecord sanitised(UsageRecord r) {
+  r.request_id = fit(r.request_id, 100);
+  r.error_code = fit(r.error_code, 50);
+  r.model_id = fit(r.model_id, 100);
+  r.provider = fit(r.provider, 100);
+  r.user_id = fit(r.user_id, 255);
+  if (r.conversation_id && !is_uuid(*r.conversation_id)) r.conversation_id.reset();
+  clamp_to_columns(r);
+  return r;
+}
 
 void Accounting::push(UsageRecord r) {
+  if (clamp_to_columns(r))
+    spdlog::warn("usage accounting: the record of request {} ({} {}) carried values beyond what its columns hold; "
+                 "clamped (tokens ≤ {}, cost ≤ 9223372.036854)",
+                 r.request_id, r.provider, r.model_id, kMaxRecordTokens);
   std::size_t n;
   {
     std::lock_guard lock(mu_);
@@ -235,52 +372,111 @@ Task<bool> Accounting::write_one_batch() {
   }
   if (batch.empty()) co_return true;
   in_flight_.fetch_add(1);
-  bool ok = true, refused = false;
+  struct Done {
+    std::atomic<int>& n;
+    ~Done() { n.fetch_sub(1); }
+  } done{in_flight_};
+  std::optional<Failure> failure;
   std::string why;
   try {
     co_await write(batch);
-    if (on_written) on_written(batch);
   } catch (const std::exception& e) {
     why = e.what();
-    auto* app = dynamic_cast<const AppError*>(&e);
-    refused = app && (app->code() == ErrorCode::validation || app->code() == ErrorCode::unprocessable);
-    ok = refused;
+    failure = classify(e);
   }
-  if (!ok) {
+  if (!failure) {
+    internal_failures_ = 0;
+    Metrics::instance().inc("accounting_records_written_total", {}, static_cast<double>(batch.size()));
+    if (on_written) on_written(batch);
+    co_return true;
+  }
+  // An unexplained error may be the database's passing trouble: retried as is a few times, then the batch
+  // is taken apart like a refused one, so it cannot block the queue forever.
+  if (*failure == Failure::internal && ++internal_failures_ < 3) failure = Failure::transient;
+  if (*failure == Failure::transient) {
     spdlog::warn("usage accounting: writing {} record(s) failed, will retry: {}", batch.size(), why);
     std::lock_guard lock(mu_);
     for (auto it = batch.rbegin(); it != batch.rend(); ++it) queue_.push_front(std::move(*it));
-  } else if (refused) {
-    // A value the database refuses would fail this batch forever and block every later one: write the
-    // records one by one and drop (with a log line) only those that are refused.
-    spdlog::error("usage accounting: a batch of {} record(s) was refused ({}); writing them one by one", batch.size(),
-                  why);
-    std::vector<UsageRecord> written;
-    for (auto& r : batch) {
-      std::vector<UsageRecord> one{r};
-      bool done = true;
-      try {
-        co_await write(one);
-      } catch (const std::exception& each) {
-        done = false;
-        spdlog::error("usage accounting: dropped the record of request {} ({} {}): {}", r.request_id, r.provider,
-                      r.model_id, each.what());
-      }
-      if (done) written.push_back(std::move(r));
-    }
-    if (on_written) on_written(written);
+    co_return false;
   }
-  in_flight_.fetch_sub(1);
-  co_return ok;
+  internal_failures_ = 0;
+  spdlog::error("usage accounting: a batch of {} record(s) was refused ({}); writing them one by one", batch.size(),
+                why);
+  co_return co_await write_each(batch);
 }
 
-Task<void> Accounting::write(const std::vector<UsageRecord>& batch) {
+Task<bool> Accounting::write_each(std::vector<UsageRecord>& batch) {
+  std::vector<UsageRecord> written;
+  auto& metrics = Metrics::instance();
+  std::size_t i = 0;
+  bool unavailable = false;
+  auto attempt = [&](const UsageRecord& r, bool with_log, std::string& why) {
+    return write_single(r, with_log, why, unavailable);
+  };
+  for (; i < batch.size() && !unavailable; ++i) {
+    UsageRecord& r = batch[i];
+    std::string why;
+    if (co_await attempt(r, true, why)) {
+      metrics.inc("accounting_records_written_total", {});
+      written.push_back(r);
+      continue;
+    }
+    if (unavailable) break;
+    UsageRecord clean = sanitised(r);
+    std::string why_clean;
+    if (co_await attempt(clean, true, why_clean)) {
+      spdlog::warn("usage accounting: the record of request {} was refused ({}); written with its text fields "
+                   "sanitised", clean.request_id, why);
+      metrics.inc("accounting_records_written_total", {});
+      written.push_back(std::move(clean));
+      continue;
+    }
+    if (unavailable) break;
+    std::string why_counters;
+    if (co_await attempt(clean, false, why_counters)) {
+      spdlog::error("usage accounting: dropped the usage_logs row of request {} ({} {}, {} tokens, cost {}): {}; "
+                    "its counters were applied",
+                    clean.request_id, clean.provider, clean.model_id, clean.total_tokens(), clean.cost.to_string(6),
+                    why_clean);
+      metrics.inc("accounting_records_dropped_total", {{"kind", "row"}});
+      written.push_back(std::move(clean));
+      continue;
+    }
+    if (unavailable) break;
+    spdlog::error("usage accounting: dropped the record of request {} ({} {}, {} tokens, cost {}): {}",
+                  clean.request_id, clean.provider, clean.model_id, clean.total_tokens(), clean.cost.to_string(6),
+                  why_counters);
+    metrics.inc("accounting_records_dropped_total", {{"kind", "all"}});
+  }
+  if (unavailable) {  // the record at i (not written) and the rest go back, in order
+    std::lock_guard lock(mu_);
+    for (std::size_t k = batch.size(); k-- > i;) queue_.push_front(std::move(batch[k]));
+  }
+  if (on_written && !written.empty()) on_written(written);
+  co_return !unavailable;
+}
+
+Task<bool> Accounting::write_single(const UsageRecord& r, bool with_log, std::string& why, bool& unavailable) {
+  std::vector<UsageRecord> one{r};
+  try {
+    co_await write(one, with_log);
+    co_return true;
+  } catch (const std::exception& e) {
+    why = e.what();
+    if (classify(e) == Failure::transient) unavailable = true;
+  }
+  co_return false;
+}
+
+Task<void> Accounting::write(const std::vector<UsageRecord>& batch, bool with_log) {
   {
-    std::string logs = logs_json(batch), stats = stats_json(batch), providers = providers_json(batch),
-                conversations = conversations_json(batch);
+    std::string logs = with_log ? logs_json(batch) : std::string("[]"), stats = stats_json(batch),
+                providers = providers_json(batch), conversations = conversations_json(batch);
     auto in_tx = [&](db::Tx& tx) -> Task<void> {
-      db::Params p1(logs);
-      co_await tx.query(kInsertLogs, std::move(p1));
+      if (logs != "[]") {
+        db::Params p1(logs);
+        co_await tx.query(kInsertLogs, std::move(p1));
+      }
       if (stats != "[]") {
         db::Params p2(stats);
         co_await tx.query(kUpsertStats, std::move(p2));

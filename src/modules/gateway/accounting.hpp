@@ -4,7 +4,11 @@
 // coroutine drains the queue every NETOPS_ACCOUNTING_FLUSH_MS (or as soon as kBatch records wait) and writes
 // each batch in ONE transaction with multi-row statements: usage_logs rows, user_token_stats upserts
 // (aggregated per user/day/model/provider and taken in key order, so concurrent instances cannot deadlock)
-// and ai_providers counters. A failed batch goes back to the front of the queue and is retried; on SIGTERM
+// and ai_providers counters. A batch that fails for a transient reason (database unavailable, a
+// serialisation conflict) goes back to the front of the queue and is retried; a batch the database refuses
+// is written record by record: a refused record is retried with its free-text fields sanitised, and if its
+// usage_logs row is still refused its counters (user_token_stats, provider usage) are applied on their own —
+// so one bad field never loses a call's tokens and cost, and one bad batch never blocks the queue. On SIGTERM
 // the app awaits flush(), which writes everything that is queued.
 #include <atomic>
 #include <chrono>
@@ -46,6 +50,22 @@ struct UsageRecord {
   std::int64_t total_tokens() const { return prompt_tokens + completion_tokens; }
 };
 
+// Clamps what a record carries to what the columns hold (tokens in [0, kMaxRecordTokens], cost in
+// [0, kMaxRecordCost], quality in [0, 1], tier 0–3, non-negative latencies and attempts); true when
+// something had to change (the caller logs a warning).
+inline constexpr std::int64_t kMaxRecordTokens = 1'000'000'000'000;
+bool clamp_to_columns(UsageRecord& r);
+// A copy whose free-text fields fit their columns: control characters removed, request_id (100),
+// error_code (50), model_id (100), provider (100), user_id (255) cut at a character boundary; a
+// conversation_id that is not a UUID dropped.
+UsageRecord sanitised(UsageRecord r);
+
+namespace detail {  // the statements' JSON parameters (unit-tested: sums never overflow)
+std::string logs_json(const std::vector<UsageRecord>& batch);
+std::string stats_json(const std::vector<UsageRecord>& batch);
+std::string providers_json(const std::vector<UsageRecord>& batch);
+}  // namespace detail
+
 class Accounting {
  public:
   static constexpr std::size_t kBatch = 500;
@@ -56,7 +76,8 @@ class Accounting {
   // The flusher: spawn once on a worker; it runs until its io_context stops.
   Task<void> run();
   // Writes everything queued now (and waits for a batch already being written). Retries a failing
-  // database a few times, then logs how many records it had to drop.
+  // database a few times, then spills what is left (see spill.hpp) or, without a spill directory, logs
+  // how many records it had to drop.
   Task<void> flush();
   std::size_t pending() const;
   // Called after a batch is committed, with its records (e.g. to drop cached budget sums).
@@ -64,7 +85,14 @@ class Accounting {
 
  private:
   Task<bool> write_one_batch();  // false when the batch failed and went back to the queue
-  Task<void> write(const std::vector<UsageRecord>& batch);  // one transaction; throws what the database says
+  // One transaction; throws what the database says. with_log=false: the counters only (no usage_logs rows).
+  Task<void> write(const std::vector<UsageRecord>& batch, bool with_log = true);
+  // A refused batch, record by record (sanitised retry, then counters only, then dropped with the metric).
+  // False when the database became unavailable meanwhile: the records not yet written went back to the queue.
+  Task<bool> write_each(std::vector<UsageRecord>& batch);
+  // One record: true when written, false when refused; sets `unavailable` on a transient failure.
+  Task<bool> write_single(const UsageRecord& r, bool with_log, std::string& why, bool& unavailable);
+  int internal_failures_ = 0;  // consecutive batches failing with an unexplained database error
 
   db::Db& db_;
   std::chrono::milliseconds interval_;

@@ -13,11 +13,13 @@ using namespace std::chrono;
 
 // One index range scan of the primary key (user_id, date, …) over the month.
 const db::Query kUsage{"gateway.budget_usage", R"SQL(
-SELECT coalesce(sum(total_cost) FILTER (WHERE date = $2::date), 0)::numeric(20, 12)::text AS day_cost,
-       coalesce(sum(total_tokens) FILTER (WHERE date = $2::date), 0)::bigint AS day_tokens,
-       coalesce(sum(total_cost), 0)::numeric(20, 12)::text AS month_cost,
-       coalesce(sum(total_tokens), 0)::bigint AS month_tokens
+SELECT least(coalesce(sum(total_cost) FILTER (WHERE date = $2::date), 0), 9000000)::numeric(20, 12)::text AS day_cost,
+       least(coalesce(sum(total_tokens) FILTER (WHERE date = $2::date), 0), 9e18)::bigint AS day_tokens,
+       least(coalesce(sum(total_cost), 0), 9000000)::numeric(20, 12)::text AS month_cost,
+       least(coalesce(sum(total_tokens), 0), 9e18)::bigint AS month_tokens
 FROM user_token_stats WHERE user_id = $1 AND date >= $3::date AND date <= $2::date)SQL"};
+// (Sums are capped at 9,000,000 USD — within Decimal's range; any budget is far below — so a user whose
+// stats passed that cannot make every budget check fail with an overflow.)
 
 std::optional<Decimal> usd(long long micro) {
   if (micro <= 0) return std::nullopt;

@@ -4,6 +4,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <limits>
 #include <random>
 #include <spdlog/spdlog.h>
 
@@ -46,7 +47,12 @@ Spent spent_of(const std::vector<UsageRecord>& records) {
   for (const auto& r : records) {
     s.prompt_tokens += r.prompt_tokens;
     s.completion_tokens += r.completion_tokens;
-    s.cost += Decimal::parse(r.cost.to_string(6));  // as usage_logs stores it, so sums agree to the digit
+    // As usage_logs stores it, so sums agree to the digit; a sum beyond Decimal's range saturates.
+    try {
+      s.cost += Decimal::parse(r.cost.to_string(6));
+    } catch (const std::exception&) {
+      s.cost = Decimal::from_raw(std::numeric_limits<std::int64_t>::max());
+    }
     s.estimated = s.estimated || r.estimated;
   }
   return s;
@@ -194,8 +200,10 @@ void Service::charge(Exec& x, const Target& t, UsageRecord& rec, Usage usage, co
   try {
     rec.cost = cost(usage, prices_of(*t.model));
   } catch (const std::exception& e) {  // overflow: prices × counts beyond Decimal's range
-    spdlog::error("request {}: cost of {} not computable ({}); recorded as 0", x.cc.request_id, t.model->id, e.what());
-    rec.cost = Decimal();
+    // Charged at the most a record can carry (never 0: that would make an overflow free).
+    rec.cost = Decimal::parse("9223372.036854");
+    spdlog::warn("request {}: cost of {} beyond the accounting range ({}); clamped to {}", x.cc.request_id,
+                 t.model->id, e.what(), rec.cost.to_string(6));
   }
   auto& m = Metrics::instance();
   const std::string& p = t.provider->id;

@@ -1,0 +1,100 @@
+// Usage accounting's pure parts (issue #10 items 2 and 13): records clamped to what the columns hold,
+// free-text fields sanitised for the retry of a refused record, batch sums that cannot overflow.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include "modules/gateway/accounting.hpp"
+
+using namespace netops;
+using namespace netops::gateway;
+using json = nlohmann::json;
+
+namespace {
+UsageRecord record(const std::string& cost) {
+  UsageRecord r;
+  r.user_id = "u1";
+  r.model_id = "mock/echo";
+  r.provider = "mock";
+  r.request_id = "rid";
+  r.prompt_tokens = 10;
+  r.completion_tokens = 5;
+  r.cost = Decimal::parse(cost);
+  return r;
+}
+}  // namespace
+
+TEST(AccountingSums, CostsBeyondDecimalRangeDoNotThrow) {
+  // Four records of 3,000,000 USD: their sum (12,000,000) is beyond Decimal's ±9,223,372 range. Summing
+  // them used to throw std::overflow_error, which the flusher took for a database failure and retried
+  // forever, blocking every later record.
+  std::vector<UsageRecord> batch(4, record("3000000"));
+  std::string stats, providers;
+  ASSERT_NO_THROW(stats = detail::stats_json(batch));
+  ASSERT_NO_THROW(providers = detail::providers_json(batch));
+  auto s = json::parse(stats);
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0]["total_cost"], "12000000.000000");
+  EXPECT_EQ(s[0]["total_tokens"], 60);
+  EXPECT_EQ(s[0]["message_count"], 4);
+  auto p = json::parse(providers);
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0]["cost"], "12000000.000000000000");
+  EXPECT_EQ(p[0]["tokens"], 60);
+}
+
+TEST(AccountingSums, StatsAddCostsAsTheLogStoresThem) {
+  std::vector<UsageRecord> batch{record("0.0000004"), record("0.0000004"), record("0.0000015")};
+  auto s = json::parse(detail::stats_json(batch));
+  EXPECT_EQ(s[0]["total_cost"], "0.000002");  // 0.000000 + 0.000000 + 0.000002
+  auto logs = json::parse(detail::logs_json(batch));
+  EXPECT_EQ(logs[2]["total_cost"], "0.000002");
+}
+
+TEST(AccountingClamp, ValuesBeyondTheColumnsAreClamped) {
+  UsageRecord r = record("0.5");
+  EXPECT_FALSE(clamp_to_columns(r));
+  r.prompt_tokens = std::numeric_limits<std::int64_t>::max();
+  r.completion_tokens = -5;
+  r.cost = Decimal::from_raw(std::numeric_limits<std::int64_t>::max());
+  r.quality_score = 7.0;
+  r.tier = 9;
+  r.latency_ms = -1;
+  EXPECT_TRUE(clamp_to_columns(r));
+  EXPECT_EQ(r.prompt_tokens, kMaxRecordTokens);
+  EXPECT_EQ(r.completion_tokens, 0);
+  EXPECT_EQ(r.cost.to_string(6), "9223372.036854");  // rounds to 6 decimals without leaving Decimal's range
+  EXPECT_EQ(r.quality_score, 1.0);
+  EXPECT_EQ(r.tier, 3);
+  EXPECT_EQ(r.latency_ms, 0);
+  r.quality_score = std::nan("");
+  r.cost = Decimal::parse("-1");
+  EXPECT_TRUE(clamp_to_columns(r));
+  EXPECT_FALSE(r.quality_score.has_value());
+  EXPECT_TRUE(r.cost.is_zero());
+  // A batch of records at the limits still sums without overflow.
+  std::vector<UsageRecord> batch(Accounting::kBatch, r);
+  EXPECT_NO_THROW(detail::stats_json(batch));
+  EXPECT_NO_THROW(detail::providers_json(batch));
+}
+
+TEST(AccountingSanitise, FreeTextFieldsFitTheirColumns) {
+  UsageRecord r = record("1");
+  r.request_id = std::string(128, 'a');
+  r.error_code = "http_500\x01" + std::string(80, 'e');
+  r.model_id = std::string(99, 'm') + "\xC3\xA9\xC3\xA9";  // 103 bytes: the cut must not split an é
+  r.provider = std::string(300, 'p');
+  r.conversation_id = "not-a-uuid";
+  auto s = sanitised(r);
+  EXPECT_EQ(s.request_id, std::string(100, 'a'));
+  EXPECT_EQ(s.error_code.size(), 50u);
+  EXPECT_EQ(s.error_code.find('\x01'), std::string::npos);
+  EXPECT_EQ(s.model_id, std::string(99, 'm'));
+  EXPECT_EQ(s.provider.size(), 100u);
+  EXPECT_FALSE(s.conversation_id.has_value());
+  EXPECT_EQ(s.total_tokens(), r.total_tokens());  // what it counts is kept
+  EXPECT_EQ(s.cost, r.cost);
+  EXPECT_NO_THROW(json::parse(detail::logs_json({s})));
+}
