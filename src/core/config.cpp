@@ -57,6 +57,11 @@ const std::vector<ConfigVar>& config_vars() {
       {"NETOPS_BREAKER_COOLDOWN_MS", "30000", "open circuit → half-open (one probe call) after this"},
       {"NETOPS_ESCALATION_THRESHOLDS", "0.50,0.65,0.75,0.85", "quality score that stops escalation at tiers 0-3"},
       {"NETOPS_ACCOUNTING_FLUSH_MS", "100", "usage accounting batch interval"},
+      {"NETOPS_ACCOUNTING_SPILL_DIR", "NETOPS_STORAGE_DIR/accounting-spill",
+       "usage records the database cannot take at shutdown are written here and replayed at the next start"},
+      {"NETOPS_EGRESS_DENY_PRIVATE", "false",
+       "also refuse provider endpoints on loopback/private addresses (link-local and cloud metadata always are)"},
+      {"NETOPS_EGRESS_ALLOW", "", "comma-separated addresses/CIDRs provider endpoints may use whatever the egress rules say"},
       {"NETOPS_LIST_EXACT_TOTAL", "10000",
        "asset lists count exactly up to this many matches; beyond, meta.total is that lower bound (totalExact "
        "false) until the exact count, run in the background, is cached (0 = always exact)"},
@@ -212,6 +217,18 @@ Config Config::from_env(const Getenv& get) {
   r.number<int>("NETOPS_BREAKER_FAILURES", c.breaker_failures, 1, 1000000);
   r.number<int>("NETOPS_BREAKER_COOLDOWN_MS", c.breaker_cooldown_ms, 1, 86400000);
   r.number<int>("NETOPS_ACCOUNTING_FLUSH_MS", c.accounting_flush_ms, 5, 60000);
+  if (auto v = r.str("NETOPS_ACCOUNTING_SPILL_DIR")) c.accounting_spill_dir = *v;
+  if (auto v = r.str("NETOPS_EGRESS_DENY_PRIVATE")) {
+    if (*v == "true" || *v == "1") c.egress_deny_private = true;
+    else if (*v == "false" || *v == "0") c.egress_deny_private = false;
+    else r.problems.push_back("NETOPS_EGRESS_DENY_PRIVATE: must be true or false");
+  }
+  if (auto v = r.str("NETOPS_EGRESS_ALLOW")) {
+    if (v->find_first_not_of("0123456789abcdefABCDEF.:/, ") != std::string::npos)
+      r.problems.push_back("NETOPS_EGRESS_ALLOW: must be comma-separated IP addresses or CIDRs, e.g. 169.254.169.254,10.0.0.0/8");
+    else
+      c.egress_allow = *v;
+  }
   r.number<long long>("NETOPS_LIST_EXACT_TOTAL", c.list_exact_total, 0, 1'000'000'000);
   r.number<int>("NETOPS_CHAT_SUMMARY_TOKENS", c.chat_summary_tokens, 0, 10'000'000);
   r.number<int>("NETOPS_CHAT_DEFAULT_CONTEXT_WINDOW", c.chat_default_context_window, 256, 100'000'000);

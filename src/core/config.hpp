@@ -63,6 +63,12 @@ struct Config {
   int breaker_cooldown_ms = 30000;          // open → half-open (one probe)
   double escalation_thresholds[4] = {0.50, 0.65, 0.75, 0.85};  // quality needed to stop at tier 0–3
   int accounting_flush_ms = 100;
+  // Usage records that cannot reach the database at shutdown go to JSON-lines files here; the next start
+  // replays them. Empty: NETOPS_STORAGE_DIR/accounting-spill.
+  std::string accounting_spill_dir;
+  // Provider egress (llm/egress.hpp): also refuse loopback/private addresses; addresses/CIDRs always allowed.
+  bool egress_deny_private = false;
+  std::string egress_allow;
   // Budgets per users.tier; 0 = no limit. Costs in micro-USD (exact), tokens as counts. "unlimited": none.
   struct TierBudget {
     long long daily_micro_usd = 0, monthly_micro_usd = 0, daily_tokens = 0, monthly_tokens = 0;

@@ -1,4 +1,5 @@
 #include "llm/connection_pool.hpp"
+#include "llm/egress.hpp"
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -158,6 +159,16 @@ Task<std::shared_ptr<Connection>> WorkerPool::connect(const UpstreamUrl& url, Cl
                           "cannot resolve upstream " + url.origin() + ": " + rec.message());
     for (auto& r : results) endpoints.push_back(r.endpoint());
   }
+  // The egress policy, on what the name resolved to: a DNS name pointing at the metadata service is
+  // refused like the address itself. Only refused addresses are skipped; none left → EgressRefused.
+  std::string refused;
+  std::erase_if(endpoints, [&](const tcp::endpoint& e) {
+    auto why = egress_refusal(e.address().to_string());
+    if (why && refused.empty()) refused = *why;
+    return why.has_value();
+  });
+  if (endpoints.empty())
+    throw EgressRefused("upstream " + url.origin() + " refused by the egress policy: " + refused);
 
   auto conn = std::make_shared<Connection>(ioc_, url.origin(), url.tls ? &*tls_ctx_ : nullptr, counters_);
   auto& tcp_stream = conn->tcp();

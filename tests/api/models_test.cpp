@@ -471,3 +471,25 @@ TEST_F(Models, CreditsAndHealth) {
   EXPECT_EQ(call("GET", "/docs/json").json()["paths"].contains("/api/models/{id}/{name}"), true);
   expect_no_secrets();
 }
+
+// Issue #10 item 14: a provider endpoint on the cloud metadata service or a link-local address is refused
+// (422 naming the rule) when created or updated; loopback stays allowed by default.
+TEST_F(Models, ProviderEndpointEgressPolicy) {
+  for (const char* url : {"http://169.254.169.254/latest/meta-data", "http://[::ffff:169.254.169.254]/v1",
+                          "http://169.254.10.10:8080/v1", "http://[fe80::1]/v1", "http://metadata.google.internal/v1"}) {
+    auto r = call("POST", "/api/providers",
+                  {{"id", "egress-x"}, {"name", "x"}, {"apiEndpoint", url}, {"authType", "none"}});
+    EXPECT_EQ(r.status, 422) << url << " " << r.body;
+    EXPECT_EQ(r.json()["error"]["code"], "UNPROCESSABLE") << r.body;
+    auto msg = r.json()["error"]["message"].get<std::string>();
+    EXPECT_NE(msg.find("apiEndpoint"), std::string::npos) << msg;
+    EXPECT_TRUE(msg.find("metadata") != std::string::npos || msg.find("link-local") != std::string::npos) << msg;
+  }
+  auto ok = call("POST", "/api/providers",
+                 {{"id", "egress-ok"}, {"name", "x"}, {"apiEndpoint", "http://127.0.0.1:9/v1"}, {"authType", "none"}});
+  ASSERT_EQ(ok.status, 201) << ok.body;
+  auto moved = call("PATCH", "/api/providers/egress-ok", {{"apiEndpoint", "http://169.254.169.254/v1"}});
+  EXPECT_EQ(moved.status, 422) << moved.body;
+  EXPECT_NE(moved.body.find("metadata"), std::string::npos) << moved.body;
+  EXPECT_EQ(sql("SELECT api_endpoint FROM ai_providers WHERE id = 'egress-ok'"), "http://127.0.0.1:9/v1");
+}

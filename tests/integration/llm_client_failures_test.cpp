@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "llm/egress.hpp"
 #include "llm_test_server.hpp"
 #include "support/test_env.hpp"
 
@@ -209,4 +210,28 @@ TEST(LlmClientFailures, CancelMidStreamClosesTheConnection) {
   EXPECT_EQ(st.idle_connections, 0u) << "a cancelled connection never returns to the pool";
 }
 
+}  // namespace
+
+namespace {
+// Issue #10 item 14: the egress policy applies to what a name resolves to, at connect time.
+TEST(LlmClientFailures, EgressPolicyAppliesAfterDnsResolution) {
+  TestServer::Handler ok = [](Peer& p) -> Task<void> {
+    while (co_await p.read_request())
+      if (!co_await p.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")) co_return;
+  };
+  TestServer server(ok);
+  Workers w;
+  auto url = "http://localhost:" + std::to_string(server.port()) + "/";
+  netops::llm::set_egress_policy(netops::llm::EgressPolicy::make(true, ""));  // loopback refused
+  try {
+    send(w, request(url));
+    ADD_FAILURE() << "expected EgressRefused";
+  } catch (const netops::llm::EgressRefused& e) {
+    EXPECT_NE(std::string(e.what()).find("egress policy"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("loopback"), std::string::npos) << e.what();
+  }
+  netops::llm::set_egress_policy(netops::llm::EgressPolicy::make(true, "127.0.0.0/8,::1"));
+  EXPECT_EQ(send(w, request(url)).status, 200);
+  netops::llm::set_egress_policy(netops::llm::EgressPolicy{});
+}
 }  // namespace

@@ -89,3 +89,30 @@ TEST(Config, AssetLimits) {
   EXPECT_TRUE(names.count("NETOPS_ATTACHMENT_LIMIT"));
   EXPECT_TRUE(names.count("NETOPS_IMPORT_LIMIT"));
 }
+
+TEST(Config, EgressAndAccountingSpill) {
+  auto c = Config::from_map(valid());
+  EXPECT_FALSE(c.egress_deny_private);
+  EXPECT_EQ(c.egress_allow, "");
+  EXPECT_EQ(c.accounting_spill_dir, "");  // NETOPS_STORAGE_DIR/accounting-spill
+  auto vars = valid();
+  vars["NETOPS_EGRESS_DENY_PRIVATE"] = "true";
+  vars["NETOPS_EGRESS_ALLOW"] = "169.254.169.254, 10.0.0.0/8";
+  vars["NETOPS_ACCOUNTING_SPILL_DIR"] = "/var/spill";
+  c = Config::from_map(vars);
+  EXPECT_TRUE(c.egress_deny_private);
+  EXPECT_EQ(c.egress_allow, "169.254.169.254, 10.0.0.0/8");
+  EXPECT_EQ(c.accounting_spill_dir, "/var/spill");
+  vars["NETOPS_EGRESS_DENY_PRIVATE"] = "maybe";
+  vars["NETOPS_EGRESS_ALLOW"] = "metadata.internal";
+  try {
+    Config::from_map(vars);
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.problems().size(), 2u) << e.what();
+  }
+  std::set<std::string> names;
+  for (auto& v : config_vars()) names.insert(v.name);
+  for (auto n : {"NETOPS_EGRESS_DENY_PRIVATE", "NETOPS_EGRESS_ALLOW", "NETOPS_ACCOUNTING_SPILL_DIR"})
+    EXPECT_TRUE(names.count(n)) << n;
+}

@@ -1,5 +1,6 @@
 // HTTP shape of the OpenAI-compatible completions endpoint.
 #include "core/metrics.hpp"
+#include "llm/egress.hpp"
 #include "modules/gateway/module.hpp"
 
 namespace netops::gateway {
@@ -72,6 +73,8 @@ Task<Response> completions(Service& svc, Request& req) {
 }  // namespace
 
 Module register_routes(AppContext& ctx, models::Module& models, llm::HttpClient& client) {
+  // Where provider calls may go: checked when a provider is saved (models) and at connect time (llm).
+  llm::set_egress_policy(llm::EgressPolicy::make(ctx.config.egress_deny_private, ctx.config.egress_allow));
   auto svc = std::make_shared<Service>(ctx, models.registry, client);
 
   auto handler = [svc](Request& req) -> Task<Response> { return completions(*svc, req); };

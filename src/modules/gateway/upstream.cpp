@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "core/error.hpp"
+#include "llm/egress.hpp"
 #include "modules/gateway/wire.hpp"
 
 namespace netops::gateway {
@@ -68,6 +69,11 @@ bool key_unusable(const models::Provider& p, CallResult& r) {
 
 void transport_failure(CallResult& r, const llm::UpstreamError& e) {
   r.outcome = Outcome::failure;
+  if (dynamic_cast<const llm::EgressRefused*>(&e)) {  // our configuration, not the upstream's health
+    r.error_code = "config";
+    r.message = e.what();
+    return;
+  }
   r.timeout = e.kind == llm::UpstreamError::Kind::timeout;
   r.error_code = std::string(llm::kind_name(e.kind));
   r.message = safe_error_text(e.what());

@@ -1,5 +1,7 @@
 #include "modules/models/validate.hpp"
 
+#include "llm/egress.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <regex>
@@ -244,6 +246,7 @@ void apply_provider(const json& body, Provider& p, KeyChange& key, bool creating
   f.opt_text("description", p.description, 10000);
   if (auto* j = f.get("apiEndpoint")) {
     auto url = j->is_string() ? normalize_endpoint(j->get<std::string>()) : std::nullopt;
+    if (url) llm::require_egress_allowed(*url, "apiEndpoint");  // 422 naming the rule (llm/egress.hpp)
     if (url) p.api_endpoint = *url;
     else v.add("apiEndpoint", "must be an http:// or https:// URL without credentials, query or fragment");
   } else {
