@@ -29,3 +29,12 @@ ALTER TABLE ai_providers ALTER COLUMN credits_remaining TYPE NUMERIC(18,4);
 
 -- A socket's IPv6 address with its zone ("fe80::1%enp0s31f6") is longer than 45 characters.
 ALTER TABLE sessions ALTER COLUMN ip_address TYPE VARCHAR(100);
+
+-- Spill files of usage records replayed at start-up (modules/gateway/spill.hpp): the row is inserted in
+-- the transaction that writes the file's records, so a file is replayed exactly once even when the process
+-- stops between that commit and the file's deletion.
+CREATE TABLE IF NOT EXISTS accounting_spill_files (
+  id TEXT PRIMARY KEY,
+  records INT NOT NULL,
+  replayed_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);

@@ -16,6 +16,7 @@
 #include "app/context.hpp"
 #include "app/modules.hpp"
 #include "app/system_routes.hpp"
+#include "core/detached.hpp"
 #include "core/error.hpp"
 #include "core/worker.hpp"
 #include "db/migrations.hpp"
@@ -150,6 +151,9 @@ int serve(const Config& cfg, const ServeOptions& opts) {
           }
           if (server.open_connections() > 0)
             spdlog::warn("{} connection(s) still open after the grace period", server.open_connections());
+          // What still runs is cut now, and records what it did (the gateway's calls and streams: usage
+          // with error_code SHUTDOWN): destructors that would have pushed it never run after the exit below.
+          co_await ShutdownHooks::run_deadline();
           // In-flight requests are done: write what they left queued (usage accounting) before the pools close.
           for (auto& drain : background.drain) {
             try {

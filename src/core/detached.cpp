@@ -6,7 +6,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <mutex>
 #include <spdlog/spdlog.h>
+#include <vector>
 
 namespace netops {
 
@@ -36,6 +38,34 @@ Task<void> DetachedTasks::drain(std::chrono::milliseconds max) {
     co_await timer.async_wait(net::as_tuple(net::use_awaitable));
   }
   if (auto left = pending_->load()) spdlog::warn("shutdown: {} background task(s) still running", left);
+}
+
+namespace {
+std::mutex hooks_mu;
+std::vector<std::function<Task<void>()>>& hooks() {
+  static std::vector<std::function<Task<void>()>> h;
+  return h;
+}
+}  // namespace
+
+void ShutdownHooks::at_deadline(std::function<Task<void>()> hook) {
+  std::lock_guard lock(hooks_mu);
+  hooks().push_back(std::move(hook));
+}
+
+Task<void> ShutdownHooks::run_deadline() {
+  std::vector<std::function<Task<void>()>> todo;
+  {
+    std::lock_guard lock(hooks_mu);
+    todo.swap(hooks());
+  }
+  for (auto& hook : todo) {
+    try {
+      co_await hook();
+    } catch (const std::exception& e) {
+      spdlog::error("shutdown: cutting in-flight work failed: {}", e.what());
+    }
+  }
 }
 
 }  // namespace netops

@@ -6,6 +6,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -23,6 +24,17 @@ class DetachedTasks {
 
  private:
   std::shared_ptr<std::atomic<std::size_t>> pending_;
+};
+
+// Work to cut at the end of the shutdown grace period. Requests (and detached tasks) still running then
+// would be lost with the process — and with them the usage records their destructors would push — so
+// modules register here what stops them *and records what they did* (the gateway: in-flight upstream calls
+// and streams, accounted with error_code SHUTDOWN). The app runs the hooks once the grace period is over,
+// before it drains background work and closes the pools.
+class ShutdownHooks {
+ public:
+  static void at_deadline(std::function<Task<void>()> hook);  // any thread, usually at start-up
+  static Task<void> run_deadline();                          // the app, once; each hook's exception is logged
 };
 
 }  // namespace netops

@@ -1,6 +1,11 @@
 // Accounting that cannot lose a call (issue #10 items 2, 8 and 13): request ids bounded once, records
 // refused for one field still counted, costs beyond the old column range recorded, usage of calls cut by a
 // shutdown written, and spilled to a file the next start replays when the database is gone.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <filesystem>
+#include <fstream>
 #include <regex>
 
 #include "gateway_fixture.hpp"
@@ -105,4 +110,173 @@ TEST_F(AccountingSafety, RefusedLogRowStillCountsItsTokens) {
   EXPECT_GT(metric("accounting_records_written_total"), 0);
   EXPECT_NE(env_->server->output().find("dropped the usage_logs row of request " + refused), std::string::npos);
   env_->sql("ALTER TABLE usage_logs DROP CONSTRAINT test_refuse_rows");
+}
+
+// ---- Item 8: shutdown ---------------------------------------------------------------------------------
+
+namespace {
+
+std::string db_name(const std::string& url) {
+  std::string base = url.substr(0, url.find('?'));
+  return base.substr(base.rfind('/') + 1);
+}
+
+// A server on `db` whose calls go to `mock` (provider "m", models m/echo and m/long-1000000).
+struct Node {
+  std::unique_ptr<ServerProcess> server;
+  Headers auth;
+  Node(const std::string& db, const std::string& spill_dir, std::map<std::string, std::string> env) {
+    ServerOptions o;
+    o.suite = "acctstop";
+    o.database_url = db;
+    o.redis_url = redis_url(21);
+    o.env = std::move(env);
+    o.env["NETOPS_SHUTDOWN_GRACE_S"] = "1";
+    o.env["NETOPS_ACCOUNTING_SPILL_DIR"] = spill_dir;
+    server = std::make_unique<ServerProcess>(o);
+    server->start();
+    HttpClient c(server->port());
+    auto login = c.post("/api/auth/login", {{"email", "admin@example.com"}, {"password", server->admin_password()}});
+    if (login.status != 200) throw std::runtime_error("login failed: " + login.body);
+    auth = {{"Authorization", "Bearer " + login.json()["accessToken"].get<std::string>()}};
+  }
+  void catalog(int mock_port) {
+    HttpClient c(server->port());
+    std::string url = "http://127.0.0.1:" + std::to_string(mock_port) + "/v1";
+    EXPECT_EQ(c.post("/api/providers", {{"id", "m"}, {"name", "m"}, {"apiEndpoint", url}, {"authType", "bearer"}, {"apiKey", kKey}}, auth).status, 201);
+    for (const char* id : {"m/echo", "m/long-1000000"})
+      EXPECT_EQ(c.post("/api/models", {{"id", id}, {"provider", "m"}, {"tier", 0}, {"costPer1kInput", "0.001"},
+                                       {"costPer1kOutput", "0.002"}, {"supportsStreaming", true}}, auth).status, 201);
+  }
+};
+
+// A stream that does not end on its own (a million words, 20 ms apart), left open after its first words.
+class EndlessStream {
+ public:
+  EndlessStream(int port, const std::string& token_header, const std::string& rid) : sock_(ioc_) {
+    std::string body = json{{"model", "m/long-1000000"}, {"stream", true}, {"messages", {user_msg("go on")}}}.dump();
+    sock_.connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
+    boost::asio::write(sock_, boost::asio::buffer("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: " +
+                                                  token_header + "\r\nX-Request-Id: " + rid +
+                                                  "\r\nContent-Type: application/json\r\nContent-Length: " +
+                                                  std::to_string(body.size()) + "\r\n\r\n" + body));
+    char buf[4096];
+    while (got_.find("ipsum") == std::string::npos) got_.append(buf, sock_.read_some(boost::asio::buffer(buf)));
+  }
+  // Everything until the server closes the connection.
+  std::string rest() {
+    char buf[4096];
+    boost::system::error_code ec;
+    for (;;) {
+      auto n = sock_.read_some(boost::asio::buffer(buf), ec);
+      if (ec) break;
+      got_.append(buf, n);
+    }
+    return got_;
+  }
+  const std::string& head() const { return got_; }
+
+ private:
+  boost::asio::io_context ioc_;
+  boost::asio::ip::tcp::socket sock_;
+  std::string got_;
+};
+
+std::string fresh_dir(const std::string& name) {
+  auto dir = std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  return dir.string();
+}
+
+std::vector<std::string> jsonl_files(const std::string& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (auto& e : std::filesystem::directory_iterator(dir, ec))
+    if (e.path().extension() == ".jsonl") out.push_back(e.path().string());
+  return out;
+}
+
+std::size_t lines_of(const std::string& path) {
+  std::ifstream in(path);
+  std::size_t n = 0;
+  for (std::string l; std::getline(in, l);) n += !l.empty();
+  return n;
+}
+
+}  // namespace
+
+// A stream still running at the end of the grace period used to be cut with the process, and its usage
+// (pushed by destructors that never ran) was never written.
+TEST(AccountingShutdown, StreamCutAtTheDeadlineIsAccounted) {
+  MockProcess mock({"--require-key", kKey, "--chunk-delay-us", "20000"});
+  std::string db = create_database("acctstop");
+  {
+    Node n(db, fresh_dir("netops-spill-a"), {{"NETOPS_ACCOUNTING_FLUSH_MS", "50"}});
+    n.catalog(mock.port());
+    std::string rid = unique_id("endless");
+    EndlessStream s(n.server->port(), n.auth[0].second, rid);
+    EXPECT_NE(s.head().find("200 OK"), std::string::npos);
+    EXPECT_EQ(n.server->stop(SIGTERM), 0);
+    auto rest = s.rest();
+    EXPECT_NE(rest.find("shutting down"), std::string::npos) << rest.substr(rest.size() > 400 ? rest.size() - 400 : 0);
+    auto row = exec_sql(db, "SELECT status || '/' || error_code || '/' || estimated || '/' || (completion_tokens > 0) "
+                            "|| '/' || (prompt_tokens > 0) FROM usage_logs WHERE request_id = '" + rid + "'");
+    EXPECT_EQ(row, "error/SHUTDOWN/true/true/true") << n.server->output();
+    EXPECT_EQ(exec_sql(db, "SELECT count(*) FROM user_token_stats WHERE model = 'm/long-1000000'"), "1");
+  }
+  drop_database(db);
+}
+
+// PostgreSQL gone at shutdown: the queued records (and the cut stream's) go to a spill file, which the next
+// start replays — once, even when the file comes back after its replay.
+TEST(AccountingShutdown, UnwritableRecordsAreSpilledAndReplayedOnce) {
+  MockProcess mock({"--require-key", kKey, "--chunk-delay-us", "20000"});
+  std::string db = create_database("acctspill");
+  std::string spill = fresh_dir("netops-spill-b");
+  std::string name = db_name(db);
+  std::string rid = unique_id("spilled");
+  {
+    Node n(db, spill, {{"NETOPS_ACCOUNTING_FLUSH_MS", "60000"}});  // nothing is written before the stop
+    n.catalog(mock.port());
+    HttpClient c(n.server->port());
+    for (int i = 0; i < 2; ++i) {
+      Headers h = n.auth;
+      h.emplace_back("X-Request-Id", rid + "-" + std::to_string(i));
+      ASSERT_EQ(c.post("/v1/chat/completions", {{"model", "m/echo"}, {"messages", {user_msg("spill me")}}}, h).status, 200);
+    }
+    EndlessStream s(n.server->port(), n.auth[0].second, rid + "-s");
+    // The database goes away: no new connections, the open ones terminated.
+    exec_sql(admin_url(), "ALTER DATABASE " + name + " ALLOW_CONNECTIONS false");
+    exec_sql(admin_url(), "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '" + name + "'");
+    EXPECT_EQ(n.server->stop(SIGTERM), 0);
+    s.rest();
+    auto files = jsonl_files(spill);
+    ASSERT_EQ(files.size(), 1u) << n.server->output();
+    EXPECT_EQ(lines_of(files[0]), 3u);
+    exec_sql(admin_url(), "ALTER DATABASE " + name + " ALLOW_CONNECTIONS true");
+  }
+  auto files = jsonl_files(spill);
+  ASSERT_EQ(files.size(), 1u);
+  std::string copy = files[0] + ".copy";
+  std::filesystem::copy_file(files[0], copy);
+  auto count = [&] { return exec_sql(db, "SELECT count(*) FROM usage_logs WHERE request_id LIKE '" + rid + "%'"); };
+  {
+    Node n(db, spill, {{"NETOPS_ACCOUNTING_FLUSH_MS", "50"}});
+    EXPECT_TRUE(eventually([&] { return count() == "3"; }, 10000)) << count() << "\n" << n.server->output();
+    EXPECT_TRUE(eventually([&] { return jsonl_files(spill).empty(); }, 5000));
+    EXPECT_EQ(exec_sql(db, "SELECT status || '/' || error_code FROM usage_logs WHERE request_id = '" + rid + "-s'"),
+              "error/SHUTDOWN");
+    EXPECT_EQ(exec_sql(db, "SELECT sum(message_count) FROM user_token_stats"), "2");
+    EXPECT_EQ(n.server->stop(SIGTERM), 0);
+  }
+  // The file is back (as if the process had died between the commit and the delete): not replayed again.
+  std::filesystem::rename(copy, files[0]);
+  {
+    Node n(db, spill, {{"NETOPS_ACCOUNTING_FLUSH_MS", "50"}});
+    EXPECT_TRUE(eventually([&] { return jsonl_files(spill).empty(); }, 10000)) << n.server->output();
+    EXPECT_EQ(count(), "3");
+    EXPECT_EQ(exec_sql(db, "SELECT count(*) FROM accounting_spill_files"), "1");
+  }
+  std::filesystem::remove_all(spill);
+  drop_database(db);
 }

@@ -7,6 +7,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -18,6 +19,7 @@
 #include "core/ids.hpp"
 #include "core/metrics.hpp"
 #include "db/db.hpp"
+#include "modules/gateway/spill.hpp"
 
 namespace netops::gateway {
 
@@ -75,6 +77,9 @@ locked AS (SELECT p.id FROM ai_providers p WHERE p.id IN (SELECT id FROM x) ORDE
 UPDATE ai_providers p SET tokens_used = coalesce(p.tokens_used, 0) + x.tokens, last_usage_at = now(),
   credits_remaining = CASE WHEN p.credits_remaining IS NULL THEN NULL ELSE p.credits_remaining - x.cost END
 FROM x, locked WHERE p.id = x.id AND locked.id = x.id)SQL"};
+
+const db::Query kMarkSpill{"gateway.accounting_spill_mark", R"SQL(
+INSERT INTO accounting_spill_files (id, records) VALUES ($1, $2::int) ON CONFLICT (id) DO NOTHING RETURNING id)SQL"};
 
 std::string iso(std::chrono::system_clock::time_point t) {
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
@@ -270,8 +275,8 @@ struct Accounting::Wake {
   std::atomic<bool> posted{false};
 };
 
-Accounting::Accounting(db::Db& db, int flush_ms)
-    : db_(db), interval_(flush_ms), wake_(std::make_shared<Wake>()) {
+Accounting::Accounting(db::Db& db, int flush_ms, std::string spill_dir)
+    : db_(db), interval_(flush_ms), wake_(std::make_shared<Wake>()), spill_dir_(std::move(spill_dir)) {
   describe_metrics();
 }
 
@@ -328,6 +333,7 @@ void Accounting::push(UsageRecord r) {
     if (queue_.size() >= kMaxQueue) {
       queue_.pop_front();
       spdlog::error("usage accounting: queue full, dropped the oldest record");
+      Metrics::instance().inc("accounting_records_dropped_total", {{"kind", "all"}});
     }
     queue_.push_back(std::move(r));
     n = queue_.size();
@@ -354,6 +360,8 @@ Task<void> Accounting::run() {
   for (;;) {
     timer.expires_after(interval_);
     co_await timer.async_wait(net::as_tuple(net::use_awaitable));
+    // Spill files of an earlier stop, once the database (and migration 0009) is there.
+    if (spill_pending_ && !spill_dir_.empty()) spill_pending_ = !co_await replay_spill();
     while (pending() > 0)
       if (!co_await write_one_batch()) break;  // the database is failing: try again next tick
   }
@@ -469,29 +477,84 @@ Task<bool> Accounting::write_single(const UsageRecord& r, bool with_log, std::st
 }
 
 Task<void> Accounting::write(const std::vector<UsageRecord>& batch, bool with_log) {
-  {
-    std::string logs = with_log ? logs_json(batch) : std::string("[]"), stats = stats_json(batch),
-                providers = providers_json(batch), conversations = conversations_json(batch);
-    auto in_tx = [&](db::Tx& tx) -> Task<void> {
-      if (logs != "[]") {
-        db::Params p1(logs);
-        co_await tx.query(kInsertLogs, std::move(p1));
-      }
-      if (stats != "[]") {
-        db::Params p2(stats);
-        co_await tx.query(kUpsertStats, std::move(p2));
-      }
-      if (conversations != "[]") {
-        db::Params p4(conversations);
-        co_await tx.query(kCountConversations, std::move(p4));
-      }
-      if (providers != "[]") {
-        db::Params p3(providers);
-        co_await tx.query(kUpdateProviders, std::move(p3));
-      }
-    };
-    co_await db_.transaction(in_tx);
+  auto in_tx = [&](db::Tx& tx) -> Task<void> { co_await write_tx(tx, batch, with_log); };
+  co_await db_.transaction(in_tx);
+}
+
+Task<void> Accounting::write_tx(db::Tx& tx, const std::vector<UsageRecord>& batch, bool with_log) {
+  std::string logs = with_log ? logs_json(batch) : std::string("[]"), stats = stats_json(batch),
+              providers = providers_json(batch), conversations = conversations_json(batch);
+  if (logs != "[]") {
+    db::Params p1(logs);
+    co_await tx.query(kInsertLogs, std::move(p1));
   }
+  if (stats != "[]") {
+    db::Params p2(stats);
+    co_await tx.query(kUpsertStats, std::move(p2));
+  }
+  if (conversations != "[]") {
+    db::Params p4(conversations);
+    co_await tx.query(kCountConversations, std::move(p4));
+  }
+  if (providers != "[]") {
+    db::Params p3(providers);
+    co_await tx.query(kUpdateProviders, std::move(p3));
+  }
+}
+
+Task<bool> Accounting::replay_spill() {
+  for (const auto& path : spill::files(spill_dir_)) {
+    std::size_t bad = 0;
+    std::vector<UsageRecord> records;
+    try {
+      records = spill::read_file(path, bad);
+    } catch (const std::exception& e) {
+      spdlog::error("usage accounting: {}", e.what());
+      continue;
+    }
+    if (bad > 0) spdlog::error("usage accounting: {} line(s) of {} are not usage records; skipped", bad, path);
+    for (auto& r : records) clamp_to_columns(r);
+    const std::string id = std::filesystem::path(path).filename().string();
+    bool fresh = false;
+    try {
+      auto in_tx = [&](db::Tx& tx) -> Task<bool> {
+        db::Params p(id, static_cast<long long>(records.size()));
+        auto rows = co_await tx.query(kMarkSpill, std::move(p));
+        if (rows.empty()) co_return false;  // replayed before; only its deletion was lost
+        for (std::size_t i = 0; i < records.size(); i += kBatch) {
+          std::vector<UsageRecord> part(records.begin() + static_cast<std::ptrdiff_t>(i),
+                                        records.begin() + static_cast<std::ptrdiff_t>(std::min(records.size(), i + kBatch)));
+          co_await write_tx(tx, part, true);
+        }
+        co_return true;
+      };
+      fresh = co_await db_.transaction(in_tx);
+    } catch (const std::exception& e) {
+      if (classify(e) != Failure::refused) {
+        spdlog::warn("usage accounting: replaying {} must wait: {}", path, e.what());
+        co_return false;
+      }
+      // A record the database refuses: the file is set aside (never replayed again) and its records take
+      // the queue's way, which writes them one by one (sanitised, counters only, or dropped with a metric).
+      std::error_code ec;
+      std::filesystem::rename(path, path + ".refused", ec);
+      spdlog::error("usage accounting: replaying {} was refused ({}); its {} record(s) are queued one by one", path,
+                    e.what(), records.size());
+      if (!ec)
+        for (auto& r : records) push(std::move(r));
+      continue;
+    }
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+    if (fresh) {
+      spdlog::info("usage accounting: replayed {} record(s) spilled at an earlier stop ({})", records.size(), id);
+      Metrics::instance().inc("accounting_records_written_total", {}, static_cast<double>(records.size()));
+      if (on_written) on_written(records);
+    } else {
+      spdlog::warn("usage accounting: {} had been replayed already; deleted", path);
+    }
+  }
+  co_return true;
 }
 
 Task<void> Accounting::flush() {
@@ -505,9 +568,27 @@ Task<void> Accounting::flush() {
     }
     if (co_await write_one_batch()) continue;
     if (++failures >= 5) {
-      std::lock_guard lock(mu_);
-      spdlog::error("usage accounting: the database keeps failing; {} usage record(s) lost", queue_.size());
-      queue_.clear();
+      std::vector<UsageRecord> left;
+      {
+        std::lock_guard lock(mu_);
+        left.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
+        queue_.clear();
+      }
+      if (spill_dir_.empty()) {
+        spdlog::error("usage accounting: the database keeps failing; {} usage record(s) lost (no spill directory)",
+                      left.size());
+        Metrics::instance().inc("accounting_records_dropped_total", {{"kind", "all"}}, static_cast<double>(left.size()));
+        co_return;
+      }
+      try {
+        auto path = spill::write_file(spill_dir_, left);
+        spdlog::error("usage accounting: the database keeps failing; {} usage record(s) spilled to {} (replayed at "
+                      "the next start)", left.size(), path);
+      } catch (const std::exception& e) {
+        spdlog::error("usage accounting: the database keeps failing and spilling failed ({}); {} usage record(s) lost",
+                      e.what(), left.size());
+        Metrics::instance().inc("accounting_records_dropped_total", {{"kind", "all"}}, static_cast<double>(left.size()));
+      }
       co_return;
     }
     co_await sleep_for(std::chrono::milliseconds(200 * failures));

@@ -26,6 +26,7 @@
 
 namespace netops::db {
 class Db;
+class Tx;
 }
 
 namespace netops::gateway {
@@ -70,7 +71,8 @@ class Accounting {
  public:
   static constexpr std::size_t kBatch = 500;
 
-  Accounting(db::Db& db, int flush_ms);
+  // spill_dir: where flush() writes what the database would not take (spill.hpp); "" = nowhere (dropped).
+  Accounting(db::Db& db, int flush_ms, std::string spill_dir = {});
   // Any thread, never blocks on I/O.
   void push(UsageRecord r);
   // The flusher: spawn once on a worker; it runs until its io_context stops.
@@ -87,6 +89,9 @@ class Accounting {
   Task<bool> write_one_batch();  // false when the batch failed and went back to the queue
   // One transaction; throws what the database says. with_log=false: the counters only (no usage_logs rows).
   Task<void> write(const std::vector<UsageRecord>& batch, bool with_log = true);
+  Task<void> write_tx(db::Tx& tx, const std::vector<UsageRecord>& batch, bool with_log);
+  // Replays the spill files left by an earlier stop; false while the database cannot take them yet.
+  Task<bool> replay_spill();
   // A refused batch, record by record (sanitised retry, then counters only, then dropped with the metric).
   // False when the database became unavailable meanwhile: the records not yet written went back to the queue.
   Task<bool> write_each(std::vector<UsageRecord>& batch);
@@ -101,6 +106,8 @@ class Accounting {
   struct Wake;
   std::shared_ptr<Wake> wake_;
   std::atomic<int> in_flight_{0};  // batches being written
+  std::string spill_dir_;
+  bool spill_pending_ = true;  // the directory has not been emptied since start-up
 };
 
 }  // namespace netops::gateway

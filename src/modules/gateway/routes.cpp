@@ -1,4 +1,5 @@
 // HTTP shape of the OpenAI-compatible completions endpoint.
+#include "core/detached.hpp"
 #include "core/metrics.hpp"
 #include "llm/egress.hpp"
 #include "modules/gateway/module.hpp"
@@ -76,6 +77,10 @@ Module register_routes(AppContext& ctx, models::Module& models, llm::HttpClient&
   // Where provider calls may go: checked when a provider is saved (models) and at connect time (llm).
   llm::set_egress_policy(llm::EgressPolicy::make(ctx.config.egress_deny_private, ctx.config.egress_allow));
   auto svc = std::make_shared<Service>(ctx, models.registry, client);
+  // At the end of the shutdown grace period, calls and streams still running are cut and accounted.
+  ShutdownHooks::at_deadline([weak = std::weak_ptr<Service>(svc)]() -> Task<void> {
+    if (auto s = weak.lock()) co_await s->cut_in_flight();
+  });
 
   auto handler = [svc](Request& req) -> Task<Response> { return completions(*svc, req); };
   ctx.router.post("/v1/chat/completions", Role::user, handler)

@@ -1,6 +1,8 @@
 #include "modules/gateway/service.hpp"
 
+#include <atomic>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -59,6 +61,7 @@ Spent spent_of(const std::vector<UsageRecord>& records) {
 }
 
 Exec::~Exec() {
+  if (owner) owner->forget(this);
   if (!sink) return;
   for (auto& r : records) sink->push(std::move(r));
 }
@@ -70,7 +73,9 @@ Service::Service(AppContext& ctx, std::shared_ptr<models::Registry> registry, ll
       timeouts_{ctx.config.upstream_connect_timeout_ms, ctx.config.upstream_first_byte_timeout_ms,
                 ctx.config.upstream_idle_timeout_ms, ctx.config.upstream_total_timeout_ms},
       breaker_(BreakerOptions{ctx.config.breaker_failures, std::chrono::milliseconds(ctx.config.breaker_cooldown_ms)}),
-      accounting_(ctx.db, ctx.config.accounting_flush_ms),
+      accounting_(ctx.db, ctx.config.accounting_flush_ms,
+                  ctx.config.accounting_spill_dir.empty() ? ctx.config.storage_dir + "/accounting-spill"
+                                                          : ctx.config.accounting_spill_dir),
       budgets_(ctx.db, ctx.config),
       thresholds_{ctx.config.escalation_thresholds[0], ctx.config.escalation_thresholds[1],
                   ctx.config.escalation_thresholds[2], ctx.config.escalation_thresholds[3]} {
@@ -131,6 +136,12 @@ Task<std::shared_ptr<Exec>> Service::prepare(std::shared_ptr<const json> body, C
   validate_request(*body);
   auto x = std::make_shared<Exec>();
   x->sink = &accounting_;
+  x->executor = co_await net::this_coro::executor;
+  x->owner = this;
+  {
+    std::lock_guard lock(live_mu_);
+    live_[x.get()] = Live{x, x->executor};
+  }
   x->body = std::move(body);
   x->raw = std::move(raw);
   x->cc = std::move(cc);
@@ -277,19 +288,32 @@ bool Service::not_called(Exec& x, const Target& t) {
   }
 }
 
+namespace {
+// A request cut by the shutdown makes no further call; one whose call was cut in flight (and accounted
+// then) ends here.
+void throw_if_cut(const Exec& x) {
+  if (x.cut) throw AppError(ErrorCode::service_unavailable, "the gateway is shutting down");
+}
+}  // namespace
+
 Task<std::optional<CallResult>> Service::try_target(Exec& x, const Target& t, bool forced) {
   int retries = forced ? 0 : x.retries;
   for (int i = 0; i <= retries; ++i) {
+    throw_if_cut(x);
     if (!breaker_.acquire(t.model->id, Clock::now(), forced)) co_return std::nullopt;
     ++x.attempts;
     CallResult r;
     bool untranslatable = false;
+    x.calling = &t;
     try {
       r = co_await call_upstream(client_, t, x.body, x.raw, timeouts_, t.model->id);
     } catch (...) {  // no call was made
+      x.calling = nullptr;
       if (!not_called(x, t)) throw;
       untranslatable = true;
     }
+    x.calling = nullptr;
+    throw_if_cut(x);
     if (untranslatable) co_return std::nullopt;
     x.upstream_seconds += r.upstream_seconds;
     observe_call(t, r);
@@ -306,16 +330,22 @@ Task<std::optional<CallResult>> Service::try_target(Exec& x, const Target& t, bo
 Task<std::optional<StreamOpen>> Service::try_stream_target(Exec& x, const Target& t, bool forced) {
   int retries = forced ? 0 : x.retries;
   for (int i = 0; i <= retries; ++i) {
+    throw_if_cut(x);
     if (!breaker_.acquire(t.model->id, Clock::now(), forced)) co_return std::nullopt;
     ++x.attempts;
     StreamOpen s;
     bool untranslatable = false;
+    x.calling = &t;
     try {
       s = co_await gateway::open_stream(client_, t, x.body, x.raw, timeouts_, t.model->id);
     } catch (...) {  // no call was made
+      x.calling = nullptr;
       if (!not_called(x, t)) throw;
       untranslatable = true;
     }
+    x.calling = nullptr;
+    if (x.cut && s.stream) s.stream->upstream().cancel();
+    throw_if_cut(x);
     if (untranslatable) co_return std::nullopt;
     x.upstream_seconds += s.result.upstream_seconds;
     observe_call(t, s.result);
@@ -454,6 +484,60 @@ Task<std::shared_ptr<StreamJob>> Service::open_stream(std::shared_ptr<const json
     if (s) co_return std::make_shared<StreamJob>(*this, x, t, std::move(s->result), std::move(s->stream));
   }
   throw_exhausted(*x);
+}
+
+void Service::forget(Exec* x) {
+  std::lock_guard lock(live_mu_);
+  live_.erase(x);
+}
+
+void Service::cut(Exec& x) {
+  if (x.cut) return;
+  x.cut = true;
+  if (x.job) {  // a committed stream: what it produced so far
+    x.job->finish(false, "SHUTDOWN");
+    x.job->live_->upstream().cancel();
+    x.job->cut_counter_ = cut_streams_;
+    cut_streams_->fetch_add(1);
+  } else if (x.calling) {  // a call without an answer yet: its prompt, estimated
+    CallResult r;
+    r.error_code = "SHUTDOWN";
+    UsageRecord rec = base_record(x, *x.calling, r);
+    charge(x, *x.calling, rec, Usage{}, std::string(), 0);
+    x.records.push_back(std::move(rec));
+  }
+  if (x.sink)
+    for (auto& r : x.records) x.sink->push(std::move(r));
+  x.records.clear();
+  x.sink = nullptr;
+}
+
+Task<void> Service::cut_in_flight() {
+  std::vector<Live> todo;
+  {
+    std::lock_guard lock(live_mu_);
+    for (auto& [p, l] : live_) todo.push_back(l);
+  }
+  if (todo.empty()) co_return;
+  spdlog::warn("shutdown: cutting {} request(s) still calling an upstream; their usage is recorded as SHUTDOWN",
+               todo.size());
+  auto left = std::make_shared<std::atomic<std::size_t>>(todo.size());
+  for (auto& l : todo)
+    net::post(l.executor, [this, w = l.x, left] {
+      if (auto x = w.lock()) {
+        try {
+          cut(*x);
+        } catch (const std::exception& e) {
+          spdlog::error("request {}: cutting it at shutdown failed: {}", x->cc.request_id, e.what());
+        }
+      }
+      left->fetch_sub(1);
+    });
+  auto deadline = Clock::now() + std::chrono::seconds(3);
+  while (left->load() > 0 && Clock::now() < deadline) co_await sleep_ms(10);
+  // The cut streams end their responses with an error event (pump): give them a moment to go out.
+  deadline = Clock::now() + std::chrono::seconds(2);
+  while (cut_streams_->load() > 0 && Clock::now() < deadline) co_await sleep_ms(10);
 }
 
 }  // namespace netops::gateway

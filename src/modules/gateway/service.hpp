@@ -4,6 +4,7 @@
 // → account every upstream call. The breaker, the load balancer and the accounting queue are per process;
 // everything else lives in one request's Exec.
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <exception>
 #include <memory>
@@ -11,7 +12,10 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/any_io_executor.hpp>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 #include "app/context.hpp"
 #include "core/error.hpp"
@@ -79,6 +83,9 @@ class UpstreamRejected : public AppError {
   int upstream_status;
 };
 
+class Service;
+class StreamJob;
+
 // One request's execution state. Usage records collect here and go to accounting when it is destroyed —
 // on every path, exceptions included.
 struct Exec {
@@ -98,6 +105,14 @@ struct Exec {
   std::vector<UsageRecord> records;
   std::exception_ptr untranslatable;  // the first target this request cannot be expressed for (its 400)
   Accounting* sink = nullptr;
+  // Shutdown (Service::cut_in_flight): the executor the request runs on, the call in flight (a target of
+  // plan.targets), the committed stream, and whether the request was cut — its records are pushed then,
+  // and it makes no further call.
+  boost::asio::any_io_executor executor;
+  Service* owner = nullptr;
+  const Target* calling = nullptr;
+  StreamJob* job = nullptr;
+  bool cut = false;
 
   Exec() = default;
   Exec(const Exec&) = delete;
@@ -105,8 +120,6 @@ struct Exec {
   ~Exec();
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - cc.started).count(); }
 };
-
-class StreamJob;
 
 class Service {
  public:
@@ -123,6 +136,12 @@ class Service {
   Task<Route> preflight(std::shared_ptr<const nlohmann::json> body, CallContext cc);
 
   Accounting& accounting() { return accounting_; }
+  // At the end of the shutdown grace period: every request still calling an upstream or streaming is cut —
+  // its stream cancelled, the call in flight accounted as failed with error_code SHUTDOWN (tokens counted
+  // so far, or estimated) and its records pushed to accounting now, since its destructor will not run.
+  // Returns once every cut has run (or after a few seconds).
+  Task<void> cut_in_flight();
+  void forget(Exec* x);  // ~Exec
   CircuitBreaker& breaker() { return breaker_; }
   llm::HttpClient& client() { return client_; }
 
@@ -158,6 +177,14 @@ class Service {
   LoadBalancer balancer_;
   Accounting accounting_;
   Budgets budgets_;
+  std::mutex live_mu_;
+  struct Live {
+    std::weak_ptr<Exec> x;
+    boost::asio::any_io_executor executor;
+  };
+  std::unordered_map<Exec*, Live> live_;  // requests between prepare() and ~Exec
+  std::shared_ptr<std::atomic<int>> cut_streams_ = std::make_shared<std::atomic<int>>(0);  // cut, still writing
+  void cut(Exec& x);  // on x's executor
   std::array<double, 4> thresholds_;
 };
 
@@ -173,6 +200,7 @@ class StreamJob {
   static Task<void> pump(std::shared_ptr<StreamJob> job, http::StreamWriter& out);
 
  private:
+  friend class Service;  // cut_in_flight() finishes a stream that is still running
   void finish(bool client_gone, const std::string& error_code);
 
   Service& svc_;
@@ -183,6 +211,7 @@ class StreamJob {
   Served served_;
   Clock::time_point upstream_started_;
   bool finished_ = false;
+  std::shared_ptr<std::atomic<int>> cut_counter_;  // set when cut at shutdown: decremented when the job ends
 };
 
 // Validates the OpenAI request body: 400 VALIDATION_ERROR naming every wrong field.

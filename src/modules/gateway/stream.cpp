@@ -13,11 +13,14 @@ StreamJob::StreamJob(Service& svc, std::shared_ptr<Exec> x, Target t, CallResult
                      std::unique_ptr<LiveStream> live)
     : svc_(svc), x_(std::move(x)), target_(t), opened_(std::move(opened)), live_(std::move(live)) {
   served_ = Served{t.model->id, t.provider->id, t.model->tier, x_->attempts, false};
+  x_->job = this;
   upstream_started_ = Clock::now() - std::chrono::duration_cast<Clock::duration>(
                                         std::chrono::duration<double>(opened_.upstream_seconds));
 }
 
 StreamJob::~StreamJob() {
+  if (x_->job == this) x_->job = nullptr;
+  if (cut_counter_) cut_counter_->fetch_sub(1);
   if (finished_) return;
   try {
     live_->upstream().cancel();
@@ -40,7 +43,8 @@ void StreamJob::finish(bool client_gone, const std::string& error_code) {
   svc_.charge(x, target_, rec, live_->usage(), live_->text(), live_->estimated_completion_tokens());
   x.records.push_back(std::move(rec));
   // The upstream answered (the circuit was closed at commit); only its own failure mid-stream counts.
-  if (!client_gone && !error_code.empty()) svc_.breaker().failure(target_.model->id, Clock::now());
+  if (!client_gone && !error_code.empty() && error_code != "SHUTDOWN")
+    svc_.breaker().failure(target_.model->id, Clock::now());
 }
 
 Spent StreamJob::spent() const {
@@ -86,6 +90,10 @@ Task<void> StreamJob::pump(std::shared_ptr<StreamJob> job, http::StreamWriter& o
       message = s.error();
       break;
     }
+  }
+  if (x.cut) {  // Service::cut_in_flight() accounted the stream and cancelled the upstream
+    error_code = "SHUTDOWN";
+    message = "the gateway is shutting down";
   }
   if (!gone && error_code.empty() && !s.done()) {
     error_code = "incomplete_stream";
