@@ -145,7 +145,9 @@ int serve(const Config& cfg, const ServeOptions& opts) {
           server.stop_accepting();
           server.close_idle();
           auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(cfg.shutdown_grace_s);
-          while (server.open_connections() > 0 && std::chrono::steady_clock::now() < deadline) {
+          // Requests, and background work calling an upstream (ShutdownHooks::busy), get the grace period.
+          while ((server.open_connections() > 0 || ShutdownHooks::busy() > 0) &&
+                 std::chrono::steady_clock::now() < deadline) {
             co_await sleep_ms(20);
             server.close_idle();
           }

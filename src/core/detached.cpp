@@ -48,6 +48,29 @@ std::vector<std::function<Task<void>()>>& hooks() {
 }
 }  // namespace
 
+namespace {
+std::vector<std::function<std::size_t()>>& busy_counters() {
+  static std::vector<std::function<std::size_t()>> b;
+  return b;
+}
+}  // namespace
+
+void ShutdownHooks::count_busy(std::function<std::size_t()> fn) {
+  std::lock_guard lock(hooks_mu);
+  busy_counters().push_back(std::move(fn));
+}
+
+std::size_t ShutdownHooks::busy() {
+  std::vector<std::function<std::size_t()>> fns;
+  {
+    std::lock_guard lock(hooks_mu);
+    fns = busy_counters();
+  }
+  std::size_t n = 0;
+  for (auto& f : fns) n += f();
+  return n;
+}
+
 void ShutdownHooks::at_deadline(std::function<Task<void>()> hook) {
   std::lock_guard lock(hooks_mu);
   hooks().push_back(std::move(hook));

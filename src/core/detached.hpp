@@ -35,6 +35,10 @@ class ShutdownHooks {
  public:
   static void at_deadline(std::function<Task<void>()> hook);  // any thread, usually at start-up
   static Task<void> run_deadline();                          // the app, once; each hook's exception is logged
+  // What a module still has running (the gateway: requests calling an upstream, from any route or
+  // detached task): the app's grace period lasts while this is non-zero, not only while connections are open.
+  static void count_busy(std::function<std::size_t()> fn);
+  static std::size_t busy();
 };
 
 }  // namespace netops

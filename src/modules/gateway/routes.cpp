@@ -81,6 +81,10 @@ Module register_routes(AppContext& ctx, models::Module& models, llm::HttpClient&
   ShutdownHooks::at_deadline([weak = std::weak_ptr<Service>(svc)]() -> Task<void> {
     if (auto s = weak.lock()) co_await s->cut_in_flight();
   });
+  ShutdownHooks::count_busy([weak = std::weak_ptr<Service>(svc)]() -> std::size_t {
+    auto s = weak.lock();
+    return s ? s->in_flight() : 0;
+  });
 
   auto handler = [svc](Request& req) -> Task<Response> { return completions(*svc, req); };
   ctx.router.post("/v1/chat/completions", Role::user, handler)

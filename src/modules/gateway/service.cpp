@@ -486,6 +486,11 @@ Task<std::shared_ptr<StreamJob>> Service::open_stream(std::shared_ptr<const json
   throw_exhausted(*x);
 }
 
+std::size_t Service::in_flight() const {
+  std::lock_guard lock(live_mu_);
+  return live_.size();
+}
+
 void Service::forget(Exec* x) {
   std::lock_guard lock(live_mu_);
   live_.erase(x);

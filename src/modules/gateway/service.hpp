@@ -142,6 +142,7 @@ class Service {
   // Returns once every cut has run (or after a few seconds).
   Task<void> cut_in_flight();
   void forget(Exec* x);  // ~Exec
+  std::size_t in_flight() const;  // requests between prepare() and their end
   CircuitBreaker& breaker() { return breaker_; }
   llm::HttpClient& client() { return client_; }
 
@@ -177,7 +178,7 @@ class Service {
   LoadBalancer balancer_;
   Accounting accounting_;
   Budgets budgets_;
-  std::mutex live_mu_;
+  mutable std::mutex live_mu_;
   struct Live {
     std::weak_ptr<Exec> x;
     boost::asio::any_io_executor executor;
