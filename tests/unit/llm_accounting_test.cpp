@@ -98,3 +98,36 @@ TEST(AccountingSanitise, FreeTextFieldsFitTheirColumns) {
   EXPECT_EQ(s.cost, r.cost);
   EXPECT_NO_THROW(json::parse(detail::logs_json({s})));
 }
+
+#include <filesystem>
+#include <unistd.h>
+
+#include "modules/gateway/spill.hpp"
+
+TEST(AccountingSpill, RecordsRoundTripThroughAFile) {
+  UsageRecord r = record("1.234567890123");
+  r.conversation_id = "0190a5b4-2c3d-7e8f-9a0b-1c2d3e4f5a6b";
+  r.quality_score = 0.75;
+  r.success = false;
+  r.error_code = "SHUTDOWN";
+  r.estimated = true;
+  r.attempts = 3;
+  UsageRecord plain = record("0");
+  auto dir = (std::filesystem::temp_directory_path() / ("netops-spill-unit-" + std::to_string(::getpid()))).string();
+  std::filesystem::remove_all(dir);
+  auto path = spill::write_file(dir, {r, plain});
+  auto files = spill::files(dir);
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0], path);
+  std::size_t bad = 0;
+  auto back = spill::read_file(path, bad);
+  EXPECT_EQ(bad, 0u);
+  ASSERT_EQ(back.size(), 2u);
+  EXPECT_EQ(spill::to_line(back[0]), spill::to_line(r));
+  EXPECT_EQ(spill::to_line(back[1]), spill::to_line(plain));
+  EXPECT_EQ(back[0].cost, r.cost);
+  EXPECT_EQ(back[0].at, std::chrono::time_point_cast<std::chrono::microseconds>(r.at));
+  EXPECT_FALSE(spill::from_line("{\"user_id\": 1}").has_value());
+  EXPECT_FALSE(spill::from_line("not json").has_value());
+  std::filesystem::remove_all(dir);
+}
