@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/json.hpp"
+
 namespace netops::cache {
 
 // Every Redis failure is caught here by type (outage or error reply) and turned into a miss or a
@@ -17,7 +19,7 @@ Task<std::optional<nlohmann::json>> Cache::get_json(std::string key) {
     spdlog::debug("cache get {}: {}, treating as a miss", key, e.what());
   }
   if (!raw) co_return std::nullopt;
-  auto value = nlohmann::json::parse(*raw, nullptr, /*allow_exceptions=*/false);
+  auto value = parse_json(*raw);
   if (value.is_discarded()) {
     // Written by an older version or corrupted: drop it so the next read repopulates it.
     spdlog::debug("cache get {}: stored value is not JSON, deleting it", key);

@@ -26,6 +26,7 @@ const std::vector<ConfigVar>& config_vars() {
       {"NETOPS_STORAGE_DIR", ".local/storage", "attachment files"},
       {"NETOPS_ATTACHMENT_LIMIT", "26214400", "largest asset attachment in bytes (25 MiB)"},
       {"NETOPS_IMPORT_LIMIT", "67108864", "largest CSV import body in bytes (64 MiB)"},
+      {"NETOPS_IMPORT_MAX_ROWS", "200000", "most data rows of one CSV import (more: the file is refused)"},
       {"OPENAI_API_KEY", "(unset)", "seeds the OpenAI provider on first start"},
       {"ANTHROPIC_API_KEY", "(unset)", "seeds the Anthropic provider on first start"},
       {"OPENROUTER_API_KEY", "(unset)", "seeds the OpenRouter provider on first start"},
@@ -110,7 +111,13 @@ struct Reader {
   }
 };
 
-// "12", "0.5", "1.000001" → micro-units; nullopt for anything else (signs, exponents, > 6 decimals).
+// The largest USD amount a budget may be: the gateway sums costs exactly in 12-decimal fixed point in one
+// int64 (llm/decimal.hpp), whose range ends at 9,223,372.036854775807. A larger setting used to wrap
+// around into a negative budget that refused every call.
+constexpr long long kMaxBudgetMicroUsd = 9'223'372'036'854LL;
+
+// "12", "0.5", "1.000001" → micro-units; nullopt for anything else (signs, exponents, > 6 decimals) and
+// for amounts beyond kMaxBudgetMicroUsd.
 std::optional<long long> parse_micro(const std::string& v) {
   auto dot = v.find('.');
   std::string ip = v.substr(0, dot), fp = dot == std::string::npos ? "" : v.substr(dot + 1);
@@ -118,7 +125,9 @@ std::optional<long long> parse_micro(const std::string& v) {
   for (char c : ip + fp)
     if (c < '0' || c > '9') return std::nullopt;
   fp.resize(6, '0');
-  return std::stoll(ip) * 1'000'000 + std::stoll(fp);
+  long long micro = std::stoll(ip) * 1'000'000 + std::stoll(fp);
+  if (micro > kMaxBudgetMicroUsd) return std::nullopt;
+  return micro;
 }
 
 bool is_hex(const std::string& s) {
@@ -176,6 +185,7 @@ Config Config::from_env(const Getenv& get) {
   if (auto v = r.str("NETOPS_STORAGE_DIR")) c.storage_dir = *v;
   r.number<std::size_t>("NETOPS_ATTACHMENT_LIMIT", c.attachment_limit, 1, std::size_t(1) << 34);
   r.number<std::size_t>("NETOPS_IMPORT_LIMIT", c.import_limit, 1024, std::size_t(1) << 34);
+  r.number<std::size_t>("NETOPS_IMPORT_MAX_ROWS", c.import_max_rows, 1, 10'000'000);
   c.openai_api_key = r.str("OPENAI_API_KEY");
   c.anthropic_api_key = r.str("ANTHROPIC_API_KEY");
   c.openrouter_api_key = r.str("OPENROUTER_API_KEY");
@@ -270,7 +280,9 @@ Config Config::from_env(const Getenv& get) {
       auto name = base + suffix;
       if (auto v = r.str(name.c_str())) {
         if (auto micro = parse_micro(*v)) *out = *micro;
-        else r.problems.push_back(name + ": must be a non-negative amount in USD with at most 6 decimals (0 = no limit)");
+        else
+          r.problems.push_back(name + ": must be a non-negative amount in USD with at most 6 decimals and at most "
+                               "9223372.036854 (0 = no limit)");
       }
     }
     r.number<long long>((base + "_DAILY_TOKENS").c_str(), b->daily_tokens, 0, 1'000'000'000'000LL);

@@ -33,6 +33,7 @@ struct Config {
   std::string storage_dir = ".local/storage";
   std::size_t attachment_limit = 25u << 20;  // bytes per attachment (SPEC §4.4)
   std::size_t import_limit = 64u << 20;      // bytes per CSV import body
+  std::size_t import_max_rows = 200'000;     // data rows per CSV import
   std::optional<std::string> openai_api_key, anthropic_api_key, openrouter_api_key;
   std::optional<std::string> demo_mock_url;
   std::size_t db_pool_size = 16;  // total over all workers

@@ -8,6 +8,7 @@ Reader::Reader(std::string_view text) : text_(text) {
 
 bool Reader::next(std::vector<std::string>& fields) {
   fields.clear();
+  fields_in_record_ = 0;
   const std::size_t n = text_.size();
   // Skip blank lines between records.
   while (pos_ < n && (text_[pos_] == '\n' || text_[pos_] == '\r')) {
@@ -51,7 +52,7 @@ bool Reader::next(std::vector<std::string>& fields) {
       }
       field.assign(text_.substr(start, pos_ - start));
     }
-    fields.push_back(field);
+    if (++fields_in_record_ <= keep_at_most_) fields.push_back(field);
     if (pos_ >= n) return true;
     char c = text_[pos_];
     if (c == ',') {

@@ -35,12 +35,18 @@ class Reader {
   bool next(std::vector<std::string>& fields);
   // Physical line (1-based) on which the record last returned by next() started.
   std::size_t record_line() const { return record_line_; }
+  // Keeps at most n fields of a record (memory stays bounded whatever the input); the rest are read past
+  // and only counted: fields_in_record() is the true width of the last record.
+  void keep_at_most(std::size_t n) { keep_at_most_ = n; }
+  std::size_t fields_in_record() const { return fields_in_record_; }
 
  private:
   std::string_view text_;
   std::size_t pos_ = 0;
   std::size_t line_ = 1;
   std::size_t record_line_ = 0;
+  std::size_t keep_at_most_ = static_cast<std::size_t>(-1);
+  std::size_t fields_in_record_ = 0;
 };
 
 // Every record of text (see Reader).

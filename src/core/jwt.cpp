@@ -4,6 +4,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "core/json.hpp"
+
 namespace netops::jwt {
 
 std::string_view failure_text(Failure f) {
@@ -105,8 +107,8 @@ Verified verify(std::string_view token, std::string_view secret, std::int64_t no
     out.failure = Failure::malformed;
     return out;
   }
-  auto header = nlohmann::json::parse(*header_raw, nullptr, false);
-  auto payload = nlohmann::json::parse(*payload_raw, nullptr, false);
+  auto header = parse_json(*header_raw);
+  auto payload = parse_json(*payload_raw);
   if (header.is_discarded() || !header.is_object() || payload.is_discarded() || !payload.is_object()) {
     out.failure = Failure::malformed;
     return out;

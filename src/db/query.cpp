@@ -165,4 +165,16 @@ nlohmann::json Row::json(std::string_view name) const {
   }
 }
 
+std::string like_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::string like_contains(std::string_view s) { return "%" + like_escape(s) + "%"; }
+
 }  // namespace netops::db

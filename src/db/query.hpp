@@ -132,4 +132,10 @@ template <> double Row::get<double>(int col) const;
 template <> bool Row::get<bool>(int col) const;
 template <> nlohmann::json Row::get<nlohmann::json>(int col) const;
 
+// Text for LIKE / ILIKE patterns: '%', '_' and '\\' escaped with PostgreSQL's default escape character, so
+// a search for "50%" or "a_b" finds those characters instead of matching anything.
+std::string like_escape(std::string_view s);
+// "%<escaped>%": the pattern of a contains-search.
+std::string like_contains(std::string_view s);
+
 }  // namespace netops::db

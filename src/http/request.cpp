@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "core/ids.hpp"
+#include "core/json.hpp"
 
 namespace netops::http {
 
@@ -73,11 +74,7 @@ std::optional<bool> Request::query_bool(std::string_view name) const {
 
 const nlohmann::json& Request::json() const {
   if (!json_) {
-    if (body.empty()) throw ValidationError("body", "a JSON object is required");
-    auto parsed = nlohmann::json::parse(body, nullptr, false);
-    if (parsed.is_discarded()) throw ValidationError("body", "malformed JSON");
-    if (!parsed.is_object()) throw ValidationError("body", "must be a JSON object");
-    json_ = std::move(parsed);
+    json_ = parse_json_object(body);
   }
   return *json_;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "core/json.hpp"
 #include "llm/adapter_util.hpp"
 
 namespace netops {
@@ -63,7 +64,7 @@ json content_blocks(const json& content, const std::string& field) {
 json tool_use_block(const json& call, const std::string& field) {
   const json& fn = member(call, "function");
   auto args = str_or(fn, "arguments");
-  json input = args.empty() ? json::object() : json::parse(args, nullptr, false);
+  json input = args.empty() ? json::object() : parse_json(args);
   if (!input.is_object()) throw ValidationError(field + ".function.arguments", "must be a JSON object");
   return {{"type", "tool_use"}, {"id", str_or(call, "id")}, {"name", str_or(fn, "name")}, {"input", input}};
 }
@@ -257,7 +258,7 @@ ParsedResponse parse_anthropic_response(const json& body, const std::string& cli
 }
 
 std::string anthropic_error_message(int status, const std::string& body) {
-  json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  json j = parse_json(body);
   const json& err = member(j, "error");
   auto message = str_or(err, "message");
   if (message.empty()) return "upstream returned HTTP " + std::to_string(status);

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "llm/adapter_util.hpp"
+#include "core/json.hpp"
 #include "llm/anthropic.hpp"
 #include "llm/pricing.hpp"
 
@@ -57,7 +58,7 @@ void AnthropicStream::merge_usage(const json& u) {
 
 std::string AnthropicStream::feed(std::string_view event, std::string_view data) {
   if (done_) return {};
-  json ev = json::parse(data, nullptr, /*allow_exceptions=*/false);
+  json ev = parse_json(data);
   if (!ev.is_object()) return {};
   std::string type = str_or(ev, "type", std::string(event));
   if (type == "message_start") {

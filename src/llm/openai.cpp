@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 
+#include "core/json.hpp"
 #include "llm/adapter_util.hpp"
 #include "llm/pricing.hpp"
 
@@ -126,7 +127,7 @@ std::string OpenAiStream::feed(std::string_view event, std::string_view data) {
     done_ = true;
     return sse_frame(event, data);
   }
-  json chunk = json::parse(data, nullptr, /*allow_exceptions=*/false);
+  json chunk = parse_json(data);
   if (!chunk.is_object()) return sse_frame(event, data);  // not ours to judge; the client may understand it
   if (auto e = chunk.find("error"); e != chunk.end() && !e->is_null()) {
     failed_ = true;
@@ -200,7 +201,7 @@ nlohmann::ordered_json openai_usage_json(const Usage& u) {
 }
 
 std::string error_message(int status, const std::string& body) {
-  json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  json j = parse_json(body);
   std::string msg;
   if (j.is_object()) {
     if (auto e = j.find("error"); e != j.end()) {

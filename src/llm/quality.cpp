@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/json.hpp"
 #include "llm/adapter_util.hpp"
 
 // ── Answer quality (escalation) ───────────────────────────────────────────────────────────────────────
@@ -184,7 +185,7 @@ bool contains_json(std::string_view answer) {
     auto b = answer.find(open);
     auto e = answer.rfind(open == '{' ? '}' : ']');
     if (b == std::string_view::npos || e == std::string_view::npos || e < b) continue;
-    if (!json::parse(answer.substr(b, e - b + 1), nullptr, false).is_discarded()) return true;
+    if (!parse_json(answer.substr(b, e - b + 1)).is_discarded()) return true;
   }
   return false;
 }

@@ -13,6 +13,7 @@ std::string redis_base_url();  // redis://host:port
 // redis://host:port/db. ctest runs suites in parallel, so each suite owns its db numbers:
 //   1 auth · 2 integration · 3 auth (two instances) · 4 gateway_stream · 6 models · 8 gateway ·
 //   9 gateway_stream (shutdown) · 10 chat · 11–13 assets · 14 catalog · 15 spec_versions  (foundation runs its own Redis)
+//   16–19 security (auth/http) · 20–23 accounting safety · 24–27 security_input   (script/setup: databases 64)
 std::string redis_url(int db);
 int redis_port();
 

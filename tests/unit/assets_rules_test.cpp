@@ -79,7 +79,7 @@ TEST(AssetRules, SearchTermsBecomeIndexFriendlyConditions) {
   EXPECT_EQ(plan_search("AA-BB-CC").mac_prefix, "aa:bb:cc");
   EXPECT_FALSE(plan_search("SN123").mac_prefix);
   EXPECT_EQ(plan_search("  SN-ABC ").text, "sn-abc");
-  EXPECT_EQ(like_escape("50%_a\\b"), "50\\%\\_a\\\\b");
+  EXPECT_EQ(netops::db::like_escape("50%_a\\b"), "50\\%\\_a\\\\b");
 }
 
 TEST(Multipart, ParsesPartsAndFileNames) {

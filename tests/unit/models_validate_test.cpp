@@ -1,6 +1,9 @@
 // The models module's pure input rules: exact decimals, ids, endpoints, rule conditions, patterns.
 #include <gtest/gtest.h>
 
+#include <re2/re2.h>
+
+#include "modules/models/types.hpp"
 #include "modules/models/validate.hpp"
 
 using namespace netops;
@@ -64,13 +67,38 @@ TEST(ModelsValidate, RulePatchesAreCheckedAsAWhole) {
 TEST(ModelsValidate, PatternsMatchCaseInsensitivelyWithinABoundedWindow) {
   Rule r;
   EXPECT_TRUE(r.pattern_matches("anything"));  // no pattern: no condition
-  r.pattern = std::make_shared<const std::regex>("^/code\\b", std::regex::ECMAScript | std::regex::icase);
+  r.pattern = compile_rule_pattern("^/code\\b");
   EXPECT_TRUE(r.pattern_matches("/CODE please"));
   EXPECT_FALSE(r.pattern_matches("no code here"));
   std::string huge(Rule::kPatternWindow * 4, 'a');
-  r.pattern = std::make_shared<const std::regex>("needle", std::regex::ECMAScript | std::regex::icase);
+  r.pattern = compile_rule_pattern("needle");
   EXPECT_FALSE(r.pattern_matches(huge + "needle"));  // only the first kPatternWindow bytes are searched
   EXPECT_TRUE(r.pattern_matches("NEEDLE" + huge));
+}
+
+// A pattern that backtracks exponentially (ECMAScript) is linear under RE2: this call used to take hours.
+TEST(ModelsValidate, CatastrophicPatternsRunInLinearTime) {
+  Rule r;
+  r.pattern = compile_rule_pattern("^(\\w+\\s?)+$");
+  ASSERT_TRUE(r.pattern->ok());
+  EXPECT_FALSE(r.pattern_matches("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"));
+  EXPECT_TRUE(r.pattern_matches("some words here"));
+  std::string long_text(Rule::kPatternWindow, 'a');
+  EXPECT_TRUE(r.pattern_matches(long_text));
+  // Backreferences and lookaround are not RE2: refused at validation, never a rule that never matches.
+  EXPECT_FALSE(compile_rule_pattern("(a)\\1")->ok());
+  EXPECT_FALSE(compile_rule_pattern("(?=x)")->ok());
+}
+
+// Price text is read by hand, not by a regex: 50,000 digits used to crash std::regex (stack overflow).
+TEST(ModelsValidate, HugeDecimalTextIsRefusedWithoutACrash) {
+  std::string digits(50'000, '7');
+  EXPECT_FALSE(decimal_text(digits, 4, 6, false));
+  EXPECT_FALSE(decimal_text("1." + digits, 4, 6, false));
+  EXPECT_FALSE(decimal_text("1.", 4, 6, false));
+  EXPECT_FALSE(decimal_text("-", 4, 6, true));
+  EXPECT_FALSE(decimal_text("1.2.3", 4, 6, false));
+  EXPECT_FALSE(decimal_text("\xEF\xBC\x91", 4, 6, false));  // a full-width digit is not [0-9]
 }
 
 TEST(ModelsValidate, UpstreamModelName) {

@@ -2,7 +2,6 @@
 // state machine, retry backoff, Retry-After parsing, status classification and budget verdicts.
 #include <gtest/gtest.h>
 
-#include <regex>
 
 #include "core/error.hpp"
 #include "modules/gateway/breaker.hpp"
@@ -50,8 +49,7 @@ struct Fixture {
     r.conditions = std::move(conditions);
     r.priority = priority;
     if (r.conditions.contains("pattern"))
-      r.pattern = std::make_shared<std::regex>(r.conditions["pattern"].get<std::string>(),
-                                               std::regex::ECMAScript | std::regex::icase);
+      r.pattern = models::compile_rule_pattern(r.conditions["pattern"].get<std::string>());
     snap->rules.push_back(std::move(r));
     return snap->rules.back();
   }
@@ -147,7 +145,7 @@ TEST(Orchestrator, RuleConditions) {
     models::Rule r;
     r.conditions = cond;
     if (cond.contains("pattern"))
-      r.pattern = std::make_shared<std::regex>(cond["pattern"].get<std::string>(), std::regex::ECMAScript | std::regex::icase);
+      r.pattern = models::compile_rule_pattern(cond["pattern"].get<std::string>());
     RequestFacts facts(b, requested, role, tier);
     EXPECT_EQ(rule_matches(r, facts), expected) << cond.dump() << " " << requested;
   };

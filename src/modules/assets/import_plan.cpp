@@ -91,7 +91,7 @@ nlohmann::json ImportReport::to_json() const {
           {"errors", std::move(errs)}};
 }
 
-ParsedFile parse_file(std::string_view text) {
+ParsedFile parse_file(std::string_view text, const ParseLimits& limits) {
   ParsedFile out;
   // PostgreSQL refuses text that is not UTF-8 (or holds NUL): say where, before anything else.
   if (auto at = csv::invalid_text_at(text)) {
@@ -101,10 +101,16 @@ ParsedFile parse_file(std::string_view text) {
     return out;
   }
   csv::Reader reader(text);
+  reader.keep_at_most(limits.max_columns + 1);
   std::vector<std::string> fields;
   try {
     if (!reader.next(fields)) {
       out.fatal.push_back({1, 1, "", "the file is empty: a header row is required"});
+      return out;
+    }
+    if (fields.size() > limits.max_columns) {
+      out.fatal.push_back({1, reader.record_line(), "", "the header has more than " +
+                                                            std::to_string(limits.max_columns) + " columns"});
       return out;
     }
     bool has_code = false;
@@ -122,7 +128,28 @@ ParsedFile parse_file(std::string_view text) {
       out.columns.push_back(std::move(*fc));
     }
     if (!has_code) out.fatal.push_back({1, reader.record_line(), "assetCode", "the assetCode column is required"});
+    // A record wider than the header is an error of its row: keep one field more than the header, so
+    // the row is refused, and remember its true width for the message.
+    reader.keep_at_most(out.columns.size() + 1);
+    std::size_t cells = 0;
     while (reader.next(fields)) {
+      if (out.records.size() >= limits.max_rows) {
+        out.fatal.push_back({out.records.size() + 2, reader.record_line(), "",
+                             "the file has more than " + std::to_string(limits.max_rows) +
+                                 " data rows (NETOPS_IMPORT_MAX_ROWS): split it"});
+        out.records.clear();
+        out.lines.clear();
+        return out;
+      }
+      cells += fields.size();
+      if (cells > limits.max_cells) {
+        out.fatal.push_back({out.records.size() + 2, reader.record_line(), "",
+                             "the file has more than " + std::to_string(limits.max_cells) + " fields: split it"});
+        out.records.clear();
+        out.lines.clear();
+        return out;
+      }
+      if (reader.fields_in_record() > fields.size()) out.widths[out.records.size()] = reader.fields_in_record();
       out.records.push_back(fields);
       out.lines.push_back(reader.record_line());
     }
@@ -158,7 +185,9 @@ Plan plan_import(const ParsedFile& file, const Catalog& catalog,
       ok = false;
     };
     if (rec.size() != file.columns.size()) {
-      fail("", "has " + std::to_string(rec.size()) + " fields, the header has " + std::to_string(file.columns.size()));
+      auto wide = file.widths.find(i);
+      std::size_t width = wide == file.widths.end() ? rec.size() : wide->second;
+      fail("", "has " + std::to_string(width) + " fields, the header has " + std::to_string(file.columns.size()));
     } else {
       std::vector<std::pair<const FileColumn*, std::string_view>> specs;
       for (std::size_t k = 0; k < rec.size(); ++k) {

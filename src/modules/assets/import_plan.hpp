@@ -51,11 +51,19 @@ struct FileColumn {
 
 struct ParsedFile {
   std::vector<FileColumn> columns;
-  std::vector<std::vector<std::string>> records;  // data records only
+  std::vector<std::vector<std::string>> records;  // data records only (at most header + 1 fields kept)
   std::vector<std::size_t> lines;                 // start line of each data record
+  std::unordered_map<std::size_t, std::size_t> widths;  // record index → its field count, when cut short
   std::vector<RowError> fatal;                    // header or CSV syntax problems: nothing is imported
 };
-ParsedFile parse_file(std::string_view text);
+
+// What one file may hold, so a 64 MiB body of commas or line breaks cannot take gigabytes as strings.
+struct ParseLimits {
+  std::size_t max_rows = 200'000;       // data records (NETOPS_IMPORT_MAX_ROWS)
+  std::size_t max_columns = 256;        // header fields
+  std::size_t max_cells = 16'000'000;   // fields kept over the whole file (≤ 0.5 GiB as strings)
+};
+ParsedFile parse_file(std::string_view text, const ParseLimits& limits = {});
 
 struct RowPlan {
   enum class Action { create, update, unchanged, invalid };

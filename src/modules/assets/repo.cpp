@@ -122,7 +122,7 @@ std::string where_sql(const Filter& f, db::Params& params) {
       // ≥ 3 characters: containment, served by the trigram GIN indexes. Shorter terms have no trigram,
       // so they match by prefix on the lower() text_pattern_ops indexes instead.
       bool contains = plan.text.size() >= 3;
-      auto pattern = [&](const std::string& t) { return contains ? "%" + like_escape(t) + "%" : like_escape(t) + "%"; };
+      auto pattern = [&](const std::string& t) { return contains ? "%" + db::like_escape(t) + "%" : db::like_escape(t) + "%"; };
       auto text = params.push(pattern(plan.text));
       static constexpr const char* kTextColumns[] = {"asset_code", "serial_no", "hostname", "mac_address"};
       for (std::string col : kTextColumns) {
@@ -130,7 +130,7 @@ std::string where_sql(const Filter& f, db::Params& params) {
         any.push_back(contains ? "a." + col + " ILIKE " + text : "lower(a." + col + ") LIKE " + text);
       }
     }
-    if (plan.mac_prefix) any.push_back("lower(a.mac_address) LIKE " + params.push(like_escape(*plan.mac_prefix) + "%"));
+    if (plan.mac_prefix) any.push_back("lower(a.mac_address) LIKE " + params.push(db::like_escape(*plan.mac_prefix) + "%"));
     if (plan.mac) any.push_back("a.mac_address = " + params.push(*plan.mac));
     if (plan.cidr) any.push_back("a.mgmt_ip <<= " + params.push(*plan.cidr) + "::inet");
     for (auto& [lo, hi] : plan.ip_ranges)

@@ -306,13 +306,5 @@ SearchPlan plan_search(std::string_view raw) {
   return p;
 }
 
-std::string like_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  return out;
-}
 
 }  // namespace netops::assets

@@ -75,7 +75,4 @@ struct SearchPlan {
 // prefix: "10" alone would match most of a 10/8 network.
 SearchPlan plan_search(std::string_view term);
 
-// Escapes %, _ and \ for LIKE … ESCAPE '\'.
-std::string like_escape(std::string_view s);
-
 }  // namespace netops::assets

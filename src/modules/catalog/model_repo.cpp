@@ -25,14 +25,6 @@ namespace {
 std::optional<std::string> opt(const nlohmann::json& j) {
   return j.is_string() ? std::optional<std::string>(j.get<std::string>()) : std::nullopt;
 }
-std::string like_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
-  }
-  return "%" + out + "%";
-}
 }  // namespace
 
 ModelRow model_row(const nlohmann::json& api) {
@@ -53,7 +45,7 @@ Task<Page> ModelRepo::list(const ModelFilter& f, const http::Paging& p, const ht
   if (f.vendor_id) where += " AND m.vendor_id = " + params.push(*f.vendor_id) + "::uuid";
   if (f.brand) where += " AND m.brand = " + params.push(*f.brand);
   if (f.search) {
-    auto ph = params.push(like_escape(*f.search));
+    auto ph = params.push(db::like_contains(*f.search));
     where += " AND (m.model ILIKE " + ph + " OR m.brand ILIKE " + ph + ")";
   }
   for (auto& alternatives : f.spec_contains) {

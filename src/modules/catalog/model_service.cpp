@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/ids.hpp"
+#include "core/json.hpp"
 #include "modules/catalog/service.hpp"
 
 namespace netops::catalog {
@@ -37,7 +38,7 @@ ModelInput parse(const nlohmann::json& body, bool creating) {
 nlohmann::json typed(const specs::FieldDef& d, const std::string& raw) {
   const auto& t = d.field_type;
   if (t == "number" || t == "integer" || t == "port" || t == "json") {
-    auto j = nlohmann::json::parse(raw, nullptr, false);
+    auto j = parse_json(raw);
     if (!j.is_discarded() && (t == "json" || j.is_number())) return j;
     return raw;
   }

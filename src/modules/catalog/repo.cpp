@@ -51,14 +51,6 @@ constexpr db::Query kLocationDelete{"locations.delete", "DELETE FROM locations W
 
 namespace {
 
-std::string like_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
-  }
-  return "%" + out + "%";
-}
 
 template <class Map>
 std::optional<nlohmann::json> first(const db::Result& r, Map map) {
@@ -108,7 +100,7 @@ Task<Page> CatalogRepo::list_vendors(const ListFilter& f, const http::Paging& p,
   db::Params params;
   std::string where = " WHERE true";
   if (f.search) {
-    auto ph = params.push(like_escape(*f.search));
+    auto ph = params.push(db::like_contains(*f.search));
     where += " AND (name ILIKE " + ph + " OR tax_code ILIKE " + ph + " OR email ILIKE " + ph + ")";
   }
   auto sql = std::string("SELECT ") + kVendorColumns + ", count(*) OVER () AS total FROM vendors" + where +
@@ -159,7 +151,7 @@ Task<void> CatalogRepo::delete_vendor(db::Tx& tx, const std::string& id) {
 Task<Page> CatalogRepo::list_categories(const ListFilter& f, const http::Paging& p, const http::Sort& s) {
   db::Params params;
   std::string where = " WHERE true";
-  if (f.search) where += " AND c.name ILIKE " + params.push(like_escape(*f.search));
+  if (f.search) where += " AND c.name ILIKE " + params.push(db::like_contains(*f.search));
   auto sql = std::string(kCategorySelect);
   sql.insert(sql.find(" FROM asset_categories"), ", count(*) OVER () AS total");
   sql += where + page_sql(p, s, params, "c.id");
@@ -212,7 +204,7 @@ Task<void> CatalogRepo::delete_category(db::Tx& tx, const std::string& id) {
 Task<Page> CatalogRepo::list_locations(const ListFilter& f, const http::Paging& p, const http::Sort& s) {
   db::Params params;
   std::string where = " WHERE true";
-  if (f.search) where += " AND name ILIKE " + params.push(like_escape(*f.search));
+  if (f.search) where += " AND name ILIKE " + params.push(db::like_contains(*f.search));
   if (f.parent_id) {
     if (*f.parent_id) where += " AND parent_id = " + params.push(**f.parent_id) + "::uuid";
     else where += " AND parent_id IS NULL";

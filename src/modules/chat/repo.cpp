@@ -141,7 +141,7 @@ Task<std::pair<std::vector<Conversation>, long long>> ChatRepo::list_conversatio
   db::Params params;
   std::string where = " WHERE user_id = " + params.push(user_id);
   if (f.status) where += " AND status = " + params.push(*f.status);
-  if (f.search) where += " AND title ILIKE " + params.push("%" + *f.search + "%");
+  if (f.search) where += " AND title ILIKE " + params.push(db::like_contains(*f.search));
   std::string sql = std::string("SELECT ") + kConversationColumns + ", count(*) OVER () AS total FROM conversations" +
                     where + " ORDER BY " + s.sql() + ", id LIMIT " + params.push(p.page_size) + " OFFSET " +
                     params.push(p.offset());
@@ -157,7 +157,7 @@ Task<std::pair<std::vector<Conversation>, long long>> ChatRepo::list_conversatio
     db::Params cp;
     std::string cw = " WHERE user_id = " + cp.push(user_id);
     if (f.status) cw += " AND status = " + cp.push(*f.status);
-    if (f.search) cw += " AND title ILIKE " + cp.push("%" + *f.search + "%");
+    if (f.search) cw += " AND title ILIKE " + cp.push(db::like_contains(*f.search));
     auto c = co_await db_.query("SELECT count(*) AS n FROM conversations" + cw, std::move(cp));
     total = c.front().get<std::int64_t>("n");
   }

@@ -41,7 +41,7 @@ Task<json> ChatService::create(const NewConversation& in, const Caller& c) {
     auto conv = co_await repo_.insert_conversation(tx, c.actor.user_id, in.title.value_or("New conversation"),
                                                    in.model.value_or("auto"), in.metadata);
     out = to_json(conv);
-    auto e = entry(c, "conversation.created", conv.id, {{"after", out}});
+    auto e = entry(c, "conversation.created", conv.id, {{"after", audit_view(conv)}});
     co_await audit_.record(tx, e);
   };
   co_await ctx_.db.transaction(in_tx);
@@ -53,11 +53,10 @@ Task<json> ChatService::update(const std::string& id, const ConversationPatch& p
   auto in_tx = [&](db::Tx& tx) -> Task<void> {
     auto before = co_await repo_.lock_conversation(tx, c.actor.user_id, id);
     if (!before) throw NotFound("conversation");
-    json before_json = to_json(*before);
-    check(before_json);
+    check(to_json(*before));
     auto conv = co_await repo_.update_conversation(tx, id, p);
     after = to_json(conv);
-    auto e = entry(c, "conversation.updated", id, {{"changes", audit::changes(before_json, after)}});
+    auto e = entry(c, "conversation.updated", id, {{"changes", audit::changes(audit_view(*before), audit_view(conv))}});
     co_await audit_.record(tx, e);
   };
   co_await ctx_.db.transaction(in_tx);
@@ -69,7 +68,7 @@ Task<void> ChatService::remove(const std::string& id, const Caller& c) {
     auto before = co_await repo_.lock_conversation(tx, c.actor.user_id, id);
     if (!before) throw NotFound("conversation");
     co_await repo_.delete_conversation(tx, id);  // messages go with it (ON DELETE CASCADE)
-    json details = {{"title", before->title}, {"messageCount", before->message_count}};
+    json details = {{"title", text_fact(before->title)}, {"messageCount", before->message_count}};
     auto e = entry(c, "conversation.deleted", id, std::move(details));
     co_await audit_.record(tx, e);
   };
@@ -127,7 +126,7 @@ Task<json> ChatService::edit_message(const std::string& id, const std::string& m
                      {{"role", before->role}});
     auto m = co_await repo_.edit_message(tx, id, message_id, content, estimate_tokens(content));
     out = to_json(*m);
-    json details = {{"messageId", message_id}, {"before", before->content}, {"after", content}};
+    json details = {{"messageId", message_id}, {"before", text_fact(before->content)}, {"after", text_fact(content)}};
     auto e = entry(c, "conversation.message_edited", id, std::move(details));
     co_await audit_.record(tx, e);
   };
@@ -143,7 +142,7 @@ Task<void> ChatService::delete_message(const std::string& id, const std::string&
     auto before = co_await repo_.find_message(id, message_id, &tx);
     if (!before) throw NotFound("message");
     co_await repo_.delete_message(tx, id, message_id);
-    json details = {{"messageId", message_id}, {"role", before->role}, {"content", before->content}};
+    json details = {{"messageId", message_id}, {"role", before->role}, {"content", text_fact(before->content)}};
     auto e = entry(c, "conversation.message_deleted", id, std::move(details));
     co_await audit_.record(tx, e);
   };

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "llm/pricing.hpp"
+#include "core/json.hpp"
 #include "llm/sse.hpp"
 #include "modules/chat/service.hpp"
 
@@ -49,7 +50,7 @@ class Relay final : public http::StreamWriter {
     std::string forward;
     for (auto& e : parser_.feed(chunk)) {
       if (e.data == "[DONE]") continue;
-      json j = json::parse(e.data, nullptr, false);
+      json j = parse_json(e.data);
       if (!j.is_object()) continue;
       if (auto err = j.find("error"); err != j.end()) {
         error_ = "upstream stream failed";
@@ -208,7 +209,7 @@ Task<std::shared_ptr<Turn>> ChatService::begin(const SendInput& in, const Caller
                                                 in.model.value_or("auto"), metadata);
       t->created = true;
       auto e = audit::Entry{c.actor.user_id, "conversation.created", "conversation:" + conv->id,
-                            {{"after", to_json(*conv)}, {"by", "chat message"}}, c.request_id};
+                            {{"after", audit_view(*conv)}, {"by", "chat message"}}, c.request_id};
       co_await audit_.record(tx, e);
     } else {
       auto locked = co_await repo_.lock_conversation(tx, c.actor.user_id, conv->id);

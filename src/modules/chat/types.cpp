@@ -1,5 +1,7 @@
 #include "modules/chat/types.hpp"
 
+#include "core/ids.hpp"
+
 namespace netops::chat {
 
 using nlohmann::json;
@@ -73,6 +75,24 @@ json to_json(const Message& m) {
           {"toolCallId", opt(m.tool_call_id)},
           {"metadata", m.metadata},
           {"createdAt", m.created_at}};
+}
+
+// What is private in a conversation (message text, the title made from it, the system prompt and the
+// summary in metadata) reaches audit_logs — readable by every admin — only as its length and SHA-256:
+// enough to tell that and when it changed, nothing of what it says.
+nlohmann::json text_fact(std::string_view text) {
+  std::size_t chars = 0;
+  for (unsigned char ch : text) chars += (ch & 0xC0) != 0x80;
+  return nlohmann::json{{"length", chars}, {"sha256", sha256_hex(text)}};
+}
+
+nlohmann::json audit_view(const Conversation& conv) {
+  nlohmann::json out = to_json(conv);
+  if (auto t = out.find("title"); t != out.end() && t->is_string()) *t = text_fact(t->get_ref<const std::string&>());
+  if (auto m = out.find("metadata"); m != out.end() && m->is_object())
+    for (auto it = m->begin(); it != m->end(); ++it)
+      *it = text_fact(it->is_string() ? it->get<std::string>() : it->dump());
+  return out;
 }
 
 }  // namespace netops::chat

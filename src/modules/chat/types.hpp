@@ -38,5 +38,8 @@ Conversation conversation_from_row(const db::Row& r);
 Message message_from_row(const db::Row& r);
 nlohmann::json to_json(const Conversation& c);
 nlohmann::json to_json(const Message& m);
+// For audit rows: private text (title, metadata values, message content) as {length, sha256} only.
+nlohmann::json text_fact(std::string_view text);
+nlohmann::json audit_view(const Conversation& c);
 
 }  // namespace netops::chat

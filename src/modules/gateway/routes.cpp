@@ -1,5 +1,6 @@
 // HTTP shape of the OpenAI-compatible completions endpoint.
 #include "core/detached.hpp"
+#include "core/json.hpp"
 #include "core/metrics.hpp"
 #include "llm/egress.hpp"
 #include "modules/gateway/module.hpp"
@@ -38,10 +39,7 @@ Task<Response> completions(Service& svc, Request& req) {
   cc.actor = req.actor_or_throw();
   cc.request_id = req.request_id;
   // Parsed here, not with req.json(): the body is shared with a stream that may outlive this handler.
-  json parsed = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded() || !parsed.is_object())
-    throw ValidationError("body", "must be a JSON object (an OpenAI chat completion request)");
-  auto body = std::make_shared<const json>(std::move(parsed));
+  auto body = std::make_shared<const json>(parse_json_object(req.body, "an OpenAI chat completion request"));
   // The handler owns the request: its bytes move to the upstream call instead of being re-serialised.
   auto raw = std::make_shared<const std::string>(std::move(req.body));
   auto s = body->find("stream");

@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "core/error.hpp"
+#include "core/json.hpp"
 #include "llm/egress.hpp"
 #include "modules/gateway/wire.hpp"
 
@@ -173,7 +174,7 @@ Task<CallResult> call_upstream(llm::HttpClient& client, Target t, std::shared_pt
     auto resp = co_await client.send(std::move(req));
     r.upstream_seconds = seconds_since(start);
     if (resp.status >= 200 && resp.status < 300) {
-      json j = json::parse(resp.body, nullptr, /*allow_exceptions=*/false);
+      json j = parse_json(resp.body);
       if (!j.is_object()) {
         r.status = resp.status;
         r.error_code = "protocol";

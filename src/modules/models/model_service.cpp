@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/error.hpp"
+#include "core/json.hpp"
 #include "modules/models/service.hpp"
 
 namespace netops::models {
@@ -38,7 +39,7 @@ Task<nlohmann::json> ModelsService::get_model(const std::string& id) {
     auto reply = co_await ctx_.redis.command(std::move(cmd));
     if (reply.type == cache::Reply::Type::array && reply.elements.size() == 2) {
       if (!reply.elements[0].is_nil()) {
-        auto cached = nlohmann::json::parse(reply.elements[0].str, nullptr, false);
+        auto cached = parse_json(reply.elements[0].str);
         if (cached.is_object()) co_return cached;
       }
       version = reply.elements[1].is_nil() ? "" : reply.elements[1].str;

@@ -156,7 +156,7 @@ Task<Page<Provider>> ProviderRepo::list(const ProviderFilter& f, const http::Pag
   std::string where = " FROM ai_providers WHERE true";
   if (f.status) where += " AND status = " + params.push(*f.status);
   if (f.search) {
-    auto ph = params.push("%" + *f.search + "%");
+    auto ph = params.push(db::like_contains(*f.search));
     where += " AND (id ILIKE " + ph + " OR name ILIKE " + ph + " OR description ILIKE " + ph + ")";
   }
   auto map = [this](const db::Row& r) { return provider_from_row(r, key_); };
@@ -234,7 +234,7 @@ Task<Page<ModelConfig>> ModelRepo::list(const ModelFilter& f, const http::Paging
   if (f.enabled) where += " AND enabled = " + params.push(*f.enabled);
   if (f.status) where += " AND status = " + params.push(*f.status);
   if (f.search) {
-    auto ph = params.push("%" + *f.search + "%");
+    auto ph = params.push(db::like_contains(*f.search));
     where += " AND (id ILIKE " + ph + " OR display_name ILIKE " + ph + " OR description ILIKE " + ph + ")";
   }
   std::string select = std::string("SELECT ") + kModelColumns;

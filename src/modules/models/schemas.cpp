@@ -114,7 +114,7 @@ const json& rule_write(bool creating) {
       {"userTiers", {{"type", "array"}, {"items", enumeration({"free", "pro", "enterprise", "unlimited"})}}},
       {"minPromptTokens", t("integer")}, {"maxPromptTokens", t("integer")},
       {"requiresTools", t("boolean")}, {"requiresVision", t("boolean")},
-      {"pattern", t("string", "ECMAScript regex on the last user message, case-insensitive")},
+      {"pattern", t("string", "RE2 regular expression searched in the last user message, case-insensitive")},
       {"complexity", {{"oneOf", {t("integer"), {{"type", "array"}, {"items", t("integer")}}}},
                       {"description", "0–3 or a list of them"}}}});
   static const json props = {

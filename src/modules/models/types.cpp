@@ -1,5 +1,6 @@
 #include "modules/models/types.hpp"
 
+#include <re2/re2.h>
 #include <spdlog/spdlog.h>
 
 #include "core/secretbox.hpp"
@@ -26,11 +27,15 @@ std::string ModelConfig::upstream_model() const {
 bool Rule::pattern_matches(std::string_view text) const {
   if (!pattern) return true;
   if (text.size() > kPatternWindow) text = text.substr(0, kPatternWindow);
-  try {
-    return std::regex_search(text.begin(), text.end(), *pattern);
-  } catch (const std::regex_error&) {  // error_complexity / error_stack: treat as no match
-    return false;
-  }
+  return pattern->ok() && re2::RE2::PartialMatch(text, *pattern);
+}
+
+std::shared_ptr<const re2::RE2> compile_rule_pattern(const std::string& pattern) {
+  re2::RE2::Options o;
+  o.set_case_sensitive(false);
+  o.set_log_errors(false);
+  o.set_max_mem(1 << 20);  // a pathological pattern fails to compile instead of taking memory
+  return std::make_shared<const re2::RE2>(pattern, o);
 }
 
 Provider provider_from_row(const db::Row& r, std::string_view master_key_hex) {
@@ -104,14 +109,12 @@ Rule rule_from_row(const db::Row& r) {
   x.created_at = r.timestamp("created_at");
   x.updated_at = r.timestamp("updated_at");
   if (auto it = x.conditions.find("pattern"); it != x.conditions.end() && it->is_string()) {
-    try {
-      x.pattern = std::make_shared<const std::regex>(it->get<std::string>(),
-                                                     std::regex::ECMAScript | std::regex::icase);
-    } catch (const std::regex_error&) {
-      // Only reachable when the row was written around the API: never match rather than match everything.
-      spdlog::warn("orchestration rule {}: conditions.pattern does not compile; the rule never matches", x.id);
-      x.pattern = std::make_shared<const std::regex>("[^\\s\\S]");
-    }
+    x.pattern = compile_rule_pattern(it->get<std::string>());
+    // Only reachable when the row was written around the API (or before patterns were RE2): the rule
+    // then never matches rather than matching everything (pattern_matches checks ok()).
+    if (!x.pattern->ok())
+      spdlog::warn("orchestration rule {}: conditions.pattern does not compile ({}); the rule never matches", x.id,
+                   x.pattern->error());
   }
   return x;
 }

@@ -5,12 +5,15 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "db/query.hpp"
+
+namespace re2 {
+class RE2;
+}
 
 namespace netops::models {
 
@@ -54,8 +57,8 @@ struct ModelConfig {
 inline constexpr const char* kStrategies[] = {"fallback", "load_balance", "cost_optimize", "quality_first",
                                               "escalation"};
 
-// orchestration_rules. pattern is conditions.pattern compiled once (ECMAScript, case-insensitive) when the
-// row is read, so matching on the hot path never compiles; null when the rule has no pattern.
+// orchestration_rules. pattern is conditions.pattern compiled once (RE2, case-insensitive) when the row is
+// read, so matching on the hot path never compiles; null when the rule has no pattern.
 struct Rule {
   std::string id, name;
   std::optional<std::string> description;
@@ -66,15 +69,18 @@ struct Rule {
   int priority = 100;
   nlohmann::json metadata = nlohmann::json::object();
   nlohmann::json created_at, updated_at;
-  std::shared_ptr<const std::regex> pattern;
+  std::shared_ptr<const re2::RE2> pattern;
 
-  // conditions.pattern against text (the last user message): true when the rule has no pattern. Only the
-  // first kPatternWindow bytes are searched, because libstdc++'s backtracking regex recurses per
-  // character and would exhaust the stack on a huge message (and a quadratic pattern gets slow); a regex
-  // error counts as no match.
-  static constexpr std::size_t kPatternWindow = 4096;
+  // conditions.pattern against text (the last user message): true when the rule has no pattern. RE2 runs
+  // in time linear in the text whatever the pattern (no backtracking, no recursion); the first
+  // kPatternWindow bytes are searched, which bounds the work per request.
+  static constexpr std::size_t kPatternWindow = 64 * 1024;
   bool pattern_matches(std::string_view text) const;
 };
+
+// conditions.pattern as RE2 (case-insensitive, memory-capped); check ok() / error() before use.
+std::shared_ptr<const re2::RE2> compile_rule_pattern(const std::string& pattern);
+
 
 // Row mapping. provider_from_row decrypts the key with the master key (hex); a key that does not decrypt
 // leaves api_key empty and sets api_key_unreadable instead of failing the whole read.

@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <charconv>
-#include <regex>
+#include <re2/re2.h>
+
 #include <set>
+
+#include "modules/models/types.hpp"
 
 namespace netops::models {
 
@@ -158,11 +161,8 @@ void check_conditions(const json& c, Validation& v) {
     if (!p.is_string() || p.get_ref<const std::string&>().empty() || p.get_ref<const std::string&>().size() > 1000) {
       v.add("conditions.pattern", "must be a non-empty string of at most 1000 characters");
     } else {
-      try {
-        std::regex re(p.get<std::string>(), std::regex::ECMAScript | std::regex::icase);
-      } catch (const std::regex_error& e) {
-        v.add("conditions.pattern", std::string("is not a valid ECMAScript regular expression: ") + e.what());
-      }
+      auto re = compile_rule_pattern(p.get<std::string>());
+      if (!re->ok()) v.add("conditions.pattern", "is not a valid RE2 regular expression: " + re->error());
     }
   }
   if (c.contains("complexity")) {
@@ -188,25 +188,39 @@ std::optional<std::string> decimal_text(const json& value, int int_digits, int f
   } else {
     return std::nullopt;
   }
-  static const std::regex kShape(R"(^(-?)([0-9]+)(?:\.([0-9]+))?$)");
-  std::smatch m;
-  if (!std::regex_match(s, m, kShape)) return std::nullopt;
-  if (!m[1].str().empty() && !allow_negative) return std::nullopt;
-  std::string ip = m[2].str(), fp = m[3].str();
+  // Shape -?[0-9]+(\.[0-9]+)?, read by hand: the text may be a client's 50,000-digit string.
+  if (s.size() > 200) return std::nullopt;
+  std::string_view rest(s);
+  std::string sign;
+  if (!rest.empty() && rest.front() == '-') {
+    sign = "-";
+    rest.remove_prefix(1);
+  }
+  auto digits = [](std::string_view d) {
+    return !d.empty() && std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  auto dot = rest.find('.');
+  std::string ip(rest.substr(0, dot)), fp;
+  if (dot != std::string_view::npos) {
+    fp = std::string(rest.substr(dot + 1));
+    if (!digits(fp)) return std::nullopt;
+  }
+  if (!digits(ip)) return std::nullopt;
+  if (!sign.empty() && !allow_negative) return std::nullopt;
   ip.erase(0, std::min(ip.find_first_not_of('0'), ip.size() - 1));  // "007" → "7", "0" stays
   while (!fp.empty() && fp.back() == '0') fp.pop_back();
   if (static_cast<int>(ip.size()) > int_digits || static_cast<int>(fp.size()) > frac_digits) return std::nullopt;
-  return m[1].str() + ip + (fp.empty() ? "" : "." + fp);
+  return sign + ip + (fp.empty() ? "" : "." + fp);
 }
 
 bool valid_provider_id(std::string_view id) {
-  static const std::regex kSlug("^[a-z0-9][a-z0-9_-]{0,49}$");
-  return std::regex_match(id.begin(), id.end(), kSlug);
+  static const re2::RE2 kSlug("[a-z0-9][a-z0-9_-]{0,49}");
+  return id.size() <= 50 && re2::RE2::FullMatch(id, kSlug);
 }
 
 bool valid_model_id(std::string_view id) {
-  static const std::regex kId(R"(^[A-Za-z0-9._:@+-]+(/[A-Za-z0-9._:@+-]+){0,2}$)");
-  if (id.empty() || id.size() > 100 || !std::regex_match(id.begin(), id.end(), kId)) return false;
+  static const re2::RE2 kId(R"([A-Za-z0-9._:@+-]+(/[A-Za-z0-9._:@+-]+){0,2})");
+  if (id.empty() || id.size() > 100 || !re2::RE2::FullMatch(id, kId)) return false;
   std::size_t start = 0;
   for (;;) {
     auto slash = id.find('/', start);
@@ -218,11 +232,10 @@ bool valid_model_id(std::string_view id) {
 }
 
 std::optional<std::string> normalize_endpoint(std::string_view url) {
-  static const std::regex kUrl(R"(^https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~!$&'()*+,;=:%/-]*)?$)");
-  static const std::regex kV6(R"(^https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?(/[A-Za-z0-9._~!$&'()*+,;=:%/-]*)?$)");
+  static const re2::RE2 kUrl(R"(https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~!$&'()*+,;=:%/-]*)?)");
+  static const re2::RE2 kV6(R"(https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?(/[A-Za-z0-9._~!$&'()*+,;=:%/-]*)?)");
   if (url.size() > 2048) return std::nullopt;
-  if (!std::regex_match(url.begin(), url.end(), kUrl) && !std::regex_match(url.begin(), url.end(), kV6))
-    return std::nullopt;
+  if (!re2::RE2::FullMatch(url, kUrl) && !re2::RE2::FullMatch(url, kV6)) return std::nullopt;
   std::string out(url);
   while (out.size() > 1 && out.back() == '/') out.pop_back();
   return out;

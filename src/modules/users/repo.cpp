@@ -70,7 +70,7 @@ Task<std::pair<std::vector<User>, long long>> UserRepo::list(const UserFilter& f
   if (f.status) where += " AND status = " + params.push(*f.status);
   if (f.is_active) where += " AND is_active = " + params.push(*f.is_active);
   if (f.search) {
-    auto ph = params.push("%" + *f.search + "%");
+    auto ph = params.push(db::like_contains(*f.search));
     where += " AND (email ILIKE " + ph + " OR name ILIKE " + ph + " OR username ILIKE " + ph + ")";
   }
   std::string sql = std::string("SELECT ") + kUserColumns + ", count(*) OVER () AS total FROM users" + where +

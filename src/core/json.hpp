@@ -1,0 +1,24 @@
+#pragma once
+// JSON from outside (request bodies, upstream answers, tool-call arguments, tokens) is parsed only here.
+// nlohmann parses iteratively, but copying or dump()ing a value recurses once per nesting level, so a
+// body of ~60,000 '[' would overflow a worker's stack later: nesting is bounded before parsing.
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+namespace netops {
+
+// Deeper than this is refused everywhere (SPEC §2: bad input gets a 400, never a crash).
+constexpr int kMaxJsonDepth = 64;
+
+// True when no object/array in `text` nests deeper than max_depth (strings are skipped, so brackets
+// inside them do not count). Linear, no allocation; meaningful for well-formed JSON, harmless otherwise.
+bool json_depth_within(std::string_view text, int max_depth = kMaxJsonDepth);
+
+// Parses `text`; a discarded value (is_discarded()) when it is malformed or nests deeper than max_depth.
+nlohmann::json parse_json(std::string_view text, int max_depth = kMaxJsonDepth);
+
+// A request body that must be a JSON object: 400 VALIDATION_ERROR on field "body" saying why otherwise
+// (empty, nested too deeply, malformed, not an object). `what` completes "must be a JSON object…".
+nlohmann::json parse_json_object(std::string_view body, std::string_view what = "");
+
+}  // namespace netops
