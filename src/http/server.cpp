@@ -383,10 +383,13 @@ net::awaitable<void> Server::Impl::session(tcp::socket sock, std::size_t worker)
     } else {
       match = pipeline.router().match(req.method, req.path);
       // Route, readiness, caller, role, API-key scope and rate limit are decided on the headers alone:
-      // nobody unauthenticated makes us read (or spool to disk) a body.
-      if (auto refused = co_await pipeline.admit(req, match)) {
-        res = std::move(*refused);
-        answered = true;
+      // nobody unauthenticated makes us read (or spool to disk) a body. (No route: the body is read under
+      // the default limit as before, so 413 still wins, and 404/405 come after it.)
+      if (match.route) {
+        if (auto refused = co_await pipeline.admit(req, match)) {
+          res = std::move(*refused);
+          answered = true;
+        }
       }
     }
     if (answered && !parser.is_done()) keep_alive = false;  // the unread body makes the connection unusable
@@ -440,7 +443,9 @@ net::awaitable<void> Server::Impl::session(tcp::socket sock, std::size_t worker)
       --*in_flight;
       break;
     }
-    if (read_ok) {
+    if (read_ok && !match.route) {
+      res = std::move(*co_await pipeline.admit(req, match));  // 404 or 405
+    } else if (read_ok) {
       if (!to_file) req.body = std::move(parser.get().body());
       res = co_await pipeline.respond(req);
       if (!req.body_file.empty()) ::unlink(req.body_file.c_str());  // the handler kept what it needed
