@@ -249,9 +249,15 @@ TEST_F(SecurityAuth, DeletedUsersKeysAndChangedTiersTakeEffectAtOnce) {
   ASSERT_EQ(after.status, 200) << after.body;
   EXPECT_EQ(after.header("x-ratelimit-limit"), "1000");
 
-  auto del = client.request("DELETE", "/api/admin/users/" + id, "", from(ip_, admin_token_));
+  // A user whose key is cached as usual (no change since): deleting them refuses the key on the next request.
+  auto doomed = create_user("user", "free");
+  auto doomed_key = create_key(login(doomed["email"]));
+  ASSERT_EQ(client.get("/v1/models", from(ip_, doomed_key)).status, 200);
+  ASSERT_EQ(client.get("/v1/models", from(ip_, doomed_key)).status, 200);
+  auto del = client.request("DELETE", "/api/admin/users/" + doomed["id"].get<std::string>(), "",
+                            from(ip_, admin_token_));
   ASSERT_EQ(del.status, 204) << del.body;
-  EXPECT_EQ(client.get("/v1/models", from(ip_, key)).status, 401);
+  EXPECT_EQ(client.get("/v1/models", from(ip_, doomed_key)).status, 401);
 }
 
 // #10 item 3: NETOPS_METRICS_LISTEN serves /metrics (only) on its own address.
