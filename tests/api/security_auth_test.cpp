@@ -314,6 +314,23 @@ TEST(SecurityAuthOutage, RevocationDuringARedisPauseIsNotLost) {
       20000));
 }
 
+// Same class as item 4 (an unthrottled password check): guessing the current password through a stolen
+// access token is limited like a login, so a session cannot be turned into the account by brute force.
+TEST_F(SecurityAuth, ChangePasswordGuessesAreThrottled) {
+  auto user = create_user();
+  auto token = login(user["email"]);
+  for (int i = 0; i < 5; ++i) {
+    auto r = client.post("/api/auth/change-password",
+                         {{"currentPassword", "wrong-password-" + std::to_string(i)}, {"newPassword", "new-password-123"}},
+                         from(ip_, token));
+    EXPECT_EQ(r.status, 401) << r.body;
+  }
+  auto r = client.post("/api/auth/change-password",
+                       {{"currentPassword", "password-123"}, {"newPassword", "new-password-123"}}, from(ip_, token));
+  EXPECT_EQ(r.status, 429) << r.body;
+  EXPECT_FALSE(r.header("retry-after").empty());
+}
+
 // Same class (client text kept per request): a 10 KB User-Agent is stored as a bounded prefix.
 TEST_F(SecurityAuth, UserAgentIsStoredBounded) {
   auto user = create_user();
@@ -342,6 +359,8 @@ TEST(SecurityEdge, ConnectionCapAndHostNamesInUrls) {
   o.database_url = with_localhost(create_database("security_edge"));
   o.redis_url = with_localhost(redis_url(17));
   o.env["NETOPS_MAX_CONNECTIONS"] = "3";
+  ASSERT_NE(o.database_url.find("localhost"), std::string::npos) << o.database_url;
+  ASSERT_NE(o.redis_url.find("localhost"), std::string::npos) << o.redis_url;
   ServerProcess server(o);
   server.start();
   {
