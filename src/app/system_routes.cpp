@@ -56,6 +56,8 @@ void register_process_collectors(AppContext& ctx) {
   auto& m = Metrics::instance();
   m.describe("http_requests_total", "counter", "HTTP requests by method, route template and status");
   m.describe("http_request_duration_seconds", "histogram", "HTTP request latency by method, route and status");
+  m.describe("http_connections_rejected_total", "counter", "Connections closed at once: NETOPS_MAX_CONNECTIONS reached");
+  m.describe("http_accept_errors_total", "counter", "Failed accepts (e.g. out of file descriptors), each followed by a pause");
   m.add_collector([&ctx](std::string& out) {
     auto s = ctx.db.stats();
     out += "# HELP db_pool_connections PostgreSQL pool connections by state\n# TYPE db_pool_connections gauge\n";
