@@ -16,8 +16,10 @@
 #include "app/context.hpp"
 #include "app/modules.hpp"
 #include "app/system_routes.hpp"
+#include "core/cidr.hpp"
 #include "core/detached.hpp"
 #include "core/error.hpp"
+#include "core/metrics.hpp"
 #include "core/worker.hpp"
 #include "db/migrations.hpp"
 #include "http/server.hpp"
@@ -90,7 +92,8 @@ int serve(const Config& cfg, const ServeOptions& opts) {
   cache::Redis redis(rc, workers);
   cache::Cache cache(redis);
   cache::RateLimiter limiter(redis);
-  Blocking blocking(2);
+  Blocking blocking(2, cfg.blocking_queue);
+  Metrics::instance().set_series_limit(cfg.metrics_series_limit);
   http::Router router;
   http::Pipeline pipeline(router);
   std::atomic<bool> ready{false};
@@ -116,12 +119,34 @@ int serve(const Config& cfg, const ServeOptions& opts) {
   so.body_timeout_ms = cfg.body_timeout_ms;
   so.idle_timeout_ms = cfg.idle_timeout_ms;
   so.access_log = cfg.access_log;
+  so.max_connections = cfg.max_connections;
+  std::string proxies;
+  for (auto& p : cfg.trusted_proxies) proxies += (proxies.empty() ? "" : ",") + p;
+  so.trusted_proxies = TrustedProxies::parse(proxies);  // validated by Config
   http::Server server(so, pipeline, workers);
+  // NETOPS_METRICS_LISTEN: /metrics alone on its own address (e.g. loopback for the Prometheus agent).
+  http::Router metrics_router;
+  register_metrics_listener_routes(metrics_router, cfg);
+  http::Pipeline metrics_pipeline(metrics_router);
+  std::unique_ptr<http::Server> metrics_server;
+  if (!cfg.metrics_listen_host.empty()) {
+    http::ServerOptions mo;
+    mo.host = cfg.metrics_listen_host;
+    mo.port = cfg.metrics_listen_port;
+    mo.max_connections = 64;
+    mo.access_log = false;
+    metrics_server = std::make_unique<http::Server>(mo, metrics_pipeline, workers);
+  }
   try {
     server.start();
+    if (metrics_server) metrics_server->start();
   } catch (const std::exception& e) {
     spdlog::critical("{}", e.what());
     return 1;
+  }
+  if (metrics_server) {
+    std::printf("Metrics on http://%s:%d/metrics\n", cfg.metrics_listen_host.c_str(), metrics_server->port());
+    std::fflush(stdout);
   }
   std::printf("NetOpsAI Gateway listening on http://%s:%d (%zu worker threads)\n", cfg.listen_host.c_str(),
               server.port(), cfg.threads);
@@ -144,6 +169,10 @@ int serve(const Config& cfg, const ServeOptions& opts) {
         [&]() -> Task<void> {
           server.stop_accepting();
           server.close_idle();
+          if (metrics_server) {
+            metrics_server->stop_accepting();
+            metrics_server->close_idle();
+          }
           auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(cfg.shutdown_grace_s);
           // Requests, and background work calling an upstream (ShutdownHooks::busy), get the grace period.
           while ((server.open_connections() > 0 || ShutdownHooks::busy() > 0) &&

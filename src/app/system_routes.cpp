@@ -6,8 +6,10 @@
 #include <memory>
 #include <sstream>
 
+#include "core/error.hpp"
 #include "core/metrics.hpp"
 #include "http/openapi.hpp"
+#include "modules/auth/session_cache.hpp"
 
 namespace netops {
 
@@ -22,12 +24,40 @@ long rss_bytes() {
   f >> pages >> resident;
   return resident * sysconf(_SC_PAGESIZE);
 }
+// "Authorization: Bearer <NETOPS_METRICS_TOKEN>", compared in constant time.
+bool metrics_token_ok(const Request& req, const std::optional<std::string>& token) {
+  if (!token) return false;
+  auto h = req.header("authorization");
+  if (!h || h->size() != token->size() + 7 || !(h->substr(0, 7) == "Bearer " || h->substr(0, 7) == "bearer "))
+    return false;
+  unsigned char diff = 0;
+  for (std::size_t i = 0; i < token->size(); ++i) diff |= static_cast<unsigned char>((*h)[7 + i] ^ (*token)[i]);
+  return diff == 0;
+}
+
+Response metrics_text() {
+  return Response::text(Metrics::instance().render(), "text/plain; version=0.0.4; charset=utf-8");
+}
 }  // namespace
+
+void register_metrics_listener_routes(http::Router& router, const Config& config) {
+  router
+      .get("/metrics", Role::anonymous,
+           [&config](Request& req) -> Task<Response> {
+             if (config.metrics_token && !metrics_token_ok(req, config.metrics_token))
+               throw Unauthorized("/metrics needs \"Authorization: Bearer <NETOPS_METRICS_TOKEN>\"");
+             co_return metrics_text();
+           })
+      .summary("Prometheus metrics")
+      .no_database();
+}
 
 void register_process_collectors(AppContext& ctx) {
   auto& m = Metrics::instance();
   m.describe("http_requests_total", "counter", "HTTP requests by method, route template and status");
   m.describe("http_request_duration_seconds", "histogram", "HTTP request latency by method, route and status");
+  m.describe("http_connections_rejected_total", "counter", "Connections closed at once: NETOPS_MAX_CONNECTIONS reached");
+  m.describe("http_accept_errors_total", "counter", "Failed accepts (e.g. out of file descriptors), each followed by a pause");
   m.add_collector([&ctx](std::string& out) {
     auto s = ctx.db.stats();
     out += "# HELP db_pool_connections PostgreSQL pool connections by state\n# TYPE db_pool_connections gauge\n";
@@ -39,6 +69,14 @@ void register_process_collectors(AppContext& ctx) {
     out += std::string("redis_up ") + (ctx.redis.connected() ? "1" : "0") + "\n";
     out += "# HELP redis_reconnects_total Redis reconnections\n# TYPE redis_reconnects_total counter\n";
     out += "redis_reconnects_total " + std::to_string(ctx.redis.reconnects()) + "\n";
+    out += "# HELP blocking_jobs CPU-heavy jobs (password hashes, CSV parsing) queued or running\n# TYPE blocking_jobs gauge\n";
+    out += "blocking_jobs " + std::to_string(ctx.blocking.queued()) + "\n";
+    out += "# HELP blocking_refused_total Jobs refused because the blocking queue was full (503)\n"
+           "# TYPE blocking_refused_total counter\n";
+    out += "blocking_refused_total " + std::to_string(ctx.blocking.refused()) + "\n";
+    out += "# HELP auth_outstanding_tombstones Revocations not yet written to Redis (cache bypassed meanwhile)\n"
+           "# TYPE auth_outstanding_tombstones gauge\n";
+    out += "auth_outstanding_tombstones " + std::to_string(auth::SessionCache::outstanding_tombstones()) + "\n";
     out += "# HELP process_resident_memory_bytes Resident set size\n# TYPE process_resident_memory_bytes gauge\n";
     out += "process_resident_memory_bytes " + std::to_string(rss_bytes()) + "\n";
     out += "# HELP process_uptime_seconds Seconds since start\n# TYPE process_uptime_seconds gauge\n";
@@ -50,10 +88,19 @@ void register_process_collectors(AppContext& ctx) {
 void register_system_routes(AppContext& ctx) {
   ctx.router
       .get("/metrics", Role::anonymous,
-           [](Request&) -> Task<Response> {
-             co_return Response::text(Metrics::instance().render(), "text/plain; version=0.0.4; charset=utf-8");
+           [&ctx](Request& req) -> Task<Response> {
+             // Cost per provider and model, routes, pool sizes: not for anonymous callers. The route is
+             // "anonymous" for the pipeline only so the token (no user behind it) can be checked here.
+             if (!metrics_token_ok(req, ctx.config.metrics_token)) {
+               auto who = co_await ctx.pipeline.authenticate(req);
+               if (!who)
+                 throw Unauthorized("/metrics needs an admin session or \"Authorization: Bearer <NETOPS_METRICS_TOKEN>\"");
+               if (who->key_scopes || who->actor.role < Role::admin)
+                 throw Forbidden("/metrics needs an admin or super_admin session (API keys cannot read it)");
+             }
+             co_return metrics_text();
            })
-      .summary("Prometheus metrics")
+      .summary("Prometheus metrics (admin session or NETOPS_METRICS_TOKEN)")
       .tag("system")
       .no_database();
 

@@ -31,6 +31,26 @@ if n == 1 then redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1])) end
 return n
 )lua";
 
+// KEYS: the counters; ARGV: max, window s. All or nothing: either every key is below max and each is
+// incremented, or none is and the first full key's index (1-based) and TTL come back.
+constexpr const char* kReserve = R"lua(
+local max = tonumber(ARGV[1])
+for i, k in ipairs(KEYS) do
+  if tonumber(redis.call('GET', k) or '0') >= max then
+    return {0, i, redis.call('TTL', k)}
+  end
+end
+for _, k in ipairs(KEYS) do
+  if redis.call('INCR', k) == 1 then redis.call('EXPIRE', k, tonumber(ARGV[2])) end
+end
+return {1, 0, 0}
+)lua";
+
+constexpr const char* kRelease = R"lua(
+if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then return redis.call('DECR', KEYS[1]) end
+return 0
+)lua";
+
 struct Clock {
   std::int64_t now_ms;
   std::int64_t index;
@@ -122,21 +142,80 @@ Task<std::int64_t> RateLimiter::failure_ttl(std::string key) {
   co_return std::max<std::int64_t>(0, left.count());
 }
 
-Task<void> RateLimiter::add_failure(std::string key, std::int64_t window_s) {
+Task<std::int64_t> RateLimiter::add_failure(std::string key, std::int64_t window_s) {
   try {
     std::vector<std::string> keys{key};
     std::vector<std::string> args{std::to_string(window_s)};
     std::string script = kAddFailure;
-    co_await redis_.eval(script, std::move(keys), std::move(args));
-    co_return;
+    auto r = co_await redis_.eval(script, std::move(keys), std::move(args));
+    co_return r.integer;
   } catch (const RedisUnavailable&) {
   } catch (const RedisError&) {
   }
   std::lock_guard lk(mu_);
   auto now = std::chrono::steady_clock::now();
+  if (failures_.size() > 100000) failures_.clear();  // bound memory during a long outage
   auto& f = failures_[key];
   if (f.expires < now) f = {0, now + std::chrono::seconds(window_s)};
-  ++f.count;
+  co_return ++f.count;
+}
+
+Task<RateLimiter::Reservation> RateLimiter::reserve_failures(std::vector<std::string> keys, std::int64_t max,
+                                                             std::int64_t window_s) {
+  try {
+    std::vector<std::string> args{std::to_string(max), std::to_string(window_s)};
+    std::string script = kReserve;
+    auto copy = keys;
+    auto r = co_await redis_.eval(script, std::move(copy), std::move(args));
+    if (r.type == Reply::Type::array && r.elements.size() == 3) {
+      Reservation out;
+      out.allowed = r.elements[0].integer == 1;
+      if (!out.allowed) {
+        out.blocked_index = static_cast<std::size_t>(std::max<std::int64_t>(1, r.elements[1].integer) - 1);
+        out.retry_after_s = std::max<std::int64_t>(1, r.elements[2].integer);
+      }
+      co_return out;
+    }
+    spdlog::warn("login throttle: unexpected reply from Redis; deciding locally");
+  } catch (const RedisUnavailable&) {
+  } catch (const RedisError& e) {
+    spdlog::warn("login throttle script failed: {}", e.what());
+  }
+  co_return reserve_local(keys, max, window_s);
+}
+
+RateLimiter::Reservation RateLimiter::reserve_local(const std::vector<std::string>& keys, std::int64_t max,
+                                                    std::int64_t window_s) {
+  std::lock_guard lk(mu_);
+  auto now = std::chrono::steady_clock::now();
+  if (failures_.size() > 100000) failures_.clear();  // bound memory during a long outage
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    auto it = failures_.find(keys[i]);
+    if (it != failures_.end() && it->second.expires >= now && it->second.count >= max) {
+      auto left = std::chrono::duration_cast<std::chrono::seconds>(it->second.expires - now).count();
+      return {false, i, std::max<std::int64_t>(1, left)};
+    }
+  }
+  for (auto& k : keys) {
+    auto& f = failures_[k];
+    if (f.expires < now) f = {0, now + std::chrono::seconds(window_s)};
+    ++f.count;
+  }
+  return {};
+}
+
+Task<void> RateLimiter::release_failure(std::string key) {
+  try {
+    std::vector<std::string> keys{key};
+    std::vector<std::string> no_args;
+    std::string script = kRelease;
+    co_await redis_.eval(script, std::move(keys), std::move(no_args));
+  } catch (const RedisUnavailable&) {
+  } catch (const RedisError&) {
+  }
+  std::lock_guard lk(mu_);
+  auto it = failures_.find(key);
+  if (it != failures_.end() && it->second.count > 0) --it->second.count;
 }
 
 Task<void> RateLimiter::reset_failures(std::string key) {

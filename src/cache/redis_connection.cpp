@@ -205,6 +205,7 @@ Connection::Connection(asio::io_context& ioc, const RedisConfig& cfg)
       endpoint_(parse_redis_url(cfg.url)),
       connect_timer_(ioc),
       reconnect_timer_(ioc),
+      resolver_(ioc),
       backoff_ms_(std::max(1, cfg.reconnect_min_ms)) {}
 
 Connection::~Connection() {
@@ -239,15 +240,46 @@ void Connection::do_stop() {
   connected_ = false;
   connect_timer_.cancel();
   reconnect_timer_.cancel();
+  resolver_.cancel();
   // Not from inside a hiredis callback (stop is posted), so the free is immediate: pending commands
   // get a null reply (RedisUnavailable) and ev_cleanup clears ac_.
   if (ac_ != nullptr) redisAsyncFree(ac_);
 }
 
 void Connection::connect() {
+  if (stopping_ || ac_ != nullptr || resolving_) return;
+  boost::system::error_code numeric;
+  asio::ip::make_address(endpoint_.host, numeric);
+  if (!numeric) return connect_to(endpoint_.host);
+  // redisAsyncConnect would call getaddrinfo on this worker's thread, stalling every request on it for
+  // as long as DNS takes; resolve asynchronously and hand hiredis the address.
+  resolving_ = true;
+  resolver_.async_resolve(
+      endpoint_.host, std::to_string(endpoint_.port),
+      [this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec,
+                                                 const asio::ip::tcp::resolver::results_type& results) {
+        if (alive.expired()) return;
+        resolving_ = false;
+        if (stopping_ || ec == asio::error::operation_aborted) return;
+        if (ec || results.empty()) {
+          log_failure("cannot resolve " + endpoint_.host + ": " + (ec ? ec.message() : "no address"));
+          return schedule_reconnect();
+        }
+        // IPv4 first: Redis listens on 127.0.0.1 by default, and hiredis tries only the address it is given.
+        std::string chosen = results.begin()->endpoint().address().to_string();
+        for (auto& e : results)
+          if (e.endpoint().address().is_v4()) {
+            chosen = e.endpoint().address().to_string();
+            break;
+          }
+        connect_to(chosen);
+      });
+}
+
+void Connection::connect_to(const std::string& address) {
   if (stopping_ || ac_ != nullptr) return;
   ++generation_;
-  redisAsyncContext* ac = redisAsyncConnect(endpoint_.host.c_str(), endpoint_.port);
+  redisAsyncContext* ac = redisAsyncConnect(address.c_str(), endpoint_.port);
   if (ac == nullptr || ac->err) {
     log_failure(ac ? ac->errstr : "out of memory");
     if (ac != nullptr) redisAsyncFree(ac);

@@ -5,6 +5,7 @@
 // Lifetime: the owner calls stop() (or just destroys the Connection) and must destroy it while its
 // io_context is not being run by another thread, and before the io_context itself is destroyed.
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <atomic>
 #include <cstdint>
@@ -51,7 +52,8 @@ class Connection {
 
   void do_start();
   void do_stop();
-  void connect();
+  void connect();                            // resolves the host off the loop, then connect_to
+  void connect_to(const std::string& address);  // a numeric IP: hiredis does no DNS lookup
   void schedule_reconnect();
   void begin_handshake();
   void on_ready();
@@ -75,6 +77,8 @@ class Connection {
   std::shared_ptr<Link> link_;
   boost::asio::steady_timer connect_timer_;
   boost::asio::steady_timer reconnect_timer_;
+  boost::asio::ip::tcp::resolver resolver_;  // getaddrinfo on Asio's resolver thread, never on the worker
+  bool resolving_ = false;
   int backoff_ms_;
   int handshake_left_ = 0;
   int failed_attempts_ = 0;  // since the last successful connect

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <thread>
 
+#include "core/cidr.hpp"
+
 namespace netops {
 
 ConfigError::ConfigError(std::vector<std::string> problems)
@@ -45,6 +47,20 @@ const std::vector<ConfigVar>& config_vars() {
       {"NETOPS_RATE_LIMIT_ENTERPRISE", "10000", "requests per minute for tier enterprise"},
       {"NETOPS_LOGIN_MAX_FAILURES", "10", "failed logins allowed per account and per IP in the window"},
       {"NETOPS_LOGIN_WINDOW_S", "900", "login throttling window"},
+      {"NETOPS_METRICS_LISTEN", "(unset)",
+       "host:port of a separate listener serving only /metrics (e.g. 127.0.0.1:9464), anonymous unless "
+       "NETOPS_METRICS_TOKEN is set"},
+      {"NETOPS_METRICS_TOKEN", "(unset)",
+       "Bearer token (>= 16 chars) that may read /metrics; without it /metrics on the main listener needs an "
+       "admin or super_admin session"},
+      {"NETOPS_METRICS_SERIES_LIMIT", "10000", "label sets per metric family; more go to one overflow series"},
+      {"NETOPS_MAX_CONNECTIONS", "10000",
+       "open client connections at most (capped at RLIMIT_NOFILE minus 64); more are closed at once"},
+      {"NETOPS_AUTH_FAILURES_PER_MIN", "100", "401 answers per client IP per minute before 429 (0 = no limit)"},
+      {"NETOPS_TRUSTED_PROXIES", "(empty)",
+       "comma-separated IPs/CIDRs of reverse proxies; from those peers the client IP is the rightmost "
+       "untrusted X-Forwarded-For address"},
+      {"NETOPS_BLOCKING_QUEUE", "64", "password hashes (and other CPU jobs) queued at most; beyond, 503"},
       {"NETOPS_LOG_LEVEL", "info", "trace, debug, info, warn, error"},
       {"NETOPS_ACCESS_LOG", "true", "one JSON line per request"},
       {"NETOPS_UPSTREAM_CONNECT_TIMEOUT_MS", "5000", "LLM upstream: DNS + TCP + TLS connect"},
@@ -205,6 +221,40 @@ Config Config::from_env(const Getenv& get) {
   r.number<long long>("NETOPS_RATE_LIMIT_ENTERPRISE", c.rate_limit_enterprise, 0, 100000000);
   r.number<int>("NETOPS_LOGIN_MAX_FAILURES", c.login_max_failures, 1, 1000000);
   r.number<int>("NETOPS_LOGIN_WINDOW_S", c.login_window_s, 1, 86400);
+  if (auto v = r.str("NETOPS_METRICS_LISTEN")) {
+    auto colon = v->rfind(':');
+    int port = 0;
+    auto ps = colon == std::string::npos ? std::string() : v->substr(colon + 1);
+    auto [pe, pec] = std::from_chars(ps.data(), ps.data() + ps.size(), port);
+    if (colon == std::string::npos || colon == 0 || pec != std::errc() || pe != ps.data() + ps.size() || port < 0 ||
+        port > 65535 || !parse_ip(v->substr(0, colon)))
+      r.problems.push_back("NETOPS_METRICS_LISTEN: must be ip:port, e.g. 127.0.0.1:9464 (got \"" + *v + "\")");
+    else
+      c.metrics_listen_host = v->substr(0, colon), c.metrics_listen_port = port;
+  }
+  if (auto v = r.str("NETOPS_METRICS_TOKEN")) {
+    if (v->size() < 16) r.problems.push_back("NETOPS_METRICS_TOKEN: must be at least 16 characters");
+    else c.metrics_token = *v;
+  }
+  r.number<std::size_t>("NETOPS_METRICS_SERIES_LIMIT", c.metrics_series_limit, 10, 10000000);
+  r.number<std::size_t>("NETOPS_MAX_CONNECTIONS", c.max_connections, 1, 10000000);
+  r.number<int>("NETOPS_AUTH_FAILURES_PER_MIN", c.auth_failures_per_min, 0, 100000000);
+  if (auto v = r.str("NETOPS_TRUSTED_PROXIES")) {
+    std::string_view rest = *v;
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      std::string item(rest.substr(0, comma));
+      item.erase(0, item.find_first_not_of(" \t"));
+      item.erase(item.find_last_not_of(" \t") + 1);
+      if (!item.empty()) {
+        if (parse_network(item)) c.trusted_proxies.push_back(item);
+        else r.problems.push_back("NETOPS_TRUSTED_PROXIES: \"" + item + "\" is not an IP address or CIDR network");
+      }
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+  }
+  r.number<std::size_t>("NETOPS_BLOCKING_QUEUE", c.blocking_queue, 1, 1000000);
   if (auto v = r.str("NETOPS_LOG_LEVEL")) {
     static const char* levels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
     bool ok = false;

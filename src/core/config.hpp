@@ -49,6 +49,15 @@ struct Config {
   long long rate_limit_free = 100, rate_limit_pro = 1000, rate_limit_enterprise = 10000;
   int login_max_failures = 10;   // per account and per client IP …
   int login_window_s = 15 * 60;  // … within this window
+  // Security of the HTTP edge (http/server, http/pipeline, modules/auth).
+  std::string metrics_listen_host;  // NETOPS_METRICS_LISTEN: /metrics on its own listener (empty = none)
+  int metrics_listen_port = 0;
+  std::optional<std::string> metrics_token;  // NETOPS_METRICS_TOKEN: Bearer token that may read /metrics
+  std::size_t metrics_series_limit = 10000;  // label sets per metric family
+  std::size_t max_connections = 10000;       // bounded by RLIMIT_NOFILE minus a reserve at start
+  int auth_failures_per_min = 100;           // 401s per client IP per minute before 429
+  std::vector<std::string> trusted_proxies;  // IPs/CIDRs whose X-Forwarded-For is believed
+  std::size_t blocking_queue = 64;           // password hashes (and other blocking jobs) queued at most
   std::string log_level = "info";
   bool access_log = true;
 

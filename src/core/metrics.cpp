@@ -47,6 +47,27 @@ Metrics::Family& Metrics::family(std::string_view name, const char* type) {
   return it->second;
 }
 
+namespace {
+const std::string kOverflow = "overflow=\"true\"";
+constexpr std::string_view kDropped = "metrics_series_dropped_total";
+}  // namespace
+
+template <class Map>
+const std::string& Metrics::admit(std::string_view name, Map& series, const std::string& key) {
+  if (series.size() < series_limit_ || series.count(key)) return key;
+  if (name != kDropped) {
+    auto& dropped = family(kDropped, "counter");
+    if (dropped.help.empty()) dropped.help = "New label sets refused because their family reached the series limit";
+    dropped.values["family=\"" + escape(name) + "\""] += 1;
+  }
+  return kOverflow;
+}
+
+void Metrics::set_series_limit(std::size_t n) {
+  std::lock_guard lk(mu_);
+  series_limit_ = n;
+}
+
 void Metrics::describe(std::string name, std::string type, std::string help) {
   std::lock_guard lk(mu_);
   auto& f = family(name, type.c_str());
@@ -57,20 +78,23 @@ void Metrics::describe(std::string name, std::string type, std::string help) {
 void Metrics::inc(std::string_view name, const Labels& labels, double by) {
   auto key = label_text(labels);
   std::lock_guard lk(mu_);
-  family(name, "counter").values[key] += by;
+  auto& f = family(name, "counter");
+  f.values[admit(name, f.values, key)] += by;
 }
 
 void Metrics::set(std::string_view name, const Labels& labels, double value) {
   auto key = label_text(labels);
   std::lock_guard lk(mu_);
-  family(name, "gauge").values[key] = value;
+  auto& f = family(name, "gauge");
+  f.values[admit(name, f.values, key)] = value;
 }
 
 void Metrics::observe(std::string_view name, const Labels& labels, double value) {
   auto key = label_text(labels);
   const auto& bounds = histogram_buckets();
   std::lock_guard lk(mu_);
-  auto& h = family(name, "histogram").histograms[key];
+  auto& f = family(name, "histogram");
+  auto& h = f.histograms[admit(name, f.histograms, key)];
   if (h.buckets.empty()) h.buckets.assign(bounds.size(), 0);
   for (std::size_t i = 0; i < bounds.size(); ++i)
     if (value <= bounds[i]) h.buckets[i]++;

@@ -4,6 +4,8 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,6 +26,10 @@ class Metrics {
   // Appends exposition text at scrape time (for values owned elsewhere).
   void add_collector(std::function<void(std::string& out)> fn);
   std::string render();
+  // At most this many label sets per family (default 10000): a new label set beyond it is counted in the
+  // family's {overflow="true"} series and in metrics_series_dropped_total{family=…}, so no input can
+  // grow the registry without bound.
+  void set_series_limit(std::size_t n);
 
   static std::string escape(std::string_view v);
 
@@ -41,6 +47,11 @@ class Metrics {
   };
   static std::string label_text(const Labels& labels);
   Family& family(std::string_view name, const char* type);
+  // The key to store a sample under: `key` when it exists or fits, else the overflow series.
+  template <class Map>
+  const std::string& admit(std::string_view name, Map& series, const std::string& key);
+
+  std::size_t series_limit_ = 10000;
 
   std::mutex mu_;
   std::map<std::string, Family, std::less<>> families_;

@@ -6,6 +6,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <atomic>
 #include <cstdint>
@@ -131,13 +132,59 @@ void Connection::fail_connect(const std::string& why) {
   throw_unavailable();
 }
 
+// libpq resolves a host name with a blocking getaddrinfo inside PQconnectPoll, on the worker's thread.
+// So a single TCP host given by name is resolved here with Asio's resolver (its own thread) and passed as
+// hostaddr (host stays for TLS and .pgpass); "" leaves it to libpq (IPs, Unix sockets, host lists).
+// Returns "host,host…\naddr,addr…".
+Task<std::string> Connection::resolve_host(Clock::time_point deadline) {
+  PQconninfoOption* parsed = PQconninfoParse(cfg_.url.c_str(), nullptr);
+  if (!parsed) co_return std::string();
+  std::string host, hostaddr;
+  for (auto* o = parsed; o->keyword; ++o) {
+    if (!o->val) continue;
+    if (std::string_view(o->keyword) == "host") host = o->val;
+    if (std::string_view(o->keyword) == "hostaddr") hostaddr = o->val;
+  }
+  PQconninfoFree(parsed);
+  if (host.empty() || !hostaddr.empty() || host.front() == '/' || host.front() == '@' ||
+      host.find(',') != std::string::npos)
+    co_return std::string();
+  boost::system::error_code numeric;
+  asio::ip::make_address(host, numeric);
+  if (!numeric) co_return std::string();
+  using namespace asio::experimental::awaitable_operators;
+  asio::ip::tcp::resolver resolver(timer_.get_executor());
+  timer_.expires_at(deadline);
+  auto r = co_await (resolver.async_resolve(host, "", kAwait) || timer_.async_wait(kAwait));
+  if (r.index() != 0) fail_connect("resolving " + host + " timed out");
+  auto [ec, results] = std::get<0>(r);
+  if (ec || results.empty()) fail_connect("could not resolve host \"" + host + "\": " + ec.message());
+  // Every address (up to 4), as libpq would try them: host repeated once per hostaddr entry.
+  std::string hosts, addrs;
+  int n = 0;
+  for (auto& e : results) {
+    auto a = e.endpoint().address().to_string();
+    if (addrs.find(a) != std::string::npos) continue;
+    hosts += (n ? "," : "") + host;
+    addrs += (n ? "," : "") + a;
+    if (++n == 4) break;
+  }
+  co_return hosts + "\n" + addrs;
+}
+
 Task<void> Connection::connect(Clock::time_point deadline) {
   close();
   const std::string options = session_options(cfg_);
-  // Keywords before "dbname" are defaults the URL may override; "options" after it is merged above.
+  const std::string resolved = co_await resolve_host(deadline);  // "hosts\naddresses" or ""
+  const auto nl = resolved.find('\n');
+  const std::string hosts = nl == std::string::npos ? "" : resolved.substr(0, nl);
+  const std::string addrs = nl == std::string::npos ? "" : resolved.substr(nl + 1);
+  // Keywords before "dbname" are defaults the URL may override; "options" (and host/hostaddr) after it
+  // override the URL.
   const char* keys[] = {"application_name", "keepalives_idle", "keepalives_interval", "keepalives_count",
-                        "dbname", "options", nullptr};
-  const char* vals[] = {"netops-gateway", "30", "10", "3", cfg_.url.c_str(), options.c_str(), nullptr};
+                        "dbname", "options", addrs.empty() ? nullptr : "host", "hostaddr", nullptr};
+  const char* vals[] = {"netops-gateway", "30", "10", "3", cfg_.url.c_str(), options.c_str(),
+                        addrs.empty() ? nullptr : hosts.c_str(), addrs.c_str(), nullptr};
   conn_ = PQconnectStartParams(keys, vals, /*expand_dbname=*/1);
   if (!conn_) fail_connect("out of memory");
   if (PQstatus(conn_) == CONNECTION_BAD) fail_connect(trimmed(PQerrorMessage(conn_)));

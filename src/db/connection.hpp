@@ -71,6 +71,7 @@ class Connection {
   Task<bool> collect(std::vector<Result>& out, std::string& lost_reason);
   Task<bool> wait(boost::asio::posix::stream_descriptor::wait_type w);
   [[noreturn]] void fail_connect(const std::string& why);
+  Task<std::string> resolve_host(Clock::time_point deadline);
   bool attach();
   void detach();
   void close();

@@ -2,7 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "core/error.hpp"
+#include "http/scopes.hpp"
 
 namespace netops::http {
 
@@ -38,7 +41,31 @@ Response error_response(const std::exception_ptr& e, const Request& req) {
   return Response::json(error_envelope(AppError(ErrorCode::internal, "internal error"), req.request_id), 500);
 }
 
-Task<Response> Pipeline::run(Request& req, const Match& match) const {
+void Pipeline::set_authenticator(Authenticator a) {
+  authenticator_ = [a = std::move(a)](Request& req) -> Task<std::optional<Credential>> {
+    auto actor = co_await a(req);
+    if (!actor) co_return std::nullopt;
+    co_return Credential{std::move(*actor), std::nullopt};
+  };
+}
+
+void check_key_scope(const RouteSpec& route, std::string_view path, const std::vector<std::string>& scopes) {
+  if (key_management_path(path) || key_management_path(route.path))
+    throw Forbidden("API keys cannot manage keys, users or sessions; log in instead");
+  if (route.scope_.empty()) throw Forbidden("API keys cannot use this route; log in instead");
+  if (route.scope_ == kAnyKey) return;
+  const auto& have = scopes.empty() ? default_key_scopes() : scopes;
+  if (std::find(have.begin(), have.end(), route.scope_) == have.end())
+    throw AppError(ErrorCode::forbidden, "this API key lacks the \"" + route.scope_ + "\" scope",
+                   {{"requiredScope", route.scope_}, {"keyScopes", have}});
+}
+
+Task<std::optional<Credential>> Pipeline::authenticate(Request& req) const {
+  if (!authenticator_) co_return std::nullopt;
+  co_return co_await authenticator_(req);
+}
+
+Task<void> Pipeline::run_admit(Request& req, const Match& match) const {
   if (!match.route) {
     if (match.allowed.empty()) throw AppError(ErrorCode::not_found, "no route for " + req.method + " " + req.path);
     throw AppError(ErrorCode::method_not_allowed, "method " + req.method + " is not allowed on " + req.path,
@@ -50,23 +77,41 @@ Task<Response> Pipeline::run(Request& req, const Match& match) const {
   if (route.needs_database_)
     for (auto& p : prechecks_) co_await p(req);
   if (route.min_role != Role::anonymous) {
-    if (authenticator_) req.actor = co_await authenticator_(req);
-    if (!req.actor) throw Unauthorized();
+    std::optional<Credential> who;
+    if (authenticator_) who = co_await authenticator_(req);
+    if (!who) throw Unauthorized();
+    req.actor = who->actor;
     if (static_cast<int>(req.actor->role) < static_cast<int>(route.min_role))
       throw Forbidden("this route requires the " + std::string(role_name(route.min_role)) + " role");
+    if (who->key_scopes) check_key_scope(route, req.path, *who->key_scopes);
   }
   for (auto& m : middleware_) co_await m(req);
-  co_return co_await route.handler(req);
 }
 
-Task<Response> Pipeline::handle(Request& req, const Match& match) const {
+Task<std::optional<Response>> Pipeline::admit(Request& req, const Match& match) const {
   std::exception_ptr failure;
   try {
-    co_return co_await run(req, match);
+    co_await run_admit(req, match);
+    co_return std::nullopt;
   } catch (...) {
     failure = std::current_exception();
   }
   co_return error_response(failure, req);
+}
+
+Task<Response> Pipeline::respond(Request& req) const {
+  std::exception_ptr failure;
+  try {
+    co_return co_await req.route->handler(req);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  co_return error_response(failure, req);
+}
+
+Task<Response> Pipeline::handle(Request& req, const Match& match) const {
+  if (auto refused = co_await admit(req, match)) co_return std::move(*refused);
+  co_return co_await respond(req);
 }
 
 }  // namespace netops::http

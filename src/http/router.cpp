@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "http/scopes.hpp"
+
 namespace netops::http {
 
 struct Router::Node {
@@ -57,6 +59,7 @@ RouteSpec& Router::add(std::string method, std::string path, Role min_role, Hand
   spec.method = method;
   spec.path = std::move(path);
   spec.min_role = min_role;
+  spec.scope_ = default_scope(spec.method, spec.path);
   spec.handler = std::move(h);
   routes_.push_back(std::move(spec));
   n->methods.emplace(std::move(method), &routes_.back());

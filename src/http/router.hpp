@@ -41,6 +41,9 @@ struct RouteSpec {
   std::string body_to_file_;        // non-empty: the body is spooled into a file in this directory
   std::vector<QueryParamDoc> query_;
   bool needs_database_ = true;      // false for health, docs and metrics: served while starting up
+  // The API-key scope this route needs (see http/scopes.hpp); empty = API keys may not use the route.
+  // Router::add fills in the default for the path (default_scope); .scope() overrides it.
+  std::string scope_;
 
   RouteSpec& summary(std::string s) { summary_ = std::move(s); return *this; }
   RouteSpec& tag(std::string t) { tag_ = std::move(t); return *this; }
@@ -55,6 +58,7 @@ struct RouteSpec {
   // after the handler returns) instead of into Request::body.
   RouteSpec& body_to_file(std::string dir) { body_to_file_ = std::move(dir); return *this; }
   RouteSpec& no_database() { needs_database_ = false; return *this; }
+  RouteSpec& scope(std::string s) { scope_ = std::move(s); return *this; }
   RouteSpec& query(std::string name, std::string type, std::string description) {
     query_.push_back({std::move(name), std::move(type), std::move(description)});
     return *this;

@@ -16,7 +16,11 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <unistd.h>
+
+#include <array>
+#include <boost/asio/steady_timer.hpp>
 
 #include "core/error.hpp"
 #include "core/ids.hpp"
@@ -62,6 +66,20 @@ class ChunkWriter final : public StreamWriter {
   std::size_t bytes_ = 0;
 };
 
+// The methods we serve; anything else is answered 501 before a route, a metric label or a log line
+// depends on it (a method token is attacker-chosen text).
+bool known_method(std::string_view m) {
+  static constexpr std::array<std::string_view, 7> kMethods{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
+  for (auto k : kMethods)
+    if (m == k) return true;
+  return false;
+}
+
+bool out_of_descriptors(const boost::system::error_code& ec) {
+  return ec == net::error::no_descriptors || ec == net::error::no_buffer_space || ec == net::error::no_memory ||
+         ec.value() == ENFILE;
+}
+
 void access_log(const Request& req, int status, std::size_t bytes, double seconds) {
   nlohmann::json line = {{"ts", std::chrono::duration_cast<std::chrono::milliseconds>(
                                     std::chrono::system_clock::now().time_since_epoch())
@@ -91,6 +109,7 @@ struct Server::Impl {
   std::size_t next_worker = 0;
   std::vector<std::list<Live*>> live;  // per worker; touched only on that worker's thread
   std::shared_ptr<std::atomic<std::size_t>> open, in_flight;
+  std::size_t max_connections = 0;
 
   net::awaitable<void> accept_loop();
   net::awaitable<void> session(tcp::socket sock, std::size_t worker);
@@ -120,8 +139,20 @@ void Server::start() {
   if (ec)
     throw std::runtime_error("cannot listen on " + impl_->opts.host + ":" + std::to_string(impl_->opts.port) + ": " +
                              ec.message());
+  impl_->max_connections = impl_->opts.max_connections;
+  struct rlimit rl {};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+    auto usable = rl.rlim_cur > kReservedFds * 2 ? rl.rlim_cur - kReservedFds : rl.rlim_cur / 2;
+    if (usable < impl_->max_connections) {
+      spdlog::warn("connection cap lowered from {} to {} (RLIMIT_NOFILE {} minus {} reserved descriptors)",
+                   impl_->max_connections, usable, rl.rlim_cur, kReservedFds);
+      impl_->max_connections = usable;
+    }
+  }
   net::co_spawn(ioc, impl_->accept_loop(), net::detached);
 }
+
+std::size_t Server::max_connections() const { return impl_->max_connections; }
 
 int Server::port() const { return impl_->acceptor ? impl_->acceptor->local_endpoint().port() : 0; }
 
@@ -145,15 +176,29 @@ void Server::close_idle() {
 }
 
 net::awaitable<void> Server::Impl::accept_loop() {
+  int backoff_ms = 0;  // after an accept error: 50 ms doubling to 1 s, so a full descriptor table is no busy loop
   for (;;) {
     std::size_t w = next_worker++ % workers.size();
     auto [ec, sock] = co_await acceptor->async_accept(*workers[w], nothrow);
     if (ec) {
       if (ec == net::error::operation_aborted || !acceptor->is_open()) co_return;
-      spdlog::warn("accept failed: {}", ec.message());
+      backoff_ms = std::clamp(backoff_ms * 2, 50, 1000);
+      if (out_of_descriptors(ec) ? backoff_ms == 50 || backoff_ms == 1000 : true)
+        spdlog::warn("accept failed: {} (pausing {} ms)", ec.message(), backoff_ms);
+      Metrics::instance().inc("http_accept_errors_total", {});
+      net::steady_timer pause(acceptor->get_executor(), std::chrono::milliseconds(backoff_ms));
+      co_await pause.async_wait(nothrow);
       continue;
     }
+    backoff_ms = 0;
     boost::system::error_code ignore;
+    if (open->load() >= max_connections) {
+      // Over the cap: accepted (so the backlog drains) and closed at once, before any byte is read.
+      Metrics::instance().inc("http_connections_rejected_total", {});
+      sock.close(ignore);
+      continue;
+    }
+    ++*open;
     sock.set_option(tcp::no_delay(true), ignore);
     net::co_spawn(*workers[w], session(std::move(sock), w), net::detached);
   }
@@ -247,16 +292,15 @@ net::awaitable<std::string> spool_body(beast::tcp_stream& stream, beast::flat_bu
 }
 
 net::awaitable<void> Server::Impl::session(tcp::socket sock, std::size_t worker) {
-  ++*open;
   beast::tcp_stream stream(std::move(sock));
   Live live_entry{&stream, true};
   live[worker].push_back(&live_entry);
   auto live_it = std::prev(live[worker].end());
-  std::string remote_ip;
+  std::string peer_ip;
   {
     boost::system::error_code ec;
     auto ep = stream.socket().remote_endpoint(ec);
-    if (!ec) remote_ip = ep.address().to_string();
+    if (!ec) peer_ip = ep.address().to_string();
   }
   beast::flat_buffer buf;
   for (;;) {
@@ -280,7 +324,7 @@ net::awaitable<void> Server::Impl::session(tcp::socket sock, std::size_t worker)
     auto [hec, hn] = co_await bhttp::async_read_header(stream, buf, parser, nothrow);
 
     Request req;
-    req.remote_ip = remote_ip;
+    req.remote_ip = peer_ip;
     req.request_id = new_uuid();
     if (hec) {
       if (hec == bhttp::error::end_of_stream || hec == beast::error::timeout || hec == net::error::eof ||
@@ -312,14 +356,45 @@ net::awaitable<void> Server::Impl::session(tcp::socket sock, std::size_t worker)
       req.headers.emplace_back(std::move(name), std::string(f.value()));
     }
     if (auto id = req.header("x-request-id"); id && valid_request_id(*id)) req.request_id = std::string(*id);
+    if (!opts.trusted_proxies.empty()) {
+      // Several X-Forwarded-For lines form one list in order (a proxy may add its own line after the
+      // client's): the last hops are at the end.
+      std::optional<std::string> xff;
+      for (auto& [k, v] : req.headers)
+        if (k == "x-forwarded-for") xff = xff ? *xff + "," + v : v;
+      req.remote_ip = opts.trusted_proxies.client_ip(peer_ip, xff ? std::optional<std::string_view>(*xff) : std::nullopt);
+    }
     bool keep_alive = hdr.keep_alive();
     unsigned version = hdr.version();
     bool head = req.method == "HEAD";
+    const bool method_known = known_method(req.method);
 
-    Match match = pipeline.router().match(req.method, req.path);
-    std::size_t limit = (match.route && match.route->body_limit_) ? match.route->body_limit_ : opts.body_limit;
     Response res;
-    bool read_ok = true;
+    bool answered = false;  // res holds the answer; the body (if any) stays unread
+    Match match;
+    ++*in_flight;
+    if (!method_known) {
+      res = Response::json(error_envelope(AppError(ErrorCode::not_implemented,
+                                                   "method not implemented; use GET, HEAD, POST, PUT, PATCH, "
+                                                   "DELETE or OPTIONS"),
+                                          req.request_id),
+                           http_status(ErrorCode::not_implemented));
+      answered = true;
+    } else {
+      match = pipeline.router().match(req.method, req.path);
+      // Route, readiness, caller, role, API-key scope and rate limit are decided on the headers alone:
+      // nobody unauthenticated makes us read (or spool to disk) a body. (No route: the body is read under
+      // the default limit as before, so 413 still wins, and 404/405 come after it.)
+      if (match.route) {
+        if (auto refused = co_await pipeline.admit(req, match)) {
+          res = std::move(*refused);
+          answered = true;
+        }
+      }
+    }
+    if (answered && !parser.is_done()) keep_alive = false;  // the unread body makes the connection unusable
+    std::size_t limit = (match.route && match.route->body_limit_) ? match.route->body_limit_ : opts.body_limit;
+    bool read_ok = !answered;
     auto too_large = [&] {
       res = Response::json(error_envelope(AppError(ErrorCode::payload_too_large,
                                                    "request body exceeds " + std::to_string(limit) + " bytes",
@@ -330,7 +405,9 @@ net::awaitable<void> Server::Impl::session(tcp::socket sock, std::size_t worker)
       read_ok = false;
     };
     const bool to_file = match.route && !match.route->body_to_file_.empty();
-    if (parser.content_length() && *parser.content_length() > limit) {
+    bool gone = false;
+    if (answered) {
+    } else if (parser.content_length() && *parser.content_length() > limit) {
       too_large();
     } else if (to_file) {
       stream.expires_after(std::chrono::milliseconds(opts.body_timeout_ms));
@@ -346,7 +423,7 @@ net::awaitable<void> Server::Impl::session(tcp::socket sock, std::size_t worker)
         keep_alive = false;
         read_ok = false;
       } else if (bec) {
-        break;  // timed out or gone mid-body: nothing to answer, nothing kept
+        gone = true;  // timed out or gone mid-body: nothing to answer, nothing kept
       }
     } else if (!parser.is_done()) {
       parser.body_limit(limit);
@@ -359,15 +436,20 @@ net::awaitable<void> Server::Impl::session(tcp::socket sock, std::size_t worker)
       if (bec == bhttp::error::body_limit) {
         too_large();
       } else if (bec) {
-        break;  // timed out or gone mid-body: nothing to answer
+        gone = true;  // timed out or gone mid-body: nothing to answer
       }
     }
-    ++*in_flight;
-    if (read_ok) {
+    if (gone) {
+      --*in_flight;
+      break;
+    }
+    if (read_ok && !match.route) {
+      res = std::move(*co_await pipeline.admit(req, match));  // 404 or 405
+    } else if (read_ok) {
       if (!to_file) req.body = std::move(parser.get().body());
-      res = co_await pipeline.handle(req, match);
+      res = co_await pipeline.respond(req);
       if (!req.body_file.empty()) ::unlink(req.body_file.c_str());  // the handler kept what it needed
-    } else {
+    } else if (!req.route) {
       req.route = match.route;
     }
     if (draining) keep_alive = false;
@@ -382,10 +464,10 @@ net::awaitable<void> Server::Impl::session(tcp::socket sock, std::size_t worker)
     double seconds = std::chrono::duration<double>(Clock::now() - started).count();
     std::string status = std::to_string(res.status);
     std::string_view route = req.route ? std::string_view(req.route->path) : std::string_view("unmatched");
+    std::string_view method = method_known ? std::string_view(req.method) : std::string_view("OTHER");
     auto& m = Metrics::instance();
-    m.inc("http_requests_total", {{"method", req.method}, {"route", route}, {"status", status}});
-    m.observe("http_request_duration_seconds", {{"method", req.method}, {"route", route}, {"status", status}},
-              seconds);
+    m.inc("http_requests_total", {{"method", method}, {"route", route}, {"status", status}});
+    m.observe("http_request_duration_seconds", {{"method", method}, {"route", route}, {"status", status}}, seconds);
     if (opts.access_log) access_log(req, res.status, bytes, seconds);
     if (!written || !keep_alive) break;
   }

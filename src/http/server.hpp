@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/cidr.hpp"
 #include "http/pipeline.hpp"
 
 namespace netops::http {
@@ -23,7 +24,13 @@ struct ServerOptions {
   int idle_timeout_ms = 60000;     // keep-alive wait for the next request
   int write_timeout_ms = 30000;    // per write; a client that stops reading is dropped
   bool access_log = true;
+  // Open connections at most (further ones are accepted and closed at once); start() lowers it to
+  // RLIMIT_NOFILE minus kReservedFds so PostgreSQL, Redis, upstream calls and files always get a descriptor.
+  std::size_t max_connections = 10000;
+  TrustedProxies trusted_proxies;  // peers whose X-Forwarded-For names the client (Request::remote_ip)
 };
+
+inline constexpr std::size_t kReservedFds = 64;
 
 class Server {
  public:
@@ -35,6 +42,7 @@ class Server {
   void close_idle();        // closes keep-alive connections that wait for a request; from any thread
   std::size_t open_connections() const { return open_->load(); }
   std::size_t in_flight() const { return in_flight_->load(); }
+  std::size_t max_connections() const;  // after the RLIMIT_NOFILE bound
 
  private:
   struct Impl;

@@ -12,12 +12,17 @@
 
 using namespace netops::test;
 
+namespace {
+const std::string kMetricsToken = "metrics-token-for-tests-0123456789";
+}  // namespace
+
 class Foundation : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     ServerOptions o;
     o.suite = "foundation";
     o.env["NETOPS_BODY_LIMIT"] = "4096";
+    o.env["NETOPS_METRICS_TOKEN"] = kMetricsToken;
     server_ = new ServerProcess(o);
     server_->start();
   }
@@ -109,7 +114,7 @@ TEST_F(Foundation, KeepAliveServesManyRequestsOnOneConnection) {
 
 TEST_F(Foundation, MetricsCountRequestsByRouteTemplate) {
   client.get("/health/live");
-  auto r = client.get("/metrics");
+  auto r = client.get("/metrics", {{"Authorization", "Bearer " + kMetricsToken}});
   ASSERT_EQ(r.status, 200);
   EXPECT_NE(r.header("content-type").find("text/plain"), std::string::npos);
   EXPECT_NE(r.body.find("http_requests_total{method=\"GET\",route=\"/health/live\",status=\"200\"}"),
@@ -118,6 +123,30 @@ TEST_F(Foundation, MetricsCountRequestsByRouteTemplate) {
             std::string::npos);
   for (auto name : {"db_pool_connections", "redis_up 1", "process_resident_memory_bytes", "process_uptime_seconds"})
     EXPECT_NE(r.body.find(name), std::string::npos) << name;
+}
+
+TEST_F(Foundation, MetricsNeedTheTokenOrAnAdmin) {
+  auto anonymous = client.get("/metrics");
+  EXPECT_EQ(anonymous.status, 401) << anonymous.body;
+  EXPECT_EQ(anonymous.json()["error"]["code"], "UNAUTHORIZED");
+  EXPECT_EQ(anonymous.body.find("http_requests_total"), std::string::npos);
+  EXPECT_EQ(client.get("/metrics", {{"Authorization", "Bearer " + kMetricsToken + "x"}}).status, 401);
+  auto login = client.post("/api/auth/login", {{"email", "admin@example.com"}, {"password", server_->admin_password()}});
+  ASSERT_EQ(login.status, 200) << login.body;
+  std::string admin = login.json()["accessToken"];
+  EXPECT_EQ(client.get("/metrics", {{"Authorization", "Bearer " + admin}}).status, 200);
+}
+
+TEST_F(Foundation, UnknownMethodsAre501AndNeverBecomeMetricLabels) {
+  for (int i = 0; i < 3; ++i) {
+    auto r = client.request("BREW" + std::to_string(i), "/health/live");
+    EXPECT_EQ(r.status, 501) << r.body;
+    EXPECT_EQ(r.json()["error"]["code"], "NOT_IMPLEMENTED");
+  }
+  auto m = client.get("/metrics", {{"Authorization", "Bearer " + kMetricsToken}});
+  ASSERT_EQ(m.status, 200);
+  EXPECT_EQ(m.body.find("BREW"), std::string::npos);
+  EXPECT_NE(m.body.find("method=\"OTHER\""), std::string::npos);
 }
 
 TEST_F(Foundation, OpenApiDocumentCoversEveryRouteWithItsRole) {

@@ -307,7 +307,7 @@ TEST_F(Gateway, CircuitOpensSkipsAndRecoversThroughHalfOpen) {
   auto m = client.get("/api/models/mocka/fail-500-cb", env_->admin());
   ASSERT_EQ(m.status, 200) << m.body;
   EXPECT_EQ(m.json()["circuitBreaker"]["state"], "open") << m.body;
-  EXPECT_NE(client.get("/metrics").body.find("netops_circuit_state{model=\"mocka/fail-500-cb\"} 1"), std::string::npos);
+  EXPECT_NE(client.get("/metrics", env_->admin()).body.find("netops_circuit_state{model=\"mocka/fail-500-cb\"} 1"), std::string::npos);
   auto r = chat("t/breaker", "skip the open one", rid);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.header("x-netops-attempts"), "1");  // the open model was not called
@@ -503,7 +503,7 @@ TEST_F(Gateway, BudgetExceededAnswers429WithRetryAfter) {
 TEST_F(Gateway, MetricsCountUpstreamCallsTokensAndOverhead) {
   std::string rid;
   ASSERT_EQ(chat("mocka/echo", "metrics", rid).status, 200);
-  auto m = client.get("/metrics").body;
+  auto m = client.get("/metrics", env_->admin()).body;
   for (const char* s : {"upstream_requests_total{", "upstream_latency_seconds_bucket{", "tokens_total{",
                         "cost_total{", "gateway_overhead_seconds_bucket", "upstream_errors_total{"})
     EXPECT_NE(m.find(s), std::string::npos) << s;

@@ -1,11 +1,14 @@
 // The authenticator of every protected route, and API keys.
+#include <algorithm>
 #include <chrono>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/jwt.hpp"
+#include "http/scopes.hpp"
 #include "modules/auth/service.hpp"
 
 namespace netops::auth {
@@ -33,7 +36,66 @@ bool due_for_mark(const std::string& key_id) {
 }
 }  // namespace
 
-Task<std::optional<http::Actor>> AuthService::authenticate(const http::Request& req) {
+namespace {
+// Client IPs that used up their refused credentials this minute, known to this process (the count is
+// shared through Redis; the block is local so a blocked IP costs no round trip at all).
+struct Blocked {
+  std::mutex mu;
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> until;
+};
+Blocked& blocked() {
+  static Blocked b;
+  return b;
+}
+std::int64_t blocked_for(const std::string& ip) {
+  auto& b = blocked();
+  std::lock_guard lk(b.mu);
+  auto it = b.until.find(ip);
+  if (it == b.until.end()) return 0;
+  auto left = std::chrono::duration_cast<std::chrono::seconds>(it->second - std::chrono::steady_clock::now()).count();
+  if (left <= 0) {
+    b.until.erase(it);
+    return 0;
+  }
+  return left;
+}
+void block(const std::string& ip, std::int64_t seconds) {
+  auto& b = blocked();
+  std::lock_guard lk(b.mu);
+  if (b.until.size() > 100000) b.until.clear();  // bound memory under a spread-out flood
+  b.until[ip] = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+}
+AppError too_many_failures(std::int64_t retry_after) {
+  return AppError(ErrorCode::rate_limited, "too many requests with invalid credentials from this address",
+                  {{"retryAfter", std::max<std::int64_t>(1, retry_after)}});
+}
+}  // namespace
+
+Task<std::optional<http::Credential>> AuthService::authenticate_limited(const http::Request& req) {
+  auto limit = ctx_.config.auth_failures_per_min;
+  if (limit <= 0) co_return co_await authenticate(req);
+  if (auto left = blocked_for(req.remote_ip)) throw too_many_failures(left);
+  bool refused = false;
+  std::exception_ptr failure;
+  try {
+    co_return co_await authenticate(req);
+  } catch (const AppError& e) {
+    refused = e.code() == ErrorCode::unauthorized;
+    failure = std::current_exception();
+  }
+  if (refused) {
+    std::string key = "auth:fail:ip:" + req.remote_ip;
+    auto n = co_await ctx_.limiter.add_failure(key, 60);
+    if (n > limit) {
+      auto ttl = std::max<std::int64_t>(1, co_await ctx_.limiter.failure_ttl(key));
+      block(req.remote_ip, ttl);
+      throw too_many_failures(ttl);
+    }
+  }
+  std::rethrow_exception(failure);
+}
+
+Task<std::optional<http::Credential>> AuthService::authenticate(const http::Request& req) {
   auto header = req.header("authorization");
   if (!header) co_return std::nullopt;
   std::string_view h = *header;
@@ -60,7 +122,7 @@ Task<std::optional<http::Actor>> AuthService::authenticate(const http::Request& 
     }
     auto a = actor(key->user_id, key->role, key->tier);
     a.api_key_id = key->id;
-    co_return a;
+    co_return http::Credential{std::move(a), key->scopes};
   }
 
   auto verified = jwt::verify(token, ctx_.config.jwt_secret, now_s());
@@ -82,7 +144,7 @@ Task<std::optional<http::Actor>> AuthService::authenticate(const http::Request& 
   }
   auto a = actor(session->user_id, session->role, session->tier);
   a.session_id = sid;
-  co_return a;
+  co_return http::Credential{std::move(a), std::nullopt};
 }
 
 Task<nlohmann::json> AuthService::create_key(const http::Actor& a, const nlohmann::json& body, const Origin& o) {
@@ -93,7 +155,22 @@ Task<nlohmann::json> AuthService::create_key(const http::Actor& a, const nlohman
   else
     name = body["name"].get<std::string>();
   nlohmann::json scopes = body.value("scopes", nlohmann::json::array());
-  if (!scopes.is_array()) v.add("scopes", "must be an array of strings");
+  if (scopes.is_null()) scopes = nlohmann::json::array();
+  std::string vocabulary;
+  for (auto& s : http::api_key_scopes()) vocabulary += (vocabulary.empty() ? "" : ", ") + s;
+  if (!scopes.is_array()) {
+    v.add("scopes", "must be an array of scope names (" + vocabulary + ")");
+  } else {
+    nlohmann::json unique = nlohmann::json::array();
+    for (auto& s : scopes) {
+      if (!s.is_string() || !http::valid_scope(s.get<std::string>())) {
+        v.add("scopes", "unknown scope " + s.dump() + "; known: " + vocabulary);
+        continue;
+      }
+      if (std::find(unique.begin(), unique.end(), s) == unique.end()) unique.push_back(s);
+    }
+    scopes = std::move(unique);
+  }
   std::optional<std::string> expires;
   if (body.contains("expiresAt") && !body["expiresAt"].is_null()) {
     if (!body["expiresAt"].is_string()) v.add("expiresAt", "must be an ISO 8601 date-time");

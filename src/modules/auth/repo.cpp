@@ -55,7 +55,8 @@ constexpr db::Query kRevokeKey{"auth.revoke_key",
 constexpr db::Query kKeyState{
     "auth.key_state",
     "SELECT k.id, k.user_id, u.role, u.tier, k.revoked_at IS NOT NULL AS revoked, "
-    "u.is_active AND u.status = 'active' AS active, COALESCE(extract(epoch FROM k.expires_at)::bigint, 0) AS exp "
+    "u.is_active AND u.status = 'active' AS active, COALESCE(extract(epoch FROM k.expires_at)::bigint, 0) AS exp, "
+    "k.scopes "
     "FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = $1"};
 constexpr db::Query kKeyHashesOf{"auth.key_hashes_of", "SELECT key_hash FROM api_keys WHERE user_id = $1"};
 constexpr db::Query kTouchKey{"auth.touch_key", "UPDATE api_keys SET last_used_at = now() WHERE id = $1"};
@@ -170,13 +171,25 @@ Task<std::optional<ApiKeyState>> AuthRepo::key_state(const std::string& hash) {
   auto r = co_await db_.query(q::kKeyState, db::Params(hash));
   if (r.empty()) co_return std::nullopt;
   auto row = r.front();
-  co_return ApiKeyState{row.get<std::string>("id"),   row.get<std::string>("user_id"), row.get<std::string>("role"),
-                        row.get<std::string>("tier"), row.get<bool>("revoked"),        row.get<bool>("active"),
-                        row.get<std::int64_t>("exp")};
+  ApiKeyState k{row.get<std::string>("id"),   row.get<std::string>("user_id"), row.get<std::string>("role"),
+                row.get<std::string>("tier"), row.get<bool>("revoked"),        row.get<bool>("active"),
+                row.get<std::int64_t>("exp"), {}};
+  auto scopes = row.json("scopes");
+  if (scopes.is_array())
+    for (auto& s : scopes)
+      if (s.is_string()) k.scopes.push_back(s.get<std::string>());
+  co_return k;
 }
 
 Task<std::vector<std::string>> AuthRepo::key_hashes_of(const std::string& user_id) {
   auto r = co_await db_.query(q::kKeyHashesOf, db::Params(user_id));
+  std::vector<std::string> out;
+  for (auto row : r) out.push_back(row.get<std::string>(0));
+  co_return out;
+}
+
+Task<std::vector<std::string>> AuthRepo::key_hashes_of(db::Tx& tx, const std::string& user_id) {
+  auto r = co_await tx.query(q::kKeyHashesOf, db::Params(user_id));
   std::vector<std::string> out;
   for (auto row : r) out.push_back(row.get<std::string>(0));
   co_return out;

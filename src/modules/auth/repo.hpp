@@ -21,6 +21,7 @@ struct ApiKeyState {
   bool revoked = false;
   bool user_active = true;
   std::int64_t expires_at = 0;  // unix seconds, 0 = never
+  std::vector<std::string> scopes;  // empty = http::default_key_scopes()
 };
 
 struct NewSession {
@@ -56,6 +57,8 @@ class AuthRepo {
   Task<std::optional<std::string>> revoke_key(db::Tx& tx, const std::string& id);  // returns the key hash
   Task<std::optional<ApiKeyState>> key_state(const std::string& hash);
   Task<std::vector<std::string>> key_hashes_of(const std::string& user_id);
+  // Inside the transaction that changes or deletes the user (before a cascade removes the rows).
+  Task<std::vector<std::string>> key_hashes_of(db::Tx& tx, const std::string& user_id);
   Task<void> touch_key(const std::string& id);
 
  private:

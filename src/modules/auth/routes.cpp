@@ -10,7 +10,8 @@ using http::Role;
 
 namespace {
 Origin origin(const Request& req) {
-  return {req.request_id, req.remote_ip, std::string(req.header("user-agent").value_or(""))};
+  // The user agent is client text stored in sessions and audit rows: keep a bounded prefix.
+  return {req.request_id, req.remote_ip, std::string(req.header("user-agent").value_or("").substr(0, 512))};
 }
 std::string required_string(const nlohmann::json& body, const char* field) {
   auto it = body.find(field);
@@ -41,7 +42,8 @@ long long limit_for(const Config& c, const std::string& tier) {
 
 std::shared_ptr<AuthService> register_routes(AppContext& ctx) {
   auto svc = std::make_shared<AuthService>(ctx);
-  ctx.pipeline.set_authenticator([svc](Request& req) { return svc->authenticate(req); });
+  ctx.pipeline.set_authenticator(
+      http::CredentialAuthenticator([svc](Request& req) { return svc->authenticate_limited(req); }));
   // Per user / per API key, by tier, shared by every instance through Redis.
   ctx.pipeline.add_middleware([&ctx](Request& req) -> Task<void> {
     if (!req.actor) co_return;

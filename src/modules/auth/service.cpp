@@ -77,16 +77,15 @@ nlohmann::json AuthService::tokens(const users::User& u, const std::string& sess
             {"tier", u.tier}}}};
 }
 
+// Reserves this attempt on the account and the IP counters before the password is checked (one atomic
+// step, see RateLimiter::reserve_failures): with NETOPS_LOGIN_MAX_FAILURES = N, at most N guesses per
+// account or IP are ever verified in a window, even when hundreds arrive at once.
 Task<void> AuthService::throttle_login(const std::string& account_key, const std::string& ip_key) {
-  auto max = ctx_.config.login_max_failures;
-  const std::vector<std::string> keys{account_key, ip_key};
-  for (const auto& key : keys) {
-    if (co_await ctx_.limiter.failures(key) >= max) {
-      auto ttl = std::max<std::int64_t>(1, co_await ctx_.limiter.failure_ttl(key));
-      throw AppError(ErrorCode::rate_limited, "too many failed logins; try again later",
-                     {{"retryAfter", ttl}, {"scope", key == account_key ? "account" : "ip"}});
-    }
-  }
+  std::vector<std::string> keys{account_key, ip_key};
+  auto r = co_await ctx_.limiter.reserve_failures(keys, ctx_.config.login_max_failures, ctx_.config.login_window_s);
+  if (!r.allowed)
+    throw AppError(ErrorCode::rate_limited, "too many failed logins; try again later",
+                   {{"retryAfter", r.retry_after_s}, {"scope", r.blocked_index == 0 ? "account" : "ip"}});
 }
 
 Task<nlohmann::json> AuthService::login(const std::string& login, const std::string& password, const Origin& o) {
@@ -96,11 +95,23 @@ Task<nlohmann::json> AuthService::login(const std::string& login, const std::str
   std::string ip_key = "login:fail:ip:" + o.ip;
   co_await throttle_login(account_key, ip_key);
 
-  auto user = co_await users_.find_by_login(login);
-  bool ok = co_await verify(user ? user->password_hash : dummy_hash(), password);
+  // From here the attempt counts as a failure unless the password proves right. When the check itself
+  // could not run (a full hashing queue answers 503, the database failed) the reservation is given back.
+  std::optional<users::User> user;
+  bool ok = false;
+  std::exception_ptr not_checked;
+  try {
+    user = co_await users_.find_by_login(login);
+    ok = co_await verify(user ? user->password_hash : dummy_hash(), password);
+  } catch (...) {
+    not_checked = std::current_exception();
+  }
+  if (not_checked) {
+    co_await ctx_.limiter.release_failure(account_key);
+    co_await ctx_.limiter.release_failure(ip_key);
+    std::rethrow_exception(not_checked);
+  }
   if (!ok || !user) {
-    co_await ctx_.limiter.add_failure(account_key, ctx_.config.login_window_s);
-    co_await ctx_.limiter.add_failure(ip_key, ctx_.config.login_window_s);
     auto e = entry(user ? std::optional(user->id) : std::nullopt, "auth.login_failed",
                    user ? "user:" + user->id : "user:unknown", {{"login", login}, {"reason", "bad credentials"}}, o);
     co_await audit_.record(e);
@@ -112,6 +123,7 @@ Task<nlohmann::json> AuthService::login(const std::string& login, const std::str
     throw Unauthorized("account is disabled");
   }
   co_await ctx_.limiter.reset_failures(account_key);
+  co_await ctx_.limiter.release_failure(ip_key);
 
   NewSession s;
   s.id = new_uuid();
@@ -202,7 +214,28 @@ Task<void> AuthService::change_password(const http::Actor& a, const std::string&
   v.throw_if_any();
   auto u = co_await users_.find(a.user_id);
   if (!u) throw NotFound("user");
-  if (!co_await verify(u->password_hash, current)) {
+  // Guessing the current password through a stolen access token is throttled like a login (the same
+  // atomic reservation), so a session cannot become a permanent account takeover by brute force.
+  std::string fail_key = "pwchange:fail:user:" + a.user_id;
+  std::vector<std::string> fail_keys{fail_key};
+  auto slot = co_await ctx_.limiter.reserve_failures(fail_keys, ctx_.config.login_max_failures,
+                                                     ctx_.config.login_window_s);
+  if (!slot.allowed)
+    throw AppError(ErrorCode::rate_limited, "too many wrong current passwords; try again later",
+                   {{"retryAfter", slot.retry_after_s}});
+  bool right = false;
+  std::exception_ptr not_checked;
+  try {
+    right = co_await verify(u->password_hash, current);
+  } catch (...) {
+    not_checked = std::current_exception();
+  }
+  if (not_checked) {
+    co_await ctx_.limiter.release_failure(fail_key);
+    std::rethrow_exception(not_checked);
+  }
+  if (right) co_await ctx_.limiter.reset_failures(fail_key);
+  if (!right) {
     auto e = entry(a.user_id, "auth.password_change_failed", "user:" + a.user_id, nlohmann::json::object(), o);
     co_await audit_.record(e);
     throw Unauthorized("current password is wrong");
@@ -220,13 +253,18 @@ Task<void> AuthService::change_password(const http::Actor& a, const std::string&
   co_await cache_.revoke_sessions(revoked);
 }
 
-Task<std::vector<std::string>> AuthService::revoke_user(db::Tx& tx, const std::string& user_id, const std::string& keep) {
-  co_return co_await repo_.revoke_user_sessions(tx, user_id, keep);
+Task<AuthService::UserRevocation> AuthService::revoke_user(db::Tx& tx, const std::string& user_id,
+                                                           const std::string& keep) {
+  UserRevocation r;
+  r.sessions = co_await repo_.revoke_user_sessions(tx, user_id, keep);
+  r.key_hashes = co_await repo_.key_hashes_of(tx, user_id);
+  co_return r;
 }
 
-Task<void> AuthService::after_user_change(const std::string& user_id, const std::vector<std::string>& revoked) {
-  co_await cache_.revoke_sessions(revoked);
-  co_await cache_.forget_keys(co_await repo_.key_hashes_of(user_id));
+Task<void> AuthService::after_user_change(const std::string& user_id, const UserRevocation& revoked, bool deleted) {
+  co_await cache_.revoke_sessions(revoked.sessions);
+  if (deleted) co_await cache_.revoke_keys(revoked.key_hashes);
+  else co_await cache_.forget_keys(revoked.key_hashes);
   std::vector<std::string> keys{"user:" + user_id};
   co_await ctx_.cache.invalidate(std::move(keys));
 }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app/context.hpp"
+#include "http/pipeline.hpp"
 #include "http/request.hpp"
 #include "modules/audit/service.hpp"
 #include "modules/auth/repo.hpp"
@@ -42,11 +43,20 @@ class AuthService {
   Task<void> revoke_key(const http::Actor& a, const std::string& id, const Origin& o);
 
   // Resolves "Authorization: Bearer …" (JWT or nk_ API key). nullopt without a credential, 401 for a bad one.
-  Task<std::optional<http::Actor>> authenticate(const http::Request& req);
-  // After a user's role, status or password changed (or it was deleted): revokes the sessions inside tx and
-  // returns what to invalidate in the caches once the transaction committed.
-  Task<std::vector<std::string>> revoke_user(db::Tx& tx, const std::string& user_id, const std::string& keep = "");
-  Task<void> after_user_change(const std::string& user_id, const std::vector<std::string>& revoked_sessions);
+  Task<std::optional<http::Credential>> authenticate(const http::Request& req);
+  // authenticate behind the per-IP limit on refused credentials (NETOPS_AUTH_FAILURES_PER_MIN): past it a
+  // client IP gets 429 with Retry-After, without a lookup, until the minute is over.
+  Task<std::optional<http::Credential>> authenticate_limited(const http::Request& req);
+  // After a user's role, status or password changed (or before it is deleted): revokes the sessions inside
+  // tx and reads the user's key hashes (before a cascade deletes them) to invalidate once committed.
+  struct UserRevocation {
+    std::vector<std::string> sessions;
+    std::vector<std::string> key_hashes;
+    std::size_t size() const { return sessions.size(); }
+  };
+  Task<UserRevocation> revoke_user(db::Tx& tx, const std::string& user_id, const std::string& keep = "");
+  // deleted: the keys are refused outright (revoked tombstones) instead of re-read.
+  Task<void> after_user_change(const std::string& user_id, const UserRevocation& revoked, bool deleted = false);
 
  private:
   Task<std::string> hash(const std::string& password);

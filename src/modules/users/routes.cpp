@@ -10,7 +10,8 @@ using http::Role;
 
 namespace {
 auth::Origin origin(const Request& req) {
-  return {req.request_id, req.remote_ip, std::string(req.header("user-agent").value_or(""))};
+  // The user agent is client text stored in sessions and audit rows: keep a bounded prefix.
+  return {req.request_id, req.remote_ip, std::string(req.header("user-agent").value_or("").substr(0, 512))};
 }
 const nlohmann::json kUser = {
     {"type", "object"},

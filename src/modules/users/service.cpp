@@ -99,7 +99,7 @@ Task<nlohmann::json> UsersService::update(const std::string& id, const nlohmann:
     throw Conflict("you cannot demote or deactivate yourself");
 
   nlohmann::json after;
-  std::vector<std::string> revoked;
+  auth::AuthService::UserRevocation revoked;
   auto in_tx = [&](db::Tx& tx) -> Task<void> {  // named: GCC 12 mishandles temporaries in co_await
     auto current = co_await repo_.lock(tx, id);
     if (!current) throw NotFound("user");
@@ -120,7 +120,7 @@ Task<nlohmann::json> UsersService::update(const std::string& id, const nlohmann:
 
 Task<void> UsersService::remove(const std::string& id, const http::Actor& by, const auth::Origin& o) {
   if (id == by.user_id) throw Conflict("you cannot delete yourself");
-  std::vector<std::string> revoked;
+  auth::AuthService::UserRevocation revoked;  // read before the delete cascades to sessions and keys
   auto in_tx = [&](db::Tx& tx) -> Task<void> {  // named: GCC 12 mishandles temporaries in co_await
     auto current = co_await repo_.lock(tx, id);
     if (!current) throw NotFound("user");
@@ -130,7 +130,7 @@ Task<void> UsersService::remove(const std::string& id, const http::Actor& by, co
     co_await repo_.remove(tx, id);
   };
   co_await ctx_.db.transaction(in_tx);
-  co_await auth_->after_user_change(id, revoked);
+  co_await auth_->after_user_change(id, revoked, true);
 }
 
 Task<nlohmann::json> UsersService::reset_password(const std::string& id, const nlohmann::json& body,
@@ -142,7 +142,7 @@ Task<nlohmann::json> UsersService::reset_password(const std::string& id, const n
   std::string password = given.value_or(generate_password());
   auto work = [password] { return hash_password(password); };
   auto hash = co_await ctx_.blocking.run(std::move(work));
-  std::vector<std::string> revoked;
+  auth::AuthService::UserRevocation revoked;
   auto in_tx = [&](db::Tx& tx) -> Task<void> {  // named: GCC 12 mishandles temporaries in co_await
     auto current = co_await repo_.lock(tx, id);
     if (!current) throw NotFound("user");
