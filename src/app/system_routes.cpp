@@ -101,6 +101,7 @@ void register_system_routes(AppContext& ctx) {
              co_return metrics_text();
            })
       .summary("Prometheus metrics (admin session or NETOPS_METRICS_TOKEN)")
+      .documented_role(Role::admin)
       .tag("system")
       .no_database();
 

@@ -32,7 +32,9 @@ nlohmann::json openapi_document(const Router& router, const std::string& version
   for (const auto& r : router.routes()) {
     nlohmann::json op = {{"operationId", operation_id(r)},
                          {"summary", r.summary_.empty() ? r.method + " " + r.path : r.summary_},
-                         {"x-min-role", role_name(r.min_role)}};
+                         {"x-min-role", role_name(r.documented_role_.value_or(r.min_role))},
+                         // The scope an API key needs for this route (http/scopes.hpp); null: keys may not use it.
+                         {"x-api-key-scope", r.scope_.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.scope_)}};
     if (!r.tag_.empty()) op["tags"] = {r.tag_};
     nlohmann::json params = nlohmann::json::array();
     std::size_t i = 0;
@@ -76,7 +78,7 @@ nlohmann::json openapi_document(const Router& router, const std::string& version
         {"version", version},
         {"description",
          "AI gateway (OpenAI-compatible) and IT operations system of record. Every operation states its "
-         "minimum role in x-min-role (anonymous, user, admin, super_admin)."}}},
+         "minimum role in x-min-role (anonymous, user, admin, super_admin) and the scope an API key needs in x-api-key-scope (null: no API key; \"*\": any key)."}}},
       {"paths", paths},
       {"components",
        {{"securitySchemes", {{"bearerAuth", {{"type", "http"}, {"scheme", "bearer"}}}}},

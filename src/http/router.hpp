@@ -44,6 +44,9 @@ struct RouteSpec {
   // The API-key scope this route needs (see http/scopes.hpp); empty = API keys may not use the route.
   // Router::add fills in the default for the path (default_scope); .scope() overrides it.
   std::string scope_;
+  // What /docs/json states as the minimum role when the handler checks the caller itself (e.g. /metrics:
+  // anonymous for the pipeline so a token can be checked, admin for a person); unset = min_role.
+  std::optional<Role> documented_role_;
 
   RouteSpec& summary(std::string s) { summary_ = std::move(s); return *this; }
   RouteSpec& tag(std::string t) { tag_ = std::move(t); return *this; }
@@ -59,6 +62,7 @@ struct RouteSpec {
   RouteSpec& body_to_file(std::string dir) { body_to_file_ = std::move(dir); return *this; }
   RouteSpec& no_database() { needs_database_ = false; return *this; }
   RouteSpec& scope(std::string s) { scope_ = std::move(s); return *this; }
+  RouteSpec& documented_role(Role r) { documented_role_ = r; return *this; }
   RouteSpec& query(std::string name, std::string type, std::string description) {
     query_.push_back({std::move(name), std::move(type), std::move(description)});
     return *this;

@@ -30,10 +30,11 @@ class AccountingSafety : public ::testing::Test {
     return client.post("/v1/chat/completions", {{"model", model}, {"messages", {user_msg(text)}}}, h);
   }
   double metric(const std::string& line_start) {
-    auto body = client.get("/metrics").body;
-    auto at = body.find("\n" + line_start + " ");
+    auto r = client.get("/metrics", env_->admin());  // /metrics is not anonymous
+    EXPECT_EQ(r.status, 200) << r.body;
+    auto at = r.body.find("\n" + line_start + " ");
     if (at == std::string::npos) return 0;
-    return std::stod(body.substr(at + line_start.size() + 2));
+    return std::stod(r.body.substr(at + line_start.size() + 2));
   }
   std::string stats_of(const std::string& model) {
     return env_->sql("SELECT coalesce(sum(total_tokens), 0) || '/' || coalesce(sum(message_count), 0) || '/' || "

@@ -157,7 +157,13 @@ TEST_F(Foundation, OpenApiDocumentCoversEveryRouteWithItsRole) {
   for (auto path : {"/health", "/health/live", "/health/ready", "/metrics", "/docs", "/docs/json"}) {
     ASSERT_TRUE(doc["paths"].contains(path)) << path;
     EXPECT_TRUE(doc["paths"][path]["get"].contains("x-min-role")) << path;
+    EXPECT_TRUE(doc["paths"][path]["get"].contains("x-api-key-scope")) << path;
   }
+  // /metrics checks its caller itself (token or admin session): documented as what a person needs.
+  EXPECT_EQ(doc["paths"]["/metrics"]["get"]["x-min-role"], "admin");
+  EXPECT_TRUE(doc["paths"]["/metrics"]["get"]["x-api-key-scope"].is_null());
+  EXPECT_EQ(doc["paths"]["/v1/chat/completions"]["post"]["x-api-key-scope"], "completions");
+  EXPECT_TRUE(doc["paths"]["/api/keys"]["post"]["x-api-key-scope"].is_null());
   auto page = client.get("/docs");
   EXPECT_EQ(page.status, 200);
   EXPECT_NE(page.header("content-type").find("text/html"), std::string::npos);
