@@ -32,6 +32,15 @@ bool json_depth_within(std::string_view text, int max_depth) {
   return true;
 }
 
+bool json_has_nul(std::string_view text) {
+  for (auto at = text.find("u0000"); at != std::string_view::npos; at = text.find("u0000", at + 5)) {
+    std::size_t backslashes = 0;
+    while (backslashes < at && text[at - 1 - backslashes] == '\\') ++backslashes;
+    if (backslashes % 2 == 1) return true;
+  }
+  return false;
+}
+
 nlohmann::json parse_json(std::string_view text, int max_depth) {
   if (!json_depth_within(text, max_depth)) return nlohmann::json(nlohmann::json::value_t::discarded);
   return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);

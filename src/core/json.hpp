@@ -14,6 +14,11 @@ constexpr int kMaxJsonDepth = 64;
 // inside them do not count). Linear, no allocation; meaningful for well-formed JSON, harmless otherwise.
 bool json_depth_within(std::string_view text, int max_depth = kMaxJsonDepth);
 
+// True when a string in `text` holds the escape \u0000 (JSON's only way to carry NUL): PostgreSQL text
+// cannot store NUL, and libpq would silently cut the value there. An escaped backslash before "u0000" is
+// plain text and does not count.
+bool json_has_nul(std::string_view text);
+
 // Parses `text`; a discarded value (is_discarded()) when it is malformed or nests deeper than max_depth.
 nlohmann::json parse_json(std::string_view text, int max_depth = kMaxJsonDepth);
 

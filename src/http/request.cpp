@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/json.hpp"
@@ -31,9 +32,20 @@ std::optional<std::string_view> Request::header(std::string_view lower_name) con
   return std::nullopt;
 }
 
+namespace {
+// Decoded URL text reaches SQL parameters: PostgreSQL refuses bytes that are not UTF-8 (a 500 otherwise) and
+// libpq would cut a value at NUL, so both are the caller's 400, naming the parameter.
+void check_text(std::string_view name, std::string_view value) {
+  if (csv::invalid_text_at(value)) throw ValidationError(std::string(name), "must be UTF-8 text without NUL characters");
+}
+}  // namespace
+
 std::string_view Request::path_param(std::string_view name) const {
   for (auto& [k, v] : path_params)
-    if (k == name) return v;
+    if (k == name) {
+      check_text(name, v);
+      return v;
+    }
   return {};
 }
 
@@ -47,7 +59,10 @@ std::string Request::path_uuid(std::string_view name) const {
 
 std::optional<std::string> Request::query(std::string_view name) const {
   for (auto& [k, v] : query_params)
-    if (k == name) return v;
+    if (k == name) {
+      check_text(name, v);
+      return v;
+    }
   return std::nullopt;
 }
 
@@ -74,7 +89,9 @@ std::optional<bool> Request::query_bool(std::string_view name) const {
 
 const nlohmann::json& Request::json() const {
   if (!json_) {
-    json_ = parse_json_object(body);
+    auto parsed = parse_json_object(body);
+    if (json_has_nul(body)) throw ValidationError("body", "text must not contain NUL characters (\\u0000)");
+    json_ = std::move(parsed);
   }
   return *json_;
 }

@@ -180,3 +180,31 @@ TEST_F(SecurityInput, CsvImportsAreBoundedInRowsAndColumns) {
   EXPECT_NE(r.body.find("has 1000001 fields"), std::string::npos) << r.body.substr(0, 300);
   expect_alive();
 }
+
+// Decoded URL text and header text reach SQL parameters: bytes that are not UTF-8 used to be a 500 from
+// PostgreSQL, and NUL silently cut a value (libpq C strings). Now a 400 naming the parameter; a bad User-Agent
+// is cleaned instead of failing the login.
+TEST_F(SecurityInput, TextThatPostgresCannotStoreIsRefusedOrCleaned) {
+  for (const char* path : {"/api/admin/users?search=%ff", "/api/v1/assets?search=%c3%28", "/api/conversations?search=%00",
+                           "/api/v1/asset-models?spec.x%ff=1"}) {
+    auto r = call("GET", path);
+    EXPECT_EQ(r.status, 400) << path << ": " << r.body.substr(0, 300);
+    if (r.status == 400) {
+      EXPECT_EQ(r.json()["error"]["code"], "VALIDATION_ERROR") << path;
+    }
+  }
+  auto nul = call("POST", "/api/conversations", std::string(R"({"title":"a\u0000b"})"));
+  EXPECT_EQ(nul.status, 400) << nul.body;
+  auto literal = call("POST", "/api/conversations", std::string(R"({"title":"a\\u0000b"})"));
+  ASSERT_EQ(literal.status, 201) << literal.body;
+  EXPECT_EQ(literal.json()["title"], "a\\u0000b");
+
+  HttpClient c(server_->port());
+  auto login = c.request("POST", "/api/auth/login",
+                         json{{"email", "admin@example.com"}, {"password", server_->admin_password()}}.dump(),
+                         {{"Content-Type", "application/json"}, {"User-Agent", "agent\xff\xfe 1.0"}});
+  ASSERT_EQ(login.status, 200) << login.body;
+  std::string sid = login.json()["sessionId"];
+  EXPECT_EQ(sql("SELECT user_agent FROM sessions WHERE id = '" + sid + "'"), "agent?? 1.0");
+  expect_alive();
+}

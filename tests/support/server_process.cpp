@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <functional>
@@ -61,7 +62,11 @@ void ServerProcess::start() {
   };
   for (auto& [k, v] : opts_.env) env[k] = v;
   admin_password_ = env["NETOPS_ADMIN_PASSWORD"];
-  log_path_ = "/tmp/netops-test-server-" + std::to_string(port_) + ".log";
+  // One file per start: a port reused by an earlier run must not hand its old output to output().
+  static std::atomic<int> starts{0};
+  log_path_ = "/tmp/netops-test-server-" + std::to_string(getpid()) + "-" + std::to_string(++starts) + "-" +
+              std::to_string(port_) + ".log";
+  std::remove(log_path_.c_str());
   pid_t parent = getpid();
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");

@@ -6,6 +6,7 @@
 #include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
+#include "core/text.hpp"
 #include "db/query.hpp"
 #include "modules/assets/import_plan.hpp"
 #include "modules/chat/types.hpp"
@@ -152,4 +153,20 @@ TEST(ChatAudit, PrivateTextIsAFactNotTheText) {
   EXPECT_EQ(v.dump().find("secret"), std::string::npos) << v.dump();
   EXPECT_EQ(v["title"]["length"], 15);
   EXPECT_TRUE(v["metadata"].contains("systemPrompt"));
+}
+
+TEST(JsonNul, OnlyAnUnescapedBackslashMakesANul) {
+  EXPECT_TRUE(json_has_nul(R"({"a":"x\u0000"})"));
+  EXPECT_TRUE(json_has_nul(R"({"a":"\\\u0000"})"));   // \\ then \u0000
+  EXPECT_FALSE(json_has_nul(R"({"a":"\\u0000"})"));   // an escaped backslash, then text
+  EXPECT_FALSE(json_has_nul(R"({"a":"u0000"})"));
+  EXPECT_TRUE(json_has_nul(R"({"a":"\u00001"})"));  // NUL, then "1"
+}
+
+TEST(CleanText, InvalidBytesAndNulBecomeQuestionMarksWithinTheLimit) {
+  EXPECT_EQ(clean_text("agent\xff\xfe 1.0", 100), "agent?? 1.0");
+  EXPECT_EQ(clean_text(std::string("a\0b", 3), 100), "a?b");
+  EXPECT_EQ(clean_text("h\xC3\xA9llo", 100), "h\xC3\xA9llo");
+  EXPECT_EQ(clean_text("h\xC3\xA9llo", 2), "h");  // never half a character
+  EXPECT_EQ(clean_text(std::string(1000, 'x'), 512).size(), 512u);
 }

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/ids.hpp"
+#include "core/csv.hpp"
 #include "core/json.hpp"
 #include "modules/catalog/service.hpp"
 
@@ -64,8 +65,12 @@ Task<Page> ModelService::list(const http::Request& req, const http::Paging& p, c
   v.throw_if_any();
   for (const auto& qp : req.query_params) {
     const auto& name = qp.first;
-    const auto& raw = qp.second;
     if (name.rfind("spec.", 0) != 0) continue;
+    if (csv::invalid_text_at(name)) {
+      v.add("query", "parameter names must be UTF-8 text without NUL characters");
+      continue;
+    }
+    const std::string raw = *req.query(name);  // 400 unless UTF-8 text
     auto key = name.substr(5);
     auto defs = co_await store_.active_filterable(key, f.category_id);
     if (defs.empty()) {

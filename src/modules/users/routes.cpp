@@ -1,4 +1,5 @@
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "modules/users/module.hpp"
 #include "modules/users/service.hpp"
 
@@ -11,7 +12,7 @@ using http::Role;
 namespace {
 auth::Origin origin(const Request& req) {
   // The user agent is client text stored in sessions and audit rows: keep a bounded prefix.
-  return {req.request_id, req.remote_ip, std::string(req.header("user-agent").value_or("").substr(0, 512))};
+  return {req.request_id, req.remote_ip, clean_text(req.header("user-agent").value_or(""), 512)};
 }
 const nlohmann::json kUser = {
     {"type", "object"},
