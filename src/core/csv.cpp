@@ -102,27 +102,4 @@ std::string format_record(const std::vector<std::string>& fields) {
   return out;
 }
 
-std::optional<std::size_t> invalid_text_at(std::string_view text) {
-  const auto* b = reinterpret_cast<const unsigned char*>(text.data());
-  std::size_t i = 0, n = text.size();
-  while (i < n) {
-    unsigned char c = b[i];
-    if (c == 0) return i;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
-    if (len == 0 || c > 0xF4 || i + len > n) return i;
-    for (std::size_t k = 1; k < len; ++k)
-      if ((b[i + k] & 0xC0) != 0x80) return i;
-    // Overlong three/four-byte forms, UTF-16 surrogates, and beyond U+10FFFF.
-    if ((c == 0xE0 && b[i + 1] < 0xA0) || (c == 0xED && b[i + 1] >= 0xA0) || (c == 0xF0 && b[i + 1] < 0x90) ||
-        (c == 0xF4 && b[i + 1] >= 0x90))
-      return i;
-    i += len;
-  }
-  return std::nullopt;
-}
-
 }  // namespace netops::csv

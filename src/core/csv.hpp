@@ -52,9 +52,6 @@ class Reader {
 // Every record of text (see Reader).
 std::vector<std::vector<std::string>> parse(std::string_view text);
 
-// Offset of the first byte that is not well-formed UTF-8 (overlong forms, surrogates and code points
-// beyond U+10FFFF included) or is NUL, which PostgreSQL text cannot hold; nullopt when the text is clean.
-std::optional<std::size_t> invalid_text_at(std::string_view text);
 
 // Appends one field, quoted when it has to be.
 void append_field(std::string& out, std::string_view value);

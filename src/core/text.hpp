@@ -1,10 +1,16 @@
 #pragma once
-// Text from headers that is stored (user agents in sessions and audit rows): PostgreSQL refuses bytes that
-// are not UTF-8 and libpq cuts at NUL, so a bad header must neither fail the request nor be stored as is.
+// Text that reaches PostgreSQL from outside (CSV files, URL parameters, headers): PostgreSQL refuses bytes that
+// are not UTF-8 and libpq cuts a value at NUL, so such text is either refused or cleaned before it is stored.
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
 namespace netops {
+
+// Offset of the first byte that is not well-formed UTF-8 (overlong forms, surrogates and code points
+// beyond U+10FFFF included) or is NUL, which PostgreSQL text cannot hold; nullopt when the text is clean.
+std::optional<std::size_t> invalid_text_at(std::string_view text);
 
 // `s` with every byte that is not part of well-formed UTF-8 (and every NUL) replaced by '?', cut to at most
 // max_bytes without splitting a character.

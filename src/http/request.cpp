@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "core/csv.hpp"
+#include "core/text.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/json.hpp"
@@ -36,7 +36,7 @@ namespace {
 // Decoded URL text reaches SQL parameters: PostgreSQL refuses bytes that are not UTF-8 (a 500 otherwise) and
 // libpq would cut a value at NUL, so both are the caller's 400, naming the parameter.
 void check_text(std::string_view name, std::string_view value) {
-  if (csv::invalid_text_at(value)) throw ValidationError(std::string(name), "must be UTF-8 text without NUL characters");
+  if (invalid_text_at(value)) throw ValidationError(std::string(name), "must be UTF-8 text without NUL characters");
 }
 }  // namespace
 

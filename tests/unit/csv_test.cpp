@@ -4,6 +4,7 @@
 #include <random>
 
 #include "core/csv.hpp"
+#include "core/text.hpp"
 
 using netops::csv::Error;
 using netops::csv::parse;
@@ -97,11 +98,11 @@ TEST(Csv, WriteThenReadRoundTripsArbitraryFields) {
 }
 
 TEST(Csv, InvalidTextIsFoundWhereItStarts) {
-  EXPECT_FALSE(netops::csv::invalid_text_at("plain, ascii\nand \xC3\xBC and \xE2\x82\xAC and \xF0\x9F\x98\x80"));
-  EXPECT_EQ(netops::csv::invalid_text_at("ab\xFC" "cd"), 2u);                 // Windows-1252 ü
-  EXPECT_EQ(netops::csv::invalid_text_at(std::string_view("a\0b", 3)), 1u);   // NUL
-  EXPECT_EQ(netops::csv::invalid_text_at("\xC0\xAF"), 0u);                    // overlong
-  EXPECT_EQ(netops::csv::invalid_text_at("x\xED\xA0\x80"), 1u);               // UTF-16 surrogate
-  EXPECT_EQ(netops::csv::invalid_text_at("\xF4\x90\x80\x80"), 0u);            // beyond U+10FFFF
-  EXPECT_EQ(netops::csv::invalid_text_at("ok\xE2\x82"), 2u);                  // cut short
+  EXPECT_FALSE(netops::invalid_text_at("plain, ascii\nand \xC3\xBC and \xE2\x82\xAC and \xF0\x9F\x98\x80"));
+  EXPECT_EQ(netops::invalid_text_at("ab\xFC" "cd"), 2u);                 // Windows-1252 ü
+  EXPECT_EQ(netops::invalid_text_at(std::string_view("a\0b", 3)), 1u);   // NUL
+  EXPECT_EQ(netops::invalid_text_at("\xC0\xAF"), 0u);                    // overlong
+  EXPECT_EQ(netops::invalid_text_at("x\xED\xA0\x80"), 1u);               // UTF-16 surrogate
+  EXPECT_EQ(netops::invalid_text_at("\xF4\x90\x80\x80"), 0u);            // beyond U+10FFFF
+  EXPECT_EQ(netops::invalid_text_at("ok\xE2\x82"), 2u);                  // cut short
 }

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "core/csv.hpp"
+#include "core/text.hpp"
 
 namespace netops::assets {
 
@@ -94,7 +95,7 @@ nlohmann::json ImportReport::to_json() const {
 ParsedFile parse_file(std::string_view text, const ParseLimits& limits) {
   ParsedFile out;
   // PostgreSQL refuses text that is not UTF-8 (or holds NUL): say where, before anything else.
-  if (auto at = csv::invalid_text_at(text)) {
+  if (auto at = invalid_text_at(text)) {
     auto line = static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<long>(*at), '\n')) + 1;
     out.fatal.push_back({0, line, "", "the file is not UTF-8 text (a byte that is not UTF-8, or NUL, at line " +
                                              std::to_string(line) + "): save it as UTF-8 CSV"});

@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "core/ids.hpp"
-#include "core/csv.hpp"
+#include "core/text.hpp"
 #include "core/json.hpp"
 #include "modules/catalog/service.hpp"
 
@@ -66,7 +66,7 @@ Task<Page> ModelService::list(const http::Request& req, const http::Paging& p, c
   for (const auto& qp : req.query_params) {
     const auto& name = qp.first;
     if (name.rfind("spec.", 0) != 0) continue;
-    if (csv::invalid_text_at(name)) {
+    if (invalid_text_at(name)) {
       v.add("query", "parameter names must be UTF-8 text without NUL characters");
       continue;
     }
