@@ -13,7 +13,7 @@
 #include <spdlog/spdlog.h>
 #include <thread>
 
-#include "app/context.hpp"
+#include "kit/context.hpp"
 #include "app/modules.hpp"
 #include "app/system_routes.hpp"
 #include "core/cidr.hpp"
@@ -24,8 +24,6 @@
 #include "db/migrations.hpp"
 #include "http/server.hpp"
 #include "llm/http_client.hpp"
-#include "modules/auth/service.hpp"
-#include "modules/models/service.hpp"
 
 namespace netops {
 
@@ -48,23 +46,13 @@ Task<void> sleep_ms(int ms) {
 
 // Migrations and the first admin, retried until the database answers: the process serves
 // /health/* meanwhile and every other route answers 503.
-Task<void> start_up(AppContext& ctx, std::atomic<bool>& stopping, bool demo) {
+Task<void> start_up(AppContext& ctx, const Background& background, std::atomic<bool>& stopping) {
   int attempt = 0;
   while (!stopping) {
     try {
       auto applied = co_await db::migrate(ctx.db);
       if (!applied.empty()) spdlog::info("applied {} migration(s)", applied.size());
-      auth::AuthService auth(ctx);
-      auto admin = co_await auth.bootstrap_admin();
-      if (admin) {
-        std::printf("\nFirst admin created: %s\n", admin->email.c_str());
-        if (admin->generated_password)
-          std::printf("Generated password (shown only this once): %s\n\n", admin->generated_password->c_str());
-        else
-          std::printf("Password: the one given in NETOPS_ADMIN_PASSWORD\n\n");
-        std::fflush(stdout);
-      }
-      co_await models::seed_defaults(ctx, demo);
+      for (auto& job : background.start) co_await job();
       ctx.ready = true;
       spdlog::info("ready in {:.0f} ms",
                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - ctx.started).count());
@@ -98,7 +86,7 @@ int serve(const Config& cfg, const ServeOptions& opts) {
   http::Pipeline pipeline(router);
   std::atomic<bool> ready{false};
   std::atomic<bool> stopping{false};
-  AppContext ctx{cfg, db, redis, cache, limiter, blocking, router, pipeline, ready, started};
+  AppContext ctx{cfg, db, redis, cache, limiter, blocking, router, pipeline, ready, started, opts.demo};
 
   // LLM upstream client: per-worker keep-alive pools on the same event loops as the requests.
   llm::HttpClient llm_client(llm::ClientOptions{}, workers);
@@ -153,7 +141,7 @@ int serve(const Config& cfg, const ServeOptions& opts) {
   std::fflush(stdout);
 
   redis.start();
-  net::co_spawn(*workers[0], start_up(ctx, stopping, opts.demo), net::detached);
+  net::co_spawn(*workers[0], start_up(ctx, background, stopping), net::detached);
   for (auto& task : background.run) net::co_spawn(*workers[0], task(), net::detached);
 
   std::vector<net::executor_work_guard<net::io_context::executor_type>> guards;

@@ -1,5 +1,5 @@
 #pragma once
-#include "app/context.hpp"
+#include "kit/context.hpp"
 
 namespace netops {
 // /metrics, /docs and /docs/json.

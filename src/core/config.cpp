@@ -102,31 +102,38 @@ const std::vector<ConfigVar>& config_vars() {
   return vars;
 }
 
+std::optional<std::string> ConfigReader::str(const char* name) const {
+  auto v = get_(name);
+  if (v && v->empty()) return std::nullopt;
+  return v;
+}
+
+template <class T>
+void ConfigReader::number(const char* name, T& out, T min, T max) {
+  auto v = str(name);
+  if (!v) return;
+  T parsed{};
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), parsed);
+  if (ec != std::errc() || p != v->data() + v->size() || parsed < min || parsed > max) {
+    problems_.push_back(std::string(name) + ": must be an integer between " + std::to_string(min) + " and " +
+                        std::to_string(max) + " (got \"" + *v + "\")");
+    return;
+  }
+  out = parsed;
+}
+template void ConfigReader::number<int>(const char*, int&, int, int);
+template void ConfigReader::number<long long>(const char*, long long&, long long, long long);
+template void ConfigReader::number<std::size_t>(const char*, std::size_t&, std::size_t, std::size_t);
+
+void ConfigReader::boolean(const char* name, bool& out) {
+  auto v = str(name);
+  if (!v) return;
+  if (*v == "true" || *v == "1") out = true;
+  else if (*v == "false" || *v == "0") out = false;
+  else problems_.push_back(std::string(name) + ": must be true or false");
+}
+
 namespace {
-struct Reader {
-  const Config::Getenv& get;
-  std::vector<std::string> problems;
-
-  std::optional<std::string> str(const char* name) {
-    auto v = get(name);
-    if (v && v->empty()) return std::nullopt;
-    return v;
-  }
-  template <class T>
-  void number(const char* name, T& out, T min, T max) {
-    auto v = str(name);
-    if (!v) return;
-    T parsed{};
-    auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), parsed);
-    if (ec != std::errc() || p != v->data() + v->size() || parsed < min || parsed > max) {
-      problems.push_back(std::string(name) + ": must be an integer between " + std::to_string(min) + " and " +
-                         std::to_string(max) + " (got \"" + *v + "\")");
-      return;
-    }
-    out = parsed;
-  }
-};
-
 // The largest USD amount a budget may be: the gateway sums costs exactly in 12-decimal fixed point in one
 // int64 (llm/decimal.hpp), whose range ends at 9,223,372.036854775807. A larger setting used to wrap
 // around into a negative budget that refused every call.
@@ -155,7 +162,8 @@ bool is_hex(const std::string& s) {
 
 Config Config::from_env(const Getenv& get) {
   Config c;
-  Reader r{get, {}};
+  c.env = get;
+  ConfigReader r(get);
   if (auto v = r.str("NETOPS_LISTEN")) {
     auto colon = v->rfind(':');
     int port = 0;
@@ -163,7 +171,7 @@ Config Config::from_env(const Getenv& get) {
     std::string port_s = colon == std::string::npos ? *v : v->substr(colon + 1);
     auto [p, ec] = std::from_chars(port_s.data(), port_s.data() + port_s.size(), port);
     if (host.empty() || ec != std::errc() || p != port_s.data() + port_s.size() || port < 0 || port > 65535)
-      r.problems.push_back("NETOPS_LISTEN: must be host:port, e.g. 127.0.0.1:3000 (got \"" + *v + "\")");
+      r.problem("NETOPS_LISTEN: must be host:port, e.g. 127.0.0.1:3000 (got \"" + *v + "\")");
     else {
       c.listen_host = host;
       c.listen_port = port;
@@ -172,30 +180,30 @@ Config Config::from_env(const Getenv& get) {
   if (auto v = r.str("NETOPS_DATABASE_URL"))
     c.database_url = *v;
   else
-    r.problems.push_back("NETOPS_DATABASE_URL: is required (script/server sets it to the project-local cluster)");
+    r.problem("NETOPS_DATABASE_URL: is required (script/server sets it to the project-local cluster)");
   c.redis_url = r.str("NETOPS_REDIS_URL").value_or("redis://127.0.0.1:6379/0");
   if (c.redis_url.rfind("redis://", 0) != 0)
-    r.problems.push_back("NETOPS_REDIS_URL: must start with redis:// (got \"" + c.redis_url + "\")");
+    r.problem("NETOPS_REDIS_URL: must start with redis:// (got \"" + c.redis_url + "\")");
   if (auto v = r.str("NETOPS_JWT_SECRET")) {
-    if (v->size() < 32) r.problems.push_back("NETOPS_JWT_SECRET: must be at least 32 characters");
+    if (v->size() < 32) r.problem("NETOPS_JWT_SECRET: must be at least 32 characters");
     c.jwt_secret = *v;
   } else {
-    r.problems.push_back("NETOPS_JWT_SECRET: is required (script/setup generates one into .local/secrets)");
+    r.problem("NETOPS_JWT_SECRET: is required (script/setup generates one into .local/secrets)");
   }
   if (auto v = r.str("NETOPS_MASTER_KEY")) {
     if (v->size() != 64 || !is_hex(*v))
-      r.problems.push_back("NETOPS_MASTER_KEY: must be 64 hex characters (32 bytes), e.g. `openssl rand -hex 32`");
+      r.problem("NETOPS_MASTER_KEY: must be 64 hex characters (32 bytes), e.g. `openssl rand -hex 32`");
     c.master_key = *v;
   } else {
-    r.problems.push_back("NETOPS_MASTER_KEY: is required (script/setup generates one into .local/secrets)");
+    r.problem("NETOPS_MASTER_KEY: is required (script/setup generates one into .local/secrets)");
   }
   if (auto v = r.str("NETOPS_ADMIN_EMAIL")) {
-    if (v->find('@') == std::string::npos) r.problems.push_back("NETOPS_ADMIN_EMAIL: must be an email address");
+    if (v->find('@') == std::string::npos) r.problem("NETOPS_ADMIN_EMAIL: must be an email address");
     c.admin_email = *v;
   }
   for (auto& ch : c.admin_email) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   if (auto v = r.str("NETOPS_ADMIN_PASSWORD")) {
-    if (v->size() < 10) r.problems.push_back("NETOPS_ADMIN_PASSWORD: must be at least 10 characters");
+    if (v->size() < 10) r.problem("NETOPS_ADMIN_PASSWORD: must be at least 10 characters");
     c.admin_password = *v;
   }
   if (auto v = r.str("NETOPS_STORAGE_DIR")) c.storage_dir = *v;
@@ -228,12 +236,12 @@ Config Config::from_env(const Getenv& get) {
     auto [pe, pec] = std::from_chars(ps.data(), ps.data() + ps.size(), port);
     if (colon == std::string::npos || colon == 0 || pec != std::errc() || pe != ps.data() + ps.size() || port < 0 ||
         port > 65535 || !parse_ip(v->substr(0, colon)))
-      r.problems.push_back("NETOPS_METRICS_LISTEN: must be ip:port, e.g. 127.0.0.1:9464 (got \"" + *v + "\")");
+      r.problem("NETOPS_METRICS_LISTEN: must be ip:port, e.g. 127.0.0.1:9464 (got \"" + *v + "\")");
     else
       c.metrics_listen_host = v->substr(0, colon), c.metrics_listen_port = port;
   }
   if (auto v = r.str("NETOPS_METRICS_TOKEN")) {
-    if (v->size() < 16) r.problems.push_back("NETOPS_METRICS_TOKEN: must be at least 16 characters");
+    if (v->size() < 16) r.problem("NETOPS_METRICS_TOKEN: must be at least 16 characters");
     else c.metrics_token = *v;
   }
   r.number<std::size_t>("NETOPS_METRICS_SERIES_LIMIT", c.metrics_series_limit, 10, 10000000);
@@ -248,7 +256,7 @@ Config Config::from_env(const Getenv& get) {
       item.erase(item.find_last_not_of(" \t") + 1);
       if (!item.empty()) {
         if (parse_network(item)) c.trusted_proxies.push_back(item);
-        else r.problems.push_back("NETOPS_TRUSTED_PROXIES: \"" + item + "\" is not an IP address or CIDR network");
+        else r.problem("NETOPS_TRUSTED_PROXIES: \"" + item + "\" is not an IP address or CIDR network");
       }
       if (comma == std::string_view::npos) break;
       rest.remove_prefix(comma + 1);
@@ -259,13 +267,13 @@ Config Config::from_env(const Getenv& get) {
     static const char* levels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
     bool ok = false;
     for (auto* l : levels) ok = ok || *v == l;
-    if (!ok) r.problems.push_back("NETOPS_LOG_LEVEL: must be one of trace, debug, info, warn, error, off");
+    if (!ok) r.problem("NETOPS_LOG_LEVEL: must be one of trace, debug, info, warn, error, off");
     c.log_level = *v;
   }
   if (auto v = r.str("NETOPS_ACCESS_LOG")) {
     if (*v == "true" || *v == "1") c.access_log = true;
     else if (*v == "false" || *v == "0") c.access_log = false;
-    else r.problems.push_back("NETOPS_ACCESS_LOG: must be true or false");
+    else r.problem("NETOPS_ACCESS_LOG: must be true or false");
   }
   r.number<int>("NETOPS_UPSTREAM_CONNECT_TIMEOUT_MS", c.upstream_connect_timeout_ms, 10, 600000);
   r.number<int>("NETOPS_UPSTREAM_FIRST_BYTE_TIMEOUT_MS", c.upstream_first_byte_timeout_ms, 10, 3600000);
@@ -281,11 +289,11 @@ Config Config::from_env(const Getenv& get) {
   if (auto v = r.str("NETOPS_EGRESS_DENY_PRIVATE")) {
     if (*v == "true" || *v == "1") c.egress_deny_private = true;
     else if (*v == "false" || *v == "0") c.egress_deny_private = false;
-    else r.problems.push_back("NETOPS_EGRESS_DENY_PRIVATE: must be true or false");
+    else r.problem("NETOPS_EGRESS_DENY_PRIVATE: must be true or false");
   }
   if (auto v = r.str("NETOPS_EGRESS_ALLOW")) {
     if (v->find_first_not_of("0123456789abcdefABCDEF.:/, ") != std::string::npos)
-      r.problems.push_back("NETOPS_EGRESS_ALLOW: must be comma-separated IP addresses or CIDRs, e.g. 169.254.169.254,10.0.0.0/8");
+      r.problem("NETOPS_EGRESS_ALLOW: must be comma-separated IP addresses or CIDRs, e.g. 169.254.169.254,10.0.0.0/8");
     else
       c.egress_allow = *v;
   }
@@ -294,7 +302,7 @@ Config Config::from_env(const Getenv& get) {
   r.number<int>("NETOPS_CHAT_DEFAULT_CONTEXT_WINDOW", c.chat_default_context_window, 256, 100'000'000);
   if (auto v = r.str("NETOPS_CHAT_SUMMARY_MODEL")) {
     if (v->empty() || v->size() > 100 || v->find_first_of(" \t\r\n\"") != std::string::npos)
-      r.problems.push_back("NETOPS_CHAT_SUMMARY_MODEL: must be a model id, tier:0 … tier:3 or auto");
+      r.problem("NETOPS_CHAT_SUMMARY_MODEL: must be a model id, tier:0 … tier:3 or auto");
     else
       c.chat_summary_model = *v;
   }
@@ -314,7 +322,7 @@ Config Config::from_env(const Getenv& get) {
       pos = comma + 1;
     }
     if (!ok || n != 4)
-      r.problems.push_back("NETOPS_ESCALATION_THRESHOLDS: must be four numbers in [0, 1] for tiers 0-3, e.g. "
+      r.problem("NETOPS_ESCALATION_THRESHOLDS: must be four numbers in [0, 1] for tiers 0-3, e.g. "
                            "0.50,0.65,0.75,0.85");
     else
       for (int i = 0; i < 4; ++i) c.escalation_thresholds[i] = t[i];
@@ -331,7 +339,7 @@ Config Config::from_env(const Getenv& get) {
       if (auto v = r.str(name.c_str())) {
         if (auto micro = parse_micro(*v)) *out = *micro;
         else
-          r.problems.push_back(name + ": must be a non-negative amount in USD with at most 6 decimals and at most "
+          r.problem(name + ": must be a non-negative amount in USD with at most 6 decimals and at most "
                                "9223372.036854 (0 = no limit)");
       }
     }
@@ -339,7 +347,7 @@ Config Config::from_env(const Getenv& get) {
     r.number<long long>((base + "_MONTHLY_TOKENS").c_str(), b->monthly_tokens, 0, 1'000'000'000'000LL);
   }
   if (c.threads == 0) c.threads = std::max(1u, std::thread::hardware_concurrency());
-  if (!r.problems.empty()) throw ConfigError(std::move(r.problems));
+  if (!r.problems().empty()) throw ConfigError(std::move(r.problems()));
   return c;
 }
 
@@ -352,7 +360,7 @@ Config Config::from_process_env() {
 }
 
 Config Config::from_map(const std::map<std::string, std::string>& vars) {
-  return from_env([&](const std::string& n) -> std::optional<std::string> {
+  return from_env([vars](const std::string& n) -> std::optional<std::string> {
     auto it = vars.find(n);
     if (it == vars.end()) return std::nullopt;
     return it->second;

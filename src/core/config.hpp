@@ -98,6 +98,9 @@ struct Config {
   int chat_default_context_window = 8192;
 
   using Getenv = std::function<std::optional<std::string>(const std::string&)>;
+  // The environment the configuration was read from: modules read their own sections from it
+  // (load_section below).
+  Getenv env;
   static Config from_env(const Getenv& get);
   static Config from_process_env();
   static Config from_map(const std::map<std::string, std::string>& vars);
@@ -108,7 +111,49 @@ struct ConfigVar {
   const char* fallback;
   const char* meaning;
 };
-// Every variable the server reads, for --help and the README.
+// Every variable the framework reads, for --help and the README (modules add their sections').
 const std::vector<ConfigVar>& config_vars();
+
+// Reads and validates variables, collecting every problem (one message per variable) instead of stopping
+// at the first.
+class ConfigReader {
+ public:
+  explicit ConfigReader(Config::Getenv get) : get_(std::move(get)) {}
+  std::optional<std::string> str(const char* name) const;  // unset and empty are both nullopt
+  // Leaves out unchanged when unset; a problem when not an integer in [min, max].
+  template <class T>
+  void number(const char* name, T& out, T min, T max);
+  void boolean(const char* name, bool& out);  // true|1|false|0
+  void problem(std::string message) { problems_.push_back(std::move(message)); }
+  std::vector<std::string>& problems() { return problems_; }
+
+ private:
+  Config::Getenv get_;
+  std::vector<std::string> problems_;
+};
+extern template void ConfigReader::number<int>(const char*, int&, int, int);
+extern template void ConfigReader::number<long long>(const char*, long long&, long long, long long);
+extern template void ConfigReader::number<std::size_t>(const char*, std::size_t&, std::size_t, std::size_t);
+
+// A module's own configuration: the variables it documents and how it reads them into its settings type.
+//   struct ChatSettings { int summary_tokens = 8000; … };
+//   const ConfigSection<ChatSettings>& chat_section();   // in the module's <module>_settings.hpp
+// The application checks every section at start-up (all problems in one ConfigError) and each module
+// loads its own at registration with load_section(ctx.config, chat_section()).
+template <class S>
+struct ConfigSection {
+  std::string name;  // the module, for messages
+  std::vector<ConfigVar> vars;
+  std::function<void(ConfigReader&, S&)> read;
+};
+
+template <class S>
+S load_section(const Config& c, const ConfigSection<S>& section) {
+  ConfigReader r(c.env);
+  S out;
+  section.read(r, out);
+  if (!r.problems().empty()) throw ConfigError(std::move(r.problems()));
+  return out;
+}
 
 }  // namespace netops

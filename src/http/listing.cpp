@@ -1,19 +1,19 @@
 #include "http/listing.hpp"
 
 #include "core/error.hpp"
-#include "core/ids.hpp"
+#include "http/router.hpp"
 
 namespace netops::http {
 
-Paging paging(const Request& req, long long default_size) {
-  Paging p;
+db::PageRequest paging(const Request& req, long long default_size) {
+  db::PageRequest p;
   p.page = req.query_int("page", 1, 1, 10000000);
   p.page_size = req.query_int("pageSize", default_size, 1, kMaxPageSize);
   return p;
 }
 
-Sort sort(const Request& req, const std::vector<std::pair<std::string, std::string>>& allowed,
-          const std::string& default_field, bool default_descending) {
+db::Sort sort(const Request& req, const std::vector<std::pair<std::string, std::string>>& allowed,
+              const std::string& default_field, bool default_descending) {
   std::string field = default_field;
   bool desc = default_descending;
   if (auto s = req.query("sort"); s && !s->empty()) {
@@ -28,19 +28,22 @@ Sort sort(const Request& req, const std::vector<std::pair<std::string, std::stri
   throw ValidationError("sort", "must be one of " + names + " (prefix - for descending)");
 }
 
-std::string etag_of(const nlohmann::json& representation) {
-  return "W/\"" + sha256_hex(representation.dump()).substr(0, 20) + "\"";
+ListQuery list_query(const Request& req, const ListSpec& spec) {
+  return {paging(req, spec.default_page_size), sort(req, spec.sorts, spec.default_sort, spec.default_descending)};
 }
 
-void check_if_match(const Request& req, const nlohmann::json& current_representation) {
-  auto h = req.header("if-match");
-  if (!h || *h == "*") return;
-  auto current = etag_of(current_representation);
-  std::string_view given = *h;
-  // A client may send the strong form of our weak tag.
-  if (given == current || ("W/" + std::string(given)) == current) return;
-  throw AppError(ErrorCode::precondition_failed, "the resource changed since it was read (If-Match does not match)",
-                 {{"currentEtag", current}});
+RouteSpec& RouteSpec::list(const ListSpec& spec) {
+  for (auto& f : spec.filters) query(f.name, f.type, f.description);
+  if (!spec.sorts.empty()) {
+    std::string fields;
+    for (auto& [api, _] : spec.sorts) fields += (fields.empty() ? "" : " | ") + api;
+    query("sort", "string",
+          fields + " (prefix - for descending; default " + (spec.default_descending ? "-" : "") + spec.default_sort + ")");
+  }
+  query("page", "integer", "from 1");
+  query("pageSize", "integer", "1 to " + std::to_string(kMaxPageSize) + " (default " +
+                                   std::to_string(spec.default_page_size) + ")");
+  return *this;
 }
 
 }  // namespace netops::http

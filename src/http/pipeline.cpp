@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "http/scopes.hpp"
 
 namespace netops::http {
@@ -80,7 +81,10 @@ Task<void> Pipeline::run_admit(Request& req, const Match& match) const {
     std::optional<Credential> who;
     if (authenticator_) who = co_await authenticator_(req);
     if (!who) throw Unauthorized();
-    req.actor = who->actor;
+    req.actor = std::move(who->actor);
+    req.actor->request_id = req.request_id;
+    req.actor->remote_ip = req.remote_ip;
+    req.actor->user_agent = clean_text(req.header("user-agent").value_or(""), 512);
     if (static_cast<int>(req.actor->role) < static_cast<int>(route.min_role))
       throw Forbidden("this route requires the " + std::string(role_name(route.min_role)) + " role");
     if (who->key_scopes) check_key_scope(route, req.path, *who->key_scopes);

@@ -9,23 +9,6 @@
 
 namespace netops::http {
 
-std::string_view role_name(Role r) {
-  switch (r) {
-    case Role::anonymous: return "anonymous";
-    case Role::user: return "user";
-    case Role::admin: return "admin";
-    case Role::super_admin: return "super_admin";
-  }
-  return "anonymous";
-}
-
-std::optional<Role> parse_role(std::string_view s) {
-  if (s == "user") return Role::user;
-  if (s == "admin") return Role::admin;
-  if (s == "super_admin") return Role::super_admin;
-  return std::nullopt;
-}
-
 std::optional<std::string_view> Request::header(std::string_view lower_name) const {
   for (auto& [k, v] : headers)
     if (k == lower_name) return std::string_view(v);
@@ -94,6 +77,21 @@ const nlohmann::json& Request::json() const {
     json_ = std::move(parsed);
   }
   return *json_;
+}
+
+Caller Request::caller() const {
+  if (actor) return *actor;
+  Caller c;
+  c.request_id = request_id;
+  c.remote_ip = remote_ip;
+  c.user_agent = clean_text(header("user-agent").value_or(""), 512);
+  return c;
+}
+
+std::optional<std::string> Request::if_match() const {
+  auto h = header("if-match");
+  if (!h || *h == "*") return std::nullopt;
+  return std::string(*h);
 }
 
 const Actor& Request::actor_or_throw() const {

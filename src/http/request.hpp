@@ -7,20 +7,16 @@
 #include <utility>
 #include <vector>
 
+#include "core/caller.hpp"
+
 namespace netops::http {
 
-enum class Role { anonymous = 0, user = 1, admin = 2, super_admin = 3 };
-std::string_view role_name(Role r);
-std::optional<Role> parse_role(std::string_view s);
-
-// Who is calling, set by the authenticator before the handler runs.
-struct Actor {
-  std::string user_id;
-  Role role = Role::anonymous;
-  std::string tier;
-  std::string session_id;  // empty for API keys
-  std::string api_key_id;  // empty for sessions
-};
+using Role = netops::Role;
+using netops::parse_role;
+using netops::role_name;
+// Who is calling: set by the pipeline from the credential (identity) and the connection (request id,
+// client address, user agent). The same type services receive as the caller.
+using Actor = netops::Caller;
 
 struct RouteSpec;
 
@@ -52,6 +48,11 @@ class Request {
   // The body parsed as a JSON object; 400 VALIDATION_ERROR when malformed or not an object.
   const nlohmann::json& json() const;
   const Actor& actor_or_throw() const;  // 401 when unauthenticated
+  // The caller as services see it: the authenticated actor, or an anonymous caller carrying the request
+  // id, client address and user agent.
+  Caller caller() const;
+  // If-Match as the version the client expects (nullopt when absent or "*").
+  std::optional<std::string> if_match() const;
 
  private:
   mutable std::optional<nlohmann::json> json_;

@@ -27,6 +27,8 @@ struct QueryParamDoc {
   std::string description;
 };
 
+struct ListSpec;
+
 struct RouteSpec {
   std::string method;
   std::string path;
@@ -63,6 +65,8 @@ struct RouteSpec {
   RouteSpec& no_database() { needs_database_ = false; return *this; }
   RouteSpec& scope(std::string s) { scope_ = std::move(s); return *this; }
   RouteSpec& documented_role(Role r) { documented_role_ = r; return *this; }
+  // A list route: documents its filters, sort fields and paging (http/listing.hpp).
+  RouteSpec& list(const ListSpec& spec);
   RouteSpec& query(std::string name, std::string type, std::string description) {
     query_.push_back({std::move(name), std::move(type), std::move(description)});
     return *this;

@@ -65,7 +65,11 @@ TEST(Pipeline, EnforcesMinimumRoles) {
     auto h = r.header("authorization");
     if (!h) co_return std::nullopt;
     if (*h == "bad") throw Unauthorized("invalid token");
-    co_return Actor{"u1", *h == "admin" ? Role::admin : Role::user, "free", "s", ""};
+    Actor a;
+    a.user_id = "u1";
+    a.role = *h == "admin" ? Role::admin : Role::user;
+    a.session_id = "s";
+    co_return a;
   });
   auto anon = make("GET", "/admin");
   EXPECT_EQ(run(p, anon).status, 401);

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "app/context.hpp"
+#include "kit/context.hpp"
 #include "http/listing.hpp"
 #include "modules/assets/attachment_repo.hpp"
 #include "modules/assets/repo.hpp"

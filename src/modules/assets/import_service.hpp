@@ -4,7 +4,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "app/context.hpp"
+#include "kit/context.hpp"
 #include "http/response.hpp"
 #include "modules/assets/bulk_repo.hpp"
 #include "modules/assets/import_plan.hpp"

@@ -1,7 +1,7 @@
 #pragma once
 #include <functional>
 
-#include "app/context.hpp"
+#include "kit/context.hpp"
 #include "core/task.hpp"
 
 namespace netops::assets {

@@ -1,3 +1,4 @@
+#include "core/etag.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "modules/assets/module.hpp"
@@ -96,12 +97,12 @@ Filter filter_of(const Request& req) {
 }
 
 Check if_match_of(const Request& req) {
-  return [&req](const nlohmann::json& current) { http::check_if_match(req, current); };
+  return [&req](const nlohmann::json& current) { check_expected_etag(req.if_match(), current); };
 }
 
 Response asset_response(const Asset& a, int status) {
   auto j = to_json(a);
-  auto etag = http::etag_of(j);
+  auto etag = etag_of(j);
   return Response::json(j, status).header("ETag", etag);
 }
 
@@ -165,7 +166,7 @@ Module register_routes(AppContext& ctx) {
            [svc](Request& req) -> Task<Response> {
              auto a = co_await svc->find(req.path_uuid("id"));
              auto body = co_await svc->detail(a);
-             co_return Response::json(body).header("ETag", http::etag_of(to_json(a)));
+             co_return Response::json(body).header("ETag", etag_of(to_json(a)));
            })
       .summary("One asset with model, category, vendor, location (path), open assignment, 10 newest events; ETag")
       .tag("assets")

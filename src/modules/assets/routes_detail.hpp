@@ -2,7 +2,7 @@
 // What the route files of the assets module share: reading the request into the service's terms.
 #include <memory>
 
-#include "app/context.hpp"
+#include "kit/context.hpp"
 #include "modules/assets/service.hpp"
 
 namespace netops::assets {

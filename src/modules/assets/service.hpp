@@ -9,11 +9,11 @@
 #include <set>
 
 #include "core/detached.hpp"
-#include "app/context.hpp"
+#include "kit/context.hpp"
 #include "http/listing.hpp"
 #include "modules/assets/repo.hpp"
 #include "modules/assets/storage.hpp"
-#include "modules/audit/service.hpp"
+#include "modules/audit/audit_service.hpp"
 
 namespace netops::assets {
 

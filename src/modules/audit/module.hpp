@@ -1,6 +1,9 @@
 #pragma once
-#include "app/context.hpp"
+#include "kit/context.hpp"
+#include "kit/module.hpp"
+#include "modules/audit/audit_service.hpp"
 
 namespace netops::audit {
-void register_routes(AppContext& ctx);
-}
+// GET /api/admin/audit-logs; the service is how every other module writes audit rows.
+Module<AuditService> register_module(AppContext& ctx);
+}  // namespace netops::audit

@@ -21,7 +21,7 @@ http::Actor actor(const std::string& user_id, const std::string& role, const std
   http::Actor a;
   a.user_id = user_id;
   a.role = http::parse_role(role).value_or(http::Role::user);
-  a.tier = tier;
+  a.tier = parse_tier(tier).value_or(Tier::free);  // users.tier has a CHECK constraint
   return a;
 }
 // True when this thread has not marked the key as used in the last minute (and notes that it now does).

@@ -3,12 +3,6 @@
 namespace netops::auth {
 
 namespace q {
-constexpr db::Query kCountUsers{"auth.count_users", "SELECT count(*) FROM users"};
-constexpr db::Query kInsertFirstAdmin{
-    "auth.insert_first_admin",
-    "INSERT INTO users (email, name, username, password_hash, role, tier, status, is_active) "
-    "SELECT $1, 'Administrator', 'admin', $2, 'super_admin', 'unlimited', 'active', true "
-    "WHERE NOT EXISTS (SELECT 1 FROM users) ON CONFLICT DO NOTHING RETURNING id"};
 constexpr db::Query kInsertSession{
     "auth.insert_session",
     "INSERT INTO sessions (id, user_id, token, refresh_token, expires_at, refresh_expires_at, ip_address, "
@@ -75,16 +69,6 @@ nlohmann::json key_json(const db::Row& r) {
           {"createdAt", r.timestamp("created_at")}};
 }
 }  // namespace
-
-Task<std::int64_t> AuthRepo::count_users() {
-  auto r = co_await db_.query(q::kCountUsers);
-  co_return r.front().get<std::int64_t>(0);
-}
-
-Task<bool> AuthRepo::insert_first_admin(const std::string& email, const std::string& password_hash) {
-  auto r = co_await db_.query(q::kInsertFirstAdmin, db::Params(email, password_hash));
-  co_return !r.empty();
-}
 
 Task<void> AuthRepo::insert_session(db::Tx& tx, const NewSession& s) {
   co_await tx.query(q::kInsertSession, db::Params(s.id, s.user_id, s.access_hash, s.refresh_hash, s.access_ttl_s,

@@ -32,9 +32,6 @@ struct NewSession {
 class AuthRepo {
  public:
   explicit AuthRepo(db::Db& db) : db_(db) {}
-  Task<std::int64_t> count_users();
-  // Inserts the first super_admin unless a user with that email exists; true when inserted.
-  Task<bool> insert_first_admin(const std::string& email, const std::string& password_hash);
 
   Task<void> insert_session(db::Tx& tx, const NewSession& s);
   // Swaps the refresh token when old_hash is the live one; nullopt otherwise. Returns the session.

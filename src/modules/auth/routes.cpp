@@ -33,16 +33,39 @@ const nlohmann::json kTokensSchema = {{"type", "object"},
                                         {"expiresIn", {{"type", "integer"}}},
                                         {"user", kUserSchema}}}};
 
-long long limit_for(const Config& c, const std::string& tier) {
-  if (tier == "free") return c.rate_limit_free;
-  if (tier == "pro") return c.rate_limit_pro;
-  if (tier == "enterprise") return c.rate_limit_enterprise;
-  return 0;  // unlimited
+long long limit_for(const Config& c, Tier tier) {
+  switch (tier) {
+    case Tier::free: return c.rate_limit_free;
+    case Tier::pro: return c.rate_limit_pro;
+    case Tier::enterprise: return c.rate_limit_enterprise;
+    case Tier::unlimited: return 0;
+  }
+  return 0;
 }
 }  // namespace
 
-std::shared_ptr<AuthService> register_routes(AppContext& ctx) {
-  auto svc = std::make_shared<AuthService>(ctx);
+namespace {
+// The users module revokes access through this when a user's role, status or password changes.
+class Revoker : public users::AccessRevoker {
+ public:
+  explicit Revoker(std::shared_ptr<AuthService> auth) : auth_(std::move(auth)) {}
+  // Coroutines, not forwarding calls: a lazy task must not outlive the arguments it refers to.
+  Task<users::Revocation> revoke_user(db::Tx& tx, const std::string& user_id) override {
+    std::string keep;
+    co_return co_await auth_->revoke_user(tx, user_id, keep);
+  }
+  Task<void> after_user_change(const std::string& user_id, const users::Revocation& r, bool deleted) override {
+    co_await auth_->after_user_change(user_id, r, deleted);
+  }
+
+ private:
+  std::shared_ptr<AuthService> auth_;
+};
+}  // namespace
+
+Module<AuthService> register_module(AppContext& ctx, std::shared_ptr<users::UsersService> users) {
+  auto svc = std::make_shared<AuthService>(ctx, users);
+  users->set_revoker(std::make_shared<Revoker>(svc));
   ctx.pipeline.set_authenticator(
       http::CredentialAuthenticator([svc](Request& req) { return svc->authenticate_limited(req); }));
   // Per user / per API key, by tier, shared by every instance through Redis.
@@ -164,7 +187,7 @@ std::shared_ptr<AuthService> register_routes(AppContext& ctx) {
       .summary("Revoke an API key (own keys; admins: any)")
       .tag("auth")
       .response(nullptr, 204);
-  return svc;
+  return {svc, {}};
 }
 
 }  // namespace netops::auth

@@ -26,8 +26,8 @@ const std::string& dummy_hash() {
 }
 }  // namespace
 
-AuthService::AuthService(AppContext& ctx)
-    : ctx_(ctx), repo_(ctx.db), users_(ctx.db), cache_(ctx, repo_), audit_(ctx.db) {}
+AuthService::AuthService(AppContext& ctx, std::shared_ptr<users::UsersService> users)
+    : ctx_(ctx), repo_(ctx.db), users_(std::move(users)), cache_(ctx, repo_), audit_(ctx.db) {}
 
 Task<std::string> AuthService::hash(const std::string& password) {
   auto work = [password] { return hash_password(password); };
@@ -37,19 +37,6 @@ Task<std::string> AuthService::hash(const std::string& password) {
 Task<bool> AuthService::verify(const std::string& h, const std::string& password) {
   auto work = [h, password] { return verify_password(h, password); };
   co_return co_await ctx_.blocking.run(std::move(work));
-}
-
-Task<std::optional<FirstAdmin>> AuthService::bootstrap_admin() {
-  if (co_await repo_.count_users() > 0) co_return std::nullopt;
-  FirstAdmin admin{ctx_.config.admin_email, std::nullopt};
-  std::string password = ctx_.config.admin_password.value_or("");
-  if (password.empty()) {
-    password = generate_password();
-    admin.generated_password = password;
-  }
-  auto h = co_await hash(password);
-  if (!co_await repo_.insert_first_admin(admin.email, h)) co_return std::nullopt;  // another instance won
-  co_return admin;
 }
 
 std::string AuthService::access_token(const std::string& user_id, const std::string& role,
@@ -73,8 +60,8 @@ nlohmann::json AuthService::tokens(const users::User& u, const std::string& sess
             {"email", u.email},
             {"name", u.name},
             {"username", u.username ? nlohmann::json(*u.username) : nlohmann::json()},
-            {"role", u.role},
-            {"tier", u.tier}}}};
+            {"role", role_name(u.role)},
+            {"tier", tier_name(u.tier)}}}};
 }
 
 // Reserves this attempt on the account and the IP counters before the password is checked (one atomic
@@ -101,7 +88,7 @@ Task<nlohmann::json> AuthService::login(const std::string& login, const std::str
   bool ok = false;
   std::exception_ptr not_checked;
   try {
-    user = co_await users_.find_by_login(login);
+    user = co_await users_->find_by_login(login);
     ok = co_await verify(user ? user->password_hash : dummy_hash(), password);
   } catch (...) {
     not_checked = std::current_exception();
@@ -128,7 +115,7 @@ Task<nlohmann::json> AuthService::login(const std::string& login, const std::str
   NewSession s;
   s.id = new_uuid();
   s.user_id = user->id;
-  std::string access = access_token(user->id, user->role, s.id);
+  std::string access = access_token(user->id, std::string(role_name(user->role)), s.id);
   std::string refresh = random_token(32);
   s.access_hash = sha256_hex(access);
   s.refresh_hash = sha256_hex(refresh);
@@ -142,7 +129,7 @@ Task<nlohmann::json> AuthService::login(const std::string& login, const std::str
     co_await audit_.record(tx, e);
   };
   co_await ctx_.db.transaction(in_tx);
-  co_await users_.touch_login(user->id);
+  co_await users_->touch_login(user->id);
   co_return tokens(*user, s.id, access, refresh);
 }
 
@@ -180,7 +167,7 @@ Task<nlohmann::json> AuthService::refresh(const std::string& refresh_token, cons
     co_await cache_.revoke_sessions(ids);
     throw Unauthorized("account is disabled");
   }
-  auto user = co_await users_.find(state->user_id);
+  auto user = co_await users_->find(state->user_id);
   if (!user) throw Unauthorized("account no longer exists");
   auto e = entry(user->id, "auth.refresh", "session:" + state->session_id, nlohmann::json::object(), o);
   co_await audit_.record(e);
@@ -199,7 +186,7 @@ Task<void> AuthService::logout(const http::Actor& a, const Origin& o) {
 Task<nlohmann::json> AuthService::me(const http::Actor& a) {
   std::string key = "user:" + a.user_id;
   if (auto cached = co_await ctx_.cache.get_json(key)) co_return *cached;
-  auto u = co_await users_.find(a.user_id);
+  auto u = co_await users_->find(a.user_id);
   if (!u) throw NotFound("user");
   auto j = users::to_json(*u);
   co_await ctx_.cache.set_json(key, j, 3600);
@@ -212,7 +199,7 @@ Task<void> AuthService::change_password(const http::Actor& a, const std::string&
   if (next.size() < 10) v.add("newPassword", "must be at least 10 characters");
   if (next == current) v.add("newPassword", "must differ from the current password");
   v.throw_if_any();
-  auto u = co_await users_.find(a.user_id);
+  auto u = co_await users_->find(a.user_id);
   if (!u) throw NotFound("user");
   // Guessing the current password through a stolen access token is throttled like a login (the same
   // atomic reservation), so a session cannot become a permanent account takeover by brute force.
@@ -244,7 +231,7 @@ Task<void> AuthService::change_password(const http::Actor& a, const std::string&
   std::vector<std::string> revoked;
   auto e = entry(a.user_id, "auth.password_changed", "user:" + a.user_id, nlohmann::json::object(), o);
   auto in_tx = [&](db::Tx& tx) -> Task<void> {  // named: GCC 12 mishandles temporaries in co_await
-    co_await users_.set_password(tx, a.user_id, h);
+    co_await users_->set_password(tx, a.user_id, h);
     revoked = co_await repo_.revoke_user_sessions(tx, a.user_id, a.session_id);
     e.details["revokedSessions"] = revoked.size();
     co_await audit_.record(tx, e);
@@ -261,12 +248,10 @@ Task<AuthService::UserRevocation> AuthService::revoke_user(db::Tx& tx, const std
   co_return r;
 }
 
-Task<void> AuthService::after_user_change(const std::string& user_id, const UserRevocation& revoked, bool deleted) {
+Task<void> AuthService::after_user_change(const std::string&, const UserRevocation& revoked, bool deleted) {
   co_await cache_.revoke_sessions(revoked.sessions);
   if (deleted) co_await cache_.revoke_keys(revoked.key_hashes);
   else co_await cache_.forget_keys(revoked.key_hashes);
-  std::vector<std::string> keys{"user:" + user_id};
-  co_await ctx_.cache.invalidate(std::move(keys));
 }
 
 }  // namespace netops::auth

@@ -5,20 +5,15 @@
 #include <optional>
 #include <string>
 
-#include "app/context.hpp"
+#include "kit/context.hpp"
 #include "http/pipeline.hpp"
 #include "http/request.hpp"
-#include "modules/audit/service.hpp"
+#include "modules/audit/audit_service.hpp"
 #include "modules/auth/repo.hpp"
 #include "modules/auth/session_cache.hpp"
-#include "modules/users/repo.hpp"
+#include "modules/users/users_service.hpp"
 
 namespace netops::auth {
-
-struct FirstAdmin {
-  std::string email;
-  std::optional<std::string> generated_password;  // set only when we generated it
-};
 
 // Who asks and from where: for audit rows and throttling.
 struct Origin {
@@ -27,9 +22,7 @@ struct Origin {
 
 class AuthService {
  public:
-  explicit AuthService(AppContext& ctx);
-  // Creates the first super_admin when the users table is empty; nullopt when users already exist.
-  Task<std::optional<FirstAdmin>> bootstrap_admin();
+  AuthService(AppContext& ctx, std::shared_ptr<users::UsersService> users);
 
   Task<nlohmann::json> login(const std::string& login, const std::string& password, const Origin& o);
   Task<nlohmann::json> refresh(const std::string& refresh_token, const Origin& o);
@@ -49,11 +42,7 @@ class AuthService {
   Task<std::optional<http::Credential>> authenticate_limited(const http::Request& req);
   // After a user's role, status or password changed (or before it is deleted): revokes the sessions inside
   // tx and reads the user's key hashes (before a cascade deletes them) to invalidate once committed.
-  struct UserRevocation {
-    std::vector<std::string> sessions;
-    std::vector<std::string> key_hashes;
-    std::size_t size() const { return sessions.size(); }
-  };
+  using UserRevocation = users::Revocation;
   Task<UserRevocation> revoke_user(db::Tx& tx, const std::string& user_id, const std::string& keep = "");
   // deleted: the keys are refused outright (revoked tombstones) instead of re-read.
   Task<void> after_user_change(const std::string& user_id, const UserRevocation& revoked, bool deleted = false);
@@ -68,7 +57,7 @@ class AuthService {
 
   AppContext& ctx_;
   AuthRepo repo_;
-  users::UserRepo users_;
+  std::shared_ptr<users::UsersService> users_;
   SessionCache cache_;
   audit::AuditService audit_;
 };

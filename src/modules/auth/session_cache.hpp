@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "app/context.hpp"
+#include "kit/context.hpp"
 #include "modules/auth/repo.hpp"
 
 namespace netops::auth {

@@ -12,7 +12,7 @@
 #include "core/error.hpp"
 #include "core/task.hpp"
 #include "http/request.hpp"
-#include "modules/audit/repo.hpp"
+#include "modules/audit/types.hpp"
 
 namespace netops::catalog {
 

@@ -1,4 +1,5 @@
 // HTTP shape of asset models.
+#include "core/etag.hpp"
 #include "modules/catalog/module.hpp"
 #include "modules/catalog/service.hpp"
 
@@ -53,7 +54,7 @@ void register_model_routes(AppContext& ctx, std::shared_ptr<ModelService> svc) {
       .get("/api/v1/asset-models/{id}", Role::user,
            [svc](Request& req) -> Task<Response> {
              auto m = co_await svc->get(req.path_uuid("id"));
-             auto etag = http::etag_of(m);
+             auto etag = etag_of(m);
              co_return Response::json(m).header("ETag", etag);
            })
       .summary("One asset model, with an ETag for If-Match")
@@ -65,7 +66,7 @@ void register_model_routes(AppContext& ctx, std::shared_ptr<ModelService> svc) {
             [svc](Request& req) -> Task<Response> {
               Caller who{req.actor_or_throw(), req.request_id};
               auto m = co_await svc->create(req.json(), who);
-              auto etag = http::etag_of(m);
+              auto etag = etag_of(m);
               co_return Response::json(m, 201).header("ETag", etag);
             })
       .summary("Create an asset model; spec validated against the category's active version (or specVersionId)")
@@ -74,10 +75,10 @@ void register_model_routes(AppContext& ctx, std::shared_ptr<ModelService> svc) {
       .response(model, 201);
 
   auto update = [svc](Request& req) -> Task<Response> {
-    auto check = [&req](const json& current) { http::check_if_match(req, current); };
+    auto check = [&req](const json& current) { check_expected_etag(req.if_match(), current); };
     Caller who{req.actor_or_throw(), req.request_id};
     auto m = co_await svc->update(req.path_uuid("id"), req.json(), who, check);
-    auto etag = http::etag_of(m);
+    auto etag = etag_of(m);
     co_return Response::json(m).header("ETag", etag);
   };
   ctx.router.patch("/api/v1/asset-models/{id}", Role::admin, update)

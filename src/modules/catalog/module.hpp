@@ -1,7 +1,7 @@
 #pragma once
 #include <memory>
 
-#include "app/context.hpp"
+#include "kit/context.hpp"
 
 namespace netops::catalog {
 // /api/v1/vendors, /asset-categories (+ spec versions and definitions), /locations, /asset-models

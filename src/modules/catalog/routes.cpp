@@ -1,4 +1,5 @@
 // HTTP shape of the plain catalogs: vendors, asset categories, locations.
+#include "core/etag.hpp"
 #include "core/ids.hpp"
 #include "modules/catalog/module.hpp"
 #include "modules/catalog/service.hpp"
@@ -65,7 +66,7 @@ void register_crud(AppContext& ctx, Crud crud) {
       .get(c->base + "/{id}", Role::user,
            [c](Request& req) -> Task<Response> {
              auto v = co_await c->get(req.path_uuid("id"));
-             auto etag = http::etag_of(v);
+             auto etag = etag_of(v);
              co_return Response::json(v).header("ETag", etag);
            })
       .summary("One " + c->singular + ", with an ETag for If-Match")
@@ -77,7 +78,7 @@ void register_crud(AppContext& ctx, Crud crud) {
             [c](Request& req) -> Task<Response> {
               Caller who{req.actor_or_throw(), req.request_id};
               auto v = co_await c->create(req.json(), who);
-              auto etag = http::etag_of(v);
+              auto etag = etag_of(v);
               co_return Response::json(v, 201).header("ETag", etag);
             })
       .summary("Create a " + c->singular)
@@ -86,10 +87,10 @@ void register_crud(AppContext& ctx, Crud crud) {
       .response(c->schema, 201);
 
   auto update = [c](Request& req) -> Task<Response> {
-    auto check = [&req](const json& current) { http::check_if_match(req, current); };
+    auto check = [&req](const json& current) { check_expected_etag(req.if_match(), current); };
     Caller who{req.actor_or_throw(), req.request_id};
     auto v = co_await c->update(req.path_uuid("id"), req.json(), who, check);
-    auto etag = http::etag_of(v);
+    auto etag = etag_of(v);
     co_return Response::json(v).header("ETag", etag);
   };
   ctx.router.patch(c->base + "/{id}", Role::admin, update)

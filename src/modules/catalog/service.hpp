@@ -5,9 +5,9 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "app/context.hpp"
+#include "kit/context.hpp"
 #include "http/listing.hpp"
-#include "modules/audit/service.hpp"
+#include "modules/audit/audit_service.hpp"
 #include "modules/catalog/common.hpp"
 #include "modules/catalog/model_repo.hpp"
 #include "modules/catalog/repo.hpp"

@@ -1,4 +1,5 @@
 // HTTP shape of spec versions and their field definitions (SPEC §4.4).
+#include "core/etag.hpp"
 #include "modules/catalog/module.hpp"
 #include "modules/catalog/service.hpp"
 
@@ -66,7 +67,7 @@ void register_spec_routes(AppContext& ctx, std::shared_ptr<SpecService> svc) {
       .get("/api/v1/spec-versions/{id}", Role::user,
            [svc](Request& req) -> Task<Response> {
              auto v = co_await svc->version(req.path_uuid("id"));
-             auto etag = http::etag_of(v);
+             auto etag = etag_of(v);
              co_return Response::json(v).header("ETag", etag);
            })
       .summary("One spec version with its definitions")

@@ -1,7 +1,7 @@
 #pragma once
 #include <memory>
 
-#include "app/context.hpp"
+#include "kit/context.hpp"
 #include "modules/chat/service.hpp"
 #include "modules/gateway/module.hpp"
 

@@ -1,6 +1,7 @@
 // HTTP shape of chat: conversations, their messages, sending a message (JSON or SSE), statistics.
 #include <boost/asio/this_coro.hpp>
 
+#include "core/etag.hpp"
 #include "core/dates.hpp"
 #include "core/ids.hpp"
 #include "modules/chat/module.hpp"
@@ -183,7 +184,7 @@ Module register_routes(AppContext& ctx, gateway::Module& gateway) {
       .get("/api/conversations/{id}", Role::user,
            [svc](Request& req) -> Task<Response> {
              auto c = co_await svc->get(req.actor_or_throw().user_id, req.path_uuid("id"));
-             auto etag = http::etag_of(c);
+             auto etag = etag_of(c);
              co_return Response::json(c).header("ETag", etag);
            })
       .summary("One of your conversations, with an ETag for If-Match (another user's: 404)")
@@ -192,9 +193,9 @@ Module register_routes(AppContext& ctx, gateway::Module& gateway) {
 
   auto update = [svc](Request& req) -> Task<Response> {
     auto p = parse_conversation_patch(req.json());
-    auto check = [&req](const json& current) { http::check_if_match(req, current); };
+    auto check = [&req](const json& current) { check_expected_etag(req.if_match(), current); };
     auto c = co_await svc->update(req.path_uuid("id"), p, caller(req), check);
-    auto etag = http::etag_of(c);
+    auto etag = etag_of(c);
     co_return Response::json(c).header("ETag", etag);
   };
   ctx.router.patch("/api/conversations/{id}", Role::user, update)

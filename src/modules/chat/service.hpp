@@ -11,11 +11,11 @@
 #include <optional>
 #include <string>
 
-#include "app/context.hpp"
+#include "kit/context.hpp"
 #include "http/listing.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
-#include "modules/audit/service.hpp"
+#include "modules/audit/audit_service.hpp"
 #include "modules/chat/context_store.hpp"
 #include "modules/chat/input.hpp"
 #include "modules/chat/repo.hpp"

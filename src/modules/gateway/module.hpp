@@ -1,7 +1,7 @@
 #pragma once
 #include <memory>
 
-#include "app/context.hpp"
+#include "kit/context.hpp"
 #include "llm/http_client.hpp"
 #include "modules/gateway/service.hpp"
 #include "modules/models/module.hpp"

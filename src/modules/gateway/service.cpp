@@ -149,7 +149,7 @@ Task<std::shared_ptr<Exec>> Service::prepare(std::shared_ptr<const json> body, C
   auto model = x->body->find("model");
   std::string requested = model != x->body->end() ? model->get<std::string>() : std::string("auto");
   x->snap = co_await registry_->snapshot();
-  x->facts = std::make_unique<RequestFacts>(*x->body, std::move(requested), x->cc.actor.role, x->cc.actor.tier);
+  x->facts = std::make_unique<RequestFacts>(*x->body, std::move(requested), x->cc.actor.role, std::string(tier_name(x->cc.actor.tier)));
   x->plan = resolve(*x->snap, *x->facts);
   auto now = Clock::now();
   std::function<bool(const Target&)> healthy = [this, now](const Target& t) {
@@ -160,7 +160,8 @@ Task<std::shared_ptr<Exec>> Service::prepare(std::shared_ptr<const json> body, C
   if (x->plan.rule)
     if (auto r = x->plan.rule->metadata.find("maxRetries"); r != x->plan.rule->metadata.end() && r->is_number_integer())
       x->retries = std::clamp(r->get<int>(), 0, 10);
-  if (budgets_.limits(x->cc.actor.tier).any()) co_await budgets_.check(x->cc.actor.user_id, x->cc.actor.tier);
+  if (auto tier = std::string(tier_name(x->cc.actor.tier)); budgets_.limits(tier).any())
+    co_await budgets_.check(x->cc.actor.user_id, tier);
   co_return x;
 }
 

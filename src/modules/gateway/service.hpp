@@ -17,7 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
-#include "app/context.hpp"
+#include "kit/context.hpp"
 #include "core/error.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-#include "app/context.hpp"
+#include "kit/context.hpp"
 
 namespace netops::health {
 void register_routes(AppContext& ctx);

@@ -1,7 +1,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
-#include "app/context.hpp"
+#include "kit/context.hpp"
 
 namespace netops::health {
 

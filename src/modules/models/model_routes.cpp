@@ -1,4 +1,5 @@
 // HTTP shape of /api/models and /api/orchestration.
+#include "core/etag.hpp"
 #include "core/error.hpp"
 #include "modules/models/schemas.hpp"
 #include "modules/models/service.hpp"
@@ -11,7 +12,7 @@ using http::Role;
 
 namespace {
 Check if_match(const Request& req) {
-  return [&req](const nlohmann::json& current) { http::check_if_match(req, current); };
+  return [&req](const nlohmann::json& current) { check_expected_etag(req.if_match(), current); };
 }
 
 // Model ids contain '/' ("openai/gpt-4o", "openrouter/anthropic/claude-3.5-sonnet"). The server decodes
@@ -79,7 +80,7 @@ void register_model_routes(AppContext& ctx, std::shared_ptr<ModelsService> svc) 
   auto get = [svc](Request& req) -> Task<Response> {
     auto id = model_id(req);  // named: GCC 12 destroys temporaries bound to references in co_await too early
     auto m = co_await svc->get_model(id);
-    auto etag = http::etag_of(m);  // of the stored configuration, not of the live breaker state
+    auto etag = etag_of(m);  // of the stored configuration, not of the live breaker state
     if (auto& breaker = svc->hooks().circuit_breaker) m["circuitBreaker"] = breaker(m["id"].get<std::string>());
     co_return Response::json(m).header("ETag", etag);
   };
@@ -87,7 +88,7 @@ void register_model_routes(AppContext& ctx, std::shared_ptr<ModelsService> svc) 
     auto check = if_match(req);  // named: GCC 12 mishandles temporaries in co_await
     auto id = model_id(req);
     auto m = co_await svc->update_model(id, req.json(), req.actor_or_throw(), req.request_id, check);
-    auto etag = http::etag_of(m);
+    auto etag = etag_of(m);
     co_return Response::json(m).header("ETag", etag);
   };
   auto remove = [svc](Request& req) -> Task<Response> {
@@ -171,7 +172,7 @@ void register_rule_routes(AppContext& ctx, std::shared_ptr<ModelsService> svc) {
            [svc](Request& req) -> Task<Response> {
              auto id = req.path_uuid("id");  // named: see get_model above
              auto r = co_await svc->get_rule(id);
-             auto etag = http::etag_of(r);
+             auto etag = etag_of(r);
              co_return Response::json(r).header("ETag", etag);
            })
       .summary("One orchestration rule with an ETag for If-Match")
@@ -193,7 +194,7 @@ void register_rule_routes(AppContext& ctx, std::shared_ptr<ModelsService> svc) {
     auto check = if_match(req);  // named: GCC 12 mishandles temporaries in co_await
     auto id = req.path_uuid("id");
     auto r = co_await svc->update_rule(id, req.json(), req.actor_or_throw(), req.request_id, check);
-    auto etag = http::etag_of(r);
+    auto etag = etag_of(r);
     co_return Response::json(r).header("ETag", etag);
   };
   ctx.router.patch("/api/orchestration/{id}", Role::admin, update)

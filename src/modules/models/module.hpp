@@ -2,7 +2,7 @@
 #include <functional>
 #include <memory>
 
-#include "app/context.hpp"
+#include "kit/context.hpp"
 #include "modules/models/registry.hpp"
 #include "modules/models/service.hpp"
 

@@ -1,5 +1,6 @@
 // HTTP shape of /api/providers, /api/usage/logs and /v1/models, and the module's registration
 // (models and rules: model_routes.cpp).
+#include "core/etag.hpp"
 #include "core/error.hpp"
 #include "modules/models/module.hpp"
 #include "modules/models/schemas.hpp"
@@ -12,7 +13,7 @@ using http::Role;
 
 namespace {
 Check if_match(const Request& req) {
-  return [&req](const nlohmann::json& current) { http::check_if_match(req, current); };
+  return [&req](const nlohmann::json& current) { check_expected_etag(req.if_match(), current); };
 }
 }  // namespace
 
@@ -45,7 +46,7 @@ void register_provider_routes(AppContext& ctx, std::shared_ptr<ModelsService> sv
            [svc](Request& req) -> Task<Response> {
              std::string id(req.path_param("id"));  // named: GCC 12 destroys temporaries in co_await too early
              auto p = co_await svc->get_provider(id);
-             auto etag = http::etag_of(p);
+             auto etag = etag_of(p);
              co_return Response::json(p).header("ETag", etag);
            })
       .summary("One provider with an ETag for If-Match: apiKeyHint and hasApiKey, never the key")
@@ -67,7 +68,7 @@ void register_provider_routes(AppContext& ctx, std::shared_ptr<ModelsService> sv
     auto check = if_match(req);  // named: GCC 12 mishandles temporaries in co_await
     std::string id(req.path_param("id"));
     auto p = co_await svc->update_provider(id, req.json(), req.actor_or_throw(), req.request_id, check);
-    auto etag = http::etag_of(p);
+    auto etag = etag_of(p);
     co_return Response::json(p).header("ETag", etag);
   };
   ctx.router.patch("/api/providers/{id}", Role::admin, update)

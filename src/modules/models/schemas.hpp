@@ -3,7 +3,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "app/context.hpp"
+#include "kit/context.hpp"
 
 namespace netops::models {
 

@@ -4,7 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/secretbox.hpp"
-#include "modules/audit/service.hpp"
+#include "modules/audit/audit_service.hpp"
 #include "modules/models/registry.hpp"
 #include "modules/models/repo.hpp"
 #include "modules/models/service.hpp"

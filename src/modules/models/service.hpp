@@ -9,9 +9,9 @@
 #include <string>
 #include <utility>
 
-#include "app/context.hpp"
+#include "kit/context.hpp"
 #include "http/listing.hpp"
-#include "modules/audit/service.hpp"
+#include "modules/audit/audit_service.hpp"
 #include "modules/models/registry.hpp"
 #include "modules/models/repo.hpp"
 #include "modules/models/validate.hpp"

@@ -1,12 +1,10 @@
 #pragma once
-#include <memory>
-
-#include "app/context.hpp"
-
-namespace netops::auth {
-class AuthService;
-}
+#include "kit/context.hpp"
+#include "kit/module.hpp"
+#include "modules/audit/audit_service.hpp"
+#include "modules/users/users_service.hpp"
 
 namespace netops::users {
-void register_routes(AppContext& ctx, std::shared_ptr<auth::AuthService> auth);
-}
+// /api/admin/users…; the service owns the users table (identity reads and updates it through it).
+Module<UsersService> register_module(AppContext& ctx, std::shared_ptr<audit::AuditService> audit);
+}  // namespace netops::users

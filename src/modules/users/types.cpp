@@ -8,8 +8,8 @@ User user_from_row(const db::Row& r) {
   u.email = r.get<std::string>("email");
   u.name = r.get<std::string>("name");
   u.username = r.opt<std::string>("username");
-  u.role = r.get<std::string>("role");
-  u.tier = r.get<std::string>("tier");
+  u.role = parse_role(r.get<std::string>("role")).value_or(Role::user);  // CHECK constraint in the schema
+  u.tier = parse_tier(r.get<std::string>("tier")).value_or(Tier::free);
   u.status = r.get<std::string>("status");
   u.is_active = r.get<bool>("is_active");
   u.last_login_at = r.timestamp("last_login_at");
@@ -24,8 +24,8 @@ nlohmann::json to_json(const User& u) {
           {"email", u.email},
           {"name", u.name},
           {"username", u.username ? nlohmann::json(*u.username) : nlohmann::json()},
-          {"role", u.role},
-          {"tier", u.tier},
+          {"role", role_name(u.role)},
+          {"tier", tier_name(u.tier)},
           {"status", u.status},
           {"isActive", u.is_active},
           {"lastLoginAt", u.last_login_at},
@@ -33,8 +33,22 @@ nlohmann::json to_json(const User& u) {
           {"updatedAt", u.updated_at}};
 }
 
-bool valid_role(const std::string& r) { return r == "user" || r == "admin" || r == "super_admin"; }
-bool valid_tier(const std::string& t) { return t == "free" || t == "pro" || t == "enterprise" || t == "unlimited"; }
+User user_from_json(const nlohmann::json& j) {
+  User u;
+  u.id = j.at("id").get<std::string>();
+  u.email = j.at("email").get<std::string>();
+  u.name = j.at("name").get<std::string>();
+  if (j.at("username").is_string()) u.username = j["username"].get<std::string>();
+  u.role = parse_role(j.at("role").get<std::string>()).value_or(Role::user);
+  u.tier = parse_tier(j.at("tier").get<std::string>()).value_or(Tier::free);
+  u.status = j.at("status").get<std::string>();
+  u.is_active = j.at("isActive").get<bool>();
+  u.last_login_at = j.at("lastLoginAt");
+  u.created_at = j.at("createdAt");
+  u.updated_at = j.at("updatedAt");
+  return u;
+}
+
 bool valid_status(const std::string& s) { return s == "active" || s == "inactive" || s == "suspended"; }
 
 }  // namespace netops::users

@@ -1,5 +1,6 @@
 #pragma once
-// What every module gets at registration: configuration and the shared framework services.
+// What every module receives at registration: configuration and the shared framework services. It lives
+// below the modules (src/kit) so that no module includes the application (src/app) that assembles them.
 // Modules keep references to what they use; handlers stay stateless.
 #include <atomic>
 #include <chrono>
@@ -28,6 +29,7 @@ struct AppContext {
   http::Pipeline& pipeline;
   std::atomic<bool>& ready;  // migrations applied and first admin seeded
   std::chrono::steady_clock::time_point started;
+  bool demo = false;  // script/server --demo: the simulated upstream is seeded as a provider
 };
 
 }  // namespace netops
