@@ -10,15 +10,14 @@ class Gateway : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     env_ = new GatewayEnv();
-    env_->start("gateway", 8,
-                {{"NETOPS_UPSTREAM_RETRY_BASE_MS", "5"},
-                 {"NETOPS_UPSTREAM_RETRY_AFTER_MAX_MS", "2000"},
-                 {"NETOPS_UPSTREAM_FIRST_BYTE_TIMEOUT_MS", "600"},
-                 {"NETOPS_BREAKER_FAILURES", "3"},
-                 {"NETOPS_BREAKER_COOLDOWN_MS", "800"},
-                 {"NETOPS_ACCOUNTING_FLUSH_MS", "50"},
-                 {"NETOPS_BUDGET_PRO_DAILY_TOKENS", "60"},
-                 {"NETOPS_RATE_LIMIT_FREE", "100000"}});
+    env_->start("gateway", {{"NETOPS_UPSTREAM_RETRY_BASE_MS", "5"},
+                            {"NETOPS_UPSTREAM_RETRY_AFTER_MAX_MS", "2000"},
+                            {"NETOPS_UPSTREAM_FIRST_BYTE_TIMEOUT_MS", "600"},
+                            {"NETOPS_BREAKER_FAILURES", "3"},
+                            {"NETOPS_BREAKER_COOLDOWN_MS", "800"},
+                            {"NETOPS_ACCOUNTING_FLUSH_MS", "50"},
+                            {"NETOPS_BUDGET_PRO_DAILY_TOKENS", "60"},
+                            {"NETOPS_RATE_LIMIT_FREE", "100000"}});
     register_catalog(*env_);
   }
   static void TearDownTestSuite() {
@@ -38,15 +37,11 @@ class Gateway : public ::testing::Test {
     b.update(extra);
     return chat(b, rid);
   }
+  // The login response of a new user of `tier`, with the user's id as "id".
   json create_user(const std::string& tier) {
-    auto email = unique_id("u") + "@example.com";
-    auto r = client.post("/api/admin/users", {{"email", email}, {"name", "U"}, {"password", "password-123"},
-                                              {"role", "user"}, {"tier", tier}}, env_->admin());
-    EXPECT_EQ(r.status, 201) << r.body;
-    auto l = client.post("/api/auth/login", {{"email", email}, {"password", "password-123"}});
-    EXPECT_EQ(l.status, 200) << l.body;
-    json out = l.json();
-    out["id"] = r.json()["id"];
+    auto s = new_user(env_->server->port(), env_->admin_token, "user", tier);
+    json out = s.body;
+    out["id"] = s.id;
     return out;
   }
 
