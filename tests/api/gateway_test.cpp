@@ -442,7 +442,7 @@ TEST_F(Gateway, DisabledUnknownAndNoProvider) {
 TEST_F(Gateway, AModelIsCallableTheMomentItsCreationAnswers) {
   const std::string id = "mocka/echo-fresh";
   std::atomic<bool> created{false}, stop{false};
-  std::atomic<int> after_ok{0}, after_bad{0};
+  std::atomic<int> before{0}, after_ok{0}, after_bad{0};
   std::vector<std::thread> callers;
   for (int t = 0; t < 6; ++t)
     callers.emplace_back([&] {
@@ -450,14 +450,18 @@ TEST_F(Gateway, AModelIsCallableTheMomentItsCreationAnswers) {
       while (!stop) {
         bool was_created = created.load();
         auto r = c.post("/v1/chat/completions", {{"model", id}, {"messages", {user_msg("fresh")}}}, env_->admin());
-        if (!was_created) continue;  // sent before the model existed: 404 is right
+        if (!was_created) {  // sent before the model existed: 404 is right
+          before++;
+          continue;
+        }
         (r.status == 200 ? after_ok : after_bad)++;
       }
     });
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // Requests are in flight before the creation and for a good while after it (counted, not timed).
+  EXPECT_TRUE(eventually([&] { return before.load() >= 12; }, 10000, "12 requests before the creation"));
   env_->model(id, "mocka", 0, {{"priority", 900}});
   created = true;
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  EXPECT_TRUE(eventually([&] { return after_ok + after_bad >= 60; }, 10000, "60 requests after the creation"));
   stop = true;
   for (auto& t : callers) t.join();
   EXPECT_GT(after_ok.load(), 0);
