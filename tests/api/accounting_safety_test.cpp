@@ -16,7 +16,7 @@ class AccountingSafety : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     env_ = new GatewayEnv();
-    env_->start("accounting", 20, {{"NETOPS_ACCOUNTING_FLUSH_MS", "50"}, {"NETOPS_RATE_LIMIT_FREE", "100000"}});
+    env_->start("accounting", {{"NETOPS_ACCOUNTING_FLUSH_MS", "50"}, {"NETOPS_RATE_LIMIT_FREE", "100000"}});
     env_->provider("mocka", env_->mock_url() + "/v1", "bearer");
     env_->model("mocka/echo", "mocka", 0);
   }
@@ -130,16 +130,12 @@ struct Node {
     ServerOptions o;
     o.suite = "acctstop";
     o.database_url = db;
-    o.redis_url = redis_url(21);
     o.env = std::move(env);
     o.env["NETOPS_SHUTDOWN_GRACE_S"] = "1";
     o.env["NETOPS_ACCOUNTING_SPILL_DIR"] = spill_dir;
     server = std::make_unique<ServerProcess>(o);
     server->start();
-    HttpClient c(server->port());
-    auto login = c.post("/api/auth/login", {{"email", "admin@example.com"}, {"password", server->admin_password()}});
-    if (login.status != 200) throw std::runtime_error("login failed: " + login.body);
-    auth = {{"Authorization", "Bearer " + login.json()["accessToken"].get<std::string>()}};
+    auth = login_admin(*server).auth();
   }
   void catalog(int mock_port) {
     HttpClient c(server->port());
@@ -209,7 +205,7 @@ std::size_t lines_of(const std::string& path) {
 // A stream still running at the end of the grace period used to be cut with the process, and its usage
 // (pushed by destructors that never ran) was never written.
 TEST(AccountingShutdown, StreamCutAtTheDeadlineIsAccounted) {
-  MockProcess mock({"--require-key", kKey, "--chunk-delay-us", "20000"});
+  MockLlmProcess mock({"--require-key", kKey, "--chunk-delay-us", "20000"});
   std::string db = create_database("acctstop");
   {
     Node n(db, fresh_dir("netops-spill-a"), {{"NETOPS_ACCOUNTING_FLUSH_MS", "50"}});
@@ -231,7 +227,7 @@ TEST(AccountingShutdown, StreamCutAtTheDeadlineIsAccounted) {
 // PostgreSQL gone at shutdown: the queued records (and the cut stream's) go to a spill file, which the next
 // start replays — once, even when the file comes back after its replay.
 TEST(AccountingShutdown, UnwritableRecordsAreSpilledAndReplayedOnce) {
-  MockProcess mock({"--require-key", kKey, "--chunk-delay-us", "20000"});
+  MockLlmProcess mock({"--require-key", kKey, "--chunk-delay-us", "20000"});
   std::string db = create_database("acctspill");
   std::string spill = fresh_dir("netops-spill-b");
   std::string name = db_name(db);

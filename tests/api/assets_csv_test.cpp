@@ -29,11 +29,10 @@ std::string random_bytes(std::size_t n, unsigned seed) {
 class AssetFiles : public AssetsApi {
  protected:
   static void SetUpTestSuite() {
-    start("assets_csv", 12, {{"NETOPS_ATTACHMENT_LIMIT", std::to_string(kLimit)},
-                            // a stalled upload is cut off (and HttpClient::raw returns) after 2 s
-                            {"NETOPS_BODY_TIMEOUT_MS", "2000"}});
+    start("assets_csv", {{"NETOPS_ATTACHMENT_LIMIT", std::to_string(kLimit)},
+                         // a stalled upload is cut off (and HttpClient::raw returns) after 2 s
+                         {"NETOPS_BODY_TIMEOUT_MS", "2000"}});
   }
-  static void TearDownTestSuite() { stop(); }
   static constexpr std::size_t kLimit = 1 << 20;
 
   HttpResponse import(const std::string& csv, const std::string& query = "", const std::string& type = "text/csv") {

@@ -1,63 +1,33 @@
 #pragma once
 // Shared set-up of the assets API suites: one real server per suite, an admin and a plain user, and a
 // small catalog (vendors, categories, models, a location tree) written straight into the database
-// (the catalog module has its own tests). Each suite gets its own Redis db number.
+// (the catalog module has its own tests). Built on the kit (support/api.hpp).
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <string>
 
 #include "core/ids.hpp"
-#include "support/http_client.hpp"
-#include "support/server_process.hpp"
-#include "support/test_env.hpp"
+#include "support/api.hpp"
 
 namespace assets_test {
 
-using nlohmann::json;
-using Headers = std::vector<std::pair<std::string, std::string>>;
 using namespace netops::test;
-
-inline Headers bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
-inline std::string unique(const std::string& prefix) {
-  static std::atomic<int> n{0};
-  return prefix + "-" + std::to_string(::getpid()) + "-" + std::to_string(++n);
-}
 
 struct Catalog {
   std::string vendor, vendor2, category, category2, model, model2;
   std::string hq, floor, room, branch;  // hq ⊃ floor ⊃ room; branch is another root
 };
 
-class AssetsApi : public ::testing::Test {
+class AssetsApi : public ApiTest {
  protected:
-  static void start(const std::string& suite, int redis_db, std::map<std::string, std::string> env = {}) {
+  static void start(const std::string& suite, std::map<std::string, std::string> env = {}) {
     ServerOptions o;
     o.suite = suite;
-    o.redis_url = redis_url(redis_db);
     o.env = std::move(env);
     o.env["NETOPS_RATE_LIMIT_FREE"] = "0";  // the plain user makes many calls
-    server_ = new ServerProcess(o);
-    server_->start();
-    HttpClient c(server_->port());
-    auto r = c.post("/api/auth/login", {{"email", "admin@example.com"}, {"password", server_->admin_password()}});
-    ASSERT_EQ(r.status, 200) << r.body;
-    admin_ = r.json()["accessToken"];
-    admin_id_ = r.json()["user"]["id"];
-    auto email = unique("reader") + "@example.com";
-    auto u = c.post("/api/admin/users", {{"email", email}, {"name", "Reader"}, {"password", "password-123"}},
-                    bearer(admin_));
-    ASSERT_EQ(u.status, 201) << u.body;
-    auto l = c.post("/api/auth/login", {{"email", email}, {"password", "password-123"}});
-    ASSERT_EQ(l.status, 200) << l.body;
-    user_ = l.json()["accessToken"];
+    start_server(o, /*with_user=*/true);
     cat_ = seed_catalog("");
   }
-  static void stop() {
-    delete server_;
-    server_ = nullptr;
-  }
-  static std::string sql(const std::string& q) { return exec_sql(server_->database_url(), q); }
   static std::string location(const std::string& name, const std::string& parent = "") {
     auto id = netops::new_uuid();
     std::string path = parent.empty() ? "/" + id + "/" : sql("SELECT path FROM locations WHERE id = '" + parent + "'") + id + "/";
@@ -110,14 +80,7 @@ class AssetsApi : public ::testing::Test {
     return out;
   }
 
-  static ServerProcess* server_;
-  static std::string admin_, admin_id_, user_;
-  static Catalog cat_;
-  HttpClient client{server_->port()};
+  static inline Catalog cat_;
 };
-
-inline ServerProcess* AssetsApi::server_ = nullptr;
-inline std::string AssetsApi::admin_, AssetsApi::admin_id_, AssetsApi::user_;
-inline Catalog AssetsApi::cat_;
 
 }  // namespace assets_test

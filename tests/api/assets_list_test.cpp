@@ -7,7 +7,7 @@ using namespace assets_test;
 class AssetLists : public AssetsApi {
  protected:
   static void SetUpTestSuite() {
-    start("assets_list", 13);
+    start("assets_list");
     root_ = location("ListRoot");
     a_ = location("A", root_);
     a1_ = location("A1", a_);
@@ -31,7 +31,6 @@ class AssetLists : public AssetsApi {
     add("L5", {{"locationId", a1_}, {"status", "retired"}, {"modelId", cat_.model}, {"mgmtIp", "2001:db8:31::5"},
                {"serialNo", "ZQX-EPS-5"}});
   }
-  static void TearDownTestSuite() { stop(); }
 
   // The asset codes a list answers, sorted.
   std::vector<std::string> codes(const std::string& query) {
@@ -146,8 +145,7 @@ TEST_F(AssetLists, StatusCountsUseTheSameFilters) {
 // exactly in the background; the exact total is then served from the cache.
 class AssetTotals : public AssetsApi {
  protected:
-  static void SetUpTestSuite() { start("assets_totals", 13, {{"NETOPS_LIST_EXACT_TOTAL", "3"}}); }
-  static void TearDownTestSuite() { stop(); }
+  static void SetUpTestSuite() { start("assets_totals", {{"NETOPS_LIST_EXACT_TOTAL", "3"}}); }
 };
 
 TEST_F(AssetTotals, LargeListsAnswerALowerBoundThenTheExactTotal) {

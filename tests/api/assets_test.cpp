@@ -8,8 +8,7 @@ using namespace assets_test;
 
 class Assets : public AssetsApi {
  protected:
-  static void SetUpTestSuite() { start("assets", 11); }
-  static void TearDownTestSuite() { stop(); }
+  static void SetUpTestSuite() { start("assets"); }
 };
 
 TEST_F(Assets, CreateNormalizesAndGetShowsEverything) {

@@ -4,63 +4,35 @@
 #include <chrono>
 
 #include "core/jwt.hpp"
-#include "support/http_client.hpp"
+#include "support/api.hpp"
 #include "support/redis_process.hpp"
-#include "support/server_process.hpp"
-#include "support/test_env.hpp"
 
 using namespace netops::test;
-using nlohmann::json;
-using Headers = std::vector<std::pair<std::string, std::string>>;
 
 namespace {
-Headers bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
 std::string jwt_secret() { return env_or("NETOPS_JWT_SECRET", std::string(64, 'j')); }
 long long now_s() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
-int counter = 0;
-std::string unique(const std::string& p) { return p + std::to_string(::getpid()) + "x" + std::to_string(++counter); }
 }  // namespace
 
-class Auth : public ::testing::Test {
+class Auth : public ApiTest {
  protected:
   static void SetUpTestSuite() {
     ServerOptions o;
     o.suite = "auth";
-    o.redis_url = redis_url(1);
     o.env["NETOPS_RATE_LIMIT_FREE"] = "30";
     o.env["NETOPS_LOGIN_MAX_FAILURES"] = "1000";
-    server_ = new ServerProcess(o);
-    server_->start();
-    HttpClient c(server_->port());
-    auto r = c.post("/api/auth/login", {{"email", "admin@example.com"}, {"password", server_->admin_password()}});
-    ASSERT_EQ(r.status, 200) << r.body;
-    admin_token_ = r.json()["accessToken"];
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
+    start_server(o);
   }
   json create_user(const std::string& role = "user", const std::string& tier = "free") {
-    auto email = unique("u") + "@example.com";
-    auto r = client.post("/api/admin/users",
-                         {{"email", email}, {"name", "Test User"}, {"password", "password-123"}, {"role", role}, {"tier", tier}},
-                         bearer(admin_token_));
-    EXPECT_EQ(r.status, 201) << r.body;
-    return r.json();
+    return netops::test::create_user(server_->port(), admin_, role, tier);
   }
-  json login(const std::string& email, const std::string& password = "password-123") {
-    auto r = client.post("/api/auth/login", {{"email", email}, {"password", password}});
-    EXPECT_EQ(r.status, 200) << r.body;
-    return r.json();
+  json login(const std::string& email, const std::string& password = kUserPassword) {
+    return netops::test::login(server_->port(), email, password).body;
   }
-  static ServerProcess* server_;
-  static std::string admin_token_;
-  HttpClient client{server_->port()};
+  static inline const std::string& admin_token_ = admin_;
 };
-ServerProcess* Auth::server_ = nullptr;
-std::string Auth::admin_token_;
 
 TEST_F(Auth, LoginByEmailOrUsernameReturnsTokensAndUser) {
   auto r = client.post("/api/auth/login", {{"username", "admin"}, {"password", server_->admin_password()}});
@@ -344,12 +316,7 @@ TEST(AuthOutage, RateLimitFallsBackInProcessWhenRedisIsDown) {
   ServerProcess server(o);
   server.start();
   HttpClient c(server.port());
-  auto admin = c.post("/api/auth/login", {{"email", "admin@example.com"}, {"password", server.admin_password()}}).json();
-  auto created = c.post("/api/admin/users",
-                        {{"email", "limited@example.com"}, {"name", "L"}, {"password", "password-123"}},
-                        bearer(admin["accessToken"]));
-  ASSERT_EQ(created.status, 201);
-  auto t = c.post("/api/auth/login", {{"email", "limited@example.com"}, {"password", "password-123"}}).json();
+  auto t = new_user(server.port(), login_admin(server).token).body;
   redis.stop();
   int ok = 0, refused = 0;
   for (int i = 0; i < 8; ++i) {
@@ -371,16 +338,15 @@ TEST(AuthTwoInstances, RevocationAndRateLimitsAreShared) {
   auto db = create_database("twoinst");
   ServerOptions o;
   o.database_url = db;
-  o.redis_url = redis_url(3);
+  auto redis_db = RedisDb::claim();  // one db, shared by both instances
+  o.redis_url = redis_db->url();
   o.env["NETOPS_RATE_LIMIT_FREE"] = "6";
   ServerProcess a(o), b(o);
   a.start();
   b.start();
   HttpClient ca(a.port()), cb(b.port());
-  auto admin = ca.post("/api/auth/login", {{"email", "admin@example.com"}, {"password", a.admin_password()}}).json();
-  ASSERT_EQ(ca.post("/api/admin/users", {{"email", "twin@example.com"}, {"name", "T"}, {"password", "password-123"}},
-                    bearer(admin["accessToken"])).status, 201);
-  auto t = ca.post("/api/auth/login", {{"email", "twin@example.com"}, {"password", "password-123"}}).json();
+  auto admin = login_admin(a).body;
+  auto t = new_user(a.port(), admin["accessToken"]).body;
   std::string token = t["accessToken"];
   // Rate limit: 3 on each instance use up the 6 allowed; the next is refused on either.
   for (int i = 0; i < 3; ++i) {

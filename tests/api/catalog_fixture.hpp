@@ -1,32 +1,17 @@
 #pragma once
-// Shared by the catalog API suites: one server per suite, an admin and a plain user token, helpers.
-// Each suite defines kCatalogSuite and kCatalogRedisDb (its own Redis db number, see test_env.hpp).
+// Shared by the catalog API suites, on the kit (support/api.hpp): one server per suite, an admin and a
+// plain user token, helpers. Each suite defines kCatalogSuite (its database's name part).
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <string>
-#include <utility>
-#include <vector>
 
-#include "support/http_client.hpp"
-#include "support/server_process.hpp"
-#include "support/test_env.hpp"
+#include "support/api.hpp"
 
 extern const char* const kCatalogSuite;
-extern const int kCatalogRedisDb;
 
 namespace catalog_test {
 
 using namespace netops::test;
-using nlohmann::json;
-using Headers = std::vector<std::pair<std::string, std::string>>;
-
-inline Headers bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
-inline std::string unique(const std::string& p) {
-  static std::atomic<int> n{0};
-  return p + "-" + std::to_string(::getpid()) + "-" + std::to_string(++n);
-}
 // The issue text of a field in a VALIDATION_ERROR envelope; "" when the field is not named.
 inline std::string issue_of(const json& body, const std::string& field) {
   json errors = body["error"]["details"]["errors"];
@@ -36,32 +21,14 @@ inline std::string issue_of(const json& body, const std::string& field) {
 }
 inline bool has_field(const json& body, const std::string& field) { return !issue_of(body, field).empty(); }
 
-class CatalogApi : public ::testing::Test {
+class CatalogApi : public ApiTest {
  protected:
   static void SetUpTestSuite() {
     ServerOptions o;
     o.suite = kCatalogSuite;
-    o.redis_url = redis_url(kCatalogRedisDb);
     o.env["NETOPS_RATE_LIMIT_FREE"] = "0";
-    server_ = new ServerProcess(o);
-    server_->start();
-    HttpClient c(server_->port());
-    auto r = c.post("/api/auth/login", {{"email", "admin@example.com"}, {"password", server_->admin_password()}});
-    ASSERT_EQ(r.status, 200) << r.body;
-    admin_ = r.json()["accessToken"];
-    auto email = unique("reader") + "@example.com";
-    auto u = c.post("/api/admin/users", {{"email", email}, {"name", "Reader"}, {"password", "password-123"}},
-                    bearer(admin_));
-    ASSERT_EQ(u.status, 201) << u.body;
-    auto l = c.post("/api/auth/login", {{"email", email}, {"password", "password-123"}});
-    ASSERT_EQ(l.status, 200) << l.body;
-    user_ = l.json()["accessToken"];
+    start_server(o, /*with_user=*/true);
   }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  static std::string sql(const std::string& q) { return exec_sql(server_->database_url(), q); }
   HttpResponse send(const std::string& method, const std::string& path, const json& body, const std::string& token,
                     Headers extra = {}) {
     Headers h = bearer(token);
@@ -76,10 +43,6 @@ class CatalogApi : public ::testing::Test {
     return r.status == 201 ? r.json() : json::object();
   }
   static std::string id(const json& j) { return j["id"].get<std::string>(); }
-
-  static inline ServerProcess* server_ = nullptr;
-  static inline std::string admin_, user_;
-  HttpClient client{server_->port()};
 };
 
 }  // namespace catalog_test

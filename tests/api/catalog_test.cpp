@@ -6,7 +6,6 @@
 #include "api/catalog_fixture.hpp"
 
 const char* const kCatalogSuite = "catalog";
-const int kCatalogRedisDb = 14;
 
 using namespace catalog_test;
 using Catalog = CatalogApi;

@@ -2,8 +2,6 @@
 // memory in Redis that never goes stale, summaries, streams that survive their client, tool calls, and
 // statistics that add up to the stored messages. Upstream: tools/mock-llm (`inspect` answers with the
 // messages it received, so a test sees exactly the context chat built).
-#include <hiredis/hiredis.h>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
@@ -16,29 +14,6 @@ using namespace gwtest;
 
 namespace {
 
-constexpr int kRedisDb = 10;
-
-// One Redis command on the chat suite's db (tests only, synchronous).
-std::string redis(const std::vector<std::string>& args) {
-  redisContext* c = redisConnect("127.0.0.1", redis_port());
-  if (!c || c->err) throw std::runtime_error("redis connect failed");
-  redisReply* sel = static_cast<redisReply*>(redisCommand(c, "SELECT %d", kRedisDb));
-  freeReplyObject(sel);
-  std::vector<const char*> argv;
-  std::vector<size_t> lens;
-  for (auto& a : args) {
-    argv.push_back(a.data());
-    lens.push_back(a.size());
-  }
-  auto* r = static_cast<redisReply*>(redisCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lens.data()));
-  std::string out;
-  if (r && (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS)) out.assign(r->str, r->len);
-  if (r && r->type == REDIS_REPLY_INTEGER) out = std::to_string(r->integer);
-  if (r) freeReplyObject(r);
-  redisFree(c);
-  return out;
-}
-
 // Text of exactly `n` characters, so its token estimate is exact: ceil(n / 4) + 3 per message.
 std::string text_of(const std::string& stem, std::size_t n = 36) {
   std::string t = stem;
@@ -49,14 +24,10 @@ std::string text_of(const std::string& stem, std::size_t n = 36) {
 json transcript(const HttpResponse& r) { return json::parse(r.json()["message"].get<std::string>()); }
 
 std::vector<std::pair<std::string, std::string>> sse_events(const std::string& body) {
-  std::vector<std::pair<std::string, std::string>> out;  // (type, raw data)
-  std::size_t pos = 0;
-  while ((pos = body.find("data: ", pos)) != std::string::npos) {
-    auto end = body.find("\n\n", pos);
-    std::string data = body.substr(pos + 6, end - pos - 6);
-    std::string type = data == "[DONE]" ? "[DONE]" : json::parse(data).value("type", "");
-    out.emplace_back(type, data);
-    pos = end;
+  std::vector<std::pair<std::string, std::string>> out;  // (type, raw data) of the events with data
+  for (auto& e : parse_sse(body)) {
+    if (e.data.empty()) continue;
+    out.emplace_back(e.data == "[DONE]" ? "[DONE]" : json::parse(e.data).value("type", ""), e.data);
   }
   return out;
 }
@@ -67,8 +38,7 @@ class Chat : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     env_ = new GatewayEnv();
-    env_->start("chat", kRedisDb,
-                {{"NETOPS_ACCOUNTING_FLUSH_MS", "50"}, {"NETOPS_CHAT_SUMMARY_TOKENS", "0"},
+    env_->start("chat", {{"NETOPS_ACCOUNTING_FLUSH_MS", "50"}, {"NETOPS_CHAT_SUMMARY_TOKENS", "0"},
                  {"NETOPS_UPSTREAM_RETRY_BASE_MS", "5"}});
     auto& e = *env_;
     e.provider("mockc", e.mock_url() + "/v1", "bearer");
@@ -80,8 +50,8 @@ class Chat : public ::testing::Test {
     e.model("mockc/inspect-small", "mockc", 0, {{"priority", 500}, {"contextWindow", 100}});
     e.model("mockant/tools", "mockant", 1, late);
     e.model("mockant/inspect", "mockant", 1, late);
-    user_ = new Headers(make_user("chat-user@example.com"));
-    other_ = new Headers(make_user("chat-other@example.com"));
+    user_ = new Headers(make_user());
+    other_ = new Headers(make_user());
   }
   static void TearDownTestSuite() {
     delete user_;
@@ -89,13 +59,10 @@ class Chat : public ::testing::Test {
     delete env_;
     env_ = nullptr;
   }
-  static Headers make_user(const std::string& email) {
-    HttpClient c(env_->server->port());
-    auto r = c.post("/api/admin/users", {{"email", email}, {"name", email}, {"password", "password-123"}},
-                    env_->admin());
-    if (r.status != 201) throw std::runtime_error("user: " + r.body);
-    auto l = c.post("/api/auth/login", {{"email", email}, {"password", "password-123"}});
-    return {{"Authorization", "Bearer " + l.json()["accessToken"].get<std::string>()}};
+  static Headers make_user() { return new_user(env_->server->port(), env_->admin_token).auth(); }
+  // One Redis command on the suite server's db.
+  static std::string redis(const std::vector<std::string>& args) {
+    return redis_command(env_->server->redis_url(), args);
   }
   static std::string user_id(const Headers& h) {
     HttpClient c(env_->server->port());
@@ -521,7 +488,7 @@ TEST_F(Chat, AToolCallLeftUnansweredDoesNotBreakTheConversation) {
 }
 
 TEST_F(Chat, StatisticsAddUpToTheStoredMessages) {
-  Headers stats_user = make_user("chat-stats@example.com");
+  Headers stats_user = make_user();
   std::string uid = user_id(stats_user);
   std::string c1, c2;
   for (int i = 0; i < 3; ++i) {
@@ -603,7 +570,7 @@ TEST_F(Chat, StatisticsAddUpToTheStoredMessages) {
 }
 
 TEST_F(Chat, DeletingAUserDeletesTheirConversations) {
-  Headers gone = make_user("chat-leaver@example.com");
+  Headers gone = make_user();
   std::string uid = user_id(gone);
   auto r = send({{"message", "remember me?"}, {"model", "mockc/echo"}}, gone);
   ASSERT_EQ(r.status, 200);
@@ -624,7 +591,7 @@ TEST_F(Chat, RoutesAreDocumented) {
 // Summaries need their own server: the suite above keeps them off so its contexts stay exact.
 TEST(ChatSummary, OlderHistoryIsSummarisedAndStandsInForWhatIsCut) {
   GatewayEnv e;
-  e.start("chatsum", kRedisDb, {{"NETOPS_ACCOUNTING_FLUSH_MS", "50"}, {"NETOPS_CHAT_SUMMARY_TOKENS", "40"}});
+  e.start("chatsum", {{"NETOPS_ACCOUNTING_FLUSH_MS", "50"}, {"NETOPS_CHAT_SUMMARY_TOKENS", "40"}});
   e.provider("mocks", e.mock_url() + "/v1", "bearer");
   e.model("mocks/echo", "mocks", 0, {{"priority", 1}});
   e.model("mocks/inspect-mid", "mocks", 0, {{"priority", 500}, {"contextWindow", 110}});

@@ -5,10 +5,8 @@
 #include <memory>
 #include <set>
 
-#include "support/http_client.hpp"
+#include "support/api.hpp"
 #include "support/redis_process.hpp"
-#include "support/server_process.hpp"
-#include "support/test_env.hpp"
 
 using namespace netops::test;
 
@@ -16,24 +14,16 @@ namespace {
 const std::string kMetricsToken = "metrics-token-for-tests-0123456789";
 }  // namespace
 
-class Foundation : public ::testing::Test {
+class Foundation : public ApiTest {
  protected:
   static void SetUpTestSuite() {
     ServerOptions o;
     o.suite = "foundation";
     o.env["NETOPS_BODY_LIMIT"] = "4096";
     o.env["NETOPS_METRICS_TOKEN"] = kMetricsToken;
-    server_ = new ServerProcess(o);
-    server_->start();
+    start_server(o);
   }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  static ServerProcess* server_;
-  HttpClient client{server_->port()};
 };
-ServerProcess* Foundation::server_ = nullptr;
 
 TEST_F(Foundation, HealthReportsEveryService) {
   auto r = client.get("/health");

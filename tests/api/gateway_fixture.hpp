@@ -1,79 +1,26 @@
 #pragma once
-// Shared by the gateway's API tests: the real server and tools/mock-llm as its upstream, providers and
-// models registered through the models API, and readers of the accounting tables.
+// Shared by the gateway's API tests (on the kit, support/api.hpp): the real server and tools/mock-llm as
+// its upstream, providers and models registered through the models API, and readers of the accounting tables.
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <atomic>
-#include <filesystem>
-#include <stdexcept>
+#include <memory>
 #include <string>
 #include <vector>
 
-#include "support/http_client.hpp"
-#include "support/server_process.hpp"
-#include "support/test_env.hpp"
+#include "support/api.hpp"
 
 namespace gwtest {
 
 using namespace netops::test;
 using nlohmann::json;
-using Headers = std::vector<std::pair<std::string, std::string>>;
 
 // Provider keys: neither may ever show up in a response or in the server's log.
 inline const std::string kKey = "sk-mockkey-SECRET0123456789abcdefghijklmnop";
 inline const std::string kWrongKey = "sk-wrongkey-SECRET9876543210zyxwvutsrqpon";
 
-inline std::string mock_binary() {
-#ifdef NETOPS_MOCK_LLM_BINARY
-  return NETOPS_MOCK_LLM_BINARY;
-#else
-  return (std::filesystem::path(NETOPS_SERVER_BINARY).parent_path() / "mock-llm").string();
-#endif
-}
-
-class MockProcess {
- public:
-  explicit MockProcess(std::vector<std::string> args) : port_(free_port()) {
-    if (!std::filesystem::exists(mock_binary())) throw std::runtime_error(mock_binary() + " is missing");
-    args.insert(args.begin(), {mock_binary(), "--port", std::to_string(port_)});
-    pid_t parent = getpid();
-    pid_ = fork();
-    if (pid_ < 0) throw std::runtime_error("fork failed");
-    if (pid_ == 0) {
-      prctl(PR_SET_PDEATHSIG, SIGKILL);
-      if (getppid() != parent) _exit(1);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    if (!eventually([&] { return HttpClient(port_).get("/health").status == 200; }))
-      throw std::runtime_error("mock-llm did not start");
-  }
-  ~MockProcess() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-  }
-  int port() const { return port_; }
-
- private:
-  int port_;
-  pid_t pid_ = -1;
-};
-
 inline json user_msg(const std::string& text) { return {{"role", "user"}, {"content", text}}; }
 
-inline std::string unique_id(const std::string& prefix) {
-  static std::atomic<int> n{0};
-  return prefix + "-" + std::to_string(::getpid()) + "-" + std::to_string(++n);
-}
+inline std::string unique_id(const std::string& prefix) { return unique(prefix); }
 
 // The mock's deterministic counts (tools/mock-llm/README.md): ceil(chars / 4) + 3 per message.
 inline long long ceil4(std::size_t chars) { return static_cast<long long>((chars + 3) / 4); }
@@ -88,25 +35,21 @@ inline std::string cost_text(long long prompt, long long completion) {
 
 class GatewayEnv {
  public:
-  std::unique_ptr<MockProcess> mock;
+  std::unique_ptr<MockLlmProcess> mock;
   std::unique_ptr<ServerProcess> server;
   std::string admin_token;
 
-  void start(const std::string& suite, int redis_db, std::map<std::string, std::string> env) {
-    mock = std::make_unique<MockProcess>(std::vector<std::string>{"--require-key", kKey, "--chunk-delay-us", "3000"});
+  void start(const std::string& suite, std::map<std::string, std::string> env) {
+    mock = std::make_unique<MockLlmProcess>(std::vector<std::string>{"--require-key", kKey, "--chunk-delay-us", "3000"});
     ServerOptions o;
     o.suite = suite;
-    o.redis_url = redis_url(redis_db);
     o.env = std::move(env);
     server = std::make_unique<ServerProcess>(o);
     server->start();
-    HttpClient c(server->port());
-    auto r = c.post("/api/auth/login", {{"email", "admin@example.com"}, {"password", server->admin_password()}});
-    if (r.status != 200) throw std::runtime_error("login failed: " + r.body);
-    admin_token = r.json()["accessToken"];
+    admin_token = login_admin(*server).token;
   }
   Headers admin() const { return {{"Authorization", "Bearer " + admin_token}}; }
-  std::string mock_url() const { return "http://127.0.0.1:" + std::to_string(mock->port()); }
+  std::string mock_url() const { return mock->url(); }
 
   json admin_post(const std::string& path, const json& body) {
     HttpClient c(server->port());
@@ -144,7 +87,7 @@ class GatewayEnv {
   // usage_logs rows of one request, in call order; waits until `n` rows are there (accounting is batched).
   json usage(const std::string& request_id, std::size_t n = 1) {
     json rows;
-    eventually(
+    (void)eventually(
         [&] {
           rows = json::parse(sql(
               "SELECT coalesce(json_agg(json_build_object('model', model_id, 'provider', provider, 'tier', tier, "
@@ -155,7 +98,7 @@ class GatewayEnv {
               "'[]') FROM usage_logs WHERE request_id = '" + request_id + "'"));
           return rows.size() >= n;
         },
-        5000);
+        5000, "usage_logs rows of " + request_id);
     return rows;
   }
 };

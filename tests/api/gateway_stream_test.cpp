@@ -11,31 +11,6 @@ using namespace gwtest;
 
 namespace {
 
-struct Event {
-  std::string event, data;
-};
-
-std::vector<Event> parse_sse(const std::string& body) {
-  std::vector<Event> out;
-  std::size_t pos = 0;
-  while (pos < body.size()) {
-    auto end = body.find("\n\n", pos);
-    if (end == std::string::npos) throw std::runtime_error("unterminated SSE event: " + body.substr(pos));
-    Event e;
-    std::string block = body.substr(pos, end - pos);
-    for (std::size_t line = 0; line < block.size();) {
-      auto nl = block.find('\n', line);
-      std::string l = block.substr(line, nl == std::string::npos ? std::string::npos : nl - line);
-      if (l.rfind("event: ", 0) == 0) e.event = l.substr(7);
-      if (l.rfind("data: ", 0) == 0) e.data = l.substr(6);
-      line = nl == std::string::npos ? block.size() : nl + 1;
-    }
-    out.push_back(e);
-    pos = end + 2;
-  }
-  return out;
-}
-
 // Ids and timestamps differ between two calls; everything else must not.
 std::string normalise(std::string s) {
   s = std::regex_replace(s, std::regex(R"("id":"chatcmpl-[A-Za-z0-9]+")"), R"("id":"X")");
@@ -77,7 +52,7 @@ class GatewayStream : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     env_ = new GatewayEnv();
-    env_->start("gwstream", 4, {{"NETOPS_UPSTREAM_RETRY_BASE_MS", "5"}, {"NETOPS_ACCOUNTING_FLUSH_MS", "50"}});
+    env_->start("gwstream", {{"NETOPS_UPSTREAM_RETRY_BASE_MS", "5"}, {"NETOPS_ACCOUNTING_FLUSH_MS", "50"}});
     auto& e = *env_;
     e.provider("mocka", e.mock_url() + "/v1", "bearer");
     e.provider("mockant", e.mock_url(), "x-api-key");
@@ -247,21 +222,17 @@ TEST_F(GatewayStream, ClientDisconnectCancelsTheUpstreamAndStillAccounts) {
 
 // SIGTERM: what the accounting queue holds is written before the process exits.
 TEST(GatewayShutdown, QueuedUsageIsWrittenOnSigterm) {
-  MockProcess mock({"--require-key", kKey});
+  MockLlmProcess mock({"--require-key", kKey});
   std::string db = create_database("gwflush");
   ServerOptions o;
   o.suite = "gwflush";
   o.database_url = db;
-  o.redis_url = redis_url(9);
   o.env["NETOPS_ACCOUNTING_FLUSH_MS"] = "60000";  // nothing is written before the shutdown
   ServerProcess server(o);
   server.start();
   HttpClient c(server.port());
-  auto login = c.post("/api/auth/login", {{"email", "admin@example.com"}, {"password", server.admin_password()}});
-  ASSERT_EQ(login.status, 200);
-  Headers h = {{"Authorization", "Bearer " + login.json()["accessToken"].get<std::string>()}};
-  std::string url = "http://127.0.0.1:" + std::to_string(mock.port());
-  ASSERT_EQ(c.post("/api/providers", {{"id", "m"}, {"name", "m"}, {"apiEndpoint", url + "/v1"}, {"authType", "bearer"}, {"apiKey", kKey}}, h).status, 201);
+  Headers h = login_admin(server).auth();
+  ASSERT_EQ(c.post("/api/providers", {{"id", "m"}, {"name", "m"}, {"apiEndpoint", mock.url() + "/v1"}, {"authType", "bearer"}, {"apiKey", kKey}}, h).status, 201);
   ASSERT_EQ(c.post("/api/models", {{"id", "m/echo"}, {"provider", "m"}, {"tier", 0}}, h).status, 201);
   for (int i = 0; i < 3; ++i)
     ASSERT_EQ(c.post("/v1/chat/completions", {{"model", "m/echo"}, {"messages", {user_msg("flush me")}}}, h).status, 200);

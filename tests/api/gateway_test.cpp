@@ -10,15 +10,14 @@ class Gateway : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     env_ = new GatewayEnv();
-    env_->start("gateway", 8,
-                {{"NETOPS_UPSTREAM_RETRY_BASE_MS", "5"},
-                 {"NETOPS_UPSTREAM_RETRY_AFTER_MAX_MS", "2000"},
-                 {"NETOPS_UPSTREAM_FIRST_BYTE_TIMEOUT_MS", "600"},
-                 {"NETOPS_BREAKER_FAILURES", "3"},
-                 {"NETOPS_BREAKER_COOLDOWN_MS", "800"},
-                 {"NETOPS_ACCOUNTING_FLUSH_MS", "50"},
-                 {"NETOPS_BUDGET_PRO_DAILY_TOKENS", "60"},
-                 {"NETOPS_RATE_LIMIT_FREE", "100000"}});
+    env_->start("gateway", {{"NETOPS_UPSTREAM_RETRY_BASE_MS", "5"},
+                            {"NETOPS_UPSTREAM_RETRY_AFTER_MAX_MS", "2000"},
+                            {"NETOPS_UPSTREAM_FIRST_BYTE_TIMEOUT_MS", "600"},
+                            {"NETOPS_BREAKER_FAILURES", "3"},
+                            {"NETOPS_BREAKER_COOLDOWN_MS", "800"},
+                            {"NETOPS_ACCOUNTING_FLUSH_MS", "50"},
+                            {"NETOPS_BUDGET_PRO_DAILY_TOKENS", "60"},
+                            {"NETOPS_RATE_LIMIT_FREE", "100000"}});
     register_catalog(*env_);
   }
   static void TearDownTestSuite() {
@@ -38,15 +37,11 @@ class Gateway : public ::testing::Test {
     b.update(extra);
     return chat(b, rid);
   }
+  // The login response of a new user of `tier`, with the user's id as "id".
   json create_user(const std::string& tier) {
-    auto email = unique_id("u") + "@example.com";
-    auto r = client.post("/api/admin/users", {{"email", email}, {"name", "U"}, {"password", "password-123"},
-                                              {"role", "user"}, {"tier", tier}}, env_->admin());
-    EXPECT_EQ(r.status, 201) << r.body;
-    auto l = client.post("/api/auth/login", {{"email", email}, {"password", "password-123"}});
-    EXPECT_EQ(l.status, 200) << l.body;
-    json out = l.json();
-    out["id"] = r.json()["id"];
+    auto s = new_user(env_->server->port(), env_->admin_token, "user", tier);
+    json out = s.body;
+    out["id"] = s.id;
     return out;
   }
 
@@ -447,7 +442,7 @@ TEST_F(Gateway, DisabledUnknownAndNoProvider) {
 TEST_F(Gateway, AModelIsCallableTheMomentItsCreationAnswers) {
   const std::string id = "mocka/echo-fresh";
   std::atomic<bool> created{false}, stop{false};
-  std::atomic<int> after_ok{0}, after_bad{0};
+  std::atomic<int> before{0}, after_ok{0}, after_bad{0};
   std::vector<std::thread> callers;
   for (int t = 0; t < 6; ++t)
     callers.emplace_back([&] {
@@ -455,14 +450,18 @@ TEST_F(Gateway, AModelIsCallableTheMomentItsCreationAnswers) {
       while (!stop) {
         bool was_created = created.load();
         auto r = c.post("/v1/chat/completions", {{"model", id}, {"messages", {user_msg("fresh")}}}, env_->admin());
-        if (!was_created) continue;  // sent before the model existed: 404 is right
+        if (!was_created) {  // sent before the model existed: 404 is right
+          before++;
+          continue;
+        }
         (r.status == 200 ? after_ok : after_bad)++;
       }
     });
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // Requests are in flight before the creation and for a good while after it (counted, not timed).
+  EXPECT_TRUE(eventually([&] { return before.load() >= 12; }, 10000, "12 requests before the creation"));
   env_->model(id, "mocka", 0, {{"priority", 900}});
   created = true;
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  EXPECT_TRUE(eventually([&] { return after_ok + after_bad >= 60; }, 10000, "60 requests after the creation"));
   stop = true;
   for (auto& t : callers) t.join();
   EXPECT_GT(after_ok.load(), 0);

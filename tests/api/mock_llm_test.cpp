@@ -1,99 +1,19 @@
 // The simulated upstream (tools/mock-llm) from outside: the gateway's tests trust it to speak the real
 // OpenAI Chat Completions and Anthropic Messages wire formats, so this pins those formats down.
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 #include <chrono>
-#include <filesystem>
-#include <stdexcept>
 
-#include "support/http_client.hpp"
-#include "support/server_process.hpp"
-#include "support/test_env.hpp"
+#include "support/api.hpp"
 
 using namespace netops::test;
 using nlohmann::json;
 
 namespace {
-
-// The mock is built next to the gateway binary (tests/CMakeLists.txt names it when it knows it).
-std::string mock_binary() {
-#ifdef NETOPS_MOCK_LLM_BINARY
-  return NETOPS_MOCK_LLM_BINARY;
-#else
-  return (std::filesystem::path(NETOPS_SERVER_BINARY).parent_path() / "mock-llm").string();
-#endif
-}
-
-class MockProcess {
- public:
-  explicit MockProcess(std::vector<std::string> args = {}) : port_(free_port()) {
-    if (!std::filesystem::exists(mock_binary()))
-      throw std::runtime_error(mock_binary() + " is missing: build the mock-llm target");
-    args.insert(args.begin(), {mock_binary(), "--port", std::to_string(port_)});
-    pid_t parent = getpid();
-    pid_ = fork();
-    if (pid_ < 0) throw std::runtime_error("fork failed");
-    if (pid_ == 0) {
-      prctl(PR_SET_PDEATHSIG, SIGKILL);
-      if (getppid() != parent) _exit(1);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    if (!eventually([&] { return HttpClient(port_).get("/health").status == 200; }))
-      throw std::runtime_error("mock-llm did not start: " + mock_binary());
-  }
-  ~MockProcess() { stop(); }
-  int stop() {  // SIGTERM; returns the exit code
-    if (pid_ <= 0) return -1;
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-  int port() const { return port_; }
-
- private:
-  int port_;
-  pid_t pid_ = -1;
-};
-
-struct Sse {
-  std::string event;  // empty for OpenAI (data-only events)
-  std::string data;
-};
-
-std::vector<Sse> parse_sse(const std::string& body) {
-  std::vector<Sse> out;
-  std::size_t pos = 0;
-  while (pos < body.size()) {
-    auto end = body.find("\n\n", pos);
-    if (end == std::string::npos) throw std::runtime_error("unterminated SSE event: " + body.substr(pos));
-    Sse e;
-    std::string block = body.substr(pos, end - pos);
-    for (std::size_t line = 0; line < block.size();) {
-      auto nl = block.find('\n', line);
-      std::string l = block.substr(line, nl == std::string::npos ? std::string::npos : nl - line);
-      if (l.rfind("event: ", 0) == 0) e.event = l.substr(7);
-      if (l.rfind("data: ", 0) == 0) e.data = l.substr(6);
-      line = nl == std::string::npos ? block.size() : nl + 1;
-    }
-    out.push_back(e);
-    pos = end + 2;
-  }
-  return out;
-}
 
 json user(const std::string& text) { return {{"role", "user"}, {"content", text}}; }
 
@@ -112,7 +32,7 @@ const std::vector<std::pair<std::string, std::string>> kAnthropic = {{"anthropic
 
 class MockLlm : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { mock_ = new MockProcess(); }
+  static void SetUpTestSuite() { mock_ = new MockLlmProcess(); }
   static void TearDownTestSuite() {
     delete mock_;
     mock_ = nullptr;
@@ -124,10 +44,10 @@ class MockLlm : public ::testing::Test {
     return r.json();
   }
   HttpResponse messages(const json& body) { return client.post("/v1/messages", body, kAnthropic); }
-  static MockProcess* mock_;
+  static MockLlmProcess* mock_;
   HttpClient client{mock_->port()};
 };
-MockProcess* MockLlm::mock_ = nullptr;
+MockLlmProcess* MockLlm::mock_ = nullptr;
 
 TEST_F(MockLlm, HealthModelsAndUnknownPaths) {
   EXPECT_EQ(client.get("/health").json()["status"], "ok");
@@ -427,7 +347,7 @@ TEST_F(MockLlm, AnthropicToolUseAndToolResult) {
 }
 
 TEST(MockLlmProcess, RequiredKeyPerProviderAndCleanStop) {
-  MockProcess mock({"--require-key", "sk-mock"});
+  MockLlmProcess mock({"--require-key", "sk-mock"});
   HttpClient c(mock.port());
   json openai = {{"model", "echo"}, {"messages", {user("x")}}};
   auto missing = c.post("/v1/chat/completions", openai);
@@ -445,7 +365,7 @@ TEST(MockLlmProcess, RequiredKeyPerProviderAndCleanStop) {
 }
 
 TEST(MockLlmProcess, ClientGoneMidStreamStopsAndIsCounted) {
-  MockProcess mock({"--chunk-delay-us", "5000"});
+  MockLlmProcess mock({"--chunk-delay-us", "5000"});
   HttpClient c(mock.port());
   std::string body = json{{"model", "long-2000"}, {"stream", true}, {"messages", {user("x")}}}.dump();
   std::string partial;

@@ -3,13 +3,9 @@
 
 #include <set>
 
-#include "support/http_client.hpp"
-#include "support/server_process.hpp"
-#include "support/test_env.hpp"
+#include "support/api.hpp"
 
 using namespace netops::test;
-using nlohmann::json;
-using Headers = std::vector<std::pair<std::string, std::string>>;
 
 namespace {
 // Provider keys: none may ever show up in a response body, the audit log or the server's log.
@@ -28,24 +24,14 @@ std::set<std::string> error_fields(const HttpResponse& r) {
 }
 }  // namespace
 
-class Models : public ::testing::Test {
+class Models : public ApiTest {
  protected:
   static void SetUpTestSuite() {
     ServerOptions o;
     o.suite = "models";
-    o.redis_url = redis_url(6);
     o.env["OPENAI_API_KEY"] = kSeedKey;
     o.env["NETOPS_RATE_LIMIT_FREE"] = "0";
-    server_ = new ServerProcess(o);
-    server_->start();
-    HttpClient c(server_->port());
-    auto r = c.post("/api/auth/login", {{"email", "admin@example.com"}, {"password", server_->admin_password()}});
-    ASSERT_EQ(r.status, 200) << r.body;
-    admin_ = r.json()["accessToken"];
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
+    start_server(o);
   }
   HttpResponse call(const std::string& method, const std::string& path, const json& body = nullptr,
                     Headers extra = {}, const std::string& token = admin_) {
@@ -54,7 +40,6 @@ class Models : public ::testing::Test {
     bodies_ += r.body;
     return r;
   }
-  std::string sql(const std::string& q) { return exec_sql(server_->database_url(), q); }
   void provider(const std::string& id) {
     auto r = call("POST", "/api/providers",
                   {{"id", id}, {"name", id}, {"apiEndpoint", "http://127.0.0.1:9/v1"}, {"authType", "bearer"}});
@@ -71,14 +56,8 @@ class Models : public ::testing::Test {
       EXPECT_EQ(bodies_.find(k->substr(0, 13)), std::string::npos);
     }
   }
-  static ServerProcess* server_;
-  static std::string admin_;
-  static std::string bodies_;  // every response body seen, searched for keys
-  HttpClient client{server_->port()};
+  static inline std::string bodies_;  // every response body seen, searched for keys
 };
-ServerProcess* Models::server_ = nullptr;
-std::string Models::admin_;
-std::string Models::bodies_;
 
 TEST_F(Models, SeededOpenAIProviderKeepsItsKeyEncrypted) {
   auto r = call("GET", "/api/providers/openai");
@@ -372,7 +351,7 @@ TEST_F(Models, RegistryFollowsWritesMadeOnAnotherInstance) {
   ServerOptions o;
   o.suite = "models2";
   o.database_url = server_->database_url();
-  o.redis_url = redis_url(6);
+  o.redis_url = server_->redis_url();
   ServerProcess other(o);
   other.start();
   HttpClient c2(other.port());

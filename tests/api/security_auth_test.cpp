@@ -1,5 +1,5 @@
 // Security review #10 (identity and the HTTP edge) from outside: the real binary, real PostgreSQL and
-// Redis (db 16; the outage case runs its own redis-server).
+// Redis (a db of its own; the outage case runs its own redis-server).
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -9,18 +9,12 @@
 #include <thread>
 
 #include "core/ids.hpp"
-#include "support/http_client.hpp"
+#include "support/api.hpp"
 #include "support/redis_process.hpp"
-#include "support/server_process.hpp"
-#include "support/test_env.hpp"
 
 using namespace netops::test;
-using nlohmann::json;
-using Headers = std::vector<std::pair<std::string, std::string>>;
 
 namespace {
-int counter = 0;
-std::string unique(const std::string& p) { return p + std::to_string(::getpid()) + "x" + std::to_string(++counter); }
 // Every test speaks from its own client address (the server trusts 127.0.0.1 as a proxy), so per-IP
 // throttles of one test do not leak into the next.
 std::string next_ip() {
@@ -46,14 +40,12 @@ std::string redis_cli(const std::string& url, const std::string& args) {
 }
 }  // namespace
 
-class SecurityAuth : public ::testing::Test {
+class SecurityAuth : public ApiTest {
  protected:
   static void SetUpTestSuite() {
-    // Db 16 is this suite's alone; failure counters of an earlier run would outlive it by 15 minutes.
-    ASSERT_EQ(redis_cli(redis_url(16), "FLUSHDB"), "OK");
+    // The kit flushes the claimed db: failure counters of an earlier run would outlive it by 15 minutes.
     ServerOptions o;
     o.suite = "security_auth";
-    o.redis_url = redis_url(16);
     o.env["NETOPS_LOGIN_MAX_FAILURES"] = "5";
     o.env["NETOPS_AUTH_FAILURES_PER_MIN"] = "20";
     o.env["NETOPS_TRUSTED_PROXIES"] = "127.0.0.1, ::1";
@@ -61,43 +53,19 @@ class SecurityAuth : public ::testing::Test {
     o.env["NETOPS_METRICS_LISTEN"] = "127.0.0.1:" + std::to_string(metrics_port_);
     server_ = new ServerProcess(o);
     server_->start();
-    HttpClient c(server_->port());
-    auto r = c.post("/api/auth/login", {{"email", "admin@example.com"}, {"password", server_->admin_password()}},
-                    from(next_ip()));
-    ASSERT_EQ(r.status, 200) << r.body;
-    admin_token_ = r.json()["accessToken"];
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
+    admin_ = login_admin(*server_, from(next_ip())).token;
   }
   json create_user(const std::string& role = "user", const std::string& tier = "free") {
-    auto email = unique("sec") + "@example.com";
-    auto r = client.post("/api/admin/users",
-                         {{"email", email}, {"name", "Sec User"}, {"password", "password-123"}, {"role", role}, {"tier", tier}},
-                         from(ip_, admin_token_));
-    EXPECT_EQ(r.status, 201) << r.body;
-    return r.json();
+    return netops::test::create_user(server_->port(), admin_token_, role, tier, from(ip_), "sec");
   }
-  std::string login(const std::string& email) {
-    auto r = client.post("/api/auth/login", {{"email", email}, {"password", "password-123"}}, from(ip_));
-    EXPECT_EQ(r.status, 200) << r.body;
-    return r.status == 200 ? r.json()["accessToken"].get<std::string>() : "";
-  }
+  std::string login(const std::string& email) { return netops::test::login(server_->port(), email, kUserPassword, from(ip_)).token; }
   std::string create_key(const std::string& token, const json& scopes = json::array()) {
-    auto r = client.post("/api/keys", {{"name", "k"}, {"scopes", scopes}}, from(ip_, token));
-    EXPECT_EQ(r.status, 201) << r.body;
-    return r.status == 201 ? r.json()["key"].get<std::string>() : "";
+    return create_api_key(server_->port(), token, {{"name", "k"}, {"scopes", scopes}}, from(ip_))["key"].get<std::string>();
   }
-  static ServerProcess* server_;
-  static std::string admin_token_;
-  static int metrics_port_;
+  static inline const std::string& admin_token_ = admin_;
+  static inline int metrics_port_ = 0;
   std::string ip_ = next_ip();
-  HttpClient client{server_->port()};
 };
-ServerProcess* SecurityAuth::server_ = nullptr;
-std::string SecurityAuth::admin_token_;
-int SecurityAuth::metrics_port_ = 0;
 
 // #10 item 4: the attempt is reserved before the password is checked, so ~50 parallel guesses at one
 // account get at most NETOPS_LOGIN_MAX_FAILURES (5) verifications; the rest are 429 (or 503, queue full).
@@ -112,7 +80,7 @@ TEST_F(SecurityAuth, ParallelWrongLoginsVerifyAtMostMaxFailures) {
       HttpClient c(server_->port());
       // Spread over client addresses so only the account counter can stop them.
       auto r = c.post("/api/auth/login", {{"email", email}, {"password", "wrong-password-" + std::to_string(i)}},
-                      from("10.99." + std::to_string(counter) + "." + std::to_string(i + 1)));
+                      from("10.99.1." + std::to_string(i + 1)));
       std::lock_guard lk(mu);
       ++statuses[r.status];
     });
@@ -210,7 +178,7 @@ TEST_F(SecurityAuth, UnauthenticatedBigBodyIsRefusedBeforeTheBody) {
 TEST_F(SecurityAuth, BadCredentialsAreNegativelyCachedAndLimitedPerAddress) {
   std::string guess = "nk_" + std::string(43, 'Q') + std::to_string(::getpid());
   EXPECT_EQ(client.get("/v1/models", from(ip_, guess)).status, 401);
-  auto cached = redis_cli(redis_url(16), "GET apikey:" + netops::sha256_hex(guess));
+  auto cached = redis_cli(server_->redis_url(), "GET apikey:" + netops::sha256_hex(guess));
   EXPECT_NE(cached.find("unknown"), std::string::npos) << cached;
 
   std::string flooder = next_ip();
@@ -281,23 +249,16 @@ TEST(SecurityAuthOutage, RevocationDuringARedisPauseIsNotLost) {
   ServerProcess server(o);
   server.start();
   HttpClient c(server.port());
-  auto admin = c.post("/api/auth/login", {{"email", "admin@example.com"}, {"password", server.admin_password()}});
-  ASSERT_EQ(admin.status, 200) << admin.body;
-  Headers admin_h{{"Authorization", "Bearer " + admin.json()["accessToken"].get<std::string>()}};
-  auto u = c.post("/api/admin/users",
-                  {{"email", unique("outage") + "@example.com"}, {"name", "O"}, {"password", "password-123"}}, admin_h);
-  ASSERT_EQ(u.status, 201) << u.body;
-  auto login = c.post("/api/auth/login", {{"email", u.json()["email"]}, {"password", "password-123"}});
-  ASSERT_EQ(login.status, 200) << login.body;
-  auto k = c.post("/api/keys", {{"name", "k"}},
-                  {{"Authorization", "Bearer " + login.json()["accessToken"].get<std::string>()}});
-  ASSERT_EQ(k.status, 201) << k.body;
-  Headers key_h{{"Authorization", "Bearer " + k.json()["key"].get<std::string>()}};
+  auto admin = login_admin(server);
+  Headers admin_h = admin.auth();
+  auto user = new_user(server.port(), admin.token);
+  std::string key = create_api_key(server.port(), user.token)["key"];
+  Headers key_h = bearer(key);
   ASSERT_EQ(c.get("/v1/models", key_h).status, 200);  // now cached as active in Redis
 
   // Every command of the server blocks (and times out) while the pause lasts.
   EXPECT_EQ(redis_cli(redis.url(0), "CLIENT PAUSE 8000 ALL"), "OK");
-  auto patch = c.request("PATCH", "/api/admin/users/" + u.json()["id"].get<std::string>(),
+  auto patch = c.request("PATCH", "/api/admin/users/" + user.id,
                          json{{"isActive", false}}.dump(),
                          {{"Content-Type", "application/json"}, admin_h.front()});
   ASSERT_EQ(patch.status, 200) << patch.body;
@@ -305,7 +266,7 @@ TEST(SecurityAuthOutage, RevocationDuringARedisPauseIsNotLost) {
   ASSERT_TRUE(eventually([&] { return redis_cli(redis.url(0), "PING") == "PONG"; }, 20000));
   EXPECT_EQ(c.get("/v1/models", key_h).status, 401);
   // And the tombstone that could not be written during the pause lands once Redis answers again.
-  std::string key_cache = "apikey:" + netops::sha256_hex(k.json()["key"].get<std::string>());
+  std::string key_cache = "apikey:" + netops::sha256_hex(key);
   EXPECT_TRUE(eventually(
       [&] {
         EXPECT_EQ(c.get("/v1/models", key_h).status, 401);
@@ -357,7 +318,8 @@ TEST(SecurityEdge, ConnectionCapAndHostNamesInUrls) {
   ServerOptions o;
   o.suite = "security_edge";
   o.database_url = with_localhost(create_database("security_edge"));
-  o.redis_url = with_localhost(redis_url(17));
+  auto redis_db = RedisDb::claim();
+  o.redis_url = with_localhost(redis_db->url());
   o.env["NETOPS_MAX_CONNECTIONS"] = "3";
   ASSERT_NE(o.database_url.find("localhost"), std::string::npos) << o.database_url;
   ASSERT_NE(o.redis_url.find("localhost"), std::string::npos) << o.redis_url;

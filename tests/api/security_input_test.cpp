@@ -2,36 +2,22 @@
 // audit log (issue #10), sent through HTTP to the real server. After each, the server must still answer.
 #include <gtest/gtest.h>
 
-#include "support/http_client.hpp"
-#include "support/server_process.hpp"
-#include "support/test_env.hpp"
+#include "support/api.hpp"
 
 using namespace netops::test;
-using nlohmann::json;
-using Headers = std::vector<std::pair<std::string, std::string>>;
 
 namespace {
 // ~120 KB: far below every body limit, and 60,000 levels used to overflow a worker's stack.
 std::string deep_array() { return std::string(60'000, '[') + std::string(60'000, ']'); }
 }  // namespace
 
-class SecurityInput : public ::testing::Test {
+class SecurityInput : public ApiTest {
  protected:
   static void SetUpTestSuite() {
     ServerOptions o;
     o.suite = "security_input";
-    o.redis_url = redis_url(24);
     o.env["NETOPS_IMPORT_MAX_ROWS"] = "5";
-    server_ = new ServerProcess(o);
-    server_->start();
-    HttpClient c(server_->port());
-    auto r = c.post("/api/auth/login", {{"email", "admin@example.com"}, {"password", server_->admin_password()}});
-    ASSERT_EQ(r.status, 200) << r.body;
-    admin_ = r.json()["accessToken"];
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
+    start_server(o);
   }
   HttpResponse call(const std::string& method, const std::string& path, const std::string& body = "",
                     Headers extra = {}) {
@@ -46,13 +32,7 @@ class SecurityInput : public ::testing::Test {
     HttpClient fresh(server_->port());
     EXPECT_EQ(fresh.get("/health/live").status, 200) << "the server died";
   }
-  std::string sql(const std::string& q) { return exec_sql(server_->database_url(), q); }
-  static ServerProcess* server_;
-  static std::string admin_;
-  HttpClient client{server_->port()};
 };
-ServerProcess* SecurityInput::server_ = nullptr;
-std::string SecurityInput::admin_;
 
 TEST_F(SecurityInput, DeeplyNestedJsonIsA400Everywhere) {
   const std::string deep = deep_array();

@@ -7,7 +7,6 @@
 #include "api/catalog_fixture.hpp"
 
 const char* const kCatalogSuite = "spec_versions";
-const int kCatalogRedisDb = 15;
 
 using namespace catalog_test;
 

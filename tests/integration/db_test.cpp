@@ -319,9 +319,13 @@ TEST_F(DbTest, ExhaustedPoolQueuesWaiters) {
     auto r = co_await db.query(std::string_view("SELECT $1::int FROM pg_sleep(0.2)"), Params(v));
     co_return r.front().get<int>(0);
   };
+  // Samples the pool once one query runs and the other queues (or, failing that, at the deadline).
   auto probe = [&]() -> Task<void> {
-    co_await sleep_for(100ms);
-    during = db.stats();
+    auto deadline = Clock::now() + 2s;
+    for (during = db.stats(); !(during.in_use > 0 && during.waiting > 0) && Clock::now() < deadline;) {
+      co_await sleep_for(2ms);
+      during = db.stats();
+    }
   };
   set_current_worker(0);
   auto a = asio::co_spawn(io, slow(1), asio::use_future);
@@ -345,12 +349,15 @@ TEST_F(DbTest, AcquireTimesOut) {
   auto cfg = config(1);
   cfg.acquire_timeout_ms = 200;
   Db db(cfg, {&io});
+  bool late_done = false;
+  // Holds the only connection until `late` has its answer (or 5 s pass).
   auto hold = [&]() -> Task<void> {
     Lease lease = co_await db.acquire();
-    co_await sleep_for(800ms);
+    for (auto deadline = Clock::now() + 5s; !late_done && Clock::now() < deadline;) co_await sleep_for(5ms);
   };
   auto late = [&]() -> Task<void> {
-    co_await sleep_for(50ms);
+    for (auto deadline = Clock::now() + 2s; db.stats().in_use == 0 && Clock::now() < deadline;)
+      co_await sleep_for(2ms);
     auto t0 = Clock::now();
     try {
       co_await db.query(std::string_view("SELECT 1"));
@@ -360,6 +367,7 @@ TEST_F(DbTest, AcquireTimesOut) {
       EXPECT_STREQ(e.what(), "database unavailable");
     }
     auto waited = Clock::now() - t0;
+    late_done = true;
     EXPECT_GE(waited, 150ms);
     EXPECT_LT(waited, 700ms);
   };

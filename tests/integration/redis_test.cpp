@@ -24,6 +24,7 @@
 #include "cache/redis.hpp"
 #include "cache/redis_connection.hpp"
 #include "core/worker.hpp"
+#include "support/redis_db.hpp"
 #include "support/test_env.hpp"
 
 extern char** environ;
@@ -39,6 +40,12 @@ using netops::cache::RedisError;
 using netops::cache::RedisUnavailable;
 using netops::cache::Reply;
 using Clock = std::chrono::steady_clock;
+
+// A db of the shared test Redis that is this process's alone (claimed once, see support/redis_db.hpp).
+std::string claimed_url() {
+  static const auto db = netops::test::RedisDb::claim();
+  return db->url();
+}
 
 std::string unique_prefix() {
   static const std::string p = "redis_test:" + std::to_string(std::random_device{}()) + ":";
@@ -186,7 +193,7 @@ TEST(RedisUrl, ParsesPasswordPortAndDb) {
 }
 
 TEST(Redis, ConnectsAndRoundTrips) {
-  Client c(fast_config(netops::test::redis_url(2)));
+  Client c(fast_config(claimed_url()));
   ASSERT_TRUE(c.wait_connected());
   auto& r = c.redis();
   auto k = unique_prefix() + "rt";
@@ -207,7 +214,7 @@ TEST(Redis, ConnectsAndRoundTrips) {
 }
 
 TEST(Redis, ConvertsEveryReplyType) {
-  Client c(fast_config(netops::test::redis_url(2)));
+  Client c(fast_config(claimed_url()));
   ASSERT_TRUE(c.wait_connected());
   auto k = unique_prefix() + "types";
   auto ok = c.cmd({"SET", k + ":s", "v"});
@@ -231,7 +238,7 @@ TEST(Redis, ConvertsEveryReplyType) {
 }
 
 TEST(Redis, ErrorReplyThrowsRedisErrorAndKeepsTheConnection) {
-  Client c(fast_config(netops::test::redis_url(2)));
+  Client c(fast_config(claimed_url()));
   ASSERT_TRUE(c.wait_connected());
   auto k = unique_prefix() + "err";
   c.cmd({"SET", k, "text"});
@@ -249,8 +256,9 @@ TEST(Redis, ErrorReplyThrowsRedisErrorAndKeepsTheConnection) {
 }
 
 TEST(Redis, SelectsTheDatabaseFromTheUrl) {
-  Client db3(fast_config(netops::test::redis_url(3)));
-  Client db4(fast_config(netops::test::redis_url(4)));
+  auto three = netops::test::RedisDb::claim(), four = netops::test::RedisDb::claim();
+  Client db3(fast_config(three->url()));
+  Client db4(fast_config(four->url()));
   ASSERT_TRUE(db3.wait_connected());
   ASSERT_TRUE(db4.wait_connected());
   auto k = unique_prefix() + "db";
@@ -446,7 +454,7 @@ TEST(Redis, StopDisconnectsAndStartConnectsAgain) {
 }
 
 TEST(Redis, AnswersAThousandConcurrentCommandsInOrder) {
-  Client c(fast_config(netops::test::redis_url(2)));
+  Client c(fast_config(claimed_url()));
   ASSERT_TRUE(c.wait_connected());
   auto& r = c.redis();
   auto prefix = unique_prefix() + "many:";
@@ -470,7 +478,7 @@ TEST(Redis, AnswersAThousandConcurrentCommandsInOrder) {
 }
 
 TEST(Cache, RoundTripsJsonAndDropsCorruptValues) {
-  Client c(fast_config(netops::test::redis_url(2)));
+  Client c(fast_config(claimed_url()));
   ASSERT_TRUE(c.wait_connected());
   Cache cache(c.redis());
   auto k = unique_prefix() + "json";

@@ -18,18 +18,6 @@
 
 namespace netops::test {
 
-bool eventually(const std::function<bool()>& fn, int timeout_ms) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < deadline) {
-    try {
-      if (fn()) return true;
-    } catch (...) {
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
-}
-
 ServerProcess::ServerProcess(ServerOptions opts) : opts_(std::move(opts)) {}
 
 ServerProcess::~ServerProcess() {
@@ -46,11 +34,19 @@ void ServerProcess::start() {
       db_url_ = opts_.database_url;
     }
   }
+  if (redis_url_.empty()) {
+    if (opts_.redis_url.empty()) {
+      redis_db_ = RedisDb::claim();
+      redis_url_ = redis_db_->url();
+    } else {
+      redis_url_ = opts_.redis_url;
+    }
+  }
   if (port_ == 0) port_ = free_port();
   std::map<std::string, std::string> env = {
       {"NETOPS_LISTEN", "127.0.0.1:" + std::to_string(port_)},
       {"NETOPS_DATABASE_URL", db_url_},
-      {"NETOPS_REDIS_URL", opts_.redis_url.empty() ? redis_url(0) : opts_.redis_url},
+      {"NETOPS_REDIS_URL", redis_url_},
       {"NETOPS_JWT_SECRET", env_or("NETOPS_JWT_SECRET", std::string(64, 'j'))},
       {"NETOPS_MASTER_KEY", env_or("NETOPS_MASTER_KEY", std::string(64, 'a'))},
       {"NETOPS_ADMIN_EMAIL", "admin@example.com"},
@@ -83,8 +79,9 @@ void ServerProcess::start() {
     _exit(127);
   }
   const char* probe = opts_.wait_ready ? "/health/ready" : "/health/live";
-  bool up = eventually(
+  auto up = eventually(
       [&] {
+        if (pid_ < 0) return true;  // exited: reported below
         int status = 0;
         if (waitpid(pid_, &status, WNOHANG) == pid_) {
           pid_ = -1;
@@ -93,9 +90,9 @@ void ServerProcess::start() {
         HttpClient c(port_);
         return c.get(probe).status == 200;
       },
-      20000);
+      20000, std::string("the server's ") + probe);
   if (pid_ < 0) throw std::runtime_error("server exited during start-up:\n" + output());
-  if (!up) throw std::runtime_error("server did not become ready:\n" + output());
+  if (!up) throw std::runtime_error(std::string(up.message()) + "\n" + output());
 }
 
 int ServerProcess::stop(int signal_number, int timeout_ms) {

@@ -1,14 +1,17 @@
 #pragma once
 // Starts the real netops-gateway binary for API tests, against its own throw-away database.
-#include <functional>
 #include <map>
+#include <memory>
 #include <string>
+
+#include "support/eventually.hpp"
+#include "support/redis_db.hpp"
 
 namespace netops::test {
 
 struct ServerOptions {
   std::string database_url;  // empty: create a fresh database for this server (dropped by stop())
-  std::string redis_url;     // empty: redis_url(db) of test_env with a db number from the suite name
+  std::string redis_url;     // empty: a Redis db claimed for this server alone (RedisDb::claim, flushed)
   std::map<std::string, std::string> env;  // extra variables (override the defaults)
   std::string suite = "api";
   bool wait_ready = true;  // wait for /health/ready (else only /health/live)
@@ -23,6 +26,7 @@ class ServerProcess {
   void kill_hard();
   int port() const { return port_; }
   const std::string& database_url() const { return db_url_; }
+  const std::string& redis_url() const { return redis_url_; }  // set by start()
   const std::string& admin_password() const { return admin_password_; }
   std::string output() const;  // stdout and stderr so far
   bool running() const { return pid_ > 0; }
@@ -31,13 +35,12 @@ class ServerProcess {
   ServerOptions opts_;
   std::string db_url_;
   bool own_db_ = false;
+  std::string redis_url_;
+  std::shared_ptr<RedisDb> redis_db_;  // claimed when opts_.redis_url is empty; released with the server
   int port_ = 0;
   int pid_ = -1;
   std::string log_path_;
   std::string admin_password_;
 };
-
-// Polls fn every 20 ms until it returns true or the deadline passes.
-bool eventually(const std::function<bool()>& fn, int timeout_ms = 10000);
 
 }  // namespace netops::test

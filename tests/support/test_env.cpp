@@ -18,7 +18,6 @@ std::string env_or(const char* name, const std::string& fallback) {
 
 std::string admin_url() { return env_or("NETOPS_TEST_ADMIN_URL", "postgresql://postgres@127.0.0.1:55432/postgres"); }
 std::string redis_base_url() { return env_or("NETOPS_TEST_REDIS_URL", "redis://127.0.0.1:56379"); }
-std::string redis_url(int db) { return redis_base_url() + "/" + std::to_string(db); }
 
 int redis_port() {
   auto base = redis_base_url();

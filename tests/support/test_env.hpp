@@ -10,11 +10,7 @@ namespace netops::test {
 std::string env_or(const char* name, const std::string& fallback);
 std::string admin_url();
 std::string redis_base_url();  // redis://host:port
-// redis://host:port/db. ctest runs suites in parallel, so each suite owns its db numbers:
-//   1 auth · 2 integration · 3 auth (two instances) · 4 gateway_stream · 6 models · 8 gateway ·
-//   9 gateway_stream (shutdown) · 10 chat · 11–13 assets · 14 catalog · 15 spec_versions  (foundation runs its own Redis)
-//   16–19 security (auth/http) · 20–23 accounting safety · 24–27 security_input   (script/setup: databases 64)
-std::string redis_url(int db);
+// No db numbers here: ctest runs suites in parallel, so a test claims its own (support/redis_db.hpp).
 int redis_port();
 
 // Creates an empty database named netops_test_<run>_<suite>_<random> and returns its URL.
