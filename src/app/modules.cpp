@@ -18,7 +18,7 @@ void register_modules(AppContext& ctx, llm::HttpClient& llm, Background& backgro
   health::register_routes(ctx);
   auto audit = audit::register_module(ctx);
   auto users = users::register_module(ctx, audit.service);
-  auto auth = auth::register_module(ctx, users.service);
+  auto auth = auth::register_module(ctx, audit.service, users.service);
   for (auto* m : {&audit.background, &users.background, &auth.background})
     for (auto& job : m->start) background.start.push_back(job);
   auto model_module = models::register_routes(ctx);
