@@ -24,10 +24,10 @@ void register_modules(AppContext& ctx, llm::HttpClient& llm, Background& backgro
   auto model_module = models::register_routes(ctx);
   background.start.push_back([&ctx] { return models::seed_defaults(ctx, ctx.demo); });
   auto gateway = gateway::register_routes(ctx, model_module, llm);
-  auto chat = chat::register_routes(ctx, gateway);
+  auto chat = chat::register_module(ctx, audit.service, gateway.service);
   background.run.push_back([svc = gateway.service] { return svc->accounting().run(); });
   // Chat's background work (summaries, streams whose client left) makes usage records: drained first.
-  background.drain.push_back([svc = chat.service] { return svc->tasks().drain(std::chrono::seconds(20)); });
+  for (auto& job : chat.background.drain) background.drain.push_back(job);
   background.drain.push_back([svc = gateway.service] { return svc->accounting().flush(); });
   catalog::register_routes(ctx);
   auto assets = assets::register_routes(ctx);
