@@ -15,7 +15,7 @@
 namespace netops {
 
 void register_modules(AppContext& ctx, llm::HttpClient& llm, Background& background) {
-  health::register_routes(ctx);
+  health::register_module(ctx);
   auto audit = audit::register_module(ctx);
   auto users = users::register_module(ctx, audit.service);
   auto auth = auth::register_module(ctx, audit.service, users.service);
