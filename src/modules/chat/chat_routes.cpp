@@ -325,7 +325,7 @@ Module<ChatService> register_module(AppContext& ctx, std::shared_ptr<audit::Audi
            [svc](Request& req) -> Task<Response> {
              auto [start, end] = date_range(req);
              auto user_id = stats_user(req);
-             co_return Response::json(co_await svc->user_stats(user_id, start, end));
+             co_return Response::json(to_json(co_await svc->user_stats(user_id, start, end)));
            })
       .summary("Chat statistics of a period: totals and by model from the stored messages, plus all gateway "
                "usage (user_token_stats). Admins may pass userId")
@@ -339,7 +339,7 @@ Module<ChatService> register_module(AppContext& ctx, std::shared_ptr<audit::Audi
            [svc](Request& req) -> Task<Response> {
              int days = static_cast<int>(req.query_int("days", 30, 1, 366));
              auto user_id = stats_user(req);
-             co_return Response::json(co_await svc->daily_stats(user_id, days));
+             co_return Response::json(to_json(co_await svc->daily_stats(user_id, days)));
            })
       .summary("Per UTC day, the last `days` days (today included, days without messages as zeros). Admins may "
                "pass userId")
@@ -352,7 +352,7 @@ Module<ChatService> register_module(AppContext& ctx, std::shared_ptr<audit::Audi
            [svc](Request& req) -> Task<Response> {
              const auto& by = req.actor_or_throw();
              auto id = req.path_uuid("id");
-             co_return Response::json(co_await svc->conversation_stats(id, by));
+             co_return Response::json(to_json(co_await svc->conversation_stats(id, by)));
            })
       .summary("One conversation: messages, tokens, cost and latency from its messages, by model, and every "
                "upstream call (answers and summaries) from usage_logs. Owner, or any conversation for admins")

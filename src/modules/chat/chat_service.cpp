@@ -136,21 +136,23 @@ Task<void> ChatService::delete_message(const std::string& id, const std::string&
   co_await contexts_->forget(id);
 }
 
-Task<json> ChatService::user_stats(const std::string& user_id, const std::string& start, const std::string& end) {
+Task<UserStats> ChatService::user_stats(const std::string& user_id, const std::string& start, const std::string& end) {
   co_return co_await stats_.user(user_id, start, end);
 }
 
-Task<json> ChatService::daily_stats(const std::string& user_id, int days) { co_return co_await stats_.daily(user_id, days); }
+Task<DailyStats> ChatService::daily_stats(const std::string& user_id, int days) {
+  co_return co_await stats_.daily(user_id, days);
+}
 
-Task<json> ChatService::conversation_stats(const std::string& id, const Caller& by) {
+Task<ConversationStats> ChatService::conversation_stats(const std::string& id, const Caller& by) {
   std::optional<Conversation> conv;
   if (by.at_least(Role::admin)) conv = co_await repo_->find_conversation_any(id);
   else conv = co_await repo_->find_conversation(by.user_id, id);
   if (!conv) throw NotFound("conversation");
   auto out = co_await stats_.conversation(id);
-  out["userId"] = conv->user_id;
-  out["title"] = conv->title;
-  out["messageCount"] = conv->message_count;
+  out.user_id = conv->user_id;
+  out.title = conv->title;
+  out.message_count = conv->message_count;
   co_return out;
 }
 

@@ -42,9 +42,9 @@ class ChatService {
   Task<void> delete_message(const std::string& id, const std::string& message_id, const Caller& by);
 
   // Statistics (stats_repo.hpp) of user_id. conversation_stats: the caller's conversation, or any for admins.
-  Task<nlohmann::json> user_stats(const std::string& user_id, const std::string& start, const std::string& end);
-  Task<nlohmann::json> daily_stats(const std::string& user_id, int days);
-  Task<nlohmann::json> conversation_stats(const std::string& id, const Caller& by);
+  Task<UserStats> user_stats(const std::string& user_id, const std::string& start, const std::string& end);
+  Task<DailyStats> daily_stats(const std::string& user_id, int days);
+  Task<ConversationStats> conversation_stats(const std::string& id, const Caller& by);
 
  private:
   Task<Conversation> owned(const std::string& user_id, const std::string& id);

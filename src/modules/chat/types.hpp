@@ -94,6 +94,56 @@ struct MessagePage {
   bool backwards = false;   // before / tail: the cursor that continues is nextBefore
 };
 
+// Statistics (stats_repo.hpp): sums over stored messages. cost: exact, USD with 6 decimals.
+struct MessageSums {
+  std::int64_t messages = 0, user_messages = 0, assistant_messages = 0, tool_messages = 0, conversations = 0;
+  std::int64_t prompt_tokens = 0, completion_tokens = 0;
+  std::string cost;
+};
+struct ModelSums {  // the answers of one model and provider
+  nlohmann::json model, provider;  // null for answers without one
+  MessageSums sums;
+};
+struct GatewayUsage {  // user_token_stats of one model and provider
+  nlohmann::json model, provider;
+  std::int64_t tokens = 0, calls = 0, conversations = 0;
+  std::string cost;
+};
+// GET /api/stats/chat/user
+struct UserStats {
+  std::string user_id, start, end;
+  MessageSums totals;
+  std::vector<ModelSums> by_model;
+  std::vector<GatewayUsage> gateway_usage;
+};
+// GET /api/stats/chat/daily
+struct DayStats {
+  std::string date;
+  MessageSums sums;  // messages, assistant messages, conversations, tokens, cost
+};
+struct DailyStats {
+  std::string user_id;
+  int days = 0;
+  std::vector<DayStats> data;
+};
+// GET /api/stats/chat/conversations/{id}
+struct CallSums {  // usage_logs rows of the conversation: answers or summaries, failed calls counted
+  std::int64_t calls = 0, failed_calls = 0, prompt_tokens = 0, completion_tokens = 0;
+  std::string cost = "0.000000";
+};
+struct ConversationStats {
+  std::string conversation_id, user_id, title;
+  int message_count = 0;
+  MessageSums sums;
+  std::optional<double> avg_latency_ms;
+  nlohmann::json first_message_at, last_message_at;
+  std::vector<ModelSums> by_model;
+  CallSums answers, summaries;
+};
+nlohmann::json to_json(const UserStats& s);
+nlohmann::json to_json(const DailyStats& s);
+nlohmann::json to_json(const ConversationStats& s);
+
 inline constexpr const char* kConversationColumns =
     "id, user_id, title, model, status, message_count, context_version, metadata, created_at, updated_at";
 inline constexpr const char* kMessageColumns =
