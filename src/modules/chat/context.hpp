@@ -1,6 +1,6 @@
 #pragma once
 // A conversation's context: what the model sees of the history (SPEC §4.3). Pure: the snapshot of recent
-// messages (cached in Redis by context_store) and the rule that fits it into a model's context window.
+// messages (cached in Redis by context_repo) and the rule that fits it into a model's context window.
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
