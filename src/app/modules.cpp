@@ -15,19 +15,19 @@
 namespace netops {
 
 void register_modules(AppContext& ctx, llm::HttpClient& llm, Background& background) {
-  health::register_routes(ctx);
+  health::register_module(ctx);
   auto audit = audit::register_module(ctx);
   auto users = users::register_module(ctx, audit.service);
-  auto auth = auth::register_module(ctx, users.service);
+  auto auth = auth::register_module(ctx, audit.service, users.service);
   for (auto* m : {&audit.background, &users.background, &auth.background})
     for (auto& job : m->start) background.start.push_back(job);
   auto model_module = models::register_routes(ctx);
   background.start.push_back([&ctx] { return models::seed_defaults(ctx, ctx.demo); });
   auto gateway = gateway::register_routes(ctx, model_module, llm);
-  auto chat = chat::register_routes(ctx, gateway);
+  auto chat = chat::register_module(ctx, audit.service, gateway.service);
   background.run.push_back([svc = gateway.service] { return svc->accounting().run(); });
   // Chat's background work (summaries, streams whose client left) makes usage records: drained first.
-  background.drain.push_back([svc = chat.service] { return svc->tasks().drain(std::chrono::seconds(20)); });
+  for (auto& job : chat.background.drain) background.drain.push_back(job);
   background.drain.push_back([svc = gateway.service] { return svc->accounting().flush(); });
   catalog::register_routes(ctx);
   auto assets = assets::register_routes(ctx);

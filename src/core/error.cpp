@@ -1,5 +1,7 @@
 #include "core/error.hpp"
 
+#include "core/upstream_error.hpp"
+
 namespace netops {
 
 namespace {
@@ -37,6 +39,19 @@ Entry entry(ErrorCode code) {
 int http_status(ErrorCode code) { return entry(code).status; }
 std::string_view code_name(ErrorCode code) { return entry(code).name; }
 
+ErrorCode upstream_error_code(UpstreamFailure kind) {
+  switch (kind) {
+    case UpstreamFailure::failed: return ErrorCode::upstream_error;
+    case UpstreamFailure::timed_out: return ErrorCode::upstream_timeout;
+    case UpstreamFailure::unavailable: return ErrorCode::no_provider;
+  }
+  return ErrorCode::upstream_error;
+}
+
+nlohmann::json error_object(ErrorCode code, std::string message) {
+  return {{"code", code_name(code)}, {"message", std::move(message)}};
+}
+
 AppError NotFound(std::string what) { return AppError(ErrorCode::not_found, what + " not found"); }
 AppError Conflict(std::string message, nlohmann::json details) {
   return AppError(ErrorCode::conflict, std::move(message), std::move(details));
@@ -67,7 +82,7 @@ void Validation::throw_if_any(std::string message) const {
 }
 
 nlohmann::json error_envelope(const AppError& e, std::string_view request_id) {
-  nlohmann::json err = {{"code", code_name(e.code())}, {"message", e.what()}};
+  nlohmann::json err = error_object(e.code(), e.what());
   if (!e.details().is_null() && !e.details().empty()) err["details"] = e.details();
   return {{"error", std::move(err)}, {"requestId", request_id}};
 }

@@ -3,7 +3,7 @@
 
 #include "core/error.hpp"
 #include "modules/chat/context.hpp"
-#include "modules/chat/input.hpp"
+#include "modules/chat/chat_body.hpp"
 
 using namespace netops;
 using namespace netops::chat;

@@ -1,4 +1,5 @@
-// The authenticator of every protected route, and API keys.
+#include "modules/auth/authenticate.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <mutex>
@@ -9,7 +10,6 @@
 #include "core/ids.hpp"
 #include "core/jwt.hpp"
 #include "http/scopes.hpp"
-#include "modules/auth/service.hpp"
 
 namespace netops::auth {
 
@@ -71,7 +71,7 @@ AppError too_many_failures(std::int64_t retry_after) {
 }
 }  // namespace
 
-Task<std::optional<http::Credential>> AuthService::authenticate_limited(const http::Request& req) {
+Task<std::optional<http::Credential>> Authenticator::authenticate_limited(const http::Request& req) {
   auto limit = ctx_.config.auth_failures_per_min;
   if (limit <= 0) co_return co_await authenticate(req);
   if (auto left = blocked_for(req.remote_ip)) throw too_many_failures(left);
@@ -95,7 +95,7 @@ Task<std::optional<http::Credential>> AuthService::authenticate_limited(const ht
   std::rethrow_exception(failure);
 }
 
-Task<std::optional<http::Credential>> AuthService::authenticate(const http::Request& req) {
+Task<std::optional<http::Credential>> Authenticator::authenticate(const http::Request& req) {
   auto header = req.header("authorization");
   if (!header) co_return std::nullopt;
   std::string_view h = *header;
@@ -105,7 +105,7 @@ Task<std::optional<http::Credential>> AuthService::authenticate(const http::Requ
 
   if (token.rfind("nk_", 0) == 0) {
     auto hash = sha256_hex(token);
-    auto key = co_await cache_.api_key(hash);
+    auto key = co_await cache_->api_key(hash);
     if (!key || key->revoked) throw Unauthorized("invalid or revoked API key");
     if (key->expires_at != 0 && key->expires_at <= now_s()) throw Unauthorized("API key expired");
     if (!key->user_active) throw Unauthorized("account is disabled");
@@ -115,7 +115,7 @@ Task<std::optional<http::Credential>> AuthService::authenticate(const http::Requ
       try {
         std::vector<std::string> mark{"SET", "apikey:used:" + key->id, "1", "EX", "60", "NX"};
         auto r = co_await ctx_.redis.command(std::move(mark));
-        if (r.type == cache::Reply::Type::status) co_await repo_.touch_key(key->id);
+        if (r.type == cache::Reply::Type::status) co_await repo_->touch_key(key->id);
       } catch (const cache::RedisUnavailable&) {
       } catch (const cache::RedisError&) {
       }
@@ -131,84 +131,20 @@ Task<std::optional<http::Credential>> AuthService::authenticate(const http::Requ
   auto sid = claims.value("sid", "");
   auto sub = claims.value("sub", "");
   if (!is_uuid(sid) || !is_uuid(sub)) throw Unauthorized("malformed token");
-  auto session = co_await cache_.session(sid);
+  auto session = co_await cache_->session(sid);
   if (!session || session->revoked || session->user_id != sub) throw Unauthorized("session revoked or expired");
   if (!session->user_active) throw Unauthorized("account is disabled");
   // last_activity_at at most once a minute per session.
   try {
     std::vector<std::string> mark{"SET", "session:active:" + sid, "1", "EX", "60", "NX"};
     auto r = co_await ctx_.redis.command(std::move(mark));
-    if (r.type == cache::Reply::Type::status) co_await repo_.touch_session(sid);
+    if (r.type == cache::Reply::Type::status) co_await repo_->touch_session(sid);
   } catch (const cache::RedisUnavailable&) {
   } catch (const cache::RedisError&) {
   }
   auto a = actor(session->user_id, session->role, session->tier);
   a.session_id = sid;
   co_return http::Credential{std::move(a), std::nullopt};
-}
-
-Task<nlohmann::json> AuthService::create_key(const http::Actor& a, const nlohmann::json& body, const Origin& o) {
-  Validation v;
-  std::string name;
-  if (!body.contains("name") || !body["name"].is_string() || body["name"].get<std::string>().empty())
-    v.add("name", "is required");
-  else
-    name = body["name"].get<std::string>();
-  nlohmann::json scopes = body.value("scopes", nlohmann::json::array());
-  if (scopes.is_null()) scopes = nlohmann::json::array();
-  std::string vocabulary;
-  for (auto& s : http::api_key_scopes()) vocabulary += (vocabulary.empty() ? "" : ", ") + s;
-  if (!scopes.is_array()) {
-    v.add("scopes", "must be an array of scope names (" + vocabulary + ")");
-  } else {
-    nlohmann::json unique = nlohmann::json::array();
-    for (auto& s : scopes) {
-      if (!s.is_string() || !http::valid_scope(s.get<std::string>())) {
-        v.add("scopes", "unknown scope " + s.dump() + "; known: " + vocabulary);
-        continue;
-      }
-      if (std::find(unique.begin(), unique.end(), s) == unique.end()) unique.push_back(s);
-    }
-    scopes = std::move(unique);
-  }
-  std::optional<std::string> expires;
-  if (body.contains("expiresAt") && !body["expiresAt"].is_null()) {
-    if (!body["expiresAt"].is_string()) v.add("expiresAt", "must be an ISO 8601 date-time");
-    else expires = body["expiresAt"].get<std::string>();
-  }
-  v.throw_if_any();
-  std::string key = "nk_" + random_token(32);
-  std::string prefix = key.substr(0, 10);
-  nlohmann::json created;
-  auto e = audit::Entry{a.user_id, "apikey.created", "", {{"name", name}, {"prefix", prefix}}, o.request_id};
-  auto in_tx = [&](db::Tx& tx) -> Task<void> {  // named: GCC 12 mishandles temporaries in co_await
-    created = co_await repo_.insert_key(tx, a.user_id, name, sha256_hex(key), prefix, scopes, expires);
-    e.resource = "apikey:" + created["id"].get<std::string>();
-    co_await audit_.record(tx, e);
-  };
-  co_await ctx_.db.transaction(in_tx);
-  created["key"] = key;  // shown once, never stored
-  co_return created;
-}
-
-Task<nlohmann::json> AuthService::list_keys(const http::Actor& a, bool all) {
-  bool admin = a.role >= http::Role::admin;
-  std::optional<std::string> owner;
-  if (!(all && admin)) owner = a.user_id;
-  co_return co_await repo_.list_keys(owner);
-}
-
-Task<void> AuthService::revoke_key(const http::Actor& a, const std::string& id, const Origin& o) {
-  auto key = co_await repo_.find_key(id);
-  if (!key || ((*key)["userId"] != a.user_id && a.role < http::Role::admin)) throw NotFound("API key");
-  std::optional<std::string> hash;
-  auto e = audit::Entry{a.user_id, "apikey.revoked", "apikey:" + id, {{"owner", (*key)["userId"]}}, o.request_id};
-  auto in_tx = [&](db::Tx& tx) -> Task<void> {  // named: GCC 12 mishandles temporaries in co_await
-    hash = co_await repo_.revoke_key(tx, id);
-    co_await audit_.record(tx, e);
-  };
-  co_await ctx_.db.transaction(in_tx);
-  if (hash) co_await cache_.revoke_key(*hash);
 }
 
 }  // namespace netops::auth

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "kit/context.hpp"
-#include "modules/auth/repo.hpp"
+#include "modules/auth/auth_repo.hpp"
 
 namespace netops::auth {
 

@@ -8,6 +8,17 @@ namespace netops::chat {
 
 using nlohmann::json;
 
+bool advance(ContextSnapshot& s, std::int64_t version, ContextMessage m) {
+  if (version != s.version + 1) return false;
+  s.version = version;
+  s.messages.push_back(std::move(m));
+  if (s.messages.size() > static_cast<std::size_t>(kContextMaxMessages)) {
+    s.messages.erase(s.messages.begin());
+    s.complete = false;
+  }
+  return true;
+}
+
 json snapshot_to_json(const ContextSnapshot& s) {
   json msgs = json::array();
   for (const auto& m : s.messages) {

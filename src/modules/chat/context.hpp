@@ -1,6 +1,6 @@
 #pragma once
 // A conversation's context: what the model sees of the history (SPEC §4.3). Pure: the snapshot of recent
-// messages (cached in Redis by context_store) and the rule that fits it into a model's context window.
+// messages (cached in Redis by context_repo) and the rule that fits it into a model's context window.
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -35,6 +35,13 @@ nlohmann::json openai_message(const ContextMessage& m);
 std::vector<std::string> tool_call_ids(const ContextMessage& m);
 // Its estimated prompt cost (llm/pricing estimate_prompt_tokens: ceil(chars / 4) + 3).
 std::int64_t message_tokens(const ContextMessage& m);
+
+inline constexpr int kContextMaxMessages = 200;  // the newest this many messages are candidates for a prompt
+
+// `s` was the context at s.version and a write moved the conversation to `version` by adding `m`. When
+// that write was the only change (version = s.version + 1) the snapshot takes `m` and the new version
+// (true); otherwise it no longer describes the conversation (false: drop it, the next reader rebuilds).
+bool advance(ContextSnapshot& s, std::int64_t version, ContextMessage m);
 
 struct Prompt {
   nlohmann::json messages = nlohmann::json::array();  // system prompt, summary, history: ready to send

@@ -65,100 +65,90 @@ namespace {
 
 std::int64_t int_of(const db::Row& r, const char* col) { return r.is_null(col) ? 0 : r.get<std::int64_t>(col); }
 
-json sums(const db::Row& r) {
-  auto prompt = int_of(r, "prompt_tokens"), completion = int_of(r, "completion_tokens");
-  return {{"messages", int_of(r, "messages")},
-          {"userMessages", int_of(r, "user_messages")},
-          {"assistantMessages", int_of(r, "assistant_messages")},
-          {"toolMessages", int_of(r, "tool_messages")},
-          {"conversations", int_of(r, "conversations")},
-          {"promptTokens", prompt},
-          {"completionTokens", completion},
-          {"totalTokens", prompt + completion},
-          {"cost", r.get<std::string>("cost")}};
+// The columns of NETOPS_SUMS.
+MessageSums sums(const db::Row& r) {
+  MessageSums s;
+  s.messages = int_of(r, "messages");
+  s.user_messages = int_of(r, "user_messages");
+  s.assistant_messages = int_of(r, "assistant_messages");
+  s.tool_messages = int_of(r, "tool_messages");
+  s.conversations = int_of(r, "conversations");
+  s.prompt_tokens = int_of(r, "prompt_tokens");
+  s.completion_tokens = int_of(r, "completion_tokens");
+  s.cost = r.get<std::string>("cost");
+  return s;
 }
 
-json by_model(const db::Result& rows) {
-  json out = json::array();
-  for (int i = 0; i < rows.size(); ++i) {
-    json s = sums(rows[i]);
-    s["model"] = rows[i].json("model");
-    s["provider"] = rows[i].json("provider");
-    s.erase("userMessages");
-    s.erase("toolMessages");
-    out.push_back(std::move(s));
-  }
+std::vector<ModelSums> by_model(const db::Result& rows) {
+  std::vector<ModelSums> out;
+  for (int i = 0; i < rows.size(); ++i) out.push_back(ModelSums{rows[i].json("model"), rows[i].json("provider"), sums(rows[i])});
   return out;
+}
+
+CallSums calls(const db::Row& r) {
+  return CallSums{int_of(r, "calls"), int_of(r, "failed_calls"), int_of(r, "prompt_tokens"),
+                  int_of(r, "completion_tokens"), r.get<std::string>("cost")};
 }
 
 }  // namespace
 
-Task<json> StatsRepo::user(const std::string& user_id, const std::string& start, const std::string& end) {
+Task<UserStats> StatsRepo::user(const std::string& user_id, const std::string& start, const std::string& end) {
   db::Params p(user_id, start, end);
   auto totals = co_await db_.query(q::kUserTotals, p);
   auto models = co_await db_.query(q::kUserByModel, p);
   auto gateway = co_await db_.query(q::kUserGateway, p);
-  json usage = json::array();
+  UserStats s;
+  s.user_id = user_id;
+  s.start = start;
+  s.end = end;
+  s.totals = sums(totals.front());
+  s.by_model = by_model(models);
   for (int i = 0; i < gateway.size(); ++i) {
     auto r = gateway[i];
-    usage.push_back({{"model", r.json("model")},
-                     {"provider", r.json("provider")},
-                     {"tokens", int_of(r, "tokens")},
-                     {"cost", r.get<std::string>("cost")},
-                     {"calls", int_of(r, "calls")},
-                     {"conversations", int_of(r, "conversations")}});
+    s.gateway_usage.push_back(GatewayUsage{r.json("model"), r.json("provider"), int_of(r, "tokens"), int_of(r, "calls"),
+                                           int_of(r, "conversations"), r.get<std::string>("cost")});
   }
-  co_return json{{"userId", user_id},
-                 {"startDate", start},
-                 {"endDate", end},
-                 {"totals", sums(totals.front())},
-                 {"byModel", by_model(models)},
-                 {"gatewayUsage", std::move(usage)}};
+  co_return s;
 }
 
-Task<json> StatsRepo::daily(const std::string& user_id, int days) {
+Task<DailyStats> StatsRepo::daily(const std::string& user_id, int days) {
   auto rows = co_await db_.query(q::kDaily, db::Params(user_id, days));
-  json out = json::array();
+  DailyStats s;
+  s.user_id = user_id;
+  s.days = days;
   for (int i = 0; i < rows.size(); ++i) {
     auto r = rows[i];
-    auto prompt = int_of(r, "prompt_tokens"), completion = int_of(r, "completion_tokens");
-    out.push_back({{"date", r.get<std::string>("date")},
-                   {"messages", int_of(r, "messages")},
-                   {"assistantMessages", int_of(r, "assistant_messages")},
-                   {"conversations", int_of(r, "conversations")},
-                   {"promptTokens", prompt},
-                   {"completionTokens", completion},
-                   {"totalTokens", prompt + completion},
-                   {"cost", r.get<std::string>("cost")}});
+    DayStats d;
+    d.date = r.get<std::string>("date");
+    d.sums.messages = int_of(r, "messages");
+    d.sums.assistant_messages = int_of(r, "assistant_messages");
+    d.sums.conversations = int_of(r, "conversations");
+    d.sums.prompt_tokens = int_of(r, "prompt_tokens");
+    d.sums.completion_tokens = int_of(r, "completion_tokens");
+    d.sums.cost = r.get<std::string>("cost");
+    s.data.push_back(std::move(d));
   }
-  co_return json{{"userId", user_id}, {"days", days}, {"data", std::move(out)}};
+  co_return s;
 }
 
-Task<json> StatsRepo::conversation(const std::string& conversation_id) {
+Task<ConversationStats> StatsRepo::conversation(const std::string& conversation_id) {
   db::Params p(conversation_id);
   auto totals = co_await db_.query(q::kConversation, p);
   auto models = co_await db_.query(q::kConversationByModel, p);
   auto usage = co_await db_.query(q::kConversationUsage, p);
   auto t = totals.front();
-  json out = sums(t);
-  out.erase("conversations");
-  out["conversationId"] = conversation_id;
-  out["avgLatencyMs"] = t.is_null("avg_latency") ? json() : json(t.get<double>("avg_latency"));
-  out["firstMessageAt"] = t.timestamp("first_at");
-  out["lastMessageAt"] = t.timestamp("last_at");
-  out["byModel"] = by_model(models);
-  json calls = {{"answers", {{"calls", 0}, {"failedCalls", 0}, {"promptTokens", 0}, {"completionTokens", 0}, {"cost", "0.000000"}}},
-                {"summaries", {{"calls", 0}, {"failedCalls", 0}, {"promptTokens", 0}, {"completionTokens", 0}, {"cost", "0.000000"}}}};
+  ConversationStats s;
+  s.conversation_id = conversation_id;
+  s.sums = sums(t);
+  if (!t.is_null("avg_latency")) s.avg_latency_ms = t.get<double>("avg_latency");
+  s.first_message_at = t.timestamp("first_at");
+  s.last_message_at = t.timestamp("last_at");
+  s.by_model = by_model(models);
   for (int i = 0; i < usage.size(); ++i) {
     auto r = usage[i];
-    calls[r.get<bool>("summary") ? "summaries" : "answers"] = {{"calls", int_of(r, "calls")},
-                                                               {"failedCalls", int_of(r, "failed_calls")},
-                                                               {"promptTokens", int_of(r, "prompt_tokens")},
-                                                               {"completionTokens", int_of(r, "completion_tokens")},
-                                                               {"cost", r.get<std::string>("cost")}};
+    (r.get<bool>("summary") ? s.summaries : s.answers) = calls(r);
   }
-  out["upstreamCalls"] = std::move(calls);
-  co_return out;
+  co_return s;
 }
 
 }  // namespace netops::chat

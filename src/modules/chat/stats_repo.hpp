@@ -7,6 +7,7 @@
 
 #include "core/task.hpp"
 #include "db/db.hpp"
+#include "modules/chat/types.hpp"
 
 namespace netops::chat {
 
@@ -14,9 +15,10 @@ class StatsRepo {
  public:
   explicit StatsRepo(db::Db& db) : db_(db) {}
   // start/end: inclusive UTC dates (YYYY-MM-DD).
-  Task<nlohmann::json> user(const std::string& user_id, const std::string& start, const std::string& end);
-  Task<nlohmann::json> daily(const std::string& user_id, int days);
-  Task<nlohmann::json> conversation(const std::string& conversation_id);
+  Task<UserStats> user(const std::string& user_id, const std::string& start, const std::string& end);
+  Task<DailyStats> daily(const std::string& user_id, int days);
+  // Without the owner fields (user_id, title, message_count: the service fills them from the row it read).
+  Task<ConversationStats> conversation(const std::string& conversation_id);
 
  private:
   db::Db& db_;

@@ -77,6 +77,85 @@ json to_json(const Message& m) {
           {"createdAt", m.created_at}};
 }
 
+namespace {
+json sums_json(const MessageSums& s) {
+  return {{"messages", s.messages},
+          {"userMessages", s.user_messages},
+          {"assistantMessages", s.assistant_messages},
+          {"toolMessages", s.tool_messages},
+          {"conversations", s.conversations},
+          {"promptTokens", s.prompt_tokens},
+          {"completionTokens", s.completion_tokens},
+          {"totalTokens", s.prompt_tokens + s.completion_tokens},
+          {"cost", s.cost}};
+}
+json by_model_json(const std::vector<ModelSums>& rows) {
+  json out = json::array();
+  for (const auto& m : rows) {
+    json s = sums_json(m.sums);
+    s["model"] = m.model;
+    s["provider"] = m.provider;
+    s.erase("userMessages");
+    s.erase("toolMessages");
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+json calls_json(const CallSums& c) {
+  return {{"calls", c.calls},
+          {"failedCalls", c.failed_calls},
+          {"promptTokens", c.prompt_tokens},
+          {"completionTokens", c.completion_tokens},
+          {"cost", c.cost}};
+}
+}  // namespace
+
+json to_json(const UserStats& s) {
+  json usage = json::array();
+  for (const auto& g : s.gateway_usage)
+    usage.push_back({{"model", g.model},
+                     {"provider", g.provider},
+                     {"tokens", g.tokens},
+                     {"cost", g.cost},
+                     {"calls", g.calls},
+                     {"conversations", g.conversations}});
+  return {{"userId", s.user_id},
+          {"startDate", s.start},
+          {"endDate", s.end},
+          {"totals", sums_json(s.totals)},
+          {"byModel", by_model_json(s.by_model)},
+          {"gatewayUsage", std::move(usage)}};
+}
+
+json to_json(const DailyStats& s) {
+  json out = json::array();
+  for (const auto& d : s.data)
+    out.push_back({{"date", d.date},
+                   {"messages", d.sums.messages},
+                   {"assistantMessages", d.sums.assistant_messages},
+                   {"conversations", d.sums.conversations},
+                   {"promptTokens", d.sums.prompt_tokens},
+                   {"completionTokens", d.sums.completion_tokens},
+                   {"totalTokens", d.sums.prompt_tokens + d.sums.completion_tokens},
+                   {"cost", d.sums.cost}});
+  return {{"userId", s.user_id}, {"days", s.days}, {"data", std::move(out)}};
+}
+
+json to_json(const ConversationStats& s) {
+  json out = sums_json(s.sums);
+  out.erase("conversations");
+  out["conversationId"] = s.conversation_id;
+  out["avgLatencyMs"] = s.avg_latency_ms ? json(*s.avg_latency_ms) : json();
+  out["firstMessageAt"] = s.first_message_at;
+  out["lastMessageAt"] = s.last_message_at;
+  out["byModel"] = by_model_json(s.by_model);
+  out["upstreamCalls"] = {{"answers", calls_json(s.answers)}, {"summaries", calls_json(s.summaries)}};
+  out["userId"] = s.user_id;
+  out["title"] = s.title;
+  out["messageCount"] = s.message_count;
+  return out;
+}
+
 // What is private in a conversation (message text, the title made from it, the system prompt and the
 // summary in metadata) reaches audit_logs — readable by every admin — only as its length and SHA-256:
 // enough to tell that and when it changed, nothing of what it says.

@@ -10,36 +10,11 @@
 
 #include "core/task.hpp"
 #include "db/db.hpp"
-#include "http/listing.hpp"
+#include "db/page.hpp"
 #include "modules/chat/context.hpp"
 #include "modules/chat/types.hpp"
 
 namespace netops::chat {
-
-struct ConversationFilter {
-  std::optional<std::string> status, search;
-};
-
-struct ConversationPatch {
-  std::optional<std::string> title, model, status;
-  std::optional<nlohmann::json> metadata;  // merged into the stored object; null values delete keys
-};
-
-struct NewMessage {
-  std::string role, content;
-  std::optional<std::string> model, provider, cost, tool_call_id;
-  std::int64_t prompt_tokens = 0, completion_tokens = 0, token_count = 0;
-  std::optional<int> latency_ms;
-  nlohmann::json metadata = nlohmann::json::object();
-  nlohmann::json tool_calls;  // null or array
-};
-
-// Which messages a page holds: the first ones, those after/before a message (by seq), or the last ones.
-struct MessageCursor {
-  enum class From { start, after, before, tail } from = From::start;
-  std::int64_t seq = 0;
-  int limit = 50;
-};
 
 class ChatRepo {
  public:
@@ -50,9 +25,8 @@ class ChatRepo {
   Task<std::optional<Conversation>> find_conversation(const std::string& user_id, const std::string& id);
   Task<std::optional<Conversation>> find_conversation_any(const std::string& id);  // whoever owns it
   Task<std::optional<Conversation>> lock_conversation(db::Tx& tx, const std::string& user_id, const std::string& id);
-  Task<std::pair<std::vector<Conversation>, long long>> list_conversations(const std::string& user_id,
-                                                                          const ConversationFilter& f,
-                                                                          const http::Paging& p, const http::Sort& s);
+  Task<db::Page<Conversation>> list_conversations(const std::string& user_id, const ConversationFilter& f,
+                                                  const db::PageRequest& p, const db::Sort& s);
   Task<Conversation> update_conversation(db::Tx& tx, const std::string& id, const ConversationPatch& p);
   Task<void> delete_conversation(db::Tx& tx, const std::string& id);
 

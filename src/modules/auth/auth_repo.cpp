@@ -1,4 +1,4 @@
-#include "modules/auth/repo.hpp"
+#include "modules/auth/auth_repo.hpp"
 
 namespace netops::auth {
 
@@ -56,20 +56,6 @@ constexpr db::Query kKeyHashesOf{"auth.key_hashes_of", "SELECT key_hash FROM api
 constexpr db::Query kTouchKey{"auth.touch_key", "UPDATE api_keys SET last_used_at = now() WHERE id = $1"};
 }  // namespace q
 
-namespace {
-nlohmann::json key_json(const db::Row& r) {
-  return {{"id", r.get<std::string>("id")},
-          {"userId", r.get<std::string>("user_id")},
-          {"name", r.get<std::string>("name")},
-          {"prefix", r.get<std::string>("key_prefix")},
-          {"scopes", r.json("scopes")},
-          {"expiresAt", r.timestamp("expires_at")},
-          {"lastUsedAt", r.timestamp("last_used_at")},
-          {"revokedAt", r.timestamp("revoked_at")},
-          {"createdAt", r.timestamp("created_at")}};
-}
-}  // namespace
-
 Task<void> AuthRepo::insert_session(db::Tx& tx, const NewSession& s) {
   co_await tx.query(q::kInsertSession, db::Params(s.id, s.user_id, s.access_hash, s.refresh_hash, s.access_ttl_s,
                                                   s.refresh_ttl_s, s.ip, s.user_agent));
@@ -125,24 +111,23 @@ Task<void> AuthRepo::touch_session(const std::string& session_id) {
   co_await db_.query(q::kTouchSession, db::Params(session_id));
 }
 
-Task<nlohmann::json> AuthRepo::insert_key(db::Tx& tx, const std::string& user_id, const std::string& name,
-                                          const std::string& hash, const std::string& prefix,
-                                          const nlohmann::json& scopes, const std::optional<std::string>& expires_at) {
-  auto r = co_await tx.query(q::kInsertKey, db::Params(user_id, name, hash, prefix, scopes, expires_at));
-  co_return key_json(r.front());
+Task<ApiKey> AuthRepo::insert_key(db::Tx& tx, const std::string& user_id, const NewKeyInput& in,
+                                  const std::string& hash, const std::string& prefix) {
+  auto r = co_await tx.query(q::kInsertKey, db::Params(user_id, in.name, hash, prefix, in.scopes, in.expires_at));
+  co_return api_key_from_row(r.front());
 }
 
-Task<nlohmann::json> AuthRepo::list_keys(const std::optional<std::string>& user_id) {
+Task<std::vector<ApiKey>> AuthRepo::list_keys(const std::optional<std::string>& user_id) {
   auto r = co_await db_.query(q::kListKeys, db::Params(user_id));
-  nlohmann::json out = nlohmann::json::array();
-  for (auto row : r) out.push_back(key_json(row));
+  std::vector<ApiKey> out;
+  for (auto row : r) out.push_back(api_key_from_row(row));
   co_return out;
 }
 
-Task<std::optional<nlohmann::json>> AuthRepo::find_key(const std::string& id) {
+Task<std::optional<ApiKey>> AuthRepo::find_key(const std::string& id) {
   auto r = co_await db_.query(q::kFindKey, db::Params(id));
   if (r.empty()) co_return std::nullopt;
-  co_return key_json(r.front());
+  co_return api_key_from_row(r.front());
 }
 
 Task<std::optional<std::string>> AuthRepo::revoke_key(db::Tx& tx, const std::string& id) {

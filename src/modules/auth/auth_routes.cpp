@@ -1,7 +1,12 @@
+// HTTP shape of auth: /api/auth/*, /api/keys, the authenticator and the per-user rate limiter.
+#include <algorithm>
+
 #include "core/error.hpp"
-#include "core/text.hpp"
+#include "http/body.hpp"
+#include "http/scopes.hpp"
+#include "modules/auth/authenticate.hpp"
+#include "modules/auth/key_service.hpp"
 #include "modules/auth/module.hpp"
-#include "modules/auth/service.hpp"
 
 namespace netops::auth {
 
@@ -10,15 +15,69 @@ using http::Response;
 using http::Role;
 
 namespace {
-Origin origin(const Request& req) {
-  // The user agent is client text stored in sessions and audit rows: keep a bounded prefix.
-  return {req.request_id, req.remote_ip, clean_text(req.header("user-agent").value_or(""), 512)};
+// The auth routes answer the first missing field alone (400 "request is invalid" naming it), as they
+// always have; BodyReader's own checks word their messages differently, so these read through get().
+std::string required_string(const http::BodyReader& b, const char* field) {
+  auto* j = b.get(field);
+  if (!j || !j->is_string() || j->get_ref<const std::string&>().empty()) throw ValidationError(field, "is required");
+  return j->get<std::string>();
 }
-std::string required_string(const nlohmann::json& body, const char* field) {
-  auto it = body.find(field);
-  if (it == body.end() || !it->is_string() || it->get<std::string>().empty())
-    throw ValidationError(field, "is required");
-  return it->get<std::string>();
+
+LoginInput parse_login(const nlohmann::json& body) {
+  Validation v;
+  http::BodyReader b(body, v);
+  LoginInput in;
+  for (const char* f : {"email", "username"}) {  // email first; a field that is not a string is ignored
+    auto* j = b.get(f);
+    if (j && j->is_string()) {
+      in.login = j->get<std::string>();
+      break;
+    }
+  }
+  if (in.login.empty()) throw ValidationError("email", "email or username is required");
+  in.password = required_string(b, "password");
+  return in;
+}
+
+PasswordChange parse_password_change(const nlohmann::json& body) {
+  Validation v;
+  http::BodyReader b(body, v);
+  PasswordChange in;
+  in.current = required_string(b, "currentPassword");
+  in.next = required_string(b, "newPassword");
+  return in;
+}
+
+// name (required), scopes (known names; duplicates dropped; null or absent = the defaults), expiresAt.
+NewKeyInput parse_new_key(const nlohmann::json& body) {
+  Validation v;
+  http::BodyReader b(body, v);
+  NewKeyInput in;
+  if (auto* j = b.get("name"); !j || !j->is_string() || j->get_ref<const std::string&>().empty())
+    v.add("name", "is required");
+  else
+    in.name = j->get<std::string>();
+  nlohmann::json scopes = nlohmann::json::array();
+  if (auto* j = b.get("scopes"); j && !j->is_null()) scopes = *j;
+  std::string vocabulary;
+  for (auto& s : http::api_key_scopes()) vocabulary += (vocabulary.empty() ? "" : ", ") + s;
+  if (!scopes.is_array()) {
+    v.add("scopes", "must be an array of scope names (" + vocabulary + ")");
+  } else {
+    for (auto& s : scopes) {
+      if (!s.is_string() || !http::valid_scope(s.get<std::string>())) {
+        v.add("scopes", "unknown scope " + s.dump() + "; known: " + vocabulary);
+        continue;
+      }
+      if (std::find(in.scopes.begin(), in.scopes.end(), s) == in.scopes.end()) in.scopes.push_back(s);
+    }
+  }
+  if (auto* j = b.get("expiresAt"); j && !j->is_null()) {
+    if (!j->is_string()) v.add("expiresAt", "must be an ISO 8601 date-time");
+    else in.expires_at = j->get<std::string>();
+  }
+  v.throw_if_any();
+  return in;
 }
 
 const nlohmann::json kUserSchema = {
@@ -63,11 +122,16 @@ class Revoker : public users::AccessRevoker {
 };
 }  // namespace
 
-Module<AuthService> register_module(AppContext& ctx, std::shared_ptr<users::UsersService> users) {
-  auto svc = std::make_shared<AuthService>(ctx, users);
+Module<AuthService> register_module(AppContext& ctx, std::shared_ptr<audit::AuditService> audit,
+                                    std::shared_ptr<users::UsersService> users) {
+  auto repo = std::make_shared<AuthRepo>(ctx.db);
+  auto cache = std::make_shared<SessionCache>(ctx, *repo);
+  auto svc = std::make_shared<AuthService>(ctx, repo, cache, audit, users);
+  auto keys = std::make_shared<KeyService>(ctx, repo, cache, audit);
+  auto authenticator = std::make_shared<Authenticator>(ctx, repo, cache);
   users->set_revoker(std::make_shared<Revoker>(svc));
-  ctx.pipeline.set_authenticator(
-      http::CredentialAuthenticator([svc](Request& req) { return svc->authenticate_limited(req); }));
+  ctx.pipeline.set_authenticator(http::CredentialAuthenticator(
+      [authenticator](Request& req) { return authenticator->authenticate_limited(req); }));
   // Per user / per API key, by tier, shared by every instance through Redis.
   ctx.pipeline.add_middleware([&ctx](Request& req) -> Task<void> {
     if (!req.actor) co_return;
@@ -86,13 +150,9 @@ Module<AuthService> register_module(AppContext& ctx, std::shared_ptr<users::User
   ctx.router
       .post("/api/auth/login", Role::anonymous,
             [svc](Request& req) -> Task<Response> {
-              auto& body = req.json();
-              std::string login;
-              if (body.contains("email") && body["email"].is_string()) login = body["email"].get<std::string>();
-              else if (body.contains("username") && body["username"].is_string()) login = body["username"].get<std::string>();
-              if (login.empty()) throw ValidationError("email", "email or username is required");
-              auto password = required_string(body, "password");
-              co_return Response::json(co_await svc->login(login, password, origin(req)));
+              auto in = parse_login(req.json());
+              auto by = req.caller();
+              co_return Response::json(to_json(co_await svc->login(in, by)));
             })
       .summary("Log in with email or username and password; returns access and refresh tokens")
       .tag("auth")
@@ -105,8 +165,11 @@ Module<AuthService> register_module(AppContext& ctx, std::shared_ptr<users::User
   ctx.router
       .post("/api/auth/refresh", Role::anonymous,
             [svc](Request& req) -> Task<Response> {
-              auto token = required_string(req.json(), "refreshToken");
-              co_return Response::json(co_await svc->refresh(token, origin(req)));
+              Validation v;
+              http::BodyReader b(req.json(), v);
+              auto token = required_string(b, "refreshToken");
+              auto by = req.caller();
+              co_return Response::json(to_json(co_await svc->refresh(token, by)));
             })
       .summary("Rotate the refresh token; presenting a rotated one again revokes the whole session")
       .tag("auth")
@@ -116,7 +179,7 @@ Module<AuthService> register_module(AppContext& ctx, std::shared_ptr<users::User
   ctx.router
       .post("/api/auth/logout", Role::user,
             [svc](Request& req) -> Task<Response> {
-              co_await svc->logout(req.actor_or_throw(), origin(req));
+              co_await svc->logout(req.actor_or_throw());
               co_return Response::no_content();
             })
       .summary("Revoke the current session at once, on every instance")
@@ -125,7 +188,9 @@ Module<AuthService> register_module(AppContext& ctx, std::shared_ptr<users::User
 
   ctx.router
       .get("/api/auth/me", Role::user,
-           [svc](Request& req) -> Task<Response> { co_return Response::json(co_await svc->me(req.actor_or_throw())); })
+           [svc](Request& req) -> Task<Response> {
+             co_return Response::json(users::to_json(co_await svc->me(req.actor_or_throw())));
+           })
       .summary("The signed-in user")
       .tag("auth")
       .response(kUserSchema);
@@ -133,10 +198,8 @@ Module<AuthService> register_module(AppContext& ctx, std::shared_ptr<users::User
   ctx.router
       .post("/api/auth/change-password", Role::user,
             [svc](Request& req) -> Task<Response> {
-              auto& body = req.json();
-              auto current = required_string(body, "currentPassword");
-              auto next = required_string(body, "newPassword");
-              co_await svc->change_password(req.actor_or_throw(), current, next, origin(req));
+              auto in = parse_password_change(req.json());
+              co_await svc->change_password(in, req.actor_or_throw());
               co_return Response::no_content();
             })
       .summary("Change the password (at least 10 characters); revokes the user's other sessions")
@@ -154,8 +217,10 @@ Module<AuthService> register_module(AppContext& ctx, std::shared_ptr<users::User
         {"revokedAt", {{"type", "string"}}}, {"key", {{"type", "string"}, {"description", "only in the create response"}}}}}};
   ctx.router
       .post("/api/keys", Role::user,
-            [svc](Request& req) -> Task<Response> {
-              co_return Response::json(co_await svc->create_key(req.actor_or_throw(), req.json(), origin(req)), 201);
+            [keys](Request& req) -> Task<Response> {
+              const auto& by = req.actor_or_throw();
+              auto in = parse_new_key(req.json());
+              co_return Response::json(to_json(co_await keys->create(in, by)), 201);
             })
       .summary("Create an API key (nk_…); the key is shown once, only its hash is stored")
       .tag("auth")
@@ -168,10 +233,12 @@ Module<AuthService> register_module(AppContext& ctx, std::shared_ptr<users::User
 
   ctx.router
       .get("/api/keys", Role::user,
-           [svc](Request& req) -> Task<Response> {
+           [keys](Request& req) -> Task<Response> {
              bool all = req.query_bool("all").value_or(false);
-             auto keys = co_await svc->list_keys(req.actor_or_throw(), all);
-             nlohmann::json body = {{"data", std::move(keys)}};
+             auto list = co_await keys->list(req.actor_or_throw(), all);
+             nlohmann::json data = nlohmann::json::array();
+             for (const auto& k : list) data.push_back(to_json(k));
+             nlohmann::json body = {{"data", std::move(data)}};
              co_return Response::json(body);
            })
       .summary("My API keys (admins: ?all=true for everyone's); never the key itself")
@@ -180,8 +247,9 @@ Module<AuthService> register_module(AppContext& ctx, std::shared_ptr<users::User
 
   ctx.router
       .del("/api/keys/{id}", Role::user,
-           [svc](Request& req) -> Task<Response> {
-             co_await svc->revoke_key(req.actor_or_throw(), req.path_uuid("id"), origin(req));
+           [keys](Request& req) -> Task<Response> {
+             const auto& by = req.actor_or_throw();
+             co_await keys->revoke(req.path_uuid("id"), by);
              co_return Response::no_content();
            })
       .summary("Revoke an API key (own keys; admins: any)")

@@ -1,33 +1,15 @@
 #pragma once
+// SQL of sessions, rotated refresh tokens and API keys (the auth module's tables); users are read through
+// the users module, except for the joins that give the authenticator a session's or key's role and status.
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "db/db.hpp"
+#include "modules/auth/types.hpp"
 
 namespace netops::auth {
-
-// What every authenticated request needs to know about its session (cached in Redis session:{id}).
-struct SessionState {
-  std::string session_id, user_id, role, tier;
-  bool revoked = false;
-  bool user_active = true;
-  std::int64_t refresh_expires_at = 0;  // unix seconds
-};
-
-struct ApiKeyState {
-  std::string id, user_id, role, tier;
-  bool revoked = false;
-  bool user_active = true;
-  std::int64_t expires_at = 0;  // unix seconds, 0 = never
-  std::vector<std::string> scopes;  // empty = http::default_key_scopes()
-};
-
-struct NewSession {
-  std::string id, user_id, access_hash, refresh_hash, ip, user_agent;
-  int access_ttl_s = 0, refresh_ttl_s = 0;
-};
 
 class AuthRepo {
  public:
@@ -46,11 +28,10 @@ class AuthRepo {
   Task<std::vector<std::string>> revoke_user_sessions(db::Tx& tx, const std::string& user_id, const std::string& keep);
   Task<void> touch_session(const std::string& session_id);
 
-  Task<nlohmann::json> insert_key(db::Tx& tx, const std::string& user_id, const std::string& name,
-                                  const std::string& hash, const std::string& prefix, const nlohmann::json& scopes,
-                                  const std::optional<std::string>& expires_at);
-  Task<nlohmann::json> list_keys(const std::optional<std::string>& user_id);
-  Task<std::optional<nlohmann::json>> find_key(const std::string& id);
+  Task<ApiKey> insert_key(db::Tx& tx, const std::string& user_id, const NewKeyInput& in, const std::string& hash,
+                          const std::string& prefix);
+  Task<std::vector<ApiKey>> list_keys(const std::optional<std::string>& user_id);  // newest first
+  Task<std::optional<ApiKey>> find_key(const std::string& id);
   Task<std::optional<std::string>> revoke_key(db::Tx& tx, const std::string& id);  // returns the key hash
   Task<std::optional<ApiKeyState>> key_state(const std::string& hash);
   Task<std::vector<std::string>> key_hashes_of(const std::string& user_id);

@@ -8,18 +8,17 @@
 #include "cache/cache.hpp"
 #include "core/task.hpp"
 #include "modules/chat/context.hpp"
-#include "modules/chat/repo.hpp"
+#include "modules/chat/chat_repo.hpp"
 
 namespace netops::chat {
 
 inline constexpr int kContextTtlSeconds = 30 * 60;
-inline constexpr int kContextMaxMessages = 200;  // the newest this many messages are candidates for a prompt
 
 std::string context_key(const std::string& conversation_id);
 
-class ContextStore {
+class ContextRepo {
  public:
-  ContextStore(cache::Cache& cache, ChatRepo& repo) : cache_(cache), repo_(repo) {}
+  ContextRepo(cache::Cache& cache, ChatRepo& repo) : cache_(cache), repo_(repo) {}
   // The context at `version` (the conversation row's context_version as the caller read it).
   Task<ContextSnapshot> load(const std::string& conversation_id, std::int64_t version);
   // Writes the snapshot as the entry of its version.
@@ -30,10 +29,5 @@ class ContextStore {
   cache::Cache& cache_;
   ChatRepo& repo_;
 };
-
-// `s` was the context at s.version and a write moved the conversation to `version` by adding `m`. When
-// that write was the only change (version = s.version + 1) the snapshot takes `m` and the new version
-// (true); otherwise it no longer describes the conversation (false: drop it, the next reader rebuilds).
-bool advance(ContextSnapshot& s, std::int64_t version, ContextMessage m);
 
 }  // namespace netops::chat

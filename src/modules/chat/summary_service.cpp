@@ -6,7 +6,7 @@
 // (summaryThroughSeq grows), so two instances summarising at once cannot go back in time.
 #include <spdlog/spdlog.h>
 
-#include "modules/chat/service.hpp"
+#include "modules/chat/summary_service.hpp"
 
 namespace netops::chat {
 
@@ -50,24 +50,25 @@ std::string transcript(const std::vector<Message>& msgs, std::size_t count, std:
 
 }  // namespace
 
-void ChatService::summarise_later(const Turn& t) {
-  if (ctx_.config.chat_summary_tokens <= 0 || !t.executor) return;
+void SummaryService::summarise_later(const boost::asio::any_io_executor& executor, const std::string& conversation_id,
+                                     const Caller& by) {
+  if (ctx_.config.chat_summary_tokens <= 0 || !executor) return;
   {
     std::lock_guard lock(summarising_mu_);
     // Already under way in this process: it looks again when it is done.
-    if (auto [it, fresh] = summarising_.try_emplace(t.conversation.id, false); !fresh) {
+    if (auto [it, fresh] = summarising_.try_emplace(conversation_id, false); !fresh) {
       it->second = true;
       return;
     }
   }
-  tasks_.spawn(t.executor, summarise(t.conversation.id, t.caller.actor, t.caller.request_id), "chat summary");
+  tasks_.spawn(executor, summarise(conversation_id, by), "chat summary");
 }
 
-Task<void> ChatService::summarise(std::string conversation_id, http::Actor actor, std::string request_id) {
+Task<void> SummaryService::summarise(std::string conversation_id, Caller by) {
   for (;;) {
     std::exception_ptr failure;
     try {
-      co_await summarise_once(conversation_id, actor, request_id);
+      co_await summarise_once(conversation_id, by);
     } catch (...) {
       failure = std::current_exception();
     }
@@ -83,18 +84,17 @@ Task<void> ChatService::summarise(std::string conversation_id, http::Actor actor
   }
 }
 
-Task<void> ChatService::summarise_once(const std::string& conversation_id, const http::Actor& actor,
-                                       const std::string& request_id) {
+Task<void> SummaryService::summarise_once(const std::string& conversation_id, const Caller& by) {
   const std::int64_t threshold = ctx_.config.chat_summary_tokens;
-  auto unsummarised = co_await repo_.unsummarised_tokens(conversation_id);
+  auto unsummarised = co_await repo_->unsummarised_tokens(conversation_id);
   if (unsummarised <= threshold) co_return;
-  auto conv = co_await repo_.find_conversation(actor.user_id, conversation_id);
+  auto conv = co_await repo_->find_conversation(by.user_id, conversation_id);
   if (!conv) co_return;
   std::int64_t through = 0;
   if (auto it = conv->metadata.find("summaryThroughSeq"); it != conv->metadata.end() && it->is_number_integer())
     through = it->get<std::int64_t>();
   std::string previous = conv->metadata.value("summary", std::string());
-  auto msgs = co_await repo_.messages_after(conversation_id, through);
+  auto msgs = co_await repo_->messages_after(conversation_id, through);
   // The newest messages (up to half the threshold, at least the newest one) stay out of the summary.
   std::size_t cut = msgs.size();
   std::int64_t kept = 0;
@@ -111,8 +111,8 @@ Task<void> ChatService::summarise_once(const std::string& conversation_id, const
                {"max_tokens", 600},
                {"temperature", 0.2}};
   gateway::CallContext cc;
-  cc.actor = actor;
-  cc.request_id = request_id + ":summary";
+  cc.actor = by;
+  cc.request_id = by.request_id + ":summary";
   cc.conversation_id = conversation_id;
   auto body_ptr = std::make_shared<const json>(std::move(body));
   auto c = co_await gateway_->complete(body_ptr, cc);
@@ -120,9 +120,9 @@ Task<void> ChatService::summarise_once(const std::string& conversation_id, const
     spdlog::warn("conversation {}: the summary model {} answered no text", conversation_id, c.served.model);
     co_return;
   }
-  bool written = co_await repo_.set_summary(conversation_id, c.parsed.text, msgs[included - 1].seq, c.served.model);
+  bool written = co_await repo_->set_summary(conversation_id, c.parsed.text, msgs[included - 1].seq, c.served.model);
   if (written) {
-    co_await store_.forget(conversation_id);
+    co_await contexts_->forget(conversation_id);
     spdlog::info("conversation {}: summarised {} message(s) with {}", conversation_id, included, c.served.model);
   }
 }

@@ -1,7 +1,6 @@
 #include <memory>
 
 #include "modules/health/module.hpp"
-#include "modules/health/service.hpp"
 
 namespace netops::health {
 
@@ -9,7 +8,7 @@ using http::Request;
 using http::Response;
 using http::Role;
 
-void register_routes(AppContext& ctx) {
+Module<HealthService> register_module(AppContext& ctx) {
   auto svc = std::make_shared<HealthService>(ctx);
   const nlohmann::json service_schema = {
       {"type", "object"},
@@ -19,7 +18,7 @@ void register_routes(AppContext& ctx) {
       .get("/health", Role::anonymous,
            [svc](Request&) -> Task<Response> {
              auto r = co_await svc->check();
-             co_return Response::json(r.body, r.status == "unhealthy" ? 503 : 200);
+             co_return Response::json(to_json(r), r.unhealthy() ? 503 : 200);
            })
       .summary("Overall health: healthy, degraded (Redis down) or unhealthy (PostgreSQL down, 503)")
       .tag("health")
@@ -41,11 +40,12 @@ void register_routes(AppContext& ctx) {
       .get("/health/ready", Role::anonymous,
            [svc](Request&) -> Task<Response> {
              auto r = co_await svc->readiness();
-             co_return Response::json(r.body, r.status == "ready" ? 200 : 503);
+             co_return Response::json(to_json(r), r.ready ? 200 : 503);
            })
       .summary("Readiness: database reachable and every migration applied (503 otherwise)")
       .tag("health")
       .no_database();
+  return {svc, {}};
 }
 
 }  // namespace netops::health

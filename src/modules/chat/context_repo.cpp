@@ -1,4 +1,4 @@
-#include "modules/chat/context_store.hpp"
+#include "modules/chat/context_repo.hpp"
 
 #include "core/metrics.hpp"
 
@@ -10,7 +10,7 @@ namespace {
 void count(const char* outcome) { Metrics::instance().inc("chat_context_cache_total", {{"outcome", outcome}}); }
 }  // namespace
 
-Task<ContextSnapshot> ContextStore::load(const std::string& conversation_id, std::int64_t version) {
+Task<ContextSnapshot> ContextRepo::load(const std::string& conversation_id, std::int64_t version) {
   auto key = context_key(conversation_id);
   if (auto cached = co_await cache_.get_json(key)) {
     if (auto s = snapshot_from_json(*cached); s && s->version == version) {
@@ -32,23 +32,12 @@ Task<ContextSnapshot> ContextStore::load(const std::string& conversation_id, std
   co_return std::move(*s);
 }
 
-bool advance(ContextSnapshot& s, std::int64_t version, ContextMessage m) {
-  if (version != s.version + 1) return false;
-  s.version = version;
-  s.messages.push_back(std::move(m));
-  if (s.messages.size() > static_cast<std::size_t>(kContextMaxMessages)) {
-    s.messages.erase(s.messages.begin());
-    s.complete = false;
-  }
-  return true;
-}
-
-Task<void> ContextStore::save(const std::string& conversation_id, const ContextSnapshot& s) {
+Task<void> ContextRepo::save(const std::string& conversation_id, const ContextSnapshot& s) {
   auto value = snapshot_to_json(s);
   co_await cache_.set_json(context_key(conversation_id), value, kContextTtlSeconds);
 }
 
-Task<void> ContextStore::forget(const std::string& conversation_id) {
+Task<void> ContextRepo::forget(const std::string& conversation_id) {
   std::vector<std::string> keys{context_key(conversation_id)};
   co_await cache_.invalidate(std::move(keys));
 }

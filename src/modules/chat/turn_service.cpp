@@ -1,12 +1,14 @@
 // One chat turn: the user's input stored, the context built, the gateway called, the answer stored.
+#include "modules/chat/turn_service.hpp"
+
 #include <algorithm>
 #include <boost/asio/this_coro.hpp>
 #include <spdlog/spdlog.h>
 
+#include "core/upstream_error.hpp"
 #include "llm/pricing.hpp"
-#include "core/json.hpp"
-#include "llm/sse.hpp"
-#include "modules/chat/service.hpp"
+#include "modules/chat/chat_body.hpp"
+#include "modules/chat/stream_relay.hpp"
 
 namespace netops::chat {
 
@@ -21,7 +23,7 @@ int elapsed_ms(Clock::time_point since) {
 
 gateway::CallContext call_context(const Turn& t) {
   gateway::CallContext cc;
-  cc.actor = t.caller.actor;
+  cc.actor = t.caller;
   cc.request_id = t.caller.request_id;
   cc.conversation_id = t.conversation.id;
   cc.started = t.started;
@@ -37,93 +39,42 @@ std::vector<std::string> call_ids(const json& tool_calls) {
   return ids;
 }
 
-std::string sse(const json& event) { return "data: " + event.dump(-1, ' ', false, json::error_handler_t::replace) + "\n\n"; }
-
-// Reads the gateway's OpenAI chunk stream (Anthropic already translated), forwards text and tool-call
-// deltas to the client as chat events while the client is there, and keeps reading after it left so the
-// answer is complete when it is stored.
-class Relay final : public http::StreamWriter {
- public:
-  explicit Relay(http::StreamWriter* out) : out_(out) {}
-
-  Task<bool> write(std::string_view chunk) override {
-    std::string forward;
-    for (auto& e : parser_.feed(chunk)) {
-      if (e.data == "[DONE]") continue;
-      json j = parse_json(e.data);
-      if (!j.is_object()) continue;
-      if (auto err = j.find("error"); err != j.end()) {
-        error_ = "upstream stream failed";
-        if (err->is_object())
-          if (auto m = err->find("message"); m != err->end() && m->is_string()) error_ = m->get<std::string>();
-        continue;
-      }
-      auto choices = j.find("choices");
-      if (choices == j.end() || !choices->is_array() || choices->empty()) continue;
-      const json& choice = (*choices)[0];
-      if (auto f = choice.find("finish_reason"); f != choice.end() && f->is_string()) finish_ = f->get<std::string>();
-      auto delta = choice.find("delta");
-      if (delta == choice.end() || !delta->is_object()) continue;
-      json event = {{"type", "delta"}};
-      if (auto c = delta->find("content"); c != delta->end() && c->is_string() && !c->get_ref<const std::string&>().empty()) {
-        text_ += c->get_ref<const std::string&>();
-        event["content"] = *c;
-      }
-      if (auto calls = delta->find("tool_calls"); calls != delta->end() && calls->is_array()) {
-        merge_tool_calls(*calls);
-        event["toolCalls"] = *calls;
-      }
-      if (event.size() > 1) forward += sse(event);
-    }
-    if (out_ && !gone_ && !forward.empty()) gone_ = !co_await out_->write(forward);
-    co_return true;  // never "gone": the upstream is read to its end either way
-  }
-  bool client_gone() const override { return false; }
-
-  bool gone() const { return gone_ || !out_; }
-  const std::string& text() const { return text_; }
-  const std::string& finish_reason() const { return finish_; }
-  const std::optional<std::string>& error() const { return error_; }
-  json tool_calls() const { return calls_.empty() ? json() : json(calls_); }
-
- private:
-  // Streamed tool calls arrive as fragments keyed by index: id, name and the first piece of the
-  // arguments, then more pieces of the arguments.
-  void merge_tool_calls(const json& deltas) {
-    for (const auto& d : deltas) {
-      if (!d.is_object()) continue;
-      auto index = d.find("index");
-      std::size_t i = index != d.end() && index->is_number_unsigned() ? index->get<std::size_t>() : 0;
-      if (i > 128) continue;
-      while (calls_.size() <= i)
-        calls_.push_back({{"id", ""}, {"type", "function"}, {"function", {{"name", ""}, {"arguments", ""}}}});
-      json& c = calls_[i];
-      if (auto id = d.find("id"); id != d.end() && id->is_string()) c["id"] = *id;
-      if (auto f = d.find("function"); f != d.end() && f->is_object()) {
-        for (const char* key : {"name", "arguments"})
-          if (auto v = f->find(key); v != f->end() && v->is_string())
-            c["function"][key] = c["function"][key].get<std::string>() + v->get<std::string>();
-      }
-    }
-  }
-
-  http::StreamWriter* out_;
-  bool gone_ = false;
-  llm::SseParser parser_;
-  std::string text_, finish_;
-  std::optional<std::string> error_;
-  std::vector<json> calls_;
-};
-
 }  // namespace
 
-Task<std::shared_ptr<Turn>> ChatService::begin(const SendInput& in, const Caller& c) {
+nlohmann::json to_json(const TurnAnswer& a) {
+  double cost_number = static_cast<double>(a.spent.cost.raw()) / Decimal::kOne;
+  json out = {{"message", a.content},
+              {"conversationId", a.conversation_id},
+              {"messageId", a.message_id},
+              {"userMessageId", a.user_message_id ? json(*a.user_message_id) : json()},
+              {"model", a.served.model},
+              {"provider", a.served.provider},
+              {"tier", a.served.tier},
+              {"escalated", a.served.escalated},
+              {"finishReason", a.finish_reason},
+              {"usage",
+               {{"promptTokens", a.spent.prompt_tokens},
+                {"completionTokens", a.spent.completion_tokens},
+                {"totalTokens", a.spent.prompt_tokens + a.spent.completion_tokens},
+                {"estimatedCost", cost_number},
+                {"cost", a.cost}}},
+              {"latencyMs", a.latency_ms}};
+  if (!a.tool_calls.is_null()) out["toolCalls"] = a.tool_calls;
+  return out;
+}
+
+TurnService::TurnService(AppContext& ctx, std::shared_ptr<gateway::Service> gateway, std::shared_ptr<ChatRepo> repo,
+                         std::shared_ptr<ContextRepo> contexts, std::shared_ptr<audit::AuditService> audit)
+    : ctx_(ctx), gateway_(gateway), repo_(repo), contexts_(contexts), audit_(std::move(audit)),
+      summaries_(ctx, gateway, repo, contexts, tasks_) {}
+
+Task<std::shared_ptr<Turn>> TurnService::begin(const SendInput& in, const Caller& c) {
   auto t = std::make_shared<Turn>();
   t->caller = c;
   t->executor = co_await net::this_coro::executor;
   std::optional<Conversation> conv;
   if (in.conversation_id) {
-    conv = co_await repo_.find_conversation(c.actor.user_id, *in.conversation_id);
+    conv = co_await repo_->find_conversation(c.user_id, *in.conversation_id);
     if (!conv) throw NotFound("conversation");
     if (conv->status == "archived")
       throw Conflict("the conversation is archived: set its status to active to continue it", {{"status", "archived"}});
@@ -134,7 +85,7 @@ Task<std::shared_ptr<Turn>> ChatService::begin(const SendInput& in, const Caller
   // anything is stored. The route also tells the context window: the smallest of the models the request
   // may go to.
   gateway::CallContext pc;
-  pc.actor = c.actor;
+  pc.actor = c;
   pc.request_id = c.request_id;
   auto routed = [&](json messages) -> Task<gateway::Route> {
     json b = {{"model", model}, {"messages", std::move(messages)}};
@@ -163,7 +114,7 @@ Task<std::shared_ptr<Turn>> ChatService::begin(const SendInput& in, const Caller
     inputs.push_back(std::move(m));
   }
   ContextSnapshot snap;
-  if (conv) snap = co_await store_.load(conv->id, conv->context_version);
+  if (conv) snap = co_await contexts_->load(conv->id, conv->context_version);
   std::optional<std::string> system_prompt = in.system_prompt;
   if (!system_prompt && conv)
     if (auto s = conv->metadata.find("systemPrompt"); s != conv->metadata.end() && s->is_string())
@@ -205,30 +156,30 @@ Task<std::shared_ptr<Turn>> ChatService::begin(const SendInput& in, const Caller
     if (!conv) {
       json metadata = json::object();
       if (in.system_prompt) metadata["systemPrompt"] = *in.system_prompt;
-      conv = co_await repo_.insert_conversation(tx, c.actor.user_id, title_from(in.message.value_or("")),
-                                                in.model.value_or("auto"), metadata);
+      std::string title = title_from(in.message.value_or("")), model_ref = in.model.value_or("auto");
+      conv = co_await repo_->insert_conversation(tx, c.user_id, title, model_ref, metadata);
       t->created = true;
-      auto e = audit::Entry{c.actor.user_id, "conversation.created", "conversation:" + conv->id,
-                            {{"after", audit_view(*conv)}, {"by", "chat message"}}, c.request_id};
-      co_await audit_.record(tx, e);
+      std::string action = "conversation.created", resource = "conversation:" + conv->id;
+      json details = {{"after", audit_view(*conv)}, {"by", "chat message"}};
+      co_await audit_->record(tx, c, action, resource, details);
     } else {
-      auto locked = co_await repo_.lock_conversation(tx, c.actor.user_id, conv->id);
+      auto locked = co_await repo_->lock_conversation(tx, c.user_id, conv->id);
       if (!locked) throw NotFound("conversation");
       if (locked->status == "archived")
         throw Conflict("the conversation is archived: set its status to active to continue it", {{"status", "archived"}});
       if (in.system_prompt && remembered(*locked) != *in.system_prompt) {
         ConversationPatch p;
         p.metadata = json{{"systemPrompt", *in.system_prompt}};
-        co_await repo_.update_conversation(tx, conv->id, p);
+        co_await repo_->update_conversation(tx, conv->id, p);
       }
     }
     if (!in.tool_results.empty()) {
       // Results answer the calls of the last assistant message that have none yet, and only while nothing
       // but tool results came after it.
       std::vector<std::string> open;
-      if (auto last = co_await repo_.last_assistant(tx, conv->id)) {
+      if (auto last = co_await repo_->last_assistant(tx, conv->id)) {
         open = call_ids(last->tool_calls);
-        auto after = co_await repo_.messages_after(conv->id, last->seq, &tx);
+        auto after = co_await repo_->messages_after(conv->id, last->seq, &tx);
         for (const auto& m : after) {
           if (m.role != "tool") {
             open.clear();
@@ -252,13 +203,13 @@ Task<std::shared_ptr<Turn>> ChatService::begin(const SendInput& in, const Caller
                             {{"errors", v.errors()}, {"openToolCalls", open}});
     }
     for (const auto& m : inputs) {
-      auto [stored, version] = co_await repo_.insert_message(&tx, conv->id, m);
+      auto [stored, version] = co_await repo_->insert_message(&tx, conv->id, m);
       t->input_ids.push_back(stored.id);
       t->stored_versions.emplace_back(stored.seq, version);
     }
   };
   if (simple) {
-    auto [stored, version] = co_await repo_.insert_message(nullptr, conv->id, inputs.front(), /*only_active=*/true);
+    auto [stored, version] = co_await repo_->insert_message(nullptr, conv->id, inputs.front(), /*only_active=*/true);
     t->input_ids.push_back(stored.id);
     t->stored_versions.emplace_back(stored.seq, version);
   } else {
@@ -285,7 +236,7 @@ Task<std::shared_ptr<Turn>> ChatService::begin(const SendInput& in, const Caller
   co_return t;
 }
 
-Task<json> ChatService::answer(std::shared_ptr<Turn> t) {
+Task<TurnAnswer> TurnService::answer(std::shared_ptr<Turn> t) {
   auto c = co_await gateway_->complete(t->body, call_context(*t));
   Answer a;
   a.finish_reason = c.parsed.finish_reason;
@@ -299,20 +250,20 @@ Task<json> ChatService::answer(std::shared_ptr<Turn> t) {
   co_return co_await store_answer(*t, a, served, c.spent);
 }
 
-Task<std::shared_ptr<gateway::StreamJob>> ChatService::open_stream(std::shared_ptr<Turn> t) {
+Task<std::shared_ptr<gateway::StreamJob>> TurnService::open_stream(std::shared_ptr<Turn> t) {
   co_return co_await gateway_->open_stream(t->body, call_context(*t));
 }
 
-Task<void> ChatService::relay(std::shared_ptr<Turn> t, std::shared_ptr<gateway::StreamJob> job,
+Task<void> TurnService::relay(std::shared_ptr<Turn> t, std::shared_ptr<gateway::StreamJob> job,
                               http::StreamWriter* out) {
-  Relay relay(out);
+  StreamRelay relay(out);
   if (out) {
     json start = {{"type", "start"},
                   {"conversationId", t->conversation.id},
                   {"userMessageId", t->input_ids.empty() ? json() : json(t->input_ids.back())},
                   {"model", job->served().model},
                   {"provider", job->served().provider}};
-    std::string event = sse(start);
+    std::string event = sse_event(start);
     co_await out->write(event);
   }
   co_await gateway::StreamJob::pump(job, relay);
@@ -326,7 +277,8 @@ Task<void> ChatService::relay(std::shared_ptr<Turn> t, std::shared_ptr<gateway::
   bool stored = false;
   try {
     auto spent = job->spent();
-    summary = co_await store_answer(*t, a, job->served(), spent);
+    auto served = job->served();
+    summary = to_json(co_await store_answer(*t, a, served, spent));
     stored = true;
   } catch (const std::exception& e) {
     spdlog::error("request {}: storing the streamed answer of conversation {} failed: {}", t->caller.request_id,
@@ -334,20 +286,20 @@ Task<void> ChatService::relay(std::shared_ptr<Turn> t, std::shared_ptr<gateway::
   }
   if (relay.gone()) co_return;
   if (!stored) {
-    json failure = {{"type", "error"},
-                    {"error", {{"code", "INTERNAL_ERROR"}, {"message", "the answer could not be stored"}}}};
-    std::string event = sse(failure) + "data: [DONE]\n\n";
+    json failure = {{"type", "error"}, {"error", error_object(ErrorCode::internal, "the answer could not be stored")}};
+    std::string event = sse_event(failure) + "data: [DONE]\n\n";
     co_await out->write(event);
     co_return;
   }
-  if (a.error) summary["error"] = {{"code", "UPSTREAM_ERROR"}, {"message", "upstream stream failed: " + *a.error}};
+  if (a.error)
+    summary["error"] = error_object(upstream_error_code(UpstreamFailure::failed), "upstream stream failed: " + *a.error);
   summary["type"] = a.error ? "error" : "done";
-  std::string tail = sse(summary) + "data: [DONE]\n\n";
+  std::string tail = sse_event(summary) + "data: [DONE]\n\n";
   co_await out->write(tail);
 }
 
-Task<json> ChatService::store_answer(Turn& t, const Answer& a, const gateway::Served& served,
-                                     const gateway::Spent& spent) {
+Task<TurnAnswer> TurnService::store_answer(Turn& t, const Answer& a, const gateway::Served& served,
+                                           const gateway::Spent& spent) {
   NewMessage m;
   m.role = "assistant";
   m.content = a.content;
@@ -366,31 +318,26 @@ Task<json> ChatService::store_answer(Turn& t, const Answer& a, const gateway::Se
     m.metadata["incomplete"] = true;
     m.metadata["error"] = *a.error;
   }
-  auto stored = co_await repo_.insert_message(nullptr, t.conversation.id, m);
+  auto stored = co_await repo_->insert_message(nullptr, t.conversation.id, m);
   const Message& msg = stored.first;
   ContextMessage cm{msg.seq, "assistant", msg.content, msg.tool_calls, std::nullopt, a.error.has_value()};
-  if (t.context_current && advance(t.context, stored.second, std::move(cm))) co_await store_.save(t.conversation.id, t.context);
-  else co_await store_.forget(t.conversation.id);
-  summarise_later(t);
+  if (t.context_current && advance(t.context, stored.second, std::move(cm)))
+    co_await contexts_->save(t.conversation.id, t.context);
+  else
+    co_await contexts_->forget(t.conversation.id);
+  summaries_.summarise_later(t.executor, t.conversation.id, t.caller);
 
-  double cost_number = static_cast<double>(spent.cost.raw()) / Decimal::kOne;
-  json out = {{"message", msg.content},
-              {"conversationId", t.conversation.id},
-              {"messageId", msg.id},
-              {"userMessageId", t.input_ids.empty() ? json() : json(t.input_ids.back())},
-              {"model", served.model},
-              {"provider", served.provider},
-              {"tier", served.tier},
-              {"escalated", served.escalated},
-              {"finishReason", a.finish_reason},
-              {"usage",
-               {{"promptTokens", spent.prompt_tokens},
-                {"completionTokens", spent.completion_tokens},
-                {"totalTokens", spent.prompt_tokens + spent.completion_tokens},
-                {"estimatedCost", cost_number},
-                {"cost", *m.cost}}},
-              {"latencyMs", *m.latency_ms}};
-  if (!a.tool_calls.is_null()) out["toolCalls"] = a.tool_calls;
+  TurnAnswer out;
+  out.content = msg.content;
+  out.conversation_id = t.conversation.id;
+  out.message_id = msg.id;
+  if (!t.input_ids.empty()) out.user_message_id = t.input_ids.back();
+  out.served = served;
+  out.spent = spent;
+  out.cost = *m.cost;
+  out.latency_ms = *m.latency_ms;
+  out.finish_reason = a.finish_reason;
+  out.tool_calls = a.tool_calls;
   co_return out;
 }
 

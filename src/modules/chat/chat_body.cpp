@@ -1,4 +1,4 @@
-#include "modules/chat/input.hpp"
+#include "modules/chat/chat_body.hpp"
 
 #include <cmath>
 
@@ -196,6 +196,20 @@ ConversationPatch parse_conversation_patch(const json& body) {
   }
   v.throw_if_any();
   return p;
+}
+
+std::string parse_message_edit(const json& body) {
+  Validation v;
+  std::string content;
+  for (const auto& [k, _] : body.items())
+    if (k != "content") v.add(k, "is not a field of a message edit (only content)");
+  if (auto it = body.find("content"); it == body.end() || !it->is_string() || it->get_ref<const std::string&>().empty())
+    v.add("content", "is required: the message's new text");
+  else
+    content = it->get<std::string>();
+  if (code_points(content) > kMaxMessageChars) v.add("content", "must be at most 200000 characters");
+  v.throw_if_any();
+  return content;
 }
 
 std::string title_from(const std::string& message) {

@@ -1,6 +1,7 @@
-#include "modules/chat/repo.hpp"
+#include "modules/chat/chat_repo.hpp"
 
 #include "core/error.hpp"
+#include "db/where.hpp"
 
 namespace netops::chat {
 
@@ -134,34 +135,29 @@ Task<std::optional<Conversation>> ChatRepo::lock_conversation(db::Tx& tx, const 
   co_return first_conversation(co_await tx.query(q::kLockConv, db::Params(id, user_id)));
 }
 
-Task<std::pair<std::vector<Conversation>, long long>> ChatRepo::list_conversations(const std::string& user_id,
-                                                                                  const ConversationFilter& f,
-                                                                                  const http::Paging& p,
-                                                                                  const http::Sort& s) {
-  db::Params params;
-  std::string where = " WHERE user_id = " + params.push(user_id);
-  if (f.status) where += " AND status = " + params.push(*f.status);
-  if (f.search) where += " AND title ILIKE " + params.push(db::like_contains(*f.search));
+namespace {
+db::Where conversations_of(const std::string& user_id, const ConversationFilter& f) {
+  db::Where w;
+  w.eq("user_id", user_id).eq("status", f.status);
+  if (f.search) w.add("title ILIKE {}", db::like_contains(*f.search));
+  return w;
+}
+}  // namespace
+
+Task<db::Page<Conversation>> ChatRepo::list_conversations(const std::string& user_id, const ConversationFilter& f,
+                                                          const db::PageRequest& p, const db::Sort& s) {
+  auto w = conversations_of(user_id, f);
   std::string sql = std::string("SELECT ") + kConversationColumns + ", count(*) OVER () AS total FROM conversations" +
-                    where + " ORDER BY " + s.sql() + ", id LIMIT " + params.push(p.page_size) + " OFFSET " +
-                    params.push(p.offset());
-  auto rows = co_await db_.query(sql, std::move(params));
-  std::vector<Conversation> out;
-  long long total = 0;
-  for (int i = 0; i < rows.size(); ++i) {
-    out.push_back(conversation_from_row(rows[i]));
-    total = rows[i].get<std::int64_t>("total");
-  }
+                    w.sql() + w.order_and_window(s, p);
+  auto rows = co_await db_.query(sql, w.take_params());
+  auto page = db::page_of<Conversation>(rows, p, [](const db::Row& r) { return conversation_from_row(r); });
   if (rows.empty() && p.page > 1) {
     // Past the last page the window count is absent: count separately so meta.total stays true.
-    db::Params cp;
-    std::string cw = " WHERE user_id = " + cp.push(user_id);
-    if (f.status) cw += " AND status = " + cp.push(*f.status);
-    if (f.search) cw += " AND title ILIKE " + cp.push(db::like_contains(*f.search));
-    auto c = co_await db_.query("SELECT count(*) AS n FROM conversations" + cw, std::move(cp));
-    total = c.front().get<std::int64_t>("n");
+    auto cw = conversations_of(user_id, f);
+    auto c = co_await db_.query("SELECT count(*) AS n FROM conversations" + cw.sql(), cw.take_params());
+    page.total = c.front().get<std::int64_t>("n");
   }
-  co_return std::make_pair(std::move(out), total);
+  co_return page;
 }
 
 Task<Conversation> ChatRepo::update_conversation(db::Tx& tx, const std::string& id, const ConversationPatch& p) {
@@ -207,7 +203,7 @@ Task<std::pair<std::vector<Message>, bool>> ChatRepo::list_messages(const std::s
   db::Params params;
   std::string sql = std::string("SELECT ") + kMessageColumns + " FROM messages WHERE conversation_id = " +
                     params.push(conversation_id);
-  bool backwards = c.from == MessageCursor::From::before || c.from == MessageCursor::From::tail;
+  bool backwards = c.backwards();
   if (c.from == MessageCursor::From::after) sql += " AND seq > " + params.push(c.seq);
   if (c.from == MessageCursor::From::before) sql += " AND seq < " + params.push(c.seq);
   sql += backwards ? " ORDER BY seq DESC" : " ORDER BY seq ASC";

@@ -1,4 +1,4 @@
-#include "modules/auth/service.hpp"
+#include "modules/auth/auth_service.hpp"
 
 #include <chrono>
 
@@ -13,10 +13,11 @@ namespace {
 std::int64_t now_s() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
+// A row outside a transaction, naming the user it concerns (a login attempt's account, not the caller).
 audit::Entry entry(std::optional<std::string> user, std::string action, std::string resource, nlohmann::json details,
-                   const Origin& o) {
-  details["ip"] = o.ip;
-  return audit::Entry{std::move(user), std::move(action), std::move(resource), std::move(details), o.request_id};
+                   const Caller& by) {
+  return audit::Entry{std::move(user), std::move(action), std::move(resource), with_ip(std::move(details), by),
+                      by.request_id};
 }
 // A valid Argon2id hash of a random password: verifying against it costs the same as a real check, so
 // a login for an unknown account takes as long as one with a wrong password.
@@ -26,8 +27,10 @@ const std::string& dummy_hash() {
 }
 }  // namespace
 
-AuthService::AuthService(AppContext& ctx, std::shared_ptr<users::UsersService> users)
-    : ctx_(ctx), repo_(ctx.db), users_(std::move(users)), cache_(ctx, repo_), audit_(ctx.db) {}
+nlohmann::json with_ip(nlohmann::json details, const Caller& by) {
+  details["ip"] = by.remote_ip;
+  return details;
+}
 
 Task<std::string> AuthService::hash(const std::string& password) {
   auto work = [password] { return hash_password(password); };
@@ -48,20 +51,9 @@ std::string AuthService::access_token(const std::string& user_id, const std::str
   return jwt::sign(claims, ctx_.config.jwt_secret);
 }
 
-nlohmann::json AuthService::tokens(const users::User& u, const std::string& session_id, const std::string& access,
-                                   const std::string& refresh) const {
-  return {{"accessToken", access},
-          {"refreshToken", refresh},
-          {"tokenType", "Bearer"},
-          {"expiresIn", ctx_.config.access_token_ttl_s},
-          {"sessionId", session_id},
-          {"user",
-           {{"id", u.id},
-            {"email", u.email},
-            {"name", u.name},
-            {"username", u.username ? nlohmann::json(*u.username) : nlohmann::json()},
-            {"role", role_name(u.role)},
-            {"tier", tier_name(u.tier)}}}};
+Tokens AuthService::tokens(const users::User& u, const std::string& session_id, const std::string& access,
+                           const std::string& refresh) const {
+  return Tokens{access, refresh, session_id, ctx_.config.access_token_ttl_s, u};
 }
 
 // Reserves this attempt on the account and the IP counters before the password is checked (one atomic
@@ -75,11 +67,13 @@ Task<void> AuthService::throttle_login(const std::string& account_key, const std
                    {{"retryAfter", r.retry_after_s}, {"scope", r.blocked_index == 0 ? "account" : "ip"}});
 }
 
-Task<nlohmann::json> AuthService::login(const std::string& login, const std::string& password, const Origin& o) {
+Task<Tokens> AuthService::login(const LoginInput& in, const Caller& by) {
+  const std::string& login = in.login;
+  const std::string& password = in.password;
   std::string account = login;
   for (auto& c : account) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   std::string account_key = "login:fail:account:" + account;
-  std::string ip_key = "login:fail:ip:" + o.ip;
+  std::string ip_key = "login:fail:ip:" + by.remote_ip;
   co_await throttle_login(account_key, ip_key);
 
   // From here the attempt counts as a failure unless the password proves right. When the check itself
@@ -100,13 +94,13 @@ Task<nlohmann::json> AuthService::login(const std::string& login, const std::str
   }
   if (!ok || !user) {
     auto e = entry(user ? std::optional(user->id) : std::nullopt, "auth.login_failed",
-                   user ? "user:" + user->id : "user:unknown", {{"login", login}, {"reason", "bad credentials"}}, o);
-    co_await audit_.record(e);
+                   user ? "user:" + user->id : "user:unknown", {{"login", login}, {"reason", "bad credentials"}}, by);
+    co_await audit_->record(e);
     throw Unauthorized("invalid credentials");
   }
   if (!user->is_active || user->status != "active") {
-    auto e = entry(user->id, "auth.login_failed", "user:" + user->id, {{"login", login}, {"reason", "account disabled"}}, o);
-    co_await audit_.record(e);
+    auto e = entry(user->id, "auth.login_failed", "user:" + user->id, {{"login", login}, {"reason", "account disabled"}}, by);
+    co_await audit_->record(e);
     throw Unauthorized("account is disabled");
   }
   co_await ctx_.limiter.reset_failures(account_key);
@@ -119,21 +113,24 @@ Task<nlohmann::json> AuthService::login(const std::string& login, const std::str
   std::string refresh = random_token(32);
   s.access_hash = sha256_hex(access);
   s.refresh_hash = sha256_hex(refresh);
-  s.ip = o.ip;
-  s.user_agent = o.user_agent;
+  s.ip = by.remote_ip;
+  s.user_agent = by.user_agent;
   s.access_ttl_s = ctx_.config.access_token_ttl_s;
   s.refresh_ttl_s = ctx_.config.refresh_token_ttl_s;
-  auto e = entry(user->id, "auth.login", "session:" + s.id, {{"userAgent", o.user_agent}}, o);
+  Caller signed_in = by;  // the audit row is the user's
+  signed_in.user_id = user->id;
+  std::string action = "auth.login", resource = "session:" + s.id;
+  auto details = with_ip({{"userAgent", by.user_agent}}, by);
   auto in_tx = [&](db::Tx& tx) -> Task<void> {  // named: GCC 12 mishandles temporaries in co_await
-    co_await repo_.insert_session(tx, s);
-    co_await audit_.record(tx, e);
+    co_await repo_->insert_session(tx, s);
+    co_await audit_->record(tx, signed_in, action, resource, details);
   };
   co_await ctx_.db.transaction(in_tx);
   co_await users_->touch_login(user->id);
   co_return tokens(*user, s.id, access, refresh);
 }
 
-Task<nlohmann::json> AuthService::refresh(const std::string& refresh_token, const Origin& o) {
+Task<Tokens> AuthService::refresh(const std::string& refresh_token, const Caller& by) {
   std::string old_hash = sha256_hex(refresh_token);
   std::string next_refresh = random_token(32);
   std::string session_id;
@@ -141,60 +138,53 @@ Task<nlohmann::json> AuthService::refresh(const std::string& refresh_token, cons
   std::string access;
   auto in_tx = [&](db::Tx& tx) -> Task<void> {  // named: GCC 12 mishandles temporaries in co_await
     // The access token needs the session id, known only after the swap: sign after, store the hash now.
-    state = co_await repo_.rotate_refresh(tx, old_hash, sha256_hex(next_refresh), "pending:" + new_uuid(),
+    state = co_await repo_->rotate_refresh(tx, old_hash, sha256_hex(next_refresh), "pending:" + new_uuid(),
                                           ctx_.config.access_token_ttl_s);
     if (!state) co_return;
     access = access_token(state->user_id, state->role, state->session_id);
-    co_await repo_.set_access_hash(tx, state->session_id, sha256_hex(access));
-    co_await repo_.remember_rotated(tx, old_hash, state->session_id);
+    co_await repo_->set_access_hash(tx, state->session_id, sha256_hex(access));
+    co_await repo_->remember_rotated(tx, old_hash, state->session_id);
   };
   co_await ctx_.db.transaction(in_tx);
   if (!state) {
-    if (auto reused = co_await repo_.rotated_session(old_hash)) {
-      co_await repo_.revoke_session(*reused);
+    if (auto reused = co_await repo_->rotated_session(old_hash)) {
+      co_await repo_->revoke_session(*reused);
       std::vector<std::string> ids{*reused};
-      co_await cache_.revoke_sessions(ids);
+      co_await cache_->revoke_sessions(ids);
       auto e = entry(std::nullopt, "auth.refresh_reuse", "session:" + *reused,
-                     {{"reason", "a rotated refresh token was presented again; session revoked"}}, o);
-      co_await audit_.record(e);
+                     {{"reason", "a rotated refresh token was presented again; session revoked"}}, by);
+      co_await audit_->record(e);
       throw Unauthorized("refresh token was already used; the session has been revoked");
     }
     throw Unauthorized("invalid or expired refresh token");
   }
   if (!state->user_active) {
-    co_await repo_.revoke_session(state->session_id);
+    co_await repo_->revoke_session(state->session_id);
     std::vector<std::string> ids{state->session_id};
-    co_await cache_.revoke_sessions(ids);
+    co_await cache_->revoke_sessions(ids);
     throw Unauthorized("account is disabled");
   }
   auto user = co_await users_->find(state->user_id);
   if (!user) throw Unauthorized("account no longer exists");
-  auto e = entry(user->id, "auth.refresh", "session:" + state->session_id, nlohmann::json::object(), o);
-  co_await audit_.record(e);
+  auto e = entry(user->id, "auth.refresh", "session:" + state->session_id, nlohmann::json::object(), by);
+  co_await audit_->record(e);
   co_return tokens(*user, state->session_id, access, next_refresh);
 }
 
-Task<void> AuthService::logout(const http::Actor& a, const Origin& o) {
+Task<void> AuthService::logout(const Caller& a) {
   if (a.session_id.empty()) throw ValidationError("authorization", "API keys are revoked with DELETE /api/keys/{id}");
-  co_await repo_.revoke_session(a.session_id);
+  co_await repo_->revoke_session(a.session_id);
   std::vector<std::string> ids{a.session_id};
-  co_await cache_.revoke_sessions(ids);
-  auto e = entry(a.user_id, "auth.logout", "session:" + a.session_id, nlohmann::json::object(), o);
-  co_await audit_.record(e);
+  co_await cache_->revoke_sessions(ids);
+  auto e = entry(a.user_id, "auth.logout", "session:" + a.session_id, nlohmann::json::object(), a);
+  co_await audit_->record(e);
 }
 
-Task<nlohmann::json> AuthService::me(const http::Actor& a) {
-  std::string key = "user:" + a.user_id;
-  if (auto cached = co_await ctx_.cache.get_json(key)) co_return *cached;
-  auto u = co_await users_->find(a.user_id);
-  if (!u) throw NotFound("user");
-  auto j = users::to_json(*u);
-  co_await ctx_.cache.set_json(key, j, 3600);
-  co_return j;
-}
+Task<users::User> AuthService::me(const Caller& by) { co_return co_await users_->get(by.user_id); }
 
-Task<void> AuthService::change_password(const http::Actor& a, const std::string& current, const std::string& next,
-                                        const Origin& o) {
+Task<void> AuthService::change_password(const PasswordChange& in, const Caller& a) {
+  const std::string& current = in.current;
+  const std::string& next = in.next;
   Validation v;
   if (next.size() < 10) v.add("newPassword", "must be at least 10 characters");
   if (next == current) v.add("newPassword", "must differ from the current password");
@@ -223,35 +213,34 @@ Task<void> AuthService::change_password(const http::Actor& a, const std::string&
   }
   if (right) co_await ctx_.limiter.reset_failures(fail_key);
   if (!right) {
-    auto e = entry(a.user_id, "auth.password_change_failed", "user:" + a.user_id, nlohmann::json::object(), o);
-    co_await audit_.record(e);
+    auto e = entry(a.user_id, "auth.password_change_failed", "user:" + a.user_id, nlohmann::json::object(), a);
+    co_await audit_->record(e);
     throw Unauthorized("current password is wrong");
   }
   auto h = co_await hash(next);
   std::vector<std::string> revoked;
-  auto e = entry(a.user_id, "auth.password_changed", "user:" + a.user_id, nlohmann::json::object(), o);
+  std::string action = "auth.password_changed", resource = "user:" + a.user_id;
   auto in_tx = [&](db::Tx& tx) -> Task<void> {  // named: GCC 12 mishandles temporaries in co_await
     co_await users_->set_password(tx, a.user_id, h);
-    revoked = co_await repo_.revoke_user_sessions(tx, a.user_id, a.session_id);
-    e.details["revokedSessions"] = revoked.size();
-    co_await audit_.record(tx, e);
+    revoked = co_await repo_->revoke_user_sessions(tx, a.user_id, a.session_id);
+    auto details = with_ip({{"revokedSessions", revoked.size()}}, a);
+    co_await audit_->record(tx, a, action, resource, details);
   };
   co_await ctx_.db.transaction(in_tx);
-  co_await cache_.revoke_sessions(revoked);
+  co_await cache_->revoke_sessions(revoked);
 }
 
-Task<AuthService::UserRevocation> AuthService::revoke_user(db::Tx& tx, const std::string& user_id,
-                                                           const std::string& keep) {
-  UserRevocation r;
-  r.sessions = co_await repo_.revoke_user_sessions(tx, user_id, keep);
-  r.key_hashes = co_await repo_.key_hashes_of(tx, user_id);
+Task<users::Revocation> AuthService::revoke_user(db::Tx& tx, const std::string& user_id, const std::string& keep) {
+  users::Revocation r;
+  r.sessions = co_await repo_->revoke_user_sessions(tx, user_id, keep);
+  r.key_hashes = co_await repo_->key_hashes_of(tx, user_id);
   co_return r;
 }
 
-Task<void> AuthService::after_user_change(const std::string&, const UserRevocation& revoked, bool deleted) {
-  co_await cache_.revoke_sessions(revoked.sessions);
-  if (deleted) co_await cache_.revoke_keys(revoked.key_hashes);
-  else co_await cache_.forget_keys(revoked.key_hashes);
+Task<void> AuthService::after_user_change(const std::string&, const users::Revocation& revoked, bool deleted) {
+  co_await cache_->revoke_sessions(revoked.sessions);
+  if (deleted) co_await cache_->revoke_keys(revoked.key_hashes);
+  else co_await cache_->forget_keys(revoked.key_hashes);
 }
 
 }  // namespace netops::auth

@@ -1,10 +1,13 @@
 // HTTP shape of chat: conversations, their messages, sending a message (JSON or SSE), statistics.
 #include <boost/asio/this_coro.hpp>
 
-#include "core/etag.hpp"
 #include "core/dates.hpp"
+#include "core/etag.hpp"
 #include "core/ids.hpp"
+#include "http/listing.hpp"
+#include "modules/chat/chat_body.hpp"
 #include "modules/chat/module.hpp"
+#include "modules/chat/turn_service.hpp"
 
 namespace netops::chat {
 
@@ -15,7 +18,30 @@ using nlohmann::json;
 
 namespace {
 
-Caller caller(const Request& req) { return Caller{req.actor_or_throw(), req.request_id}; }
+const http::ListSpec kConversationList{
+    .filters = {{"status", "string", "active | archived"}, {"search", "string", "in titles"}},
+    .sorts = {{"updatedAt", "updated_at"}, {"createdAt", "created_at"}, {"title", "title"},
+              {"messageCount", "message_count"}},
+    .default_sort = "updatedAt",
+    .default_descending = true,
+    .default_page_size = 50,
+};
+
+Response tagged(const Conversation& c) {
+  auto j = to_json(c);
+  auto etag = etag_of(j);
+  return Response::json(j).header("ETag", etag);
+}
+
+json message_page(const MessagePage& p) {
+  json data = json::array();
+  for (const auto& m : p.items) data.push_back(to_json(m));
+  json meta = {{"limit", p.limit}, {"total", p.total}, {"hasMore", p.more}};
+  // The cursor that continues in the page's direction.
+  if (p.more && !p.items.empty())
+    meta[p.backwards ? "nextBefore" : "nextAfter"] = p.backwards ? p.items.front().id : p.items.back().id;
+  return json{{"data", std::move(data)}, {"meta", std::move(meta)}};
+}
 
 const json kConversation = {
     {"type", "object"},
@@ -101,7 +127,7 @@ struct PendingStream {
   PendingStream() = default;
   PendingStream(const PendingStream&) = delete;
   PendingStream& operator=(const PendingStream&) = delete;
-  std::shared_ptr<ChatService> svc;
+  std::shared_ptr<TurnService> svc;
   std::shared_ptr<Turn> turn;
   std::shared_ptr<gateway::StreamJob> job;
   bool started = false;
@@ -142,38 +168,37 @@ std::string stats_user(const Request& req) {
 
 }  // namespace
 
-Module register_routes(AppContext& ctx, gateway::Module& gateway) {
-  auto svc = std::make_shared<ChatService>(ctx, gateway.service);
-  const std::vector<std::pair<std::string, std::string>> sortable = {
-      {"updatedAt", "updated_at"}, {"createdAt", "created_at"}, {"title", "title"}, {"messageCount", "message_count"}};
+Module<ChatService> register_module(AppContext& ctx, std::shared_ptr<audit::AuditService> audit,
+                                    std::shared_ptr<gateway::Service> gateway) {
+  auto repo = std::make_shared<ChatRepo>(ctx.db);
+  auto contexts = std::make_shared<ContextRepo>(ctx.cache, *repo);
+  auto svc = std::make_shared<ChatService>(ctx, repo, contexts, audit);
+  auto turns = std::make_shared<TurnService>(ctx, gateway, repo, contexts, audit);
 
   ctx.router
       .get("/api/conversations", Role::user,
-           [svc, sortable](Request& req) -> Task<Response> {
+           [svc](Request& req) -> Task<Response> {
              ConversationFilter f;
              f.status = req.query("status");
              if (f.status && *f.status != "active" && *f.status != "archived")
                throw ValidationError("status", "must be active or archived");
              f.search = req.query("search");
-             auto p = http::paging(req);
-             auto s = http::sort(req, sortable, "updatedAt", true);
-             auto [rows, total] = co_await svc->list(req.actor_or_throw().user_id, f, p, s);
-             co_return http::page(std::move(rows), p.page, p.page_size, total);
+             auto q = http::list_query(req, kConversationList);
+             const auto& by = req.actor_or_throw();
+             auto page = co_await svc->list(f, q.page, q.sort, by);
+             co_return http::page(page, [](const Conversation& c) { return to_json(c); });
            })
       .summary("Your conversations (status, search in titles; sort updatedAt|createdAt|title|messageCount, "
                "default -updatedAt)")
       .tag("chat")
-      .query("status", "string", "active | archived")
-      .query("search", "string", "in titles")
-      .query("sort", "string", "field or -field")
-      .query("page", "integer", "")
-      .query("pageSize", "integer", "at most 1000");
+      .list(kConversationList);
 
   ctx.router
       .post("/api/conversations", Role::user,
             [svc](Request& req) -> Task<Response> {
               auto in = parse_new_conversation(req.json());
-              co_return Response::json(co_await svc->create(in, caller(req)), 201);
+              const auto& by = req.actor_or_throw();
+              co_return Response::json(to_json(co_await svc->create(in, by)), 201);
             })
       .summary("Create a conversation ({title?, model?, metadata?}; model defaults to auto)")
       .tag("chat")
@@ -183,9 +208,9 @@ Module register_routes(AppContext& ctx, gateway::Module& gateway) {
   ctx.router
       .get("/api/conversations/{id}", Role::user,
            [svc](Request& req) -> Task<Response> {
-             auto c = co_await svc->get(req.actor_or_throw().user_id, req.path_uuid("id"));
-             auto etag = etag_of(c);
-             co_return Response::json(c).header("ETag", etag);
+             const auto& by = req.actor_or_throw();
+             auto id = req.path_uuid("id");
+             co_return tagged(co_await svc->get(id, by));
            })
       .summary("One of your conversations, with an ETag for If-Match (another user's: 404)")
       .tag("chat")
@@ -193,10 +218,10 @@ Module register_routes(AppContext& ctx, gateway::Module& gateway) {
 
   auto update = [svc](Request& req) -> Task<Response> {
     auto p = parse_conversation_patch(req.json());
-    auto check = [&req](const json& current) { check_expected_etag(req.if_match(), current); };
-    auto c = co_await svc->update(req.path_uuid("id"), p, caller(req), check);
-    auto etag = etag_of(c);
-    co_return Response::json(c).header("ETag", etag);
+    const auto& by = req.actor_or_throw();
+    auto id = req.path_uuid("id");
+    auto expected_etag = req.if_match();
+    co_return tagged(co_await svc->update(id, p, expected_etag, by));
   };
   ctx.router.patch("/api/conversations/{id}", Role::user, update)
       .summary("Change title, model, status (active|archived) or metadata (merged; null deletes a key); If-Match honoured")
@@ -212,7 +237,9 @@ Module register_routes(AppContext& ctx, gateway::Module& gateway) {
   ctx.router
       .del("/api/conversations/{id}", Role::user,
            [svc](Request& req) -> Task<Response> {
-             co_await svc->remove(req.path_uuid("id"), caller(req));
+             const auto& by = req.actor_or_throw();
+             auto id = req.path_uuid("id");
+             co_await svc->remove(id, by);
              co_return Response::no_content();
            })
       .summary("Delete a conversation and its messages")
@@ -228,8 +255,9 @@ Module register_routes(AppContext& ctx, gateway::Module& gateway) {
                if (*c && !is_uuid(**c)) throw ValidationError(c == &before ? "before" : "after", "must be a message id");
              bool tail = req.query_bool("tail").value_or(false);
              int limit = static_cast<int>(req.query_int("limit", 50, 1, 200));
-             co_return Response::json(
-                 co_await svc->messages(req.actor_or_throw().user_id, req.path_uuid("id"), before, after, tail, limit));
+             const auto& by = req.actor_or_throw();
+             auto id = req.path_uuid("id");
+             co_return Response::json(message_page(co_await svc->messages(id, before, after, tail, limit, by)));
            })
       .summary("Messages, oldest first, cursor paging: after=<id> (next), before=<id> (previous), tail=true (the "
                "newest page); limit ≤ 200. meta: {limit, total, hasMore, nextAfter | nextBefore}")
@@ -242,8 +270,10 @@ Module register_routes(AppContext& ctx, gateway::Module& gateway) {
   ctx.router
       .patch("/api/conversations/{id}/messages/{messageId}", Role::user,
              [svc](Request& req) -> Task<Response> {
-               co_return Response::json(co_await svc->edit_message(req.path_uuid("id"), req.path_uuid("messageId"),
-                                                                   req.json(), caller(req)));
+               const auto& by = req.actor_or_throw();
+               auto id = req.path_uuid("id"), message_id = req.path_uuid("messageId");
+               auto content = parse_message_edit(req.json());
+               co_return Response::json(to_json(co_await svc->edit_message(id, message_id, content, by)));
              })
       .summary("Edit a user or system message ({content}); the context follows at once")
       .tag("chat")
@@ -253,7 +283,9 @@ Module register_routes(AppContext& ctx, gateway::Module& gateway) {
   ctx.router
       .del("/api/conversations/{id}/messages/{messageId}", Role::user,
            [svc](Request& req) -> Task<Response> {
-             co_await svc->delete_message(req.path_uuid("id"), req.path_uuid("messageId"), caller(req));
+             const auto& by = req.actor_or_throw();
+             auto id = req.path_uuid("id"), message_id = req.path_uuid("messageId");
+             co_await svc->delete_message(id, message_id, by);
              co_return Response::no_content();
            })
       .summary("Delete a message; it leaves the context at once")
@@ -262,13 +294,14 @@ Module register_routes(AppContext& ctx, gateway::Module& gateway) {
 
   ctx.router
       .post("/api/chat/messages", Role::user,
-            [svc](Request& req) -> Task<Response> {
+            [turns](Request& req) -> Task<Response> {
               auto in = parse_send(req.json());
-              auto turn = co_await svc->begin(in, caller(req));
-              if (!in.stream) co_return Response::json(co_await svc->answer(turn));
-              auto job = co_await svc->open_stream(turn);
+              const auto& by = req.actor_or_throw();
+              auto turn = co_await turns->begin(in, by);
+              if (!in.stream) co_return Response::json(to_json(co_await turns->answer(turn)));
+              auto job = co_await turns->open_stream(turn);
               auto pending = std::make_shared<PendingStream>();
-              pending->svc = svc;
+              pending->svc = turns;
               pending->turn = turn;
               pending->job = job;
               Response r = Response::streamed("text/event-stream; charset=utf-8",
@@ -291,7 +324,8 @@ Module register_routes(AppContext& ctx, gateway::Module& gateway) {
       .get("/api/stats/chat/user", Role::user,
            [svc](Request& req) -> Task<Response> {
              auto [start, end] = date_range(req);
-             co_return Response::json(co_await svc->user_stats(stats_user(req), start, end));
+             auto user_id = stats_user(req);
+             co_return Response::json(to_json(co_await svc->user_stats(user_id, start, end)));
            })
       .summary("Chat statistics of a period: totals and by model from the stored messages, plus all gateway "
                "usage (user_token_stats). Admins may pass userId")
@@ -304,7 +338,8 @@ Module register_routes(AppContext& ctx, gateway::Module& gateway) {
       .get("/api/stats/chat/daily", Role::user,
            [svc](Request& req) -> Task<Response> {
              int days = static_cast<int>(req.query_int("days", 30, 1, 366));
-             co_return Response::json(co_await svc->daily_stats(stats_user(req), days));
+             auto user_id = stats_user(req);
+             co_return Response::json(to_json(co_await svc->daily_stats(user_id, days)));
            })
       .summary("Per UTC day, the last `days` days (today included, days without messages as zeros). Admins may "
                "pass userId")
@@ -315,15 +350,19 @@ Module register_routes(AppContext& ctx, gateway::Module& gateway) {
   ctx.router
       .get("/api/stats/chat/conversations/{id}", Role::user,
            [svc](Request& req) -> Task<Response> {
-             const auto& actor = req.actor_or_throw();
-             co_return Response::json(
-                 co_await svc->conversation_stats(actor.user_id, actor.role >= Role::admin, req.path_uuid("id")));
+             const auto& by = req.actor_or_throw();
+             auto id = req.path_uuid("id");
+             co_return Response::json(to_json(co_await svc->conversation_stats(id, by)));
            })
       .summary("One conversation: messages, tokens, cost and latency from its messages, by model, and every "
                "upstream call (answers and summaries) from usage_logs. Owner, or any conversation for admins")
       .tag("chat");
 
-  return Module{svc};
+  Background background;
+  // Chat's background work (summaries, streams whose client left) makes usage records: drained before
+  // the gateway flushes its accounting.
+  background.drain.push_back([turns] { return turns->tasks().drain(std::chrono::seconds(20)); });
+  return {svc, std::move(background)};
 }
 
 }  // namespace netops::chat
