@@ -1,6 +1,7 @@
 #include "app/modules.hpp"
 
 #include "app/system_routes.hpp"
+#include "modules/ai_registry/module.hpp"
 #include "modules/assets/module.hpp"
 #include "modules/audit/module.hpp"
 #include "modules/auth/module.hpp"
@@ -8,8 +9,6 @@
 #include "modules/chat/module.hpp"
 #include "modules/gateway/module.hpp"
 #include "modules/health/module.hpp"
-#include "modules/models/module.hpp"
-#include "modules/models/service.hpp"
 #include "modules/users/module.hpp"
 
 namespace netops {
@@ -21,9 +20,9 @@ void register_modules(AppContext& ctx, llm::HttpClient& llm, Background& backgro
   auto auth = auth::register_module(ctx, users.service);
   for (auto* m : {&audit.background, &users.background, &auth.background})
     for (auto& job : m->start) background.start.push_back(job);
-  auto model_module = models::register_routes(ctx);
-  background.start.push_back([&ctx] { return models::seed_defaults(ctx, ctx.demo); });
-  auto gateway = gateway::register_routes(ctx, model_module, llm);
+  auto registry = ai_registry::register_module(ctx, audit.service);
+  for (auto& job : registry.background.start) background.start.push_back(job);
+  auto gateway = gateway::register_routes(ctx, *registry.service, llm);
   auto chat = chat::register_routes(ctx, gateway);
   background.run.push_back([svc = gateway.service] { return svc->accounting().run(); });
   // Chat's background work (summaries, streams whose client left) makes usage records: drained first.

@@ -18,19 +18,19 @@ namespace {
 
 // A snapshot with providers p (active) and off (inactive) and the given models.
 struct Fixture {
-  std::shared_ptr<models::Snapshot> snap = std::make_shared<models::Snapshot>();
+  std::shared_ptr<ai_registry::Snapshot> snap = std::make_shared<ai_registry::Snapshot>();
   Fixture() {
-    models::Provider p;
+    ai_registry::Provider p;
     p.id = "p";
     snap->providers.emplace("p", p);
-    models::Provider off;
+    ai_registry::Provider off;
     off.id = "off";
     off.status = "inactive";
     snap->providers.emplace("off", off);
   }
   void model(const std::string& id, int tier, int priority = 100, bool enabled = true, std::string provider = "p",
              std::string in = "0.001", std::string out = "0.002") {
-    models::ModelConfig m;
+    ai_registry::ModelConfig m;
     m.id = id;
     m.provider = provider;
     m.tier = tier;
@@ -40,16 +40,16 @@ struct Fixture {
     m.cost_per_1k_output = out;
     snap->models.emplace(id, m);
   }
-  models::Rule& rule(const std::string& id, std::string strategy, std::vector<std::string> seq, json conditions,
+  ai_registry::Rule& rule(const std::string& id, std::string strategy, std::vector<std::string> seq, json conditions,
                      int priority = 100) {
-    models::Rule r;
+    ai_registry::Rule r;
     r.id = id;
     r.strategy = std::move(strategy);
     r.model_sequence = std::move(seq);
     r.conditions = std::move(conditions);
     r.priority = priority;
     if (r.conditions.contains("pattern"))
-      r.pattern = models::compile_rule_pattern(r.conditions["pattern"].get<std::string>());
+      r.pattern = ai_registry::compile_rule_pattern(r.conditions["pattern"].get<std::string>());
     snap->rules.push_back(std::move(r));
     return snap->rules.back();
   }
@@ -142,10 +142,10 @@ TEST(Orchestrator, RuleConditions) {
   f.index();
   auto check = [&](json cond, const json& b, const std::string& requested, bool expected, http::Role role = http::Role::user,
                    std::string tier = "free") {
-    models::Rule r;
+    ai_registry::Rule r;
     r.conditions = cond;
     if (cond.contains("pattern"))
-      r.pattern = models::compile_rule_pattern(cond["pattern"].get<std::string>());
+      r.pattern = ai_registry::compile_rule_pattern(cond["pattern"].get<std::string>());
     RequestFacts facts(b, requested, role, tier);
     EXPECT_EQ(rule_matches(r, facts), expected) << cond.dump() << " " << requested;
   };

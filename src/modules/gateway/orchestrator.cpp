@@ -52,7 +52,7 @@ std::optional<int> tier_alias(const std::string& requested) {
   return n[0] - '0';
 }
 
-void push_usable(const models::Snapshot& snap, const models::ModelConfig* m, std::vector<Target>& out) {
+void push_usable(const ai_registry::Snapshot& snap, const ai_registry::ModelConfig* m, std::vector<Target>& out) {
   if (!m || !snap.usable(*m)) return;
   for (auto& t : out)
     if (t.model == m) return;
@@ -113,7 +113,7 @@ int RequestFacts::complexity() {
   return *complexity_;
 }
 
-bool rule_matches(const models::Rule& rule, RequestFacts& f) {
+bool rule_matches(const ai_registry::Rule& rule, RequestFacts& f) {
   const json& c = rule.conditions;
   const json& models_cond = member(c, "models");
   if (models_cond.is_null()) {
@@ -142,7 +142,7 @@ bool rule_matches(const models::Rule& rule, RequestFacts& f) {
   return true;
 }
 
-Plan resolve(const models::Snapshot& snap, RequestFacts& f) {
+Plan resolve(const ai_registry::Snapshot& snap, RequestFacts& f) {
   const std::string& requested = f.requested();
   auto tier = tier_alias(requested);
   for (const auto& rule : snap.rules) {
@@ -171,11 +171,11 @@ Plan resolve(const models::Snapshot& snap, RequestFacts& f) {
     if (p.targets.empty()) throw no_provider("no enabled model");
     return p;
   }
-  const models::ModelConfig* m = snap.model(requested);
+  const ai_registry::ModelConfig* m = snap.model(requested);
   if (!m && requested.find('/') == std::string::npos) {
     // OpenAI clients often send the bare name ("gpt-4o"): accept it when exactly one model has that name
     // after its provider prefix.
-    const models::ModelConfig* only = nullptr;
+    const ai_registry::ModelConfig* only = nullptr;
     int n = 0;
     for (const auto& [id, cfg] : snap.models) {
       auto slash = id.find('/');
@@ -197,7 +197,7 @@ Plan resolve(const models::Snapshot& snap, RequestFacts& f) {
   return p;
 }
 
-Prices prices_of(const models::ModelConfig& m) {
+Prices prices_of(const ai_registry::ModelConfig& m) {
   auto parse = [](const std::optional<std::string>& s) -> std::optional<Decimal> {
     if (!s) return std::nullopt;
     try {
@@ -210,7 +210,7 @@ Prices prices_of(const models::ModelConfig& m) {
                 parse(m.cost_per_1k_cache_write)};
 }
 
-Decimal estimated_cost(const models::ModelConfig& m, RequestFacts& f) {
+Decimal estimated_cost(const ai_registry::ModelConfig& m, RequestFacts& f) {
   std::int64_t max = f.max_completion_tokens();
   if (max == 0) max = m.max_tokens.value_or(1000);
   return estimate_cost(f.prompt_tokens(), max, prices_of(m));
@@ -252,7 +252,7 @@ std::optional<std::size_t> LoadBalancer::pick(const std::string& key, const std:
   return best;
 }
 
-std::vector<double> weights_of(const models::Rule* rule, const std::vector<Target>& targets) {
+std::vector<double> weights_of(const ai_registry::Rule* rule, const std::vector<Target>& targets) {
   std::vector<double> w(targets.size(), 1.0);
   if (!rule) return w;
   const auto& weights = member(rule->metadata, "weights");

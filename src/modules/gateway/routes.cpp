@@ -71,10 +71,10 @@ Task<Response> completions(Service& svc, Request& req) {
 
 }  // namespace
 
-Module register_routes(AppContext& ctx, models::Module& models, llm::HttpClient& client) {
-  // Where provider calls may go: checked when a provider is saved (models) and at connect time (llm).
+Module register_routes(AppContext& ctx, ai_registry::RegistryService& registry, llm::HttpClient& client) {
+  // Where provider calls may go: checked when a provider is saved (ai_registry) and at connect time (llm).
   llm::set_egress_policy(llm::EgressPolicy::make(ctx.config.egress_deny_private, ctx.config.egress_allow));
-  auto svc = std::make_shared<Service>(ctx, models.registry, client);
+  auto svc = std::make_shared<Service>(ctx, registry.registry(), client);
   // At the end of the shutdown grace period, calls and streams still running are cut and accounted.
   ShutdownHooks::at_deadline([weak = std::weak_ptr<Service>(svc)]() -> Task<void> {
     if (auto s = weak.lock()) co_await s->cut_in_flight();
@@ -98,13 +98,13 @@ Module register_routes(AppContext& ctx, models::Module& models, llm::HttpClient&
       .request(request_schema());
 
   std::weak_ptr<Service> weak = svc;
-  models.set_circuit_breaker([weak](const std::string& model_id) -> json {
+  registry.set_circuit_breaker([weak](const std::string& model_id) -> json {
     auto s = weak.lock();
     if (!s) return nullptr;
     return s->breaker().describe(model_id, Clock::now());
   });
   llm::Timeouts probe_timeouts{ctx.config.upstream_connect_timeout_ms, 10000, 10000, 15000};
-  models.set_probe([svc, probe_timeouts](const models::Provider& p, const std::string& key) -> Task<json> {
+  registry.set_probe([svc, probe_timeouts](const ai_registry::Provider& p, const std::string& key) -> Task<json> {
     return probe_provider(svc->client(), p, key, probe_timeouts);
   });
   return Module{svc};

@@ -66,7 +66,7 @@ Exec::~Exec() {
   for (auto& r : records) sink->push(std::move(r));
 }
 
-Service::Service(AppContext& ctx, std::shared_ptr<models::Registry> registry, llm::HttpClient& client)
+Service::Service(AppContext& ctx, std::shared_ptr<ai_registry::Registry> registry, llm::HttpClient& client)
     : ctx_(ctx),
       registry_(std::move(registry)),
       client_(client),

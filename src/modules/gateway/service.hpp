@@ -27,7 +27,7 @@
 #include "modules/gateway/budget.hpp"
 #include "modules/gateway/orchestrator.hpp"
 #include "modules/gateway/upstream.hpp"
-#include "modules/models/registry.hpp"
+#include "modules/ai_registry/registry.hpp"
 
 namespace netops::gateway {
 
@@ -92,7 +92,7 @@ struct Exec {
   std::shared_ptr<const nlohmann::json> body;
   std::shared_ptr<const std::string> raw;  // the body as received, when there is one (HTTP route)
   CallContext cc;
-  std::shared_ptr<const models::Snapshot> snap;  // keeps the plan's pointers valid
+  std::shared_ptr<const ai_registry::Snapshot> snap;  // keeps the plan's pointers valid
   std::unique_ptr<RequestFacts> facts;
   Plan plan;
   bool stream = false;
@@ -123,7 +123,7 @@ struct Exec {
 
 class Service {
  public:
-  Service(AppContext& ctx, std::shared_ptr<models::Registry> registry, llm::HttpClient& client);
+  Service(AppContext& ctx, std::shared_ptr<ai_registry::Registry> registry, llm::HttpClient& client);
 
   // A non-streamed completion (the route and other modules, e.g. chat). Throws AppError (400, 404, 429
   // BUDGET_EXCEEDED, 502/503/504) or UpstreamRejected, as the route answers.
@@ -171,7 +171,7 @@ class Service {
   Completion success(Exec& x, const Target& t, CallResult& r, std::optional<double> quality);
 
   AppContext& ctx_;
-  std::shared_ptr<models::Registry> registry_;
+  std::shared_ptr<ai_registry::Registry> registry_;
   llm::HttpClient& client_;
   llm::Timeouts timeouts_;
   CircuitBreaker breaker_;

@@ -1,4 +1,4 @@
-#include "modules/models/registry.hpp"
+#include "modules/ai_registry/registry.hpp"
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
@@ -9,9 +9,11 @@
 
 #include "cache/redis.hpp"
 #include "db/db.hpp"
-#include "modules/models/repo.hpp"
+#include "modules/ai_registry/model_repo.hpp"
+#include "modules/ai_registry/provider_repo.hpp"
+#include "modules/ai_registry/rule_repo.hpp"
 
-namespace netops::models {
+namespace netops::ai_registry {
 
 namespace net = boost::asio;
 
@@ -159,4 +161,4 @@ Task<void> Registry::changed(std::vector<std::string> model_ids) {
   }
 }
 
-}  // namespace netops::models
+}  // namespace netops::ai_registry

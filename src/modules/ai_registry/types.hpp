@@ -1,6 +1,7 @@
 #pragma once
-// The module's structs — one per table — and their JSON mapping. The same structs make the gateway's
-// Registry snapshot (registry.hpp), so the hot path reads exactly what the API writes.
+// The module's structs — one per table, the list filters and the usage read models — and their JSON
+// mapping (the API representation). The same structs make the gateway's Registry snapshot (registry.hpp),
+// so the hot path reads exactly what the API writes.
 #include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -15,7 +16,7 @@ namespace re2 {
 class RE2;
 }
 
-namespace netops::models {
+namespace netops::ai_registry {
 
 // ai_providers. api_key is the decrypted key, held in memory only: it never reaches JSON, logs or errors.
 struct Provider {
@@ -82,6 +83,76 @@ struct Rule {
 std::shared_ptr<const re2::RE2> compile_rule_pattern(const std::string& pattern);
 
 
+// List filters (read by the routes from the query string).
+struct ProviderFilter {
+  std::optional<std::string> status, search;
+};
+struct ModelFilter {
+  std::optional<std::string> provider, status, search;
+  std::optional<int> tier;
+  std::optional<bool> enabled;
+};
+struct RuleFilter {
+  std::optional<std::string> strategy;
+  std::optional<bool> enabled;
+};
+struct UsageFilter {
+  std::optional<std::string> user_id, model_id, provider, status, from, to;
+};
+
+// GET /api/providers/{id}/credits: what the gateway accounted on the provider row.
+struct ProviderCredits {
+  std::string provider_id;
+  std::optional<std::string> credits_remaining;  // NUMERIC(12,4) as exact text
+  std::int64_t tokens_used = 0;
+  nlohmann::json last_usage_at;  // ISO string or null
+};
+
+// One usage_logs row (written by the gateway, read here).
+struct UsageLog {
+  std::string id, user_id;
+  std::optional<std::string> model_id, provider;
+  std::int64_t tier = 0;
+  std::optional<std::int64_t> prompt_tokens, completion_tokens, total_tokens;
+  std::int64_t cache_read_tokens = 0, cache_write_tokens = 0;
+  std::optional<std::string> total_cost;  // exact decimal text
+  std::optional<double> quality_score;
+  bool escalated = false;
+  std::optional<std::int64_t> latency_ms, upstream_latency_ms;
+  std::string status;
+  std::optional<std::string> error_code;
+  bool estimated = false;
+  std::optional<std::string> request_id;
+  std::int64_t attempts = 1;
+  std::optional<std::string> conversation_id;
+  nlohmann::json created_at;
+};
+
+// Per-model statistics over usage_logs (README "Statistics").
+struct UsageAggregates {
+  std::int64_t requests = 0, successes = 0;
+  std::optional<double> success_rate, latency_p50_ms, latency_p95_ms;
+  std::int64_t tokens = 0;
+  std::string cost;  // exact decimal, 6 places
+};
+struct ModelPerformance {
+  std::string model_id;
+  int days = 7;
+  std::string since;
+  UsageAggregates totals;
+  std::int64_t errors = 0, prompt_tokens = 0, completion_tokens = 0, escalations = 0;
+  std::optional<double> latency_avg_ms, avg_quality_score;
+};
+struct DayUsage {
+  std::string date;  // YYYY-MM-DD (UTC)
+  UsageAggregates totals;
+};
+struct ModelHistory {
+  std::string model_id;
+  int days = 30;
+  std::vector<DayUsage> data;
+};
+
 // Row mapping. provider_from_row decrypts the key with the master key (hex); a key that does not decrypt
 // leaves api_key empty and sets api_key_unreadable instead of failing the whole read.
 inline constexpr const char* kProviderColumns =
@@ -98,12 +169,20 @@ inline constexpr const char* kRuleColumns =
 Provider provider_from_row(const db::Row& r, std::string_view master_key_hex);
 ModelConfig model_from_row(const db::Row& r);
 Rule rule_from_row(const db::Row& r);
+UsageLog usage_from_row(const db::Row& r);
+UsageAggregates aggregates_from_row(const db::Row& r);
+// The API representation back into the struct (the model:config:{id} cache holds to_json of a model).
+ModelConfig model_from_json(const nlohmann::json& j);
 
 // The API shapes (camelCase). A provider shows hasApiKey and apiKeyHint, never the key.
 nlohmann::json to_json(const Provider& p);
 nlohmann::json to_json(const ModelConfig& m);
 nlohmann::json to_json(const Rule& r);
+nlohmann::json to_json(const ProviderCredits& c);
+nlohmann::json to_json(const UsageLog& u);
+nlohmann::json to_json(const ModelPerformance& p);
+nlohmann::json to_json(const ModelHistory& h);
 // GET /v1/models entry: {"id","object":"model","created","owned_by"}.
 nlohmann::json to_openai_json(const ModelConfig& m);
 
-}  // namespace netops::models
+}  // namespace netops::ai_registry

@@ -1,13 +1,16 @@
 #pragma once
-// OpenAPI schemas of the module's request and response bodies, and the route groups routes.cpp wires up.
+// OpenAPI schemas of the module's request and response bodies, and the route groups module.cpp wires up.
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "kit/context.hpp"
 
-namespace netops::models {
+namespace netops::ai_registry {
 
-class ModelsService;
+class ProviderService;
+class ModelService;
+class RuleService;
+class UsageService;
 
 namespace schema {
 const nlohmann::json& provider();
@@ -23,8 +26,9 @@ const nlohmann::json& openai_models();
 nlohmann::json page_of(const nlohmann::json& item);  // {"data":[item…],"meta":{…}}
 }  // namespace schema
 
-void register_provider_routes(AppContext& ctx, std::shared_ptr<ModelsService> svc);
-void register_model_routes(AppContext& ctx, std::shared_ptr<ModelsService> svc);
-void register_rule_routes(AppContext& ctx, std::shared_ptr<ModelsService> svc);
+void register_provider_routes(AppContext& ctx, std::shared_ptr<ProviderService> svc);
+void register_model_routes(AppContext& ctx, std::shared_ptr<ModelService> svc);  // and GET /v1/models
+void register_rule_routes(AppContext& ctx, std::shared_ptr<RuleService> svc);
+void register_usage_routes(AppContext& ctx, std::shared_ptr<UsageService> svc);
 
-}  // namespace netops::models
+}  // namespace netops::ai_registry

@@ -1,15 +1,16 @@
-// Start-up seeding of providers and default models (see service.hpp). Prices are the providers' public
+// Start-up seeding of providers and default models (see seed.hpp). Prices are the providers' public
 // list prices per 1,000 tokens in USD (input / output / cache read / cache write) at the time of writing;
 // operators adjust them through PATCH /api/models/{id}.
+#include "modules/ai_registry/seed.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include "core/secretbox.hpp"
-#include "modules/audit/audit_service.hpp"
-#include "modules/models/registry.hpp"
-#include "modules/models/repo.hpp"
-#include "modules/models/service.hpp"
+#include "modules/ai_registry/model_repo.hpp"
+#include "modules/ai_registry/provider_repo.hpp"
+#include "modules/ai_registry/registry.hpp"
 
-namespace netops::models {
+namespace netops::ai_registry {
 
 namespace {
 struct SeedModel {
@@ -98,11 +99,10 @@ Provider to_provider(const SeedProvider& s, const std::string& endpoint, const s
 
 // Inserts the provider and its models unless the provider exists (then nothing changes: operators own it).
 // upsert_provider: update endpoint, key and status of an existing row instead (the demo mock's port moves).
-Task<bool> seed_one(AppContext& ctx, const SeedProvider& s, const std::string& endpoint, const std::string& key,
+Task<bool> seed_one(AppContext& ctx, audit::AuditService& audit, const SeedProvider& s, const std::string& endpoint, const std::string& key,
                     bool upsert_provider) {
   ProviderRepo providers(ctx.db, ctx.config.master_key);
   ModelRepo models(ctx.db);
-  audit::AuditService audit(ctx.db);
   auto p = to_provider(s, endpoint, key, ctx.config.master_key);
   bool changed = false;
   auto in_tx = [&](db::Tx& tx) -> Task<void> {  // named: GCC 12 mishandles temporaries in co_await
@@ -134,7 +134,7 @@ Task<bool> seed_one(AppContext& ctx, const SeedProvider& s, const std::string& e
 }
 }  // namespace
 
-Task<void> seed_defaults(AppContext& ctx, bool demo) {
+Task<void> seed_defaults(AppContext& ctx, audit::AuditService& audit, bool demo) {
   std::vector<std::string> seeded;
   const std::optional<std::string>* keys[] = {&ctx.config.openai_api_key, &ctx.config.anthropic_api_key,
                                               &ctx.config.openrouter_api_key};
@@ -143,7 +143,7 @@ Task<void> seed_defaults(AppContext& ctx, bool demo) {
     if (!key || key->empty()) continue;
     const auto& s = catalogue()[i];
     std::string endpoint = s.endpoint;  // named: GCC 12 destroys temporaries in co_await too early
-    bool done = co_await seed_one(ctx, s, endpoint, *key, false);
+    bool done = co_await seed_one(ctx, audit, s, endpoint, *key, false);
     if (done) seeded.push_back(s.id);
   }
   if (demo) {
@@ -151,7 +151,7 @@ Task<void> seed_defaults(AppContext& ctx, bool demo) {
       std::string base = *ctx.config.demo_mock_url;
       while (!base.empty() && base.back() == '/') base.pop_back();
       std::string endpoint = base + "/v1", key = "mock-key";  // named: see above
-      bool done = co_await seed_one(ctx, kMock, endpoint, key, true);
+      bool done = co_await seed_one(ctx, audit, kMock, endpoint, key, true);
       if (done) seeded.push_back(kMock.id);
     } else {
       spdlog::warn("--demo: NETOPS_DEMO_MOCK_URL is not set, so no mock provider was registered");
@@ -169,4 +169,4 @@ Task<void> seed_defaults(AppContext& ctx, bool demo) {
   co_await announcer.changed(std::move(ids));
 }
 
-}  // namespace netops::models
+}  // namespace netops::ai_registry

@@ -1,6 +1,6 @@
-#include "modules/models/schemas.hpp"
+#include "modules/ai_registry/schemas.hpp"
 
-namespace netops::models::schema {
+namespace netops::ai_registry::schema {
 
 using nlohmann::json;
 
@@ -185,4 +185,4 @@ const json& openai_models() {
   return j;
 }
 
-}  // namespace netops::models::schema
+}  // namespace netops::ai_registry::schema

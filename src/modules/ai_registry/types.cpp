@@ -1,15 +1,32 @@
-#include "modules/models/types.hpp"
+#include "modules/ai_registry/types.hpp"
 
 #include <re2/re2.h>
 #include <spdlog/spdlog.h>
 
 #include "core/secretbox.hpp"
 
-namespace netops::models {
+namespace netops::ai_registry {
 
 namespace {
 nlohmann::json opt(const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
 nlohmann::json opt(const std::optional<int>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
+nlohmann::json opt(const std::optional<std::int64_t>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
+nlohmann::json opt(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
+std::optional<std::string> opt_string(const nlohmann::json& j, const char* f) {
+  auto it = j.find(f);
+  if (it == j.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+std::optional<int> opt_int(const nlohmann::json& j, const char* f) {
+  auto it = j.find(f);
+  if (it == j.end() || !it->is_number_integer()) return std::nullopt;
+  return it->get<int>();
+}
+nlohmann::json aggregates_json(const UsageAggregates& a) {
+  return {{"requests", a.requests},          {"successes", a.successes},         {"successRate", opt(a.success_rate)},
+          {"latencyP50Ms", opt(a.latency_p50_ms)}, {"latencyP95Ms", opt(a.latency_p95_ms)}, {"tokens", a.tokens},
+          {"cost", a.cost}};
+}
 nlohmann::json object_or_empty(const db::Row& r, std::string_view col) {
   auto j = r.json(col);
   return j.is_object() ? j : nlohmann::json::object();
@@ -119,6 +136,70 @@ Rule rule_from_row(const db::Row& r) {
   return x;
 }
 
+UsageLog usage_from_row(const db::Row& r) {
+  UsageLog u;
+  u.id = r.get<std::string>("id");
+  u.user_id = r.get<std::string>("user_id");
+  u.model_id = r.opt<std::string>("model_id");
+  u.provider = r.opt<std::string>("provider");
+  u.tier = r.get<std::int64_t>("tier");
+  u.prompt_tokens = r.opt<std::int64_t>("prompt_tokens");
+  u.completion_tokens = r.opt<std::int64_t>("completion_tokens");
+  u.total_tokens = r.opt<std::int64_t>("total_tokens");
+  u.cache_read_tokens = r.get<std::int64_t>("cache_read_tokens");
+  u.cache_write_tokens = r.get<std::int64_t>("cache_write_tokens");
+  u.total_cost = r.opt<std::string>("total_cost");
+  u.quality_score = r.opt<double>("quality_score");
+  u.escalated = r.get<bool>("escalated");
+  u.latency_ms = r.opt<std::int64_t>("latency_ms");
+  u.upstream_latency_ms = r.opt<std::int64_t>("upstream_latency_ms");
+  u.status = r.get<std::string>("status");
+  u.error_code = r.opt<std::string>("error_code");
+  u.estimated = r.get<bool>("estimated");
+  u.request_id = r.opt<std::string>("request_id");
+  u.attempts = r.get<std::int64_t>("attempts");
+  u.conversation_id = r.opt<std::string>("conversation_id");
+  u.created_at = r.timestamp("created_at");
+  return u;
+}
+
+UsageAggregates aggregates_from_row(const db::Row& r) {
+  UsageAggregates a;
+  a.requests = r.get<std::int64_t>("requests");
+  a.successes = r.get<std::int64_t>("successes");
+  a.success_rate = r.opt<double>("success_rate");
+  a.latency_p50_ms = r.opt<double>("p50");
+  a.latency_p95_ms = r.opt<double>("p95");
+  a.tokens = r.get<std::int64_t>("tokens");
+  a.cost = r.get<std::string>("cost");
+  return a;
+}
+
+ModelConfig model_from_json(const nlohmann::json& j) {
+  ModelConfig m;
+  m.id = j.value("id", "");
+  m.provider = j.value("provider", "");
+  m.tier = j.value("tier", 0);
+  m.display_name = opt_string(j, "displayName");
+  m.description = opt_string(j, "description");
+  m.context_window = opt_int(j, "contextWindow");
+  m.max_tokens = opt_int(j, "maxTokens");
+  m.cost_per_1k_input = opt_string(j, "costPer1kInput");
+  m.cost_per_1k_output = opt_string(j, "costPer1kOutput");
+  m.cost_per_1k_cache_read = opt_string(j, "costPer1kCacheRead");
+  m.cost_per_1k_cache_write = opt_string(j, "costPer1kCacheWrite");
+  if (auto it = j.find("capabilities"); it != j.end() && it->is_object()) m.capabilities = *it;
+  m.enabled = j.value("enabled", true);
+  m.supports_streaming = j.value("supportsStreaming", false);
+  m.supports_functions = j.value("supportsFunctions", false);
+  m.supports_vision = j.value("supportsVision", false);
+  m.priority = j.value("priority", 100);
+  m.status = j.value("status", "active");
+  m.created_at = j.value("createdAt", nlohmann::json());
+  m.updated_at = j.value("updatedAt", nlohmann::json());
+  return m;
+}
+
 nlohmann::json to_json(const Provider& p) {
   nlohmann::json hint;
   if (p.api_key_sealed && !p.api_key_unreadable) hint = secretbox::key_hint(p.api_key);
@@ -180,8 +261,64 @@ nlohmann::json to_json(const Rule& r) {
           {"updatedAt", r.updated_at}};
 }
 
+nlohmann::json to_json(const ProviderCredits& c) {
+  return {{"providerId", c.provider_id},
+          {"creditsRemaining", opt(c.credits_remaining)},
+          {"tokensUsed", c.tokens_used},
+          {"lastUsageAt", c.last_usage_at}};
+}
+
+nlohmann::json to_json(const UsageLog& u) {
+  return {{"id", u.id},
+          {"userId", u.user_id},
+          {"modelId", opt(u.model_id)},
+          {"provider", opt(u.provider)},
+          {"tier", u.tier},
+          {"promptTokens", opt(u.prompt_tokens)},
+          {"completionTokens", opt(u.completion_tokens)},
+          {"totalTokens", opt(u.total_tokens)},
+          {"cacheReadTokens", u.cache_read_tokens},
+          {"cacheWriteTokens", u.cache_write_tokens},
+          {"totalCost", opt(u.total_cost)},
+          {"qualityScore", opt(u.quality_score)},
+          {"escalated", u.escalated},
+          {"latencyMs", opt(u.latency_ms)},
+          {"upstreamLatencyMs", opt(u.upstream_latency_ms)},
+          {"status", u.status},
+          {"errorCode", opt(u.error_code)},
+          {"estimated", u.estimated},
+          {"requestId", opt(u.request_id)},
+          {"attempts", u.attempts},
+          {"conversationId", opt(u.conversation_id)},
+          {"createdAt", u.created_at}};
+}
+
+nlohmann::json to_json(const ModelPerformance& p) {
+  auto out = aggregates_json(p.totals);
+  out["modelId"] = p.model_id;
+  out["days"] = p.days;
+  out["since"] = p.since;
+  out["errors"] = p.errors;
+  out["latencyAvgMs"] = opt(p.latency_avg_ms);
+  out["promptTokens"] = p.prompt_tokens;
+  out["completionTokens"] = p.completion_tokens;
+  out["escalations"] = p.escalations;
+  out["avgQualityScore"] = opt(p.avg_quality_score);
+  return out;
+}
+
+nlohmann::json to_json(const ModelHistory& h) {
+  nlohmann::json data = nlohmann::json::array();
+  for (auto& d : h.data) {
+    auto day = aggregates_json(d.totals);
+    day["date"] = d.date;
+    data.push_back(std::move(day));
+  }
+  return {{"modelId", h.model_id}, {"days", h.days}, {"data", std::move(data)}};
+}
+
 nlohmann::json to_openai_json(const ModelConfig& m) {
   return {{"id", m.id}, {"object", "model"}, {"created", m.created_unix}, {"owned_by", m.provider}};
 }
 
-}  // namespace netops::models
+}  // namespace netops::ai_registry

@@ -1,6 +1,6 @@
 #pragma once
 // The gateway's view of models, providers and rules: an immutable in-memory snapshot, so that routing a
-// completion costs no query. One Registry per process (created by models::register_routes).
+// completion costs no query. One Registry per process (created by ai_registry::register_module).
 //
 // Freshness: snapshot() reloads (one query per table) when the snapshot is older than kMaxAge, when this
 // process changed something (invalidate()), or when the Redis counter `registry:version` — bumped by every
@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "core/task.hpp"
-#include "modules/models/types.hpp"
+#include "modules/ai_registry/types.hpp"
 
 namespace netops::db {
 class Db;
@@ -30,7 +30,7 @@ namespace netops::cache {
 class Redis;
 }
 
-namespace netops::models {
+namespace netops::ai_registry {
 
 inline constexpr const char* kRegistryVersionKey = "registry:version";
 
@@ -94,4 +94,4 @@ class Registry {
   std::atomic<std::int64_t> failed_at_ns_{0};
 };
 
-}  // namespace netops::models
+}  // namespace netops::ai_registry
