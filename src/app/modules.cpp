@@ -22,12 +22,13 @@ void register_modules(AppContext& ctx, llm::HttpClient& llm, Background& backgro
     for (auto& job : m->start) background.start.push_back(job);
   auto registry = ai_registry::register_module(ctx, audit.service);
   for (auto& job : registry.background.start) background.start.push_back(job);
-  auto gateway = gateway::register_routes(ctx, *registry.service, llm);
+  auto gateway = gateway::register_module(ctx, registry.service, llm);
   auto chat = chat::register_routes(ctx, gateway);
-  background.run.push_back([svc = gateway.service] { return svc->accounting().run(); });
-  // Chat's background work (summaries, streams whose client left) makes usage records: drained first.
+  for (auto& job : gateway.background.run) background.run.push_back(job);
+  // Chat's background work (summaries, streams whose client left) makes usage records: drained before the
+  // gateway's accounting flush.
   background.drain.push_back([svc = chat.service] { return svc->tasks().drain(std::chrono::seconds(20)); });
-  background.drain.push_back([svc = gateway.service] { return svc->accounting().flush(); });
+  for (auto& job : gateway.background.drain) background.drain.push_back(job);
   catalog::register_routes(ctx);
   auto assets = assets::register_routes(ctx);
   background.drain.insert(background.drain.begin(), assets.drain);

@@ -19,7 +19,7 @@ Module<RegistryService> register_module(AppContext& ctx, std::shared_ptr<audit::
   register_usage_routes(ctx, std::make_shared<UsageService>(ctx.db));
 
   Module<RegistryService> m;
-  m.service = std::make_shared<RegistryService>(registry, hooks);
+  m.service = std::make_shared<RegistryService>(registry, hooks, ProviderRepo(ctx.db, ctx.config.master_key));
   m.background.start.push_back([&ctx, audit]() -> Task<void> { co_await seed_defaults(ctx, *audit, ctx.demo); });
   return m;
 }

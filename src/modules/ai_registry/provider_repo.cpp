@@ -31,6 +31,14 @@ constexpr db::Query kProviderModels{"providers.models", "SELECT id FROM model_co
 constexpr db::Query kProviderCredits{
     "providers.credits", "SELECT credits_remaining, tokens_used, last_usage_at FROM ai_providers WHERE id = $1"};
 
+// Provider rows are locked in id order first, so concurrent instances cannot deadlock.
+// (Named as when the gateway ran it, so its metrics keep their label.)
+constexpr db::Query kAddUsage{"gateway.ai_providers_usage", R"SQL(
+WITH x AS (SELECT * FROM json_to_recordset($1::json) AS x(id text, tokens bigint, cost numeric)),
+locked AS (SELECT p.id FROM ai_providers p WHERE p.id IN (SELECT id FROM x) ORDER BY p.id FOR UPDATE)
+UPDATE ai_providers p SET tokens_used = coalesce(p.tokens_used, 0) + x.tokens, last_usage_at = now(),
+  credits_remaining = CASE WHEN p.credits_remaining IS NULL THEN NULL ELSE p.credits_remaining - x.cost END
+FROM x, locked WHERE p.id = x.id AND locked.id = x.id)SQL"};
 }  // namespace q
 
 namespace {
@@ -93,6 +101,14 @@ Task<db::Page<Provider>> ProviderRepo::list(const ProviderFilter& f, const db::P
   sql += w.order_and_window(s, p);
   auto rows = co_await db_.query(sql, w.take_params());
   co_return db::page_of<Provider>(rows, p, [this](const db::Row& r) { return provider_from_row(r, key_); });
+}
+
+Task<void> ProviderRepo::add_usage(db::Tx& tx, const std::vector<ProviderUsage>& usage) {
+  if (usage.empty()) co_return;
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& u : usage) rows.push_back({{"id", u.provider_id}, {"tokens", u.tokens}, {"cost", u.cost}});
+  db::Params params(rows.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  co_await tx.query(q::kAddUsage, std::move(params));
 }
 
 Task<std::vector<Provider>> ProviderRepo::all() {

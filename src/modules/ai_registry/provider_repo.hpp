@@ -24,6 +24,8 @@ class ProviderRepo {
   Task<std::vector<std::string>> model_ids(db::Tx& tx, const std::string& provider_id);
   Task<db::Page<Provider>> list(const ProviderFilter& f, const db::PageRequest& p, const db::Sort& s);
   Task<std::vector<Provider>> all();
+  // tokens_used += tokens, last_usage_at = now(), credits_remaining -= cost (when set); rows locked in id order.
+  Task<void> add_usage(db::Tx& tx, const std::vector<ProviderUsage>& usage);
   // nullopt when the provider does not exist.
   Task<std::optional<ProviderCredits>> credits(const std::string& id);
 

@@ -1,6 +1,7 @@
 #pragma once
 // What other modules get from ai_registry (Module<RegistryService>): the routing snapshot the gateway reads
-// on every completion, and the two hooks through which the gateway reports back into this module's routes.
+// on every completion, the provider counters its accounting adds to (ai_providers is this module's table),
+// and the two hooks through which the gateway reports back into this module's routes.
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -8,6 +9,7 @@
 #include <utility>
 
 #include "core/task.hpp"
+#include "modules/ai_registry/provider_repo.hpp"
 #include "modules/ai_registry/registry.hpp"
 
 namespace netops::ai_registry {
@@ -25,12 +27,18 @@ struct Hooks {
 
 class RegistryService {
  public:
-  RegistryService(std::shared_ptr<Registry> registry, std::shared_ptr<Hooks> hooks)
-      : registry_(std::move(registry)), hooks_(std::move(hooks)) {}
+  RegistryService(std::shared_ptr<Registry> registry, std::shared_ptr<Hooks> hooks, ProviderRepo providers)
+      : registry_(std::move(registry)), hooks_(std::move(hooks)), providers_(std::move(providers)) {}
 
   // The current snapshot (registry.hpp): models, providers (keys decrypted), enabled rules, usable by tier.
   Task<std::shared_ptr<const Snapshot>> snapshot() { co_return co_await registry_->snapshot(); }
   const std::shared_ptr<Registry>& registry() const { return registry_; }
+
+  // Inside the caller's transaction (the gateway writes a batch's usage rows and these counters atomically).
+  // Not announced to the registry: counters are not routing configuration.
+  Task<void> add_provider_usage(db::Tx& tx, const std::vector<ProviderUsage>& usage) {
+    co_await providers_.add_usage(tx, usage);
+  }
 
   // Setters, not register_module arguments: the gateway that implements them registers after this module
   // and needs its snapshot. Call them while registering (before the server runs), never while serving.
@@ -40,6 +48,7 @@ class RegistryService {
  private:
   std::shared_ptr<Registry> registry_;
   std::shared_ptr<Hooks> hooks_;
+  ProviderRepo providers_;
 };
 
 }  // namespace netops::ai_registry

@@ -1,5 +1,7 @@
 #include "modules/ai_registry/schemas.hpp"
 
+#include "core/tier.hpp"
+
 namespace netops::ai_registry::schema {
 
 using nlohmann::json;
@@ -25,6 +27,11 @@ json object(json properties, std::initializer_list<const char*> required = {}) {
   json j = {{"type", "object"}, {"properties", std::move(properties)}};
   if (required.size()) j["required"] = json::array();
   for (auto* r : required) j["required"].push_back(r);
+  return j;
+}
+json tiers() {  // the Tier names, as core/tier.hpp spells them
+  json j = {{"type", "string"}, {"enum", json::array()}};
+  for (auto t : kTiers) j["enum"].push_back(std::string(tier_name(t)));
   return j;
 }
 const char* kDecimal = "exact decimal per 1,000 tokens (USD), string or number, stored as NUMERIC(10,6)";
@@ -111,7 +118,7 @@ const json& rule_write(bool creating) {
   static const json conditions = object({
       {"models", {{"type", "array"}, {"items", t("string")}, {"description", "requested model ids or aliases"}}},
       {"roles", {{"type", "array"}, {"items", enumeration({"user", "admin", "super_admin"})}}},
-      {"userTiers", {{"type", "array"}, {"items", enumeration({"free", "pro", "enterprise", "unlimited"})}}},
+      {"userTiers", {{"type", "array"}, {"items", tiers()}}},
       {"minPromptTokens", t("integer")}, {"maxPromptTokens", t("integer")},
       {"requiresTools", t("boolean")}, {"requiresVision", t("boolean")},
       {"pattern", t("string", "RE2 regular expression searched in the last user message, case-insensitive")},

@@ -108,6 +108,13 @@ struct ProviderCredits {
   nlohmann::json last_usage_at;  // ISO string or null
 };
 
+// What the gateway's accounting adds to a provider's counters (one batch, one entry per provider).
+struct ProviderUsage {
+  std::string provider_id;
+  std::int64_t tokens = 0;
+  std::string cost;  // exact decimal text (12 places), subtracted from credits_remaining when set
+};
+
 // One usage_logs row (written by the gateway, read here).
 struct UsageLog {
   std::string id, user_id;

@@ -4,7 +4,7 @@
 #include <cstdlib>
 
 #include "core/error.hpp"
-#include "llm/quality.hpp"
+#include "modules/gateway/quality.hpp"
 
 namespace netops::gateway {
 
@@ -27,6 +27,14 @@ std::string text_of(const json& content) {
       if (part.is_object() && member(part, "type") == "text" && member(part, "text").is_string())
         out += member(part, "text").get_ref<const std::string&>();
   return out;
+}
+
+// conditions.userTiers names the caller's tier (names as core/tier.hpp spells them).
+bool contains_tier(const json& list, Tier tier) {
+  if (!list.is_array()) return false;
+  for (const auto& x : list)
+    if (x.is_string() && parse_tier(x.get_ref<const std::string&>()) == tier) return true;
+  return false;
 }
 
 bool contains_string(const json& list, std::string_view s) {
@@ -61,8 +69,8 @@ void push_usable(const ai_registry::Snapshot& snap, const ai_registry::ModelConf
 
 }  // namespace
 
-RequestFacts::RequestFacts(const json& body, std::string requested, http::Role role, std::string user_tier)
-    : body_(body), requested_(std::move(requested)), role_(role), user_tier_(std::move(user_tier)) {}
+RequestFacts::RequestFacts(const json& body, std::string requested, http::Role role, Tier user_tier)
+    : body_(body), requested_(std::move(requested)), role_(role), user_tier_(user_tier) {}
 
 const json& RequestFacts::messages() const { return member(body_, "messages"); }
 
@@ -123,7 +131,7 @@ bool rule_matches(const ai_registry::Rule& rule, RequestFacts& f) {
   }
   if (const auto& roles = member(c, "roles"); !roles.is_null() && !contains_string(roles, http::role_name(f.role())))
     return false;
-  if (const auto& tiers = member(c, "userTiers"); !tiers.is_null() && !contains_string(tiers, f.user_tier()))
+  if (const auto& tiers = member(c, "userTiers"); !tiers.is_null() && !contains_tier(tiers, f.user_tier()))
     return false;
   if (member(c, "requiresTools") == true && !f.has_tools()) return false;
   if (member(c, "requiresVision") == true && !f.has_vision()) return false;

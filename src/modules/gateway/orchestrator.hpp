@@ -27,6 +27,7 @@
 #include "http/request.hpp"
 #include "llm/decimal.hpp"
 #include "llm/pricing.hpp"
+#include "core/tier.hpp"
 #include "modules/ai_registry/registry.hpp"
 
 namespace netops::gateway {
@@ -39,12 +40,12 @@ struct Target {
 // What rules look at, computed lazily: most requests need none of the costlier facts.
 class RequestFacts {
  public:
-  RequestFacts(const nlohmann::json& body, std::string requested, http::Role role, std::string user_tier);
+  RequestFacts(const nlohmann::json& body, std::string requested, http::Role role, Tier user_tier);
   const nlohmann::json& body() const { return body_; }
   const nlohmann::json& messages() const;
   const std::string& requested() const { return requested_; }
   http::Role role() const { return role_; }
-  const std::string& user_tier() const { return user_tier_; }
+  Tier user_tier() const { return user_tier_; }
   bool has_tools() const;
   bool has_vision() const;
   std::int64_t prompt_tokens();           // estimate_prompt_tokens
@@ -56,7 +57,7 @@ class RequestFacts {
   const nlohmann::json& body_;
   std::string requested_;
   http::Role role_;
-  std::string user_tier_;
+  Tier user_tier_;
   std::optional<std::int64_t> prompt_tokens_;
   std::optional<std::string> last_user_;
   std::optional<int> complexity_;

@@ -1,4 +1,4 @@
-#include "modules/gateway/service.hpp"
+#include "modules/gateway/gateway_service.hpp"
 
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
@@ -12,7 +12,7 @@
 
 #include "core/metrics.hpp"
 #include "llm/pricing.hpp"
-#include "llm/quality.hpp"
+#include "modules/gateway/quality.hpp"
 
 namespace netops::gateway {
 
@@ -66,14 +66,14 @@ Exec::~Exec() {
   for (auto& r : records) sink->push(std::move(r));
 }
 
-Service::Service(AppContext& ctx, std::shared_ptr<ai_registry::Registry> registry, llm::HttpClient& client)
+Service::Service(AppContext& ctx, std::shared_ptr<ai_registry::RegistryService> registry, llm::HttpClient& client)
     : ctx_(ctx),
       registry_(std::move(registry)),
       client_(client),
       timeouts_{ctx.config.upstream_connect_timeout_ms, ctx.config.upstream_first_byte_timeout_ms,
                 ctx.config.upstream_idle_timeout_ms, ctx.config.upstream_total_timeout_ms},
       breaker_(BreakerOptions{ctx.config.breaker_failures, std::chrono::milliseconds(ctx.config.breaker_cooldown_ms)}),
-      accounting_(ctx.db, ctx.config.accounting_flush_ms,
+      accounting_(ctx.db, registry_, ctx.config.accounting_flush_ms,
                   ctx.config.accounting_spill_dir.empty() ? ctx.config.storage_dir + "/accounting-spill"
                                                           : ctx.config.accounting_spill_dir),
       budgets_(ctx.db, ctx.config),
@@ -123,16 +123,8 @@ void validate_request(const json& body) {
   v.throw_if_any();
 }
 
-void add_served_headers(http::Response& r, const Served& s) {
-  r.header("x-netops-model", s.model)
-      .header("x-netops-provider", s.provider)
-      .header("x-netops-tier", std::to_string(s.tier))
-      .header("x-netops-attempts", std::to_string(s.attempts))
-      .header("x-netops-escalated", s.escalated ? "true" : "false");
-}
-
-Task<std::shared_ptr<Exec>> Service::prepare(std::shared_ptr<const json> body, CallContext cc, bool stream,
-                                             std::shared_ptr<const std::string> raw, bool dry_run) {
+Task<std::shared_ptr<Exec>> Service::prepare(std::shared_ptr<const json> body, Caller caller, CallInfo call,
+                                             bool stream, std::shared_ptr<const std::string> raw, bool dry_run) {
   validate_request(*body);
   auto x = std::make_shared<Exec>();
   x->sink = &accounting_;
@@ -144,12 +136,13 @@ Task<std::shared_ptr<Exec>> Service::prepare(std::shared_ptr<const json> body, C
   }
   x->body = std::move(body);
   x->raw = std::move(raw);
-  x->cc = std::move(cc);
+  x->caller = std::move(caller);
+  x->call = std::move(call);
   x->stream = stream;
   auto model = x->body->find("model");
   std::string requested = model != x->body->end() ? model->get<std::string>() : std::string("auto");
-  x->snap = co_await registry_->snapshot();
-  x->facts = std::make_unique<RequestFacts>(*x->body, std::move(requested), x->cc.actor.role, std::string(tier_name(x->cc.actor.tier)));
+  x->snap = co_await registry_->registry()->snapshot();  // directly: no extra frame on the hot path
+  x->facts = std::make_unique<RequestFacts>(*x->body, std::move(requested), x->caller.role, x->caller.tier);
   x->plan = resolve(*x->snap, *x->facts);
   auto now = Clock::now();
   std::function<bool(const Target&)> healthy = [this, now](const Target& t) {
@@ -160,8 +153,7 @@ Task<std::shared_ptr<Exec>> Service::prepare(std::shared_ptr<const json> body, C
   if (x->plan.rule)
     if (auto r = x->plan.rule->metadata.find("maxRetries"); r != x->plan.rule->metadata.end() && r->is_number_integer())
       x->retries = std::clamp(r->get<int>(), 0, 10);
-  if (auto tier = std::string(tier_name(x->cc.actor.tier)); budgets_.limits(tier).any())
-    co_await budgets_.check(x->cc.actor.user_id, tier);
+  if (budgets_.limits(x->caller.tier).any()) co_await budgets_.check(x->caller.user_id, x->caller.tier);
   co_return x;
 }
 
@@ -177,11 +169,11 @@ void Service::observe_call(const Target& t, const CallResult& r) const {
 
 UsageRecord Service::base_record(const Exec& x, const Target& t, const CallResult& r) const {
   UsageRecord rec;
-  rec.user_id = x.cc.actor.user_id;
+  rec.user_id = x.caller.user_id;
   rec.model_id = t.model->id;
   rec.provider = t.provider->id;
-  rec.request_id = x.cc.request_id;
-  rec.conversation_id = x.cc.conversation_id;
+  rec.request_id = x.caller.request_id;
+  rec.conversation_id = x.call.conversation_id;
   rec.tier = std::clamp(t.model->tier, 0, 3);
   rec.success = r.outcome == Outcome::ok;
   rec.error_code = rec.success ? std::string() : r.error_code;
@@ -214,7 +206,7 @@ void Service::charge(Exec& x, const Target& t, UsageRecord& rec, Usage usage, co
   } catch (const std::exception& e) {  // overflow: prices × counts beyond Decimal's range
     // Charged at the most a record can carry (never 0: that would make an overflow free).
     rec.cost = Decimal::parse("9223372.036854");
-    spdlog::warn("request {}: cost of {} beyond the accounting range ({}); clamped to {}", x.cc.request_id,
+    spdlog::warn("request {}: cost of {} beyond the accounting range ({}); clamped to {}", x.caller.request_id,
                  t.model->id, e.what(), rec.cost.to_string(6));
   }
   auto& m = Metrics::instance();
@@ -239,7 +231,7 @@ void Service::after_failure(Exec& x, const Target& t, const CallResult& r) {
   // made), says nothing about the upstream.
   if (r.outcome == Outcome::caller_error || r.error_code == "config") breaker_.release(t.model->id);
   else breaker_.failure(t.model->id, Clock::now());
-  spdlog::warn("request {}: upstream {} ({}) failed: {} {}", x.cc.request_id, t.model->id, t.provider->id,
+  spdlog::warn("request {}: upstream {} ({}) failed: {} {}", x.caller.request_id, t.model->id, t.provider->id,
                r.status ? "HTTP " + std::to_string(r.status) : r.error_code, r.message);
   if (r.outcome == Outcome::caller_error) {
     json details = {{"model", t.model->id}, {"provider", t.provider->id}, {"status", r.status}};
@@ -447,9 +439,9 @@ Task<Completion> Service::run_escalation(Exec& x) {
   co_return std::move(*best);
 }
 
-Task<Completion> Service::complete(std::shared_ptr<const json> body, CallContext cc,
+Task<Completion> Service::complete(std::shared_ptr<const json> body, Caller caller, CallInfo call,
                                    std::shared_ptr<const std::string> raw) {
-  auto x = co_await prepare(std::move(body), std::move(cc), false, std::move(raw));
+  auto x = co_await prepare(std::move(body), std::move(caller), std::move(call), false, std::move(raw));
   Completion c;
   if (x->plan.strategy == "escalation") c = co_await run_escalation(*x);
   else c = co_await run_calls(*x);
@@ -460,8 +452,8 @@ Task<Completion> Service::complete(std::shared_ptr<const json> body, CallContext
   co_return c;
 }
 
-Task<Route> Service::preflight(std::shared_ptr<const json> body, CallContext cc) {
-  auto x = co_await prepare(std::move(body), std::move(cc), false, nullptr, /*dry_run=*/true);
+Task<Route> Service::preflight(std::shared_ptr<const json> body, Caller caller, CallInfo call) {
+  auto x = co_await prepare(std::move(body), std::move(caller), std::move(call), false, nullptr, /*dry_run=*/true);
   Route r;
   for (const auto& t : x->plan.targets) {
     if (auto w = t.model->context_window; w && *w > 0) r.context_window = std::min(r.context_window.value_or(*w), *w);
@@ -470,9 +462,9 @@ Task<Route> Service::preflight(std::shared_ptr<const json> body, CallContext cc)
   co_return r;
 }
 
-Task<std::shared_ptr<StreamJob>> Service::open_stream(std::shared_ptr<const json> body, CallContext cc,
+Task<std::shared_ptr<StreamJob>> Service::open_stream(std::shared_ptr<const json> body, Caller caller, CallInfo call,
                                                       std::shared_ptr<const std::string> raw) {
-  auto x = co_await prepare(std::move(body), std::move(cc), true, std::move(raw));
+  auto x = co_await prepare(std::move(body), std::move(caller), std::move(call), true, std::move(raw));
   for (const auto& t : x->plan.targets) {
     auto s = co_await try_stream_target(*x, t, false);
     if (s) co_return std::make_shared<StreamJob>(*this, x, t, std::move(s->result), std::move(s->stream));
@@ -485,6 +477,34 @@ Task<std::shared_ptr<StreamJob>> Service::open_stream(std::shared_ptr<const json
     if (s) co_return std::make_shared<StreamJob>(*this, x, t, std::move(s->result), std::move(s->stream));
   }
   throw_exhausted(*x);
+}
+
+namespace {
+Caller caller_of(CallContext& cc) {
+  Caller c = std::move(cc.actor);
+  c.request_id = std::move(cc.request_id);
+  return c;
+}
+}  // namespace
+
+Task<Completion> Service::complete(std::shared_ptr<const json> body, CallContext cc,
+                                   std::shared_ptr<const std::string> raw) {
+  CallInfo call{std::move(cc.conversation_id), cc.started};
+  Caller caller = caller_of(cc);  // named: GCC 12 mishandles temporaries in co_await
+  co_return co_await complete(std::move(body), std::move(caller), std::move(call), std::move(raw));
+}
+
+Task<std::shared_ptr<StreamJob>> Service::open_stream(std::shared_ptr<const json> body, CallContext cc,
+                                                      std::shared_ptr<const std::string> raw) {
+  CallInfo call{std::move(cc.conversation_id), cc.started};
+  Caller caller = caller_of(cc);  // named: GCC 12 mishandles temporaries in co_await
+  co_return co_await open_stream(std::move(body), std::move(caller), std::move(call), std::move(raw));
+}
+
+Task<Route> Service::preflight(std::shared_ptr<const json> body, CallContext cc) {
+  CallInfo call{std::move(cc.conversation_id), cc.started};
+  Caller caller = caller_of(cc);  // named: GCC 12 mishandles temporaries in co_await
+  co_return co_await preflight(std::move(body), std::move(caller), std::move(call));
 }
 
 std::size_t Service::in_flight() const {
@@ -534,7 +554,7 @@ Task<void> Service::cut_in_flight() {
         try {
           cut(*x);
         } catch (const std::exception& e) {
-          spdlog::error("request {}: cutting it at shutdown failed: {}", x->cc.request_id, e.what());
+          spdlog::error("request {}: cutting it at shutdown failed: {}", x->caller.request_id, e.what());
         }
       }
       left->fetch_sub(1);

@@ -1,5 +1,6 @@
 #pragma once
-// Heuristics the orchestrator uses without calling a model: how good an answer looks (escalation
+// Routing policy of the gateway (moved from llm/, which is framework): heuristics the orchestrator uses
+// without calling a model: how good an answer looks (escalation
 // strategy) and how hard a request looks (`auto` with no matching rule). SPEC §4.2. Both are
 // deterministic, cheap (a few passes over the text) and documented in quality.cpp.
 #include <string>
@@ -7,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace netops {
+namespace netops::gateway {
 
 // Each penalty is subtracted from 1.0; score = clamp(1 − Σ penalties, 0, 1). Kept apart so a log line or
 // a test can say why an answer scored low.
@@ -29,4 +30,4 @@ double quality_score(const std::string& answer, const nlohmann::json& request_me
 // 0–3 from the conversation's size and the last user message's cues (thresholds in quality.cpp).
 int complexity_tier(const nlohmann::json& messages);
 
-}  // namespace netops
+}  // namespace netops::gateway

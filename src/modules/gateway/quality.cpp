@@ -1,4 +1,4 @@
-#include "llm/quality.hpp"
+#include "modules/gateway/quality.hpp"
 
 #include <algorithm>
 #include <array>
@@ -35,7 +35,7 @@
 // "compare", "explain", "derive", "evaluate", "trade-off", "design", "optimize", "debug", "root cause") +1
 // for one or two distinct cues, +2 for three or more. tier: 0 points → 0, 1 → 1, 2–3 → 2, ≥ 4 → 3.
 
-namespace netops {
+namespace netops::gateway {
 
 namespace {
 
@@ -280,4 +280,4 @@ int complexity_tier(const json& messages) {
   return points == 0 ? 0 : points == 1 ? 1 : points <= 3 ? 2 : 3;
 }
 
-}  // namespace netops
+}  // namespace netops::gateway

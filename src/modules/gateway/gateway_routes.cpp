@@ -4,6 +4,7 @@
 #include "core/metrics.hpp"
 #include "llm/egress.hpp"
 #include "modules/gateway/module.hpp"
+#include "modules/gateway/served_headers.hpp"
 
 namespace netops::gateway {
 
@@ -35,9 +36,9 @@ json request_schema() {
 }
 
 Task<Response> completions(Service& svc, Request& req) {
-  CallContext cc;
-  cc.actor = req.actor_or_throw();
-  cc.request_id = req.request_id;
+  Caller caller = req.actor_or_throw();
+  caller.request_id = req.request_id;
+  CallInfo call;
   // Parsed here, not with req.json(): the body is shared with a stream that may outlive this handler.
   auto body = std::make_shared<const json>(parse_json_object(req.body, "an OpenAI chat completion request"));
   // The handler owns the request: its bytes move to the upstream call instead of being re-serialised.
@@ -47,18 +48,19 @@ Task<Response> completions(Service& svc, Request& req) {
   std::optional<Response> out;
   try {
     if (stream) {
-      auto job = co_await svc.open_stream(body, cc, raw);
+      auto job = co_await svc.open_stream(body, std::move(caller), std::move(call), raw);
       Response r = Response::streamed("text/event-stream; charset=utf-8",
                                       [job](http::StreamWriter& w) { return StreamJob::pump(job, w); });
       add_served_headers(r, job->served());
       r.header("Cache-Control", "no-cache");
       out = std::move(r);
     } else {
-      auto c = co_await svc.complete(body, cc, raw);
+      auto started = call.started;
+      auto c = co_await svc.complete(body, std::move(caller), std::move(call), raw);
       Response r = c.body_bytes.empty() ? Response::json(c.parsed.response)
                                         : Response::text(std::move(c.body_bytes), "application/json");
       add_served_headers(r, c.served);
-      double total = std::chrono::duration<double>(Clock::now() - cc.started).count();
+      double total = std::chrono::duration<double>(Clock::now() - started).count();
       Metrics::instance().observe("gateway_overhead_seconds", {}, std::max(0.0, total - c.waited_seconds));
       out = std::move(r);
     }
@@ -71,10 +73,11 @@ Task<Response> completions(Service& svc, Request& req) {
 
 }  // namespace
 
-Module register_routes(AppContext& ctx, ai_registry::RegistryService& registry, llm::HttpClient& client) {
+netops::Module<Service> register_module(AppContext& ctx, std::shared_ptr<ai_registry::RegistryService> registry,
+                                        llm::HttpClient& client) {
   // Where provider calls may go: checked when a provider is saved (ai_registry) and at connect time (llm).
   llm::set_egress_policy(llm::EgressPolicy::make(ctx.config.egress_deny_private, ctx.config.egress_allow));
-  auto svc = std::make_shared<Service>(ctx, registry.registry(), client);
+  auto svc = std::make_shared<Service>(ctx, registry, client);
   // At the end of the shutdown grace period, calls and streams still running are cut and accounted.
   ShutdownHooks::at_deadline([weak = std::weak_ptr<Service>(svc)]() -> Task<void> {
     if (auto s = weak.lock()) co_await s->cut_in_flight();
@@ -98,16 +101,22 @@ Module register_routes(AppContext& ctx, ai_registry::RegistryService& registry, 
       .request(request_schema());
 
   std::weak_ptr<Service> weak = svc;
-  registry.set_circuit_breaker([weak](const std::string& model_id) -> json {
+  registry->set_circuit_breaker([weak](const std::string& model_id) -> json {
     auto s = weak.lock();
     if (!s) return nullptr;
     return s->breaker().describe(model_id, Clock::now());
   });
   llm::Timeouts probe_timeouts{ctx.config.upstream_connect_timeout_ms, 10000, 10000, 15000};
-  registry.set_probe([svc, probe_timeouts](const ai_registry::Provider& p, const std::string& key) -> Task<json> {
+  registry->set_probe([svc, probe_timeouts](const ai_registry::Provider& p, const std::string& key) -> Task<json> {
     return probe_provider(svc->client(), p, key, probe_timeouts);
   });
-  return Module{svc};
+  netops::Module<Service> m;
+  m.service = svc;
+  // The accounting flusher, and on shutdown everything still queued (the app drains chat's background work,
+  // which makes usage records, before this).
+  m.background.run.push_back([svc]() -> Task<void> { co_await svc->accounting().run(); });
+  m.background.drain.push_back([svc]() -> Task<void> { co_await svc->accounting().flush(); });
+  return m;
 }
 
 }  // namespace netops::gateway
