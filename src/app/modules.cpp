@@ -1,6 +1,7 @@
 #include "app/modules.hpp"
 
 #include "app/system_routes.hpp"
+#include "modules/ai_registry/module.hpp"
 #include "modules/assets/module.hpp"
 #include "modules/audit/module.hpp"
 #include "modules/auth/module.hpp"
@@ -8,30 +9,34 @@
 #include "modules/chat/module.hpp"
 #include "modules/gateway/module.hpp"
 #include "modules/health/module.hpp"
-#include "modules/models/module.hpp"
-#include "modules/models/service.hpp"
 #include "modules/users/module.hpp"
 
 namespace netops {
 
 void register_modules(AppContext& ctx, llm::HttpClient& llm, Background& background) {
+  // A module's jobs join the server's in the order adopted: start jobs run in that order after migrations,
+  // drains run in that order on shutdown.
+  auto adopt = [&background](const Background& b) {
+    background.start.insert(background.start.end(), b.start.begin(), b.start.end());
+    background.run.insert(background.run.end(), b.run.begin(), b.run.end());
+    background.drain.insert(background.drain.end(), b.drain.begin(), b.drain.end());
+  };
   health::register_module(ctx);
   auto audit = audit::register_module(ctx);
   auto users = users::register_module(ctx, audit.service);
   auto auth = auth::register_module(ctx, audit.service, users.service);
-  for (auto* m : {&audit.background, &users.background, &auth.background})
-    for (auto& job : m->start) background.start.push_back(job);
-  auto model_module = models::register_routes(ctx);
-  background.start.push_back([&ctx] { return models::seed_defaults(ctx, ctx.demo); });
-  auto gateway = gateway::register_routes(ctx, model_module, llm);
+  auto registry = ai_registry::register_module(ctx, audit.service);
+  auto gateway = gateway::register_module(ctx, registry.service, llm);
   auto chat = chat::register_module(ctx, audit.service, gateway.service);
-  background.run.push_back([svc = gateway.service] { return svc->accounting().run(); });
-  // Chat's background work (summaries, streams whose client left) makes usage records: drained first.
-  for (auto& job : chat.background.drain) background.drain.push_back(job);
-  background.drain.push_back([svc = gateway.service] { return svc->accounting().flush(); });
   catalog::register_routes(ctx);
   auto assets = assets::register_routes(ctx);
   background.drain.insert(background.drain.begin(), assets.drain);
+  for (auto* m : {&audit.background, &users.background, &auth.background, &registry.background})
+    adopt(*m);
+  // Chat's background work (summaries, streams whose client left) makes usage records: drained before the
+  // gateway's accounting flush.
+  adopt(chat.background);
+  adopt(gateway.background);
   register_system_routes(ctx);  // last: /docs/json documents every route registered above
 }
 

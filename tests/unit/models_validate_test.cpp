@@ -1,13 +1,15 @@
-// The models module's pure input rules: exact decimals, ids, endpoints, rule conditions, patterns.
+// The ai_registry module's pure input rules: exact decimals, ids, endpoints, rule conditions, patterns.
 #include <gtest/gtest.h>
 
 #include <re2/re2.h>
 
-#include "modules/models/types.hpp"
-#include "modules/models/validate.hpp"
+#include "modules/ai_registry/types.hpp"
+#include "modules/ai_registry/model_body.hpp"
+#include "modules/ai_registry/provider_body.hpp"
+#include "modules/ai_registry/rule_body.hpp"
 
 using namespace netops;
-using namespace netops::models;
+using namespace netops::ai_registry;
 using nlohmann::json;
 
 TEST(ModelsValidate, DecimalsAreExactTextNeverDoubles) {

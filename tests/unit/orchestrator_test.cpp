@@ -18,19 +18,19 @@ namespace {
 
 // A snapshot with providers p (active) and off (inactive) and the given models.
 struct Fixture {
-  std::shared_ptr<models::Snapshot> snap = std::make_shared<models::Snapshot>();
+  std::shared_ptr<ai_registry::Snapshot> snap = std::make_shared<ai_registry::Snapshot>();
   Fixture() {
-    models::Provider p;
+    ai_registry::Provider p;
     p.id = "p";
     snap->providers.emplace("p", p);
-    models::Provider off;
+    ai_registry::Provider off;
     off.id = "off";
     off.status = "inactive";
     snap->providers.emplace("off", off);
   }
   void model(const std::string& id, int tier, int priority = 100, bool enabled = true, std::string provider = "p",
              std::string in = "0.001", std::string out = "0.002") {
-    models::ModelConfig m;
+    ai_registry::ModelConfig m;
     m.id = id;
     m.provider = provider;
     m.tier = tier;
@@ -40,16 +40,16 @@ struct Fixture {
     m.cost_per_1k_output = out;
     snap->models.emplace(id, m);
   }
-  models::Rule& rule(const std::string& id, std::string strategy, std::vector<std::string> seq, json conditions,
+  ai_registry::Rule& rule(const std::string& id, std::string strategy, std::vector<std::string> seq, json conditions,
                      int priority = 100) {
-    models::Rule r;
+    ai_registry::Rule r;
     r.id = id;
     r.strategy = std::move(strategy);
     r.model_sequence = std::move(seq);
     r.conditions = std::move(conditions);
     r.priority = priority;
     if (r.conditions.contains("pattern"))
-      r.pattern = models::compile_rule_pattern(r.conditions["pattern"].get<std::string>());
+      r.pattern = ai_registry::compile_rule_pattern(r.conditions["pattern"].get<std::string>());
     snap->rules.push_back(std::move(r));
     return snap->rules.back();
   }
@@ -85,13 +85,13 @@ TEST(Orchestrator, ExplicitModelTierAliasAndAuto) {
   f.model("off/x", 1, 1, true, "off");
   f.index();
   json b = body("hi");
-  RequestFacts explicit_model(b, "p/a", http::Role::user, "free");
+  RequestFacts explicit_model(b, "p/a", http::Role::user, Tier::free);
   EXPECT_EQ(ids(resolve(*f.snap, explicit_model)), std::vector<std::string>{"p/a"});
-  RequestFacts bare(b, "c", http::Role::user, "free");  // the name after the provider prefix
+  RequestFacts bare(b, "c", http::Role::user, Tier::free);  // the name after the provider prefix
   EXPECT_EQ(ids(resolve(*f.snap, bare)), std::vector<std::string>{"p/c"});
-  RequestFacts tier0(b, "tier:0", http::Role::user, "free");
+  RequestFacts tier0(b, "tier:0", http::Role::user, Tier::free);
   EXPECT_EQ(ids(resolve(*f.snap, tier0)), (std::vector<std::string>{"p/b", "p/a"}));  // by priority
-  RequestFacts tier1(b, "tier:1", http::Role::user, "free");  // only disabled models there
+  RequestFacts tier1(b, "tier:1", http::Role::user, Tier::free);  // only disabled models there
   try {
     resolve(*f.snap, tier1);
     FAIL();
@@ -99,7 +99,7 @@ TEST(Orchestrator, ExplicitModelTierAliasAndAuto) {
     EXPECT_EQ(e.code(), ErrorCode::no_provider);
     EXPECT_NE(std::string(e.what()).find("POST /api/providers"), std::string::npos);
   }
-  RequestFacts unknown(b, "p/nope", http::Role::user, "free");
+  RequestFacts unknown(b, "p/nope", http::Role::user, Tier::free);
   try {
     resolve(*f.snap, unknown);
     FAIL();
@@ -107,7 +107,7 @@ TEST(Orchestrator, ExplicitModelTierAliasAndAuto) {
     EXPECT_EQ(e.code(), ErrorCode::not_found);
   }
   for (const char* id : {"p/disabled", "off/x"}) {
-    RequestFacts r(b, id, http::Role::user, "free");
+    RequestFacts r(b, id, http::Role::user, Tier::free);
     try {
       resolve(*f.snap, r);
       FAIL() << id;
@@ -115,10 +115,10 @@ TEST(Orchestrator, ExplicitModelTierAliasAndAuto) {
       EXPECT_EQ(e.code(), ErrorCode::no_provider) << id;
     }
   }
-  RequestFacts bad(b, "tier:7", http::Role::user, "free");
+  RequestFacts bad(b, "tier:7", http::Role::user, Tier::free);
   EXPECT_THROW(resolve(*f.snap, bad), AppError);
   // auto: "hi" is complexity 0 → tier 0.
-  RequestFacts a(b, "auto", http::Role::user, "free");
+  RequestFacts a(b, "auto", http::Role::user, Tier::free);
   EXPECT_EQ(ids(resolve(*f.snap, a)), (std::vector<std::string>{"p/b", "p/a"}));
 }
 
@@ -127,11 +127,11 @@ TEST(Orchestrator, AutoFallsBackToTheNearestTierWithModels) {
   f.model("p/t3", 3);
   f.index();
   json b = body("hi");
-  RequestFacts a(b, "auto", http::Role::user, "free");
+  RequestFacts a(b, "auto", http::Role::user, Tier::free);
   EXPECT_EQ(ids(resolve(*f.snap, a)), std::vector<std::string>{"p/t3"});
   Fixture none;
   none.index();
-  RequestFacts n(b, "auto", http::Role::user, "free");
+  RequestFacts n(b, "auto", http::Role::user, Tier::free);
   EXPECT_THROW(resolve(*none.snap, n), AppError);
 }
 
@@ -141,11 +141,11 @@ TEST(Orchestrator, RuleConditions) {
   f.model("p/b", 1);
   f.index();
   auto check = [&](json cond, const json& b, const std::string& requested, bool expected, http::Role role = http::Role::user,
-                   std::string tier = "free") {
-    models::Rule r;
+                   Tier tier = Tier::free) {
+    ai_registry::Rule r;
     r.conditions = cond;
     if (cond.contains("pattern"))
-      r.pattern = models::compile_rule_pattern(cond["pattern"].get<std::string>());
+      r.pattern = ai_registry::compile_rule_pattern(cond["pattern"].get<std::string>());
     RequestFacts facts(b, requested, role, tier);
     EXPECT_EQ(rule_matches(r, facts), expected) << cond.dump() << " " << requested;
   };
@@ -187,7 +187,7 @@ TEST(Orchestrator, FirstMatchingRuleWinsAndUnusableRulesAreSkipped) {
   f.rule("r3", "fallback", {"p/b"}, json::object(), 3);
   f.index();
   json b = body("hi");
-  RequestFacts a(b, "auto", http::Role::user, "free");
+  RequestFacts a(b, "auto", http::Role::user, Tier::free);
   auto plan = resolve(*f.snap, a);
   ASSERT_NE(plan.rule, nullptr);
   EXPECT_EQ(plan.rule->id, "r2");
@@ -205,7 +205,7 @@ TEST(Orchestrator, StrategyOrderings) {
   f.model("p/dear", 1, 100, true, "p", "0.01", "0.03");
   f.index();
   json b = body("hi", {{"max_tokens", 100}});
-  RequestFacts facts(b, "auto", http::Role::user, "free");
+  RequestFacts facts(b, "auto", http::Role::user, Tier::free);
   auto plan_of = [&](const char* strategy) {
     Plan p;
     for (const char* id : {"p/dear", "p/mid", "p/cheap"}) p.targets.push_back(Target{f.snap->model(id), f.snap->provider("p")});

@@ -1,8 +1,9 @@
 #include <gtest/gtest.h>
 
-#include "llm/quality.hpp"
+#include "modules/gateway/quality.hpp"
 
 using namespace netops;
+using namespace netops::gateway;
 using json = nlohmann::json;
 
 namespace {

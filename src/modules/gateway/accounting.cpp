@@ -20,6 +20,7 @@
 #include "core/metrics.hpp"
 #include "db/db.hpp"
 #include "modules/gateway/spill.hpp"
+#include "modules/ai_registry/registry_service.hpp"
 
 namespace netops::gateway {
 
@@ -29,57 +30,6 @@ using nlohmann::json;
 namespace {
 
 constexpr std::size_t kMaxQueue = 1'000'000;  // beyond this (database down for long) the oldest are dropped
-
-// usage_logs rows; created_at is the call's time, not the flush's.
-const db::Query kInsertLogs{"gateway.usage_logs_insert", R"SQL(
-INSERT INTO usage_logs (user_id, model_id, tier, prompt_tokens, completion_tokens, total_tokens, total_cost,
-  quality_score, escalated, provider, latency_ms, upstream_latency_ms, status, error_code, estimated,
-  cache_read_tokens, cache_write_tokens, request_id, attempts, conversation_id, created_at)
-SELECT user_id, model_id, tier, prompt_tokens, completion_tokens, total_tokens, total_cost, quality_score, escalated,
-  provider, latency_ms, upstream_latency_ms, status, error_code, estimated, cache_read_tokens, cache_write_tokens,
-  request_id, attempts, conversation_id, created_at
-FROM json_to_recordset($1::json) AS x(user_id text, model_id text, tier int, prompt_tokens bigint,
-  completion_tokens bigint, total_tokens bigint, total_cost numeric, quality_score numeric, escalated bool, provider text,
-  latency_ms int, upstream_latency_ms int, status text, error_code text, estimated bool, cache_read_tokens bigint,
-  cache_write_tokens bigint, request_id text, attempts int, conversation_id uuid, created_at timestamptz))SQL"};
-
-// Rows are inserted in key order so two instances upserting the same keys lock them in the same order.
-const db::Query kUpsertStats{"gateway.user_token_stats_upsert", R"SQL(
-INSERT INTO user_token_stats AS s (user_id, date, model, provider, total_tokens, total_cost, message_count)
-SELECT user_id, date, model, provider, total_tokens, total_cost, message_count
-FROM json_to_recordset($1::json) AS x(user_id text, date date, model text, provider text, total_tokens bigint,
-  total_cost numeric, message_count int)
-ORDER BY user_id, date, model, provider
-ON CONFLICT (user_id, date, model, provider) DO UPDATE SET
-  total_tokens = s.total_tokens + EXCLUDED.total_tokens,
-  total_cost = s.total_cost + EXCLUDED.total_cost,
-  message_count = s.message_count + EXCLUDED.message_count)SQL"};
-
-// conversation_count = distinct conversations of that (user, day, model, provider): a conversation is
-// counted when its first row for the key is inserted into user_conversation_days, whichever batch or
-// instance gets there first. The stats rows were upserted (and locked) by the previous statement.
-const db::Query kCountConversations{"gateway.user_token_stats_conversations", R"SQL(
-WITH x AS (
-  SELECT DISTINCT user_id, date, model, provider, conversation_id
-  FROM json_to_recordset($1::json) AS x(user_id text, date date, model text, provider text, conversation_id uuid)
-), ins AS (
-  INSERT INTO user_conversation_days (user_id, date, model, provider, conversation_id)
-  SELECT * FROM x ORDER BY 1, 2, 3, 4, 5
-  ON CONFLICT DO NOTHING RETURNING user_id, date, model, provider
-), n AS (SELECT user_id, date, model, provider, count(*) AS c FROM ins GROUP BY 1, 2, 3, 4)
-UPDATE user_token_stats s SET conversation_count = s.conversation_count + n.c FROM n
-WHERE s.user_id = n.user_id AND s.date = n.date AND s.model = n.model AND s.provider = n.provider)SQL"};
-
-// Provider rows are locked in id order first, for the same reason.
-const db::Query kUpdateProviders{"gateway.ai_providers_usage", R"SQL(
-WITH x AS (SELECT * FROM json_to_recordset($1::json) AS x(id text, tokens bigint, cost numeric)),
-locked AS (SELECT p.id FROM ai_providers p WHERE p.id IN (SELECT id FROM x) ORDER BY p.id FOR UPDATE)
-UPDATE ai_providers p SET tokens_used = coalesce(p.tokens_used, 0) + x.tokens, last_usage_at = now(),
-  credits_remaining = CASE WHEN p.credits_remaining IS NULL THEN NULL ELSE p.credits_remaining - x.cost END
-FROM x, locked WHERE p.id = x.id AND locked.id = x.id)SQL"};
-
-const db::Query kMarkSpill{"gateway.accounting_spill_mark", R"SQL(
-INSERT INTO accounting_spill_files (id, records) VALUES ($1, $2::int) ON CONFLICT (id) DO NOTHING RETURNING id)SQL"};
 
 std::string iso(std::chrono::system_clock::time_point t) {
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
@@ -219,7 +169,7 @@ std::string conversations_json(const std::vector<UsageRecord>& batch) {
 
 namespace detail {
 
-std::string providers_json(const std::vector<UsageRecord>& batch) {
+std::vector<ai_registry::ProviderUsage> provider_usage(const std::vector<UsageRecord>& batch) {
   std::map<std::string, std::pair<__int128, __int128>> sums;
   for (const auto& r : batch) {
     if (r.provider.empty()) continue;
@@ -227,9 +177,17 @@ std::string providers_json(const std::vector<UsageRecord>& batch) {
     s.first += r.total_tokens();
     s.second += r.cost.raw();
   }
-  json rows = json::array();
+  std::vector<ai_registry::ProviderUsage> out;
+  out.reserve(sums.size());
   for (const auto& [id, s] : sums)
-    rows.push_back({{"id", id}, {"tokens", static_cast<std::int64_t>(s.first)}, {"cost", wide_to_string(s.second, 12)}});
+    out.push_back({id, static_cast<std::int64_t>(s.first), wide_to_string(s.second, 12)});
+  return out;
+}
+
+std::string providers_json(const std::vector<UsageRecord>& batch) {
+  json rows = json::array();
+  for (const auto& u : provider_usage(batch))
+    rows.push_back({{"id", u.provider_id}, {"tokens", u.tokens}, {"cost", u.cost}});
   return rows.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -238,7 +196,7 @@ std::string providers_json(const std::vector<UsageRecord>& batch) {
 namespace {
 
 using detail::logs_json;
-using detail::providers_json;
+using detail::provider_usage;
 using detail::stats_json;
 
 // transient: the database is unavailable or a concurrent writer got in the way — retry the batch as is.
@@ -275,8 +233,13 @@ struct Accounting::Wake {
   std::atomic<bool> posted{false};
 };
 
-Accounting::Accounting(db::Db& db, int flush_ms, std::string spill_dir)
-    : db_(db), interval_(flush_ms), wake_(std::make_shared<Wake>()), spill_dir_(std::move(spill_dir)) {
+Accounting::Accounting(db::Db& db, std::shared_ptr<ai_registry::RegistryService> providers, int flush_ms,
+                       std::string spill_dir)
+    : db_(db),
+      providers_(std::move(providers)),
+      interval_(flush_ms),
+      wake_(std::make_shared<Wake>()),
+      spill_dir_(std::move(spill_dir)) {
   describe_metrics();
 }
 
@@ -483,23 +446,13 @@ Task<void> Accounting::write(const std::vector<UsageRecord>& batch, bool with_lo
 
 Task<void> Accounting::write_tx(db::Tx& tx, const std::vector<UsageRecord>& batch, bool with_log) {
   std::string logs = with_log ? logs_json(batch) : std::string("[]"), stats = stats_json(batch),
-              providers = providers_json(batch), conversations = conversations_json(batch);
-  if (logs != "[]") {
-    db::Params p1(logs);
-    co_await tx.query(kInsertLogs, std::move(p1));
-  }
-  if (stats != "[]") {
-    db::Params p2(stats);
-    co_await tx.query(kUpsertStats, std::move(p2));
-  }
-  if (conversations != "[]") {
-    db::Params p4(conversations);
-    co_await tx.query(kCountConversations, std::move(p4));
-  }
-  if (providers != "[]") {
-    db::Params p3(providers);
-    co_await tx.query(kUpdateProviders, std::move(p3));
-  }
+              conversations = conversations_json(batch);
+  auto providers = provider_usage(batch);
+  if (logs != "[]") co_await repo_.insert_logs(tx, logs);
+  if (stats != "[]") co_await repo_.upsert_stats(tx, stats);
+  if (conversations != "[]") co_await repo_.count_conversations(tx, conversations);
+  // ai_providers is ai_registry's table: its service adds the counters, in this transaction.
+  if (!providers.empty() && providers_) co_await providers_->add_provider_usage(tx, providers);
 }
 
 Task<bool> Accounting::replay_spill() {
@@ -518,9 +471,8 @@ Task<bool> Accounting::replay_spill() {
     bool fresh = false;
     try {
       auto in_tx = [&](db::Tx& tx) -> Task<bool> {
-        db::Params p(id, static_cast<long long>(records.size()));
-        auto rows = co_await tx.query(kMarkSpill, std::move(p));
-        if (rows.empty()) co_return false;  // replayed before; only its deletion was lost
+        bool first = co_await repo_.mark_spill(tx, id, records.size());
+        if (!first) co_return false;  // replayed before; only its deletion was lost
         for (std::size_t i = 0; i < records.size(); i += kBatch) {
           std::vector<UsageRecord> part(records.begin() + static_cast<std::ptrdiff_t>(i),
                                         records.begin() + static_cast<std::ptrdiff_t>(std::min(records.size(), i + kBatch)));

@@ -2,9 +2,9 @@
 // Usage accounting off the response path (SPEC §4.2): every upstream call — streamed or not, succeeded or
 // failed — becomes a UsageRecord pushed onto a per-process queue (a mutex and a vector append). A flusher
 // coroutine drains the queue every NETOPS_ACCOUNTING_FLUSH_MS (or as soon as kBatch records wait) and writes
-// each batch in ONE transaction with multi-row statements: usage_logs rows, user_token_stats upserts
-// (aggregated per user/day/model/provider and taken in key order, so concurrent instances cannot deadlock)
-// and ai_providers counters. A batch that fails for a transient reason (database unavailable, a
+// each batch in ONE transaction with multi-row statements (accounting_repo): usage_logs rows, user_token_stats
+// upserts (aggregated per user/day/model/provider and taken in key order, so concurrent instances cannot
+// deadlock) and the ai_providers counters (through ai_registry's service: its table). A batch that fails for a transient reason (database unavailable, a
 // serialisation conflict) goes back to the front of the queue and is retried; a batch the database refuses
 // is written record by record: a refused record is retried with its free-text fields sanitised, and if its
 // usage_logs row is still refused its counters (user_token_stats, provider usage) are applied on their own —
@@ -23,10 +23,15 @@
 
 #include "core/task.hpp"
 #include "llm/decimal.hpp"
+#include "modules/ai_registry/types.hpp"
+#include "modules/gateway/accounting_repo.hpp"
 
 namespace netops::db {
 class Db;
 class Tx;
+}
+namespace netops::ai_registry {
+class RegistryService;
 }
 
 namespace netops::gateway {
@@ -64,7 +69,8 @@ UsageRecord sanitised(UsageRecord r);
 namespace detail {  // the statements' JSON parameters (unit-tested: sums never overflow)
 std::string logs_json(const std::vector<UsageRecord>& batch);
 std::string stats_json(const std::vector<UsageRecord>& batch);
-std::string providers_json(const std::vector<UsageRecord>& batch);
+std::string providers_json(const std::vector<UsageRecord>& batch);  // provider_usage as JSON
+std::vector<ai_registry::ProviderUsage> provider_usage(const std::vector<UsageRecord>& batch);
 }  // namespace detail
 
 class Accounting {
@@ -72,7 +78,10 @@ class Accounting {
   static constexpr std::size_t kBatch = 500;
 
   // spill_dir: where flush() writes what the database would not take (spill.hpp); "" = nowhere (dropped).
-  Accounting(db::Db& db, int flush_ms, std::string spill_dir = {});
+  // providers: ai_registry's service, which adds each batch's provider counters (its table) in the batch's
+  // transaction; null leaves them alone.
+  Accounting(db::Db& db, std::shared_ptr<ai_registry::RegistryService> providers, int flush_ms,
+             std::string spill_dir = {});
   // Any thread, never blocks on I/O.
   void push(UsageRecord r);
   // The flusher: spawn once on a worker; it runs until its io_context stops.
@@ -100,6 +109,8 @@ class Accounting {
   int internal_failures_ = 0;  // consecutive batches failing with an unexplained database error
 
   db::Db& db_;
+  AccountingRepo repo_;
+  std::shared_ptr<ai_registry::RegistryService> providers_;
   std::chrono::milliseconds interval_;
   mutable std::mutex mu_;
   std::deque<UsageRecord> queue_;

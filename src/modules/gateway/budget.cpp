@@ -3,23 +3,12 @@
 #include "core/dates.hpp"
 
 #include "core/error.hpp"
-#include "db/db.hpp"
 
 namespace netops::gateway {
 
 namespace {
 
 using namespace std::chrono;
-
-// One index range scan of the primary key (user_id, date, …) over the month.
-const db::Query kUsage{"gateway.budget_usage", R"SQL(
-SELECT least(coalesce(sum(total_cost) FILTER (WHERE date = $2::date), 0), 9000000)::numeric(20, 12)::text AS day_cost,
-       least(coalesce(sum(total_tokens) FILTER (WHERE date = $2::date), 0), 9e18)::bigint AS day_tokens,
-       least(coalesce(sum(total_cost), 0), 9000000)::numeric(20, 12)::text AS month_cost,
-       least(coalesce(sum(total_tokens), 0), 9e18)::bigint AS month_tokens
-FROM user_token_stats WHERE user_id = $1 AND date >= $3::date AND date <= $2::date)SQL"};
-// (Sums are capped at 9,000,000 USD — within Decimal's range; any budget is far below — so a user whose
-// stats passed that cannot make every budget check fail with an overflow.)
 
 std::optional<Decimal> usd(long long micro) {
   if (micro <= 0) return std::nullopt;
@@ -71,17 +60,11 @@ BudgetVerdict judge(const BudgetLimits& l, const BudgetUsage& u, system_clock::t
   return v;
 }
 
-Budgets::Budgets(db::Db& db, const Config& cfg)
-    : db_(db),
-      free_(BudgetLimits::from(cfg.budget_free)),
-      pro_(BudgetLimits::from(cfg.budget_pro)),
-      enterprise_(BudgetLimits::from(cfg.budget_enterprise)) {}
-
-const BudgetLimits& Budgets::limits(const std::string& tier) const {
-  if (tier == "free") return free_;
-  if (tier == "pro") return pro_;
-  if (tier == "enterprise") return enterprise_;
-  return none_;  // unlimited (and anything unknown: the users table only allows the four)
+Budgets::Budgets(db::Db& db, const Config& cfg) : repo_(db) {
+  limits_[static_cast<std::size_t>(Tier::free)] = BudgetLimits::from(cfg.budget_free);
+  limits_[static_cast<std::size_t>(Tier::pro)] = BudgetLimits::from(cfg.budget_pro);
+  limits_[static_cast<std::size_t>(Tier::enterprise)] = BudgetLimits::from(cfg.budget_enterprise);
+  // Tier::unlimited: no limits.
 }
 
 void Budgets::forget(const std::string& user_id) {
@@ -97,23 +80,14 @@ Task<BudgetUsage> Budgets::usage_of(const std::string& user_id, const std::strin
     if (auto it = cache_.find(user_id); it != cache_.end() && it->second.day == day && now - it->second.at < kUsageTtl)
       co_return it->second.usage;
   }
-  db::Params params(user_id, day, month_start);
-  auto rows = co_await db_.query(kUsage, std::move(params));
-  BudgetUsage u;
-  if (!rows.empty()) {
-    auto r = rows.front();
-    u.day_cost = Decimal::parse(r.get<std::string>("day_cost"));
-    u.month_cost = Decimal::parse(r.get<std::string>("month_cost"));
-    u.day_tokens = r.get<std::int64_t>("day_tokens");
-    u.month_tokens = r.get<std::int64_t>("month_tokens");
-  }
+  BudgetUsage u = co_await repo_.usage(user_id, day, month_start);
   std::lock_guard lock(mu_);
   if (cache_.size() > 100000) cache_.clear();  // bounded: a flood of distinct users only costs queries
   cache_[user_id] = Cached{u, day, now};
   co_return u;
 }
 
-Task<void> Budgets::check(std::string user_id, std::string tier) {
+Task<void> Budgets::check(std::string user_id, Tier tier) {
   const auto& l = limits(tier);
   if (!l.any()) co_return;
   auto now = system_clock::now();
@@ -122,11 +96,12 @@ Task<void> Budgets::check(std::string user_id, std::string tier) {
   BudgetUsage u = co_await usage_of(user_id, day, month_start);
   auto v = judge(l, u, now);
   if (v.ok) co_return;
-  nlohmann::json details = {{"tier", tier}, {"period", v.period}, {"limit", v.limit}, {"used", v.used},
+  std::string name(tier_name(tier));
+  nlohmann::json details = {{"tier", name}, {"period", v.period}, {"limit", v.limit}, {"used", v.used},
                             {"kind", v.what}, {"retryAfter", v.retry_after_s}};
   throw AppError(ErrorCode::budget_exceeded,
                  "the " + (v.period == "day" ? std::string("daily") : std::string("monthly")) + " " + v.what +
-                     " budget of tier " + tier + " is used up (" + v.used + " of " + v.limit + ")",
+                     " budget of tier " + name + " is used up (" + v.used + " of " + v.limit + ")",
                  std::move(details));
 }
 

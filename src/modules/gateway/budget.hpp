@@ -6,6 +6,7 @@
 // A user's sums are kept in process for kUsageTtl so that a busy user costs one query a second, not one
 // per request; this instance's accounting forgets them as soon as it has written that user's usage, so
 // only usage written by *other* instances can be up to kUsageTtl late.
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -15,11 +16,9 @@
 
 #include "core/config.hpp"
 #include "core/task.hpp"
+#include "core/tier.hpp"
 #include "llm/decimal.hpp"
-
-namespace netops::db {
-class Db;
-}
+#include "modules/gateway/budget_repo.hpp"
 
 namespace netops::gateway {
 
@@ -28,11 +27,6 @@ struct BudgetLimits {
   std::optional<std::int64_t> daily_tokens, monthly_tokens;
   bool any() const { return daily_cost || monthly_cost || daily_tokens || monthly_tokens; }
   static BudgetLimits from(const Config::TierBudget& b);
-};
-
-struct BudgetUsage {
-  Decimal day_cost, month_cost;
-  std::int64_t day_tokens = 0, month_tokens = 0;
 };
 
 struct BudgetVerdict {
@@ -51,9 +45,9 @@ long long seconds_to_next_utc_month(std::chrono::system_clock::time_point now);
 class Budgets {
  public:
   Budgets(db::Db& db, const Config& cfg);
-  const BudgetLimits& limits(const std::string& tier) const;
+  const BudgetLimits& limits(Tier tier) const { return limits_[static_cast<std::size_t>(tier)]; }
   // Throws AppError(budget_exceeded) with retryAfter when the user is over a limit of its tier.
-  Task<void> check(std::string user_id, std::string tier);
+  Task<void> check(std::string user_id, Tier tier);
   // Drops the cached sums of a user (accounting calls it after writing the user's usage).
   void forget(const std::string& user_id);
 
@@ -67,8 +61,8 @@ class Budgets {
   };
   Task<BudgetUsage> usage_of(const std::string& user_id, const std::string& day, const std::string& month_start);
 
-  db::Db& db_;
-  BudgetLimits free_, pro_, enterprise_, none_;
+  BudgetRepo repo_;
+  std::array<BudgetLimits, kTiers.size()> limits_;  // by Tier; unlimited has none
   std::mutex mu_;
   std::unordered_map<std::string, Cached> cache_;
 };

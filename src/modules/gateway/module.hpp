@@ -2,20 +2,21 @@
 #include <memory>
 
 #include "kit/context.hpp"
+#include "kit/module.hpp"
 #include "llm/http_client.hpp"
-#include "modules/gateway/service.hpp"
-#include "modules/models/module.hpp"
+#include "modules/ai_registry/registry_service.hpp"
+#include "modules/gateway/gateway_service.hpp"
 
 namespace netops::gateway {
 
-struct Module {
-  std::shared_ptr<Service> service;  // for other modules (chat) and the app (accounting flusher, flush on exit)
-};
+// Registers POST /v1/chat/completions and POST /api/completions, and gives ai_registry the circuit-breaker
+// view (GET /api/models/{id}) and the provider probe (GET /api/providers/{id}/health). Call after
+// ai_registry::register_module and before the server runs. The service is for other modules (chat); the
+// background jobs are the accounting flusher (run) and its final flush (drain).
+netops::Module<Service> register_module(AppContext& ctx, std::shared_ptr<ai_registry::RegistryService> registry,
+                                        llm::HttpClient& client);
 
-// Registers POST /v1/chat/completions and POST /api/completions, and gives the models module the
-// circuit-breaker view (GET /api/models/{id}) and the provider probe (GET /api/providers/{id}/health).
-// Call after models::register_routes and before the server runs. The app must spawn
-// service->accounting().run() on a worker and await service->accounting().flush() on shutdown.
-Module register_routes(AppContext& ctx, models::Module& models, llm::HttpClient& client);
+// Transitional name for chat (`gateway::Module& gateway`, `gateway.service`).
+using Module = netops::Module<Service>;
 
 }  // namespace netops::gateway

@@ -4,7 +4,7 @@
 #include <cstdlib>
 
 #include "core/error.hpp"
-#include "llm/quality.hpp"
+#include "modules/gateway/quality.hpp"
 
 namespace netops::gateway {
 
@@ -27,6 +27,14 @@ std::string text_of(const json& content) {
       if (part.is_object() && member(part, "type") == "text" && member(part, "text").is_string())
         out += member(part, "text").get_ref<const std::string&>();
   return out;
+}
+
+// conditions.userTiers names the caller's tier (names as core/tier.hpp spells them).
+bool contains_tier(const json& list, Tier tier) {
+  if (!list.is_array()) return false;
+  for (const auto& x : list)
+    if (x.is_string() && parse_tier(x.get_ref<const std::string&>()) == tier) return true;
+  return false;
 }
 
 bool contains_string(const json& list, std::string_view s) {
@@ -52,7 +60,7 @@ std::optional<int> tier_alias(const std::string& requested) {
   return n[0] - '0';
 }
 
-void push_usable(const models::Snapshot& snap, const models::ModelConfig* m, std::vector<Target>& out) {
+void push_usable(const ai_registry::Snapshot& snap, const ai_registry::ModelConfig* m, std::vector<Target>& out) {
   if (!m || !snap.usable(*m)) return;
   for (auto& t : out)
     if (t.model == m) return;
@@ -61,8 +69,8 @@ void push_usable(const models::Snapshot& snap, const models::ModelConfig* m, std
 
 }  // namespace
 
-RequestFacts::RequestFacts(const json& body, std::string requested, http::Role role, std::string user_tier)
-    : body_(body), requested_(std::move(requested)), role_(role), user_tier_(std::move(user_tier)) {}
+RequestFacts::RequestFacts(const json& body, std::string requested, http::Role role, Tier user_tier)
+    : body_(body), requested_(std::move(requested)), role_(role), user_tier_(user_tier) {}
 
 const json& RequestFacts::messages() const { return member(body_, "messages"); }
 
@@ -113,7 +121,7 @@ int RequestFacts::complexity() {
   return *complexity_;
 }
 
-bool rule_matches(const models::Rule& rule, RequestFacts& f) {
+bool rule_matches(const ai_registry::Rule& rule, RequestFacts& f) {
   const json& c = rule.conditions;
   const json& models_cond = member(c, "models");
   if (models_cond.is_null()) {
@@ -123,7 +131,7 @@ bool rule_matches(const models::Rule& rule, RequestFacts& f) {
   }
   if (const auto& roles = member(c, "roles"); !roles.is_null() && !contains_string(roles, http::role_name(f.role())))
     return false;
-  if (const auto& tiers = member(c, "userTiers"); !tiers.is_null() && !contains_string(tiers, f.user_tier()))
+  if (const auto& tiers = member(c, "userTiers"); !tiers.is_null() && !contains_tier(tiers, f.user_tier()))
     return false;
   if (member(c, "requiresTools") == true && !f.has_tools()) return false;
   if (member(c, "requiresVision") == true && !f.has_vision()) return false;
@@ -142,7 +150,7 @@ bool rule_matches(const models::Rule& rule, RequestFacts& f) {
   return true;
 }
 
-Plan resolve(const models::Snapshot& snap, RequestFacts& f) {
+Plan resolve(const ai_registry::Snapshot& snap, RequestFacts& f) {
   const std::string& requested = f.requested();
   auto tier = tier_alias(requested);
   for (const auto& rule : snap.rules) {
@@ -171,11 +179,11 @@ Plan resolve(const models::Snapshot& snap, RequestFacts& f) {
     if (p.targets.empty()) throw no_provider("no enabled model");
     return p;
   }
-  const models::ModelConfig* m = snap.model(requested);
+  const ai_registry::ModelConfig* m = snap.model(requested);
   if (!m && requested.find('/') == std::string::npos) {
     // OpenAI clients often send the bare name ("gpt-4o"): accept it when exactly one model has that name
     // after its provider prefix.
-    const models::ModelConfig* only = nullptr;
+    const ai_registry::ModelConfig* only = nullptr;
     int n = 0;
     for (const auto& [id, cfg] : snap.models) {
       auto slash = id.find('/');
@@ -197,7 +205,7 @@ Plan resolve(const models::Snapshot& snap, RequestFacts& f) {
   return p;
 }
 
-Prices prices_of(const models::ModelConfig& m) {
+Prices prices_of(const ai_registry::ModelConfig& m) {
   auto parse = [](const std::optional<std::string>& s) -> std::optional<Decimal> {
     if (!s) return std::nullopt;
     try {
@@ -210,7 +218,7 @@ Prices prices_of(const models::ModelConfig& m) {
                 parse(m.cost_per_1k_cache_write)};
 }
 
-Decimal estimated_cost(const models::ModelConfig& m, RequestFacts& f) {
+Decimal estimated_cost(const ai_registry::ModelConfig& m, RequestFacts& f) {
   std::int64_t max = f.max_completion_tokens();
   if (max == 0) max = m.max_tokens.value_or(1000);
   return estimate_cost(f.prompt_tokens(), max, prices_of(m));
@@ -252,7 +260,7 @@ std::optional<std::size_t> LoadBalancer::pick(const std::string& key, const std:
   return best;
 }
 
-std::vector<double> weights_of(const models::Rule* rule, const std::vector<Target>& targets) {
+std::vector<double> weights_of(const ai_registry::Rule* rule, const std::vector<Target>& targets) {
   std::vector<double> w(targets.size(), 1.0);
   if (!rule) return w;
   const auto& weights = member(rule->metadata, "weights");

@@ -27,24 +27,25 @@
 #include "http/request.hpp"
 #include "llm/decimal.hpp"
 #include "llm/pricing.hpp"
-#include "modules/models/registry.hpp"
+#include "core/tier.hpp"
+#include "modules/ai_registry/registry.hpp"
 
 namespace netops::gateway {
 
 struct Target {
-  const models::ModelConfig* model = nullptr;
-  const models::Provider* provider = nullptr;
+  const ai_registry::ModelConfig* model = nullptr;
+  const ai_registry::Provider* provider = nullptr;
 };
 
 // What rules look at, computed lazily: most requests need none of the costlier facts.
 class RequestFacts {
  public:
-  RequestFacts(const nlohmann::json& body, std::string requested, http::Role role, std::string user_tier);
+  RequestFacts(const nlohmann::json& body, std::string requested, http::Role role, Tier user_tier);
   const nlohmann::json& body() const { return body_; }
   const nlohmann::json& messages() const;
   const std::string& requested() const { return requested_; }
   http::Role role() const { return role_; }
-  const std::string& user_tier() const { return user_tier_; }
+  Tier user_tier() const { return user_tier_; }
   bool has_tools() const;
   bool has_vision() const;
   std::int64_t prompt_tokens();           // estimate_prompt_tokens
@@ -56,26 +57,26 @@ class RequestFacts {
   const nlohmann::json& body_;
   std::string requested_;
   http::Role role_;
-  std::string user_tier_;
+  Tier user_tier_;
   std::optional<std::int64_t> prompt_tokens_;
   std::optional<std::string> last_user_;
   std::optional<int> complexity_;
 };
 
-bool rule_matches(const models::Rule& rule, RequestFacts& facts);
+bool rule_matches(const ai_registry::Rule& rule, RequestFacts& facts);
 
 struct Plan {
   std::vector<Target> targets;
   std::string strategy = "fallback";
-  const models::Rule* rule = nullptr;  // points into the snapshot
+  const ai_registry::Rule* rule = nullptr;  // points into the snapshot
 };
 
 // Throws NotFound (unknown model id) or AppError(no_provider) with a message saying how to configure one.
-Plan resolve(const models::Snapshot& snap, RequestFacts& facts);
+Plan resolve(const ai_registry::Snapshot& snap, RequestFacts& facts);
 
-Prices prices_of(const models::ModelConfig& m);
+Prices prices_of(const ai_registry::ModelConfig& m);
 // Upper-bound cost of this request on a model: max_tokens of the request, else of the model, else 1,000.
-Decimal estimated_cost(const models::ModelConfig& m, RequestFacts& facts);
+Decimal estimated_cost(const ai_registry::ModelConfig& m, RequestFacts& facts);
 
 // Stable orderings (pure).
 void order_cost(std::vector<Target>& t, const std::vector<Decimal>& cost);  // cost[i] belongs to t[i]
@@ -99,7 +100,7 @@ class LoadBalancer {
 };
 
 // Weights of the plan's members from rule.metadata.weights (default 1).
-std::vector<double> weights_of(const models::Rule* rule, const std::vector<Target>& targets);
+std::vector<double> weights_of(const ai_registry::Rule* rule, const std::vector<Target>& targets);
 
 // Wait before retry `retry` (0-based) of one target: the upstream's Retry-After when it sent one (nullopt
 // when that exceeds max_retry_after_ms: better try the next target than wait), else base·2^retry scaled by

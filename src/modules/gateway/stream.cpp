@@ -3,7 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/metrics.hpp"
-#include "modules/gateway/service.hpp"
+#include "modules/gateway/gateway_service.hpp"
 
 namespace netops::gateway {
 
@@ -26,7 +26,7 @@ StreamJob::~StreamJob() {
     live_->upstream().cancel();
     finish(true, {});
   } catch (const std::exception& e) {  // a destructor must not throw: log what could not be accounted
-    spdlog::error("request {}: accounting a stream the client left failed: {}", x_->cc.request_id, e.what());
+    spdlog::error("request {}: accounting a stream the client left failed: {}", x_->caller.request_id, e.what());
   }
 }
 
@@ -107,7 +107,7 @@ Task<void> StreamJob::pump(std::shared_ptr<StreamJob> job, http::StreamWriter& o
     co_await out.write(event);
   }
   if (!error_code.empty())
-    spdlog::warn("request {}: stream from {} failed: {} {}", x.cc.request_id, job->target_.model->id, error_code,
+    spdlog::warn("request {}: stream from {} failed: {} {}", x.caller.request_id, job->target_.model->id, error_code,
                  message);
   if (gone) s.upstream().cancel();
   job->finish(gone, error_code);

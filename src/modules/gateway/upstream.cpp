@@ -21,7 +21,7 @@ constexpr std::size_t kMaxErrorBody = 64 * 1024;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-std::string url_for(const models::Provider& p, bool anthropic) {
+std::string url_for(const ai_registry::Provider& p, bool anthropic) {
   const std::string& base = p.api_endpoint;
   if (!anthropic) return base + "/chat/completions";
   // Anthropic's base is documented without /v1; accept one that has it rather than calling /v1/v1/messages.
@@ -29,7 +29,7 @@ std::string url_for(const models::Provider& p, bool anthropic) {
   return base + "/v1/messages";
 }
 
-void add_auth(llm::Headers& h, const models::Provider& p, const std::string& key, bool anthropic) {
+void add_auth(llm::Headers& h, const ai_registry::Provider& p, const std::string& key, bool anthropic) {
   if (anthropic) h.emplace_back("anthropic-version", "2023-06-01");
   if (key.empty() || p.auth_type == "none") return;
   if (p.auth_type == "x-api-key") h.emplace_back("x-api-key", key);
@@ -61,7 +61,7 @@ ParsedResponse parse_openai_moving(json body, const std::string& client_model) {
 
 // A stored key that the current NETOPS_MASTER_KEY cannot decrypt: calling without it would only earn a
 // confusing 401, so the target fails (and the next one is tried) with the reason.
-bool key_unusable(const models::Provider& p, CallResult& r) {
+bool key_unusable(const ai_registry::Provider& p, CallResult& r) {
   if (!p.api_key_unreadable) return false;
   r.error_code = "config";
   r.message = "the API key of provider " + p.id + " cannot be decrypted with the current NETOPS_MASTER_KEY";
@@ -82,7 +82,7 @@ void transport_failure(CallResult& r, const llm::UpstreamError& e) {
 
 }  // namespace
 
-bool uses_anthropic(const models::Provider& p) {
+bool uses_anthropic(const ai_registry::Provider& p) {
   auto it = p.capabilities.find("format");
   if (it != p.capabilities.end() && it->is_string()) return it->get_ref<const std::string&>() == "anthropic";
   return p.auth_type == "x-api-key";
@@ -288,7 +288,7 @@ Task<StreamOpen> open_stream(llm::HttpClient& client, Target t, std::shared_ptr<
   co_return out;
 }
 
-Task<json> probe_provider(llm::HttpClient& client, models::Provider p, std::string key, llm::Timeouts timeouts) {
+Task<json> probe_provider(llm::HttpClient& client, ai_registry::Provider p, std::string key, llm::Timeouts timeouts) {
   bool anthropic = uses_anthropic(p);
   llm::UpstreamRequest req;
   req.method = "GET";

@@ -19,7 +19,7 @@
 namespace netops::gateway {
 
 // capabilities.format "anthropic" or auth_type x-api-key → the Messages API; anything else speaks OpenAI.
-bool uses_anthropic(const models::Provider& p);
+bool uses_anthropic(const ai_registry::Provider& p);
 
 // Throws AppError(validation) when the request cannot be expressed for this provider (Anthropic). `raw`
 // (the client's body as received, optional) lets an OpenAI-compatible request go out as edited bytes.
@@ -99,7 +99,7 @@ Task<StreamOpen> open_stream(llm::HttpClient& client, Target t, std::shared_ptr<
                              std::string client_model);
 
 // GET …/models with the provider's key: {status: healthy|unhealthy, httpStatus, latencyMs, error?}.
-Task<nlohmann::json> probe_provider(llm::HttpClient& client, models::Provider p, std::string key,
+Task<nlohmann::json> probe_provider(llm::HttpClient& client, ai_registry::Provider p, std::string key,
                                     llm::Timeouts timeouts);
 
 }  // namespace netops::gateway

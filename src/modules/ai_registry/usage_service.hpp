@@ -1,0 +1,17 @@
+#pragma once
+// The usage log's read side (GET /api/usage/logs): the gateway writes usage_logs, this module lists them.
+#include "db/page.hpp"
+#include "modules/ai_registry/usage_repo.hpp"
+
+namespace netops::ai_registry {
+
+class UsageService {
+ public:
+  explicit UsageService(db::Db& db) : repo_(db) {}
+  Task<db::Page<UsageLog>> list(const UsageFilter& f, const db::PageRequest& p) { co_return co_await repo_.list(f, p); }
+
+ private:
+  UsageRepo repo_;
+};
+
+}  // namespace netops::ai_registry

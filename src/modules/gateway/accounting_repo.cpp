@@ -1,0 +1,74 @@
+#include "modules/gateway/accounting_repo.hpp"
+
+#include "db/db.hpp"
+
+namespace netops::gateway {
+
+namespace {
+// usage_logs rows; created_at is the call's time, not the flush's.
+const db::Query kInsertLogs{"gateway.usage_logs_insert", R"SQL(
+INSERT INTO usage_logs (user_id, model_id, tier, prompt_tokens, completion_tokens, total_tokens, total_cost,
+  quality_score, escalated, provider, latency_ms, upstream_latency_ms, status, error_code, estimated,
+  cache_read_tokens, cache_write_tokens, request_id, attempts, conversation_id, created_at)
+SELECT user_id, model_id, tier, prompt_tokens, completion_tokens, total_tokens, total_cost, quality_score, escalated,
+  provider, latency_ms, upstream_latency_ms, status, error_code, estimated, cache_read_tokens, cache_write_tokens,
+  request_id, attempts, conversation_id, created_at
+FROM json_to_recordset($1::json) AS x(user_id text, model_id text, tier int, prompt_tokens bigint,
+  completion_tokens bigint, total_tokens bigint, total_cost numeric, quality_score numeric, escalated bool, provider text,
+  latency_ms int, upstream_latency_ms int, status text, error_code text, estimated bool, cache_read_tokens bigint,
+  cache_write_tokens bigint, request_id text, attempts int, conversation_id uuid, created_at timestamptz))SQL"};
+
+// Rows are inserted in key order so two instances upserting the same keys lock them in the same order.
+const db::Query kUpsertStats{"gateway.user_token_stats_upsert", R"SQL(
+INSERT INTO user_token_stats AS s (user_id, date, model, provider, total_tokens, total_cost, message_count)
+SELECT user_id, date, model, provider, total_tokens, total_cost, message_count
+FROM json_to_recordset($1::json) AS x(user_id text, date date, model text, provider text, total_tokens bigint,
+  total_cost numeric, message_count int)
+ORDER BY user_id, date, model, provider
+ON CONFLICT (user_id, date, model, provider) DO UPDATE SET
+  total_tokens = s.total_tokens + EXCLUDED.total_tokens,
+  total_cost = s.total_cost + EXCLUDED.total_cost,
+  message_count = s.message_count + EXCLUDED.message_count)SQL"};
+
+// conversation_count = distinct conversations of that (user, day, model, provider): a conversation is
+// counted when its first row for the key is inserted into user_conversation_days, whichever batch or
+// instance gets there first. The stats rows were upserted (and locked) by the previous statement.
+const db::Query kCountConversations{"gateway.user_token_stats_conversations", R"SQL(
+WITH x AS (
+  SELECT DISTINCT user_id, date, model, provider, conversation_id
+  FROM json_to_recordset($1::json) AS x(user_id text, date date, model text, provider text, conversation_id uuid)
+), ins AS (
+  INSERT INTO user_conversation_days (user_id, date, model, provider, conversation_id)
+  SELECT * FROM x ORDER BY 1, 2, 3, 4, 5
+  ON CONFLICT DO NOTHING RETURNING user_id, date, model, provider
+), n AS (SELECT user_id, date, model, provider, count(*) AS c FROM ins GROUP BY 1, 2, 3, 4)
+UPDATE user_token_stats s SET conversation_count = s.conversation_count + n.c FROM n
+WHERE s.user_id = n.user_id AND s.date = n.date AND s.model = n.model AND s.provider = n.provider)SQL"};
+
+const db::Query kMarkSpill{"gateway.accounting_spill_mark", R"SQL(
+INSERT INTO accounting_spill_files (id, records) VALUES ($1, $2::int) ON CONFLICT (id) DO NOTHING RETURNING id)SQL"};
+
+}  // namespace
+
+Task<void> AccountingRepo::insert_logs(db::Tx& tx, const std::string& rows_json) {
+  db::Params p(rows_json);
+  co_await tx.query(kInsertLogs, std::move(p));
+}
+
+Task<void> AccountingRepo::upsert_stats(db::Tx& tx, const std::string& rows_json) {
+  db::Params p(rows_json);
+  co_await tx.query(kUpsertStats, std::move(p));
+}
+
+Task<void> AccountingRepo::count_conversations(db::Tx& tx, const std::string& rows_json) {
+  db::Params p(rows_json);
+  co_await tx.query(kCountConversations, std::move(p));
+}
+
+Task<bool> AccountingRepo::mark_spill(db::Tx& tx, const std::string& id, std::size_t records) {
+  db::Params p(id, static_cast<long long>(records));
+  auto rows = co_await tx.query(kMarkSpill, std::move(p));
+  co_return !rows.empty();
+}
+
+}  // namespace netops::gateway

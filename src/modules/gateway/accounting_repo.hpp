@@ -1,0 +1,26 @@
+#pragma once
+// SQL of usage accounting: usage_logs rows, user_token_stats upserts, conversation counts and the spill-file
+// markers, each statement taking one batch as a JSON parameter (accounting.hpp builds them). The provider
+// counters belong to ai_registry (its service writes them in the same transaction).
+#include <cstddef>
+#include <string>
+
+#include "core/task.hpp"
+
+namespace netops::db {
+class Tx;
+}
+
+namespace netops::gateway {
+
+class AccountingRepo {
+ public:
+  Task<void> insert_logs(db::Tx& tx, const std::string& rows_json);
+  // Rows inserted in key order so two instances upserting the same keys lock them in the same order.
+  Task<void> upsert_stats(db::Tx& tx, const std::string& rows_json);
+  Task<void> count_conversations(db::Tx& tx, const std::string& rows_json);
+  // False when the spill file was replayed before (only its deletion was lost).
+  Task<bool> mark_spill(db::Tx& tx, const std::string& id, std::size_t records);
+};
+
+}  // namespace netops::gateway
