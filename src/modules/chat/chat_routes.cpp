@@ -8,6 +8,7 @@
 #include "modules/chat/chat_body.hpp"
 #include "modules/chat/module.hpp"
 #include "modules/chat/turn_service.hpp"
+#include "modules/gateway/served_headers.hpp"
 
 namespace netops::chat {
 

@@ -5,7 +5,7 @@
 #include "kit/module.hpp"
 #include "modules/audit/audit_service.hpp"
 #include "modules/chat/chat_service.hpp"
-#include "modules/gateway/service.hpp"
+#include "modules/gateway/gateway_service.hpp"
 
 namespace netops::chat {
 

@@ -110,12 +110,12 @@ Task<void> SummaryService::summarise_once(const std::string& conversation_id, co
                                          {{"role", "user"}, {"content", std::move(input)}}})},
                {"max_tokens", 600},
                {"temperature", 0.2}};
-  gateway::CallContext cc;
-  cc.actor = by;
-  cc.request_id = by.request_id + ":summary";
-  cc.conversation_id = conversation_id;
+  Caller caller = by;
+  caller.request_id = by.request_id + ":summary";
+  gateway::CallInfo call;
+  call.conversation_id = conversation_id;
   auto body_ptr = std::make_shared<const json>(std::move(body));
-  auto c = co_await gateway_->complete(body_ptr, cc);
+  auto c = co_await gateway_->complete(body_ptr, caller, call);
   if (c.parsed.text.empty()) {
     spdlog::warn("conversation {}: the summary model {} answered no text", conversation_id, c.served.model);
     co_return;

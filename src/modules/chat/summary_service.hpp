@@ -13,7 +13,7 @@
 #include "kit/context.hpp"
 #include "modules/chat/chat_repo.hpp"
 #include "modules/chat/context_repo.hpp"
-#include "modules/gateway/service.hpp"
+#include "modules/gateway/gateway_service.hpp"
 
 namespace netops::chat {
 

@@ -21,13 +21,11 @@ int elapsed_ms(Clock::time_point since) {
   return static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count());
 }
 
-gateway::CallContext call_context(const Turn& t) {
-  gateway::CallContext cc;
-  cc.actor = t.caller;
-  cc.request_id = t.caller.request_id;
-  cc.conversation_id = t.conversation.id;
-  cc.started = t.started;
-  return cc;
+gateway::CallInfo call_info(const Turn& t) {
+  gateway::CallInfo call;
+  call.conversation_id = t.conversation.id;
+  call.started = t.started;
+  return call;
 }
 
 // The ids of the tool calls an assistant message made.
@@ -84,14 +82,12 @@ Task<std::shared_ptr<Turn>> TurnService::begin(const SendInput& in, const Caller
   // Route first: an unknown model, no usable provider or an exhausted budget refuse the turn before
   // anything is stored. The route also tells the context window: the smallest of the models the request
   // may go to.
-  gateway::CallContext pc;
-  pc.actor = c;
-  pc.request_id = c.request_id;
   auto routed = [&](json messages) -> Task<gateway::Route> {
     json b = {{"model", model}, {"messages", std::move(messages)}};
     if (!in.tools.is_null()) b["tools"] = in.tools;
     auto ptr = std::make_shared<const json>(std::move(b));
-    co_return co_await gateway_->preflight(ptr, pc);
+    gateway::CallInfo call;
+    co_return co_await gateway_->preflight(ptr, c, call);
   };
   json lone = json::array({{{"role", "user"}, {"content", in.message.value_or("")}}});
   auto route = co_await routed(std::move(lone));
@@ -237,7 +233,8 @@ Task<std::shared_ptr<Turn>> TurnService::begin(const SendInput& in, const Caller
 }
 
 Task<TurnAnswer> TurnService::answer(std::shared_ptr<Turn> t) {
-  auto c = co_await gateway_->complete(t->body, call_context(*t));
+  auto call = call_info(*t);
+  auto c = co_await gateway_->complete(t->body, t->caller, call);
   Answer a;
   a.finish_reason = c.parsed.finish_reason;
   a.content = c.parsed.text;
@@ -251,7 +248,8 @@ Task<TurnAnswer> TurnService::answer(std::shared_ptr<Turn> t) {
 }
 
 Task<std::shared_ptr<gateway::StreamJob>> TurnService::open_stream(std::shared_ptr<Turn> t) {
-  co_return co_await gateway_->open_stream(t->body, call_context(*t));
+  auto call = call_info(*t);
+  co_return co_await gateway_->open_stream(t->body, t->caller, call);
 }
 
 Task<void> TurnService::relay(std::shared_ptr<Turn> t, std::shared_ptr<gateway::StreamJob> job,

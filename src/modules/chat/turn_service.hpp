@@ -20,7 +20,7 @@
 #include "modules/chat/context_repo.hpp"
 #include "modules/chat/summary_service.hpp"
 #include "modules/chat/types.hpp"
-#include "modules/gateway/service.hpp"
+#include "modules/gateway/gateway_service.hpp"
 
 namespace netops::chat {
 

@@ -479,34 +479,6 @@ Task<std::shared_ptr<StreamJob>> Service::open_stream(std::shared_ptr<const json
   throw_exhausted(*x);
 }
 
-namespace {
-Caller caller_of(CallContext& cc) {
-  Caller c = std::move(cc.actor);
-  c.request_id = std::move(cc.request_id);
-  return c;
-}
-}  // namespace
-
-Task<Completion> Service::complete(std::shared_ptr<const json> body, CallContext cc,
-                                   std::shared_ptr<const std::string> raw) {
-  CallInfo call{std::move(cc.conversation_id), cc.started};
-  Caller caller = caller_of(cc);  // named: GCC 12 mishandles temporaries in co_await
-  co_return co_await complete(std::move(body), std::move(caller), std::move(call), std::move(raw));
-}
-
-Task<std::shared_ptr<StreamJob>> Service::open_stream(std::shared_ptr<const json> body, CallContext cc,
-                                                      std::shared_ptr<const std::string> raw) {
-  CallInfo call{std::move(cc.conversation_id), cc.started};
-  Caller caller = caller_of(cc);  // named: GCC 12 mishandles temporaries in co_await
-  co_return co_await open_stream(std::move(body), std::move(caller), std::move(call), std::move(raw));
-}
-
-Task<Route> Service::preflight(std::shared_ptr<const json> body, CallContext cc) {
-  CallInfo call{std::move(cc.conversation_id), cc.started};
-  Caller caller = caller_of(cc);  // named: GCC 12 mishandles temporaries in co_await
-  co_return co_await preflight(std::move(body), std::move(caller), std::move(call));
-}
-
 std::size_t Service::in_flight() const {
   std::lock_guard lock(live_mu_);
   return live_.size();

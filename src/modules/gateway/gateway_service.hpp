@@ -40,14 +40,6 @@ struct CallInfo {
   Clock::time_point started = Clock::now();
 };
 
-// Transitional, for chat until it passes Caller + CallInfo: the former call context (actor = the caller).
-struct CallContext {
-  Caller actor;
-  std::string request_id;
-  std::optional<std::string> conversation_id;
-  Clock::time_point started = Clock::now();
-};
-
 // Which model answered (routes show it as the x-netops-* response headers: served_headers.hpp).
 struct Served {
   std::string model, provider;
@@ -143,12 +135,6 @@ class Service {
   Task<std::shared_ptr<StreamJob>> open_stream(std::shared_ptr<const nlohmann::json> body, Caller caller,
                                                CallInfo call = {}, std::shared_ptr<const std::string> raw = nullptr);
   Task<Route> preflight(std::shared_ptr<const nlohmann::json> body, Caller caller, CallInfo call = {});
-  // Transitional overloads (chat): the same with the former CallContext.
-  Task<Completion> complete(std::shared_ptr<const nlohmann::json> body, CallContext cc,
-                            std::shared_ptr<const std::string> raw = nullptr);
-  Task<std::shared_ptr<StreamJob>> open_stream(std::shared_ptr<const nlohmann::json> body, CallContext cc,
-                                               std::shared_ptr<const std::string> raw = nullptr);
-  Task<Route> preflight(std::shared_ptr<const nlohmann::json> body, CallContext cc);
 
   Accounting& accounting() { return accounting_; }
   // At the end of the shutdown grace period: every request still calling an upstream or streaming is cut —

@@ -16,7 +16,5 @@ namespace netops::gateway {
 netops::Module<Service> register_module(AppContext& ctx, std::shared_ptr<ai_registry::RegistryService> registry,
                                         llm::HttpClient& client);
 
-// Transitional name for chat (`gateway::Module& gateway`, `gateway.service`).
-using Module = netops::Module<Service>;
 
 }  // namespace netops::gateway
