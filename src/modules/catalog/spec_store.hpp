@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "db/db.hpp"
-#include "modules/specs/engine.hpp"
+#include "specs/engine.hpp"
 
 namespace netops::catalog {
 

@@ -6,13 +6,13 @@
 #include <set>
 #include <tuple>
 
-#include "modules/specs/detail.hpp"
+#include "specs/detail.hpp"
 
 namespace netops::specs {
 namespace {
 
 using nlohmann::json;
-using detail::Decimal;
+using detail::BigDecimal;
 
 struct Fits {
   bool min_len, max_len, pattern, min_max, step, precision, scale, enums;
@@ -50,14 +50,14 @@ bool valid_key(const std::string& k) {
 bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
 
 // Checks one of minValue/maxValue/stepValue; returns the parsed value when it is usable.
-std::optional<Decimal> numeric_attr(const std::optional<std::string>& s, const char* name, bool fits, bool integral,
+std::optional<BigDecimal> numeric_attr(const std::optional<std::string>& s, const char* name, bool fits, bool integral,
                                     const std::string& type, std::vector<Issue>& out) {
   if (!s) return std::nullopt;
   if (!fits) {
     out.push_back({name, "does not apply to " + type + " fields"});
     return std::nullopt;
   }
-  auto d = Decimal::parse(*s);
+  auto d = BigDecimal::parse(*s);
   if (!d) {
     out.push_back({name, "must be a decimal number"});
     return std::nullopt;
@@ -107,9 +107,9 @@ std::vector<Issue> validate_definition(const FieldDef& def) {
   auto max = numeric_attr(def.max_value, "maxValue", f.min_max, integral, t, out);
   auto step = numeric_attr(def.step_value, "stepValue", f.step, integral, t, out);
   if (min && max && detail::compare(*min, *max) > 0) out.push_back({"maxValue", "must be at least minValue"});
-  if (step && detail::compare(*step, Decimal{}) <= 0) out.push_back({"stepValue", "must be greater than 0"});
+  if (step && detail::compare(*step, BigDecimal{}) <= 0) out.push_back({"stepValue", "must be greater than 0"});
   if (t == "port") {
-    auto lo = *Decimal::parse("1"), hi = *Decimal::parse("65535");
+    auto lo = *BigDecimal::parse("1"), hi = *BigDecimal::parse("65535");
     for (auto [d, name] : {std::pair{min, "minValue"}, std::pair{max, "maxValue"}})
       if (d && (detail::compare(*d, lo) < 0 || detail::compare(*d, hi) > 0))
         out.push_back({name, "must be between 1 and 65535 for port fields"});

@@ -7,7 +7,7 @@
 #include <memory>
 #include <set>
 
-#include "modules/specs/detail.hpp"
+#include "specs/detail.hpp"
 
 namespace netops::specs::detail {
 namespace {
@@ -29,17 +29,17 @@ bool enum_contains(const json& values, const std::string& s) {
   return std::any_of(values.begin(), values.end(), [&](const json& e) { return e.is_string() && e == s; });
 }
 
-std::optional<Decimal> bound(const std::optional<std::string>& s) {
-  return s ? Decimal::parse(*s) : std::nullopt;
+std::optional<BigDecimal> bound(const std::optional<std::string>& s) {
+  return s ? BigDecimal::parse(*s) : std::nullopt;
 }
 
 // Bounds, step (counted from min_value, else from zero) and precision/scale, all in exact decimals.
-void check_numeric(const FieldDef& def, const Decimal& v, Issues& out) {
+void check_numeric(const FieldDef& def, const BigDecimal& v, Issues& out) {
   auto min = bound(def.min_value), max = bound(def.max_value), step = bound(def.step_value);
   if (min && compare(v, *min) < 0) out.push_back("must be at least " + min->str());
   if (max && compare(v, *max) > 0) out.push_back("must be at most " + max->str());
-  if (step && compare(*step, Decimal{}) > 0) {
-    auto base = min ? *min : Decimal{};
+  if (step && compare(*step, BigDecimal{}) > 0) {
+    auto base = min ? *min : BigDecimal{};
     if (!is_multiple(subtract(v, base), *step))
       out.push_back("must be a multiple of " + step->str() + (min ? " counted from " + min->str() : ""));
   }
@@ -66,7 +66,7 @@ std::optional<std::int64_t> as_int64(const json& v, std::string& why) {
   }
   if (v.is_number_integer()) return v.get<std::int64_t>();
   if (v.is_number_float()) {
-    auto d = Decimal::from_json(v);
+    auto d = BigDecimal::from_json(v);
     if (!d || !d->is_integer()) {
       why = "must be an integer";
       return std::nullopt;
@@ -141,7 +141,7 @@ Issues check_value(const FieldDef& def, const json& v, json& out) {
     out = s;
   } else if (t == "number" || t == "integer") {
     if (!v.is_number()) return {t == "number" ? "must be a number" : "must be an integer"};
-    auto d = Decimal::from_json(v);
+    auto d = BigDecimal::from_json(v);
     if (!d) return {"must be a finite number"};
     if (t == "integer") {
       std::string why;
@@ -157,7 +157,7 @@ Issues check_value(const FieldDef& def, const json& v, json& out) {
     auto i = v.is_number() ? as_int64(v, why) : std::nullopt;
     if (!i || *i < 1 || *i > 65535) return {"must be an integer from 1 to 65535"};
     out = *i;
-    check_numeric(def, *Decimal::parse(std::to_string(*i)), issues);
+    check_numeric(def, *BigDecimal::parse(std::to_string(*i)), issues);
   } else if (t == "boolean") {
     if (!v.is_boolean()) return {"must be true or false"};
     out = v;

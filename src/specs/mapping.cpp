@@ -4,13 +4,13 @@
 #include <limits>
 #include <map>
 
-#include "modules/specs/detail.hpp"
+#include "specs/detail.hpp"
 
 namespace netops::specs {
 namespace {
 
 using nlohmann::json;
-using detail::Decimal;
+using detail::BigDecimal;
 using Reader = std::function<void(const json&, FieldDef&, std::string&)>;  // sets the error on a bad shape
 
 Reader text(std::string FieldDef::*member) {
@@ -64,7 +64,7 @@ Reader optional_int(std::optional<T> FieldDef::*member) {
 Reader decimal(std::optional<std::string> FieldDef::*member) {
   return [member](const json& v, FieldDef& d, std::string& err) {
     if (v.is_null()) return void(d.*member = std::nullopt);
-    auto dec = v.is_string() ? Decimal::parse(v.get<std::string>()) : Decimal::from_json(v);
+    auto dec = v.is_string() ? BigDecimal::parse(v.get<std::string>()) : BigDecimal::from_json(v);
     if (!dec) err = "must be a number";
     else d.*member = dec->str();  // plain notation: what PostgreSQL's NUMERIC reads back unchanged
   };
@@ -114,11 +114,11 @@ const std::map<std::string, Reader, std::less<>>& readers() {
 // A JSON number when a double carries the decimal exactly (what clients expect), else the string.
 json numeric_out(const std::optional<std::string>& s) {
   if (!s) return nullptr;
-  auto d = Decimal::parse(*s);
+  auto d = BigDecimal::parse(*s);
   if (!d) return *s;
   if (d->is_integer() && d->int_digits() <= 18) return std::stoll(d->str());
   json as_double = std::strtod(d->str().c_str(), nullptr);
-  auto back = Decimal::from_json(as_double);
+  auto back = BigDecimal::from_json(as_double);
   return back && *back == *d ? as_double : json(d->str());
 }
 

@@ -1,10 +1,10 @@
-// Exact decimal arithmetic on digit strings, just enough for bounds, steps and precision/scale.
+// BigDecimal: exact decimal arithmetic on digit strings, just enough for bounds, steps and precision/scale.
 // Digit strings (not __int128) because a JSON double such as 1e300 checked against a step of 0.05
 // needs ~300 digits once both are brought to one scale.
 #include <algorithm>
 #include <cmath>
 
-#include "modules/specs/detail.hpp"
+#include "specs/detail.hpp"
 
 namespace netops::specs::detail {
 namespace {
@@ -13,7 +13,7 @@ constexpr std::int64_t kMaxDigits = 1000;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-void canonicalize(Decimal& d) {
+void canonicalize(BigDecimal& d) {
   auto first = d.mag.find_first_not_of('0');
   d.mag = first == std::string::npos ? std::string() : d.mag.substr(first);
   while (!d.mag.empty() && d.mag.back() == '0') {
@@ -27,7 +27,7 @@ void canonicalize(Decimal& d) {
 }
 
 // The magnitude as an integer string at `scale` (scale ≥ d.scale).
-std::string scaled(const Decimal& d, std::int32_t scale) {
+std::string scaled(const BigDecimal& d, std::int32_t scale) {
   if (d.mag.empty()) return {};
   return d.mag + std::string(static_cast<std::size_t>(scale - d.scale), '0');
 }
@@ -75,8 +75,8 @@ std::string mod_mag(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-std::optional<Decimal> Decimal::parse(std::string_view s) {
-  Decimal d;
+std::optional<BigDecimal> BigDecimal::parse(std::string_view s) {
+  BigDecimal d;
   std::size_t i = 0;
   if (i < s.size() && (s[i] == '+' || s[i] == '-')) d.neg = s[i++] == '-';
   std::size_t start = i;
@@ -109,7 +109,7 @@ std::optional<Decimal> Decimal::parse(std::string_view s) {
   return d;
 }
 
-std::optional<Decimal> Decimal::from_json(const nlohmann::json& v) {
+std::optional<BigDecimal> BigDecimal::from_json(const nlohmann::json& v) {
   if (v.is_number_integer() || v.is_number_unsigned()) return parse(v.dump());
   if (v.is_number_float()) {
     if (!std::isfinite(v.get<double>())) return std::nullopt;
@@ -118,10 +118,10 @@ std::optional<Decimal> Decimal::from_json(const nlohmann::json& v) {
   return std::nullopt;
 }
 
-int Decimal::int_digits() const { return std::max<int>(0, static_cast<int>(mag.size()) - scale); }
-int Decimal::frac_digits() const { return std::max<int>(0, scale); }
+int BigDecimal::int_digits() const { return std::max<int>(0, static_cast<int>(mag.size()) - scale); }
+int BigDecimal::frac_digits() const { return std::max<int>(0, scale); }
 
-std::string Decimal::str() const {
+std::string BigDecimal::str() const {
   if (mag.empty()) return "0";
   std::string out = neg ? "-" : "";
   if (scale <= 0) return out + mag + std::string(static_cast<std::size_t>(-scale), '0');
@@ -132,17 +132,17 @@ std::string Decimal::str() const {
   return out + digits;
 }
 
-int compare(const Decimal& a, const Decimal& b) {
+int compare(const BigDecimal& a, const BigDecimal& b) {
   if (a.neg != b.neg) return a.neg ? -1 : 1;  // zero is never negative, so this is exact
   auto s = std::max(a.scale, b.scale);
   int c = cmp_mag(scaled(a, s), scaled(b, s));
   return a.neg ? -c : c;
 }
 
-Decimal subtract(const Decimal& a, const Decimal& b) {
+BigDecimal subtract(const BigDecimal& a, const BigDecimal& b) {
   auto s = std::max(a.scale, b.scale);
   auto x = scaled(a, s), y = scaled(b, s);
-  Decimal r;
+  BigDecimal r;
   r.scale = s;
   if (a.neg != b.neg) {  // a − (−b) or −a − b: magnitudes add, sign of a
     r.mag = add_mag(x, y);
@@ -158,7 +158,7 @@ Decimal subtract(const Decimal& a, const Decimal& b) {
   return r;
 }
 
-bool is_multiple(const Decimal& value, const Decimal& step) {
+bool is_multiple(const BigDecimal& value, const BigDecimal& step) {
   if (step.is_zero()) return false;
   auto s = std::max(value.scale, step.scale);
   return mod_mag(scaled(value, s), scaled(step, s)).empty();

@@ -5,7 +5,7 @@
 #include <array>
 #include <cstring>
 
-#include "modules/specs/detail.hpp"
+#include "specs/detail.hpp"
 
 namespace netops::specs::detail {
 namespace {
