@@ -29,7 +29,7 @@ void register_modules(AppContext& ctx, llm::HttpClient& llm, Background& backgro
   // Chat's background work (summaries, streams whose client left) makes usage records: drained first.
   background.drain.push_back([svc = chat.service] { return svc->tasks().drain(std::chrono::seconds(20)); });
   background.drain.push_back([svc = gateway.service] { return svc->accounting().flush(); });
-  catalog::register_routes(ctx);
+  auto catalog = catalog::register_module(ctx, audit.service);
   auto assets = assets::register_routes(ctx);
   background.drain.insert(background.drain.begin(), assets.drain);
   register_system_routes(ctx);  // last: /docs/json documents every route registered above

@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "core/ids.hpp"
+#include "modules/assets/asset_totals.hpp"
 #include "modules/assets/input.hpp"
 #include "modules/assets/rules.hpp"
 
@@ -75,7 +76,7 @@ Task<std::string> AssetsService::count_key(std::string_view kind, const Filter& 
                             {"q", opt(f.search)}};
   std::optional<std::string> gen;
   try {
-    gen = co_await ctx_.redis.get("assets:gen");
+    gen = co_await ctx_.redis.get(kTotalsGenerationKey);
   } catch (const std::exception& e) {
     spdlog::debug("assets: count cache unavailable ({})", e.what());
   }
@@ -133,14 +134,7 @@ Task<nlohmann::json> AssetsService::status_counts(const Filter& f) {
   co_return counts;
 }
 
-Task<void> AssetsService::changed() {
-  try {
-    std::vector<std::string> cmd{"INCR", "assets:gen"};
-    co_await ctx_.redis.command(std::move(cmd));
-  } catch (const std::exception& e) {
-    spdlog::debug("assets: could not bump assets:gen ({})", e.what());
-  }
-}
+Task<void> AssetsService::changed() { co_await totals_changed(ctx_.redis); }
 
 Task<nlohmann::json> AssetsService::list_after(const Filter& f, const std::optional<std::string>& after,
                                                long long limit) {

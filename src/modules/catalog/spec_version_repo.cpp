@@ -1,4 +1,4 @@
-#include "modules/catalog/spec_store.hpp"
+#include "modules/catalog/spec_version_repo.hpp"
 
 namespace netops::catalog {
 
@@ -77,14 +77,11 @@ db::Params params_of(const std::string& first, const specs::FieldDef& d) {
 
 }  // namespace
 
-nlohmann::json to_json(const SpecVersion& v, const char* owner_api_name) {
-  return {{"id", v.id},         {owner_api_name, v.owner_id},
-          {"version", v.version}, {"status", v.status},
-          {"createdBy", v.created_by ? nlohmann::json(*v.created_by) : nlohmann::json()},
-          {"createdAt", v.created_at}, {"defCount", v.def_count}};
+SpecTables SpecVersionRepo::asset_categories() {
+  return {"asset_category_spec_versions", "asset_category_spec_defs", "category_id", "asset_specs"};
 }
 
-SpecStore::SpecStore(db::Db& db, SpecTables t) : db_(db), t_(std::move(t)) {
+SpecVersionRepo::SpecVersionRepo(db::Db& db, SpecTables t) : db_(db), t_(std::move(t)) {
   const auto cols = version_columns(t_.owner) + ", (SELECT count(*) FROM " + t_.defs +
                     " d WHERE d.version_id = v.id) AS def_count";
   const auto from = " FROM " + t_.versions + " v";
@@ -128,14 +125,14 @@ SpecStore::SpecStore(db::Db& db, SpecTables t) : db_(db), t_(std::move(t)) {
                                        "d.is_filterable AND d.is_active AND ($2::uuid IS NULL OR v." + t_.owner + " = $2::uuid)");
 }
 
-Task<std::vector<SpecVersion>> SpecStore::versions(const std::string& owner_id) {
+Task<std::vector<SpecVersion>> SpecVersionRepo::versions(const std::string& owner_id) {
   auto rows = co_await db_.query(list_.query(), db::Params(owner_id));
   std::vector<SpecVersion> out;
   for (auto r : rows) out.push_back(version_from_row(r));
   co_return out;
 }
 
-Task<std::optional<SpecVersion>> SpecStore::version(const std::string& id, db::Tx* tx, bool lock) {
+Task<std::optional<SpecVersion>> SpecVersionRepo::version(const std::string& id, db::Tx* tx, bool lock) {
   db::Result r;
   if (tx) r = co_await tx->query(lock ? lock_.query() : find_.query(), db::Params(id));
   else r = co_await db_.query(find_.query(), db::Params(id));
@@ -143,33 +140,33 @@ Task<std::optional<SpecVersion>> SpecStore::version(const std::string& id, db::T
   co_return version_from_row(r.front());
 }
 
-Task<std::optional<SpecVersion>> SpecStore::with_status(db::Tx& tx, const std::string& owner_id,
+Task<std::optional<SpecVersion>> SpecVersionRepo::with_status(db::Tx& tx, const std::string& owner_id,
                                                         const std::string& status) {
   auto r = co_await tx.query(by_status_.query(), db::Params(owner_id, status));
   if (r.empty()) co_return std::nullopt;
   co_return version_from_row(r.front());
 }
 
-Task<SpecVersion> SpecStore::create_version(db::Tx& tx, const std::string& owner_id, const std::string& status,
+Task<SpecVersion> SpecVersionRepo::create_version(db::Tx& tx, const std::string& owner_id, const std::string& status,
                                             const std::optional<std::string>& created_by) {
   auto r = co_await tx.query(create_.query(), db::Params(owner_id, status, created_by));
   co_return version_from_row(r.front());
 }
 
-Task<long long> SpecStore::copy_defs(db::Tx& tx, const std::string& from_version, const std::string& to_version) {
+Task<long long> SpecVersionRepo::copy_defs(db::Tx& tx, const std::string& from_version, const std::string& to_version) {
   auto r = co_await tx.query(copy_.query(), db::Params(from_version, to_version));
   co_return r.affected();
 }
 
-Task<void> SpecStore::set_status(db::Tx& tx, const std::string& version_id, const std::string& status) {
+Task<void> SpecVersionRepo::set_status(db::Tx& tx, const std::string& version_id, const std::string& status) {
   co_await tx.query(set_status_.query(), db::Params(version_id, status));
 }
 
-Task<void> SpecStore::delete_version(db::Tx& tx, const std::string& version_id) {
+Task<void> SpecVersionRepo::delete_version(db::Tx& tx, const std::string& version_id) {
   co_await tx.query(delete_version_.query(), db::Params(version_id));
 }
 
-Task<std::vector<specs::FieldDef>> SpecStore::defs(const std::string& version_id, db::Tx* tx) {
+Task<std::vector<specs::FieldDef>> SpecVersionRepo::defs(const std::string& version_id, db::Tx* tx) {
   db::Result rows;
   if (tx) rows = co_await tx->query(defs_.query(), db::Params(version_id));
   else rows = co_await db_.query(defs_.query(), db::Params(version_id));
@@ -178,7 +175,7 @@ Task<std::vector<specs::FieldDef>> SpecStore::defs(const std::string& version_id
   co_return out;
 }
 
-Task<std::optional<std::pair<specs::FieldDef, std::string>>> SpecStore::def(const std::string& id, db::Tx* tx) {
+Task<std::optional<std::pair<specs::FieldDef, std::string>>> SpecVersionRepo::def(const std::string& id, db::Tx* tx) {
   db::Result r;
   if (tx) r = co_await tx->query(def_.query(), db::Params(id));
   else r = co_await db_.query(def_.query(), db::Params(id));
@@ -186,21 +183,21 @@ Task<std::optional<std::pair<specs::FieldDef, std::string>>> SpecStore::def(cons
   co_return std::make_pair(def_from_row(r.front()), r.front().get<std::string>("version_id"));
 }
 
-Task<specs::FieldDef> SpecStore::insert_def(db::Tx& tx, const std::string& version_id, const specs::FieldDef& d) {
+Task<specs::FieldDef> SpecVersionRepo::insert_def(db::Tx& tx, const std::string& version_id, const specs::FieldDef& d) {
   auto r = co_await tx.query(insert_def_.query(), params_of(version_id, d));
   co_return def_from_row(r.front());
 }
 
-Task<specs::FieldDef> SpecStore::update_def(db::Tx& tx, const std::string& id, const specs::FieldDef& d) {
+Task<specs::FieldDef> SpecVersionRepo::update_def(db::Tx& tx, const std::string& id, const specs::FieldDef& d) {
   auto r = co_await tx.query(update_def_.query(), params_of(id, d));
   co_return def_from_row(r.front());
 }
 
-Task<void> SpecStore::delete_def(db::Tx& tx, const std::string& id) {
+Task<void> SpecVersionRepo::delete_def(db::Tx& tx, const std::string& id) {
   co_await tx.query(delete_def_.query(), db::Params(id));
 }
 
-Task<std::vector<specs::FieldDef>> SpecStore::active_filterable(const std::string& key,
+Task<std::vector<specs::FieldDef>> SpecVersionRepo::active_filterable(const std::string& key,
                                                                 const std::optional<std::string>& owner) {
   auto rows = co_await db_.query(filterable_.query(), db::Params(key, owner));
   std::vector<specs::FieldDef> out;

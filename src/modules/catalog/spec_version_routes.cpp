@@ -1,13 +1,14 @@
 // HTTP shape of spec versions and their field definitions (SPEC §4.4).
+#include "core/error.hpp"
 #include "core/etag.hpp"
+#include "http/listing.hpp"
+#include "modules/catalog/catalog_body.hpp"
 #include "modules/catalog/module.hpp"
-#include "modules/catalog/service.hpp"
 
 namespace netops::catalog {
 
 using http::Request;
 using http::Response;
-using http::Role;
 using nlohmann::json;
 
 namespace {
@@ -37,17 +38,25 @@ const json kDef = {
       {"helpText", {{"type", "string"}}}, {"sortOrder", {{"type", "integer"}}}, {"isActive", {{"type", "boolean"}}},
       {"isReadonly", {{"type", "boolean"}}}, {"isSearchable", {{"type", "boolean"}}},
       {"isFilterable", {{"type", "boolean"}}}}}};
+// All of a list in one page (versions of a category, definitions of a version).
+template <class T, class ToJson>
+Response whole_list(const std::vector<T>& items, ToJson&& to_json) {
+  json rows = json::array();
+  for (auto& i : items) rows.push_back(to_json(i));
+  auto n = static_cast<long long>(rows.size());
+  return http::page(std::move(rows), 1, std::max(n, 1LL), n);
+}
 }  // namespace
 
-void register_spec_routes(AppContext& ctx, std::shared_ptr<SpecService> svc) {
+void register_spec_version_routes(AppContext& ctx, std::shared_ptr<SpecVersionService> svc) {
   // The paths, and SPEC §3's `category-specs/{categoryId}/versions` for the same thing.
   for (std::string base : {"/api/v1/asset-categories/{id}/spec-versions", "/api/v1/category-specs/{id}/versions"}) {
     ctx.router
         .get(base, Role::user,
              [svc](Request& req) -> Task<Response> {
-               auto rows = co_await svc->versions(req.path_uuid("id"));
-               auto n = static_cast<long long>(rows.size());
-               co_return http::page(std::move(rows), 1, std::max(n, 1LL), n);
+               auto id = req.path_uuid("id");  // named: GCC 12 mishandles temporaries in co_await
+               auto rows = co_await svc->versions(id);
+               co_return whole_list(rows, [](const SpecVersion& v) { return to_json(v, kSpecOwner); });
              })
         .summary("Spec versions of a category, newest first (all of them: one page)")
         .tag("assets");
@@ -55,8 +64,10 @@ void register_spec_routes(AppContext& ctx, std::shared_ptr<SpecService> svc) {
     ctx.router
         .post(base, Role::admin,
               [svc](Request& req) -> Task<Response> {
-                Caller who{req.actor_or_throw(), req.request_id};
-                co_return Response::json(co_await svc->create_draft(req.path_uuid("id"), who), 201);
+                auto id = req.path_uuid("id");
+                auto by = req.caller();
+                auto draft = co_await svc->create_draft(id, by);
+                co_return Response::json(to_json(draft), 201);
               })
         .summary("New draft version copying the active version's definitions; 409 while a draft exists")
         .tag("assets")
@@ -66,7 +77,8 @@ void register_spec_routes(AppContext& ctx, std::shared_ptr<SpecService> svc) {
   ctx.router
       .get("/api/v1/spec-versions/{id}", Role::user,
            [svc](Request& req) -> Task<Response> {
-             auto v = co_await svc->version(req.path_uuid("id"));
+             auto id = req.path_uuid("id");
+             auto v = to_json(co_await svc->version(id));
              auto etag = etag_of(v);
              co_return Response::json(v).header("ETag", etag);
            })
@@ -77,8 +89,9 @@ void register_spec_routes(AppContext& ctx, std::shared_ptr<SpecService> svc) {
   ctx.router
       .del("/api/v1/spec-versions/{id}", Role::admin,
            [svc](Request& req) -> Task<Response> {
-             Caller who{req.actor_or_throw(), req.request_id};
-             co_await svc->delete_draft(req.path_uuid("id"), who);
+             auto id = req.path_uuid("id");
+             auto by = req.caller();
+             co_await svc->delete_draft(id, by);
              co_return Response::no_content();
            })
       .summary("Discard a draft version (409 for active or retired versions)")
@@ -88,8 +101,10 @@ void register_spec_routes(AppContext& ctx, std::shared_ptr<SpecService> svc) {
   ctx.router
       .post("/api/v1/spec-versions/{id}/publish", Role::admin,
             [svc](Request& req) -> Task<Response> {
-              Caller who{req.actor_or_throw(), req.request_id};
-              co_return Response::json(co_await svc->publish(req.path_uuid("id"), who));
+              auto id = req.path_uuid("id");
+              auto by = req.caller();
+              auto report = co_await svc->publish(id, by);
+              co_return Response::json(to_json(report));
             })
       .summary("Activate a draft, retiring the active version; reports nonConformingModels with their errors")
       .tag("assets");
@@ -97,9 +112,9 @@ void register_spec_routes(AppContext& ctx, std::shared_ptr<SpecService> svc) {
   ctx.router
       .get("/api/v1/spec-versions/{id}/defs", Role::user,
            [svc](Request& req) -> Task<Response> {
-             auto rows = co_await svc->defs(req.path_uuid("id"));
-             auto n = static_cast<long long>(rows.size());
-             co_return http::page(std::move(rows), 1, std::max(n, 1LL), n);
+             auto id = req.path_uuid("id");
+             auto rows = co_await svc->defs(id);
+             co_return whole_list(rows, [](const SpecDef& d) { return to_json(d); });
            })
       .summary("Field definitions of a version (sortOrder, key)")
       .tag("assets");
@@ -107,8 +122,11 @@ void register_spec_routes(AppContext& ctx, std::shared_ptr<SpecService> svc) {
   ctx.router
       .post("/api/v1/spec-versions/{id}/defs", Role::admin,
             [svc](Request& req) -> Task<Response> {
-              Caller who{req.actor_or_throw(), req.request_id};
-              co_return Response::json(co_await svc->add_def(req.path_uuid("id"), req.json(), who), 201);
+              auto id = req.path_uuid("id");
+              auto def = parse_spec_def(req.json());
+              auto by = req.caller();
+              auto stored = co_await svc->add_def(id, def, by);
+              co_return Response::json(to_json(stored), 201);
             })
       .summary("Add a field definition to a draft (409 unless draft; 400 lists every definition error)")
       .tag("assets")
@@ -118,8 +136,13 @@ void register_spec_routes(AppContext& ctx, std::shared_ptr<SpecService> svc) {
   ctx.router
       .put("/api/v1/spec-defs/{id}", Role::admin,
            [svc](Request& req) -> Task<Response> {
-             Caller who{req.actor_or_throw(), req.request_id};
-             co_return Response::json(co_await svc->update_def(req.path_uuid("id"), req.json(), who));
+             auto id = req.path_uuid("id");
+             const auto& body = req.json();
+             if (!body.is_object()) throw ValidationError("body", "must be a JSON object");
+             SpecDefPatch patch{body};
+             auto by = req.caller();
+             auto stored = co_await svc->update_def(id, patch, by);
+             co_return Response::json(to_json(stored));
            })
       .summary("Change a definition of a draft: the given attributes replace the stored ones (null clears)")
       .tag("assets")
@@ -129,8 +152,9 @@ void register_spec_routes(AppContext& ctx, std::shared_ptr<SpecService> svc) {
   ctx.router
       .del("/api/v1/spec-defs/{id}", Role::admin,
            [svc](Request& req) -> Task<Response> {
-             Caller who{req.actor_or_throw(), req.request_id};
-             co_await svc->delete_def(req.path_uuid("id"), who);
+             auto id = req.path_uuid("id");
+             auto by = req.caller();
+             co_await svc->delete_def(id, by);
              co_return Response::no_content();
            })
       .summary("Remove a definition from a draft (409 unless draft)")

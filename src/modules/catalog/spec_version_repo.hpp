@@ -3,13 +3,14 @@
 // definitions), parameterised by table names so the CMDB's CI-type attribute versions can reuse it:
 //   asset categories: {"asset_category_spec_versions", "asset_category_spec_defs", "category_id"}
 //   CMDB CI types:    {"cmdb_ci_type_versions", "cmdb_ci_type_attr_defs", "type_id"}
-// SQL only; the rules are in the services (spec_service.cpp for categories).
+// SQL only; the rules are in spec_version_service.cpp.
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "db/db.hpp"
+#include "modules/catalog/types.hpp"
 #include "specs/engine.hpp"
 
 namespace netops::catalog {
@@ -21,18 +22,12 @@ struct SpecTables {
   std::string label;     // prefix of the query names (metrics, logs, prepared-statement cache)
 };
 
-struct SpecVersion {
-  std::string id, owner_id, status;
-  int version = 0;
-  std::optional<std::string> created_by;
-  nlohmann::json created_at;
-  long long def_count = 0;
-};
-nlohmann::json to_json(const SpecVersion& v, const char* owner_api_name);
 
-class SpecStore {
+class SpecVersionRepo {
  public:
-  SpecStore(db::Db& db, SpecTables t);
+  SpecVersionRepo(db::Db& db, SpecTables t);
+  // The tables of asset-category spec versions.
+  static SpecTables asset_categories();
   const SpecTables& tables() const { return t_; }
 
   Task<std::vector<SpecVersion>> versions(const std::string& owner_id);
