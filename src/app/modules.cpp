@@ -30,8 +30,8 @@ void register_modules(AppContext& ctx, llm::HttpClient& llm, Background& backgro
   background.drain.push_back([svc = chat.service] { return svc->tasks().drain(std::chrono::seconds(20)); });
   background.drain.push_back([svc = gateway.service] { return svc->accounting().flush(); });
   auto catalog = catalog::register_module(ctx, audit.service);
-  auto assets = assets::register_routes(ctx);
-  background.drain.insert(background.drain.begin(), assets.drain);
+  auto assets = assets::register_module(ctx, audit.service);
+  background.drain.insert(background.drain.begin(), assets.background.drain.begin(), assets.background.drain.end());
   register_system_routes(ctx);  // last: /docs/json documents every route registered above
 }
 

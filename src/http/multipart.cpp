@@ -1,11 +1,11 @@
-#include "modules/assets/multipart.hpp"
+#include "http/multipart.hpp"
 
 #include <algorithm>
 #include <cctype>
 
 #include "core/error.hpp"
 
-namespace netops::assets {
+namespace netops::http {
 
 namespace {
 
@@ -265,4 +265,4 @@ std::string content_disposition(std::string_view filename) {
   return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
 }
 
-}  // namespace netops::assets
+}  // namespace netops::http

@@ -1,6 +1,6 @@
-#include "modules/assets/bulk_repo.hpp"
+#include "modules/assets/import_repo.hpp"
 
-#include "modules/assets/repo.hpp"
+#include "modules/assets/asset_repo.hpp"
 
 namespace netops::assets {
 
@@ -24,8 +24,8 @@ constexpr db::Query kImportedEvents{
 namespace {
 
 template <class Exec>
-Task<Catalog> load_catalog(Exec& ex) {
-  Catalog c;
+Task<CsvNames> load_csv_names(Exec& ex) {
+  CsvNames c;
   auto models = co_await ex.query(q::kModels);
   for (auto r : models)
     c.add_model(r.template get<std::string>("id"), r.template get<std::string>("model"), r.json("spec"));
@@ -78,10 +78,10 @@ std::string pg_array(const std::vector<std::optional<std::string>>& items) {
   return out;
 }
 
-Task<Catalog> BulkRepo::catalog() { co_return co_await load_catalog(db_); }
-Task<Catalog> BulkRepo::catalog(db::Tx& tx) { co_return co_await load_catalog(tx); }
+Task<CsvNames> ImportRepo::csv_names() { co_return co_await load_csv_names(db_); }
+Task<CsvNames> ImportRepo::csv_names(db::Tx& tx) { co_return co_await load_csv_names(tx); }
 
-Task<std::vector<Asset>> BulkRepo::lock_by_codes(db::Tx& tx, const std::vector<std::string>& codes) {
+Task<std::vector<Asset>> ImportRepo::lock_by_codes(db::Tx& tx, const std::vector<std::string>& codes) {
   std::vector<std::optional<std::string>> items(codes.begin(), codes.end());
   // pg_trgm (≥ 1.6) lets the trigram GIN index answer "=", and for a long list of codes the planner
   // prefers it to the unique btree — minutes instead of milliseconds. GIN is bitmap-only, so turning
@@ -95,7 +95,7 @@ Task<std::vector<Asset>> BulkRepo::lock_by_codes(db::Tx& tx, const std::vector<s
   co_return out;
 }
 
-Task<std::unordered_set<std::string>> BulkRepo::assigned(db::Tx& tx, const std::vector<std::string>& asset_ids) {
+Task<std::unordered_set<std::string>> ImportRepo::assigned(db::Tx& tx, const std::vector<std::string>& asset_ids) {
   std::unordered_set<std::string> out;
   if (asset_ids.empty()) co_return out;
   std::vector<std::optional<std::string>> items(asset_ids.begin(), asset_ids.end());
@@ -104,7 +104,7 @@ Task<std::unordered_set<std::string>> BulkRepo::assigned(db::Tx& tx, const std::
   co_return out;
 }
 
-Task<std::unordered_map<std::string, std::string>> BulkRepo::insert(db::Tx& tx, const std::vector<const Column*>& cols,
+Task<std::unordered_map<std::string, std::string>> ImportRepo::insert(db::Tx& tx, const std::vector<const Column*>& cols,
                                                                    const std::vector<const Values*>& rows) {
   std::string names, selects, aliases, arrays;
   for (std::size_t i = 0; i < cols.size(); ++i) {
@@ -130,7 +130,7 @@ Task<std::unordered_map<std::string, std::string>> BulkRepo::insert(db::Tx& tx, 
   co_return out;
 }
 
-Task<void> BulkRepo::update(db::Tx& tx, const std::vector<const Column*>& cols,
+Task<void> ImportRepo::update(db::Tx& tx, const std::vector<const Column*>& cols,
                             const std::vector<std::pair<std::string, const Values*>>& rows) {
   if (rows.empty()) co_return;
   std::string sets, aliases = "id", arrays = "$1::uuid[]";
@@ -155,8 +155,8 @@ Task<void> BulkRepo::update(db::Tx& tx, const std::vector<const Column*>& cols,
   }
 }
 
-Task<void> BulkRepo::imported_events(db::Tx& tx, const std::vector<std::string>& asset_ids,
-                                     const std::vector<std::string>& payloads, const Who& who) {
+Task<void> ImportRepo::imported_events(db::Tx& tx, const std::vector<std::string>& asset_ids,
+                                     const std::vector<std::string>& payloads, const Caller& who) {
   for (std::size_t from = 0; from < asset_ids.size(); from += kBatchRows) {
     std::size_t to = std::min(asset_ids.size(), from + kBatchRows);
     std::vector<std::optional<std::string>> ids(asset_ids.begin() + static_cast<long>(from),
@@ -167,7 +167,7 @@ Task<void> BulkRepo::imported_events(db::Tx& tx, const std::vector<std::string>&
   }
 }
 
-Task<std::vector<Asset>> BulkRepo::export_batch(const Filter& f, const std::optional<std::string>& after,
+Task<std::vector<Asset>> ImportRepo::export_batch(const Filter& f, const std::optional<std::string>& after,
                                                 long long limit) {
   db::Params params;
   auto where = where_sql(f, params);

@@ -1,14 +1,20 @@
-#include "modules/assets/attachments.hpp"
+#include "modules/assets/attachment_service.hpp"
 
 #include <exception>
 #include <optional>
 
 #include "core/error.hpp"
 #include "core/ids.hpp"
-#include "modules/assets/multipart.hpp"
-#include "modules/assets/rules.hpp"
+#include "http/multipart.hpp"
+#include "modules/assets/asset_rules.hpp"
 
 namespace netops::assets {
+
+using http::find_part;
+using http::multipart_boundary;
+using http::parse_multipart;
+using http::Part;
+using http::sniff_mime;
 
 std::string clean_file_name(const std::optional<std::string>& sent) {
   std::string name;
@@ -20,14 +26,14 @@ std::string clean_file_name(const std::optional<std::string>& sent) {
   return checked.value.empty() ? "attachment" : checked.value;
 }
 
-Task<void> AttachmentsService::require_asset(const std::string& asset_id) {
+Task<void> AttachmentService::require_asset(const std::string& asset_id) {
   auto found = co_await assets_.find(asset_id);
   if (!found) throw NotFound("asset");
 }
 
-Task<nlohmann::json> AttachmentsService::upload(const std::string& asset_id, std::string_view content_type,
+Task<nlohmann::json> AttachmentService::upload(const std::string& asset_id, std::string_view content_type,
                                                 const std::string& body, const std::string& body_file,
-                                                const Who& who) {
+                                                const Caller& who) {
   auto boundary = multipart_boundary(content_type);
   if (!boundary)
     throw AppError(ErrorCode::unsupported_media, "upload the file as multipart/form-data (field \"file\")");
@@ -79,12 +85,12 @@ Task<nlohmann::json> AttachmentsService::upload(const std::string& asset_id, std
   co_return out;
 }
 
-Task<std::pair<nlohmann::json, long long>> AttachmentsService::list(const std::string& asset_id, const http::Paging& p) {
+Task<std::pair<nlohmann::json, long long>> AttachmentService::list(const std::string& asset_id, const http::Paging& p) {
   co_await require_asset(asset_id);
   co_return co_await repo_.list(asset_id, p);
 }
 
-Task<Download> AttachmentsService::download(const std::string& asset_id, const std::string& id) {
+Task<Download> AttachmentService::download(const std::string& asset_id, const std::string& id) {
   auto a = co_await repo_.find(asset_id, id);
   if (!a) throw NotFound("attachment");
   auto read = [this, key = a->storage_key] { return files_.read(key); };
@@ -95,7 +101,7 @@ Task<Download> AttachmentsService::download(const std::string& asset_id, const s
   co_return d;
 }
 
-Task<void> AttachmentsService::remove(const std::string& asset_id, const std::string& id, const Who& who) {
+Task<void> AttachmentService::remove(const std::string& asset_id, const std::string& id, const Caller& who) {
   std::string key;
   auto in_tx = [&](db::Tx& tx) -> Task<void> {  // named: GCC 12 mishandles temporaries in co_await
     auto locked = co_await assets_.lock(tx, asset_id);

@@ -11,19 +11,16 @@
 #include "core/detached.hpp"
 #include "kit/context.hpp"
 #include "http/listing.hpp"
-#include "modules/assets/repo.hpp"
-#include "modules/assets/storage.hpp"
+#include "modules/assets/asset_repo.hpp"
+#include "modules/assets/file_store.hpp"
 #include "modules/audit/audit_service.hpp"
 
 namespace netops::assets {
 
-// Runs inside the transaction with the locked asset's representation (If-Match → 412).
-using Check = std::function<void(const nlohmann::json&)>;
-
-class AssetsService {
+class AssetService {
  public:
-  explicit AssetsService(AppContext& ctx)
-      : ctx_(ctx), repo_(ctx.db), audit_(ctx.db), files_(ctx.config.storage_dir) {}
+  AssetService(AppContext& ctx, std::shared_ptr<audit::AuditService> audit)
+      : ctx_(ctx), repo_(ctx.db), audit_(std::move(audit)), files_(ctx.config.storage_dir) {}
 
   // A list total: exact, or (a list too large to count on the request path) a lower bound.
   struct Total {
@@ -38,13 +35,20 @@ class AssetsService {
   // The asset with model/category/vendor/location, its open assignment and its 10 newest events.
   Task<nlohmann::json> detail(const Asset& a);
 
-  Task<Asset> create(const nlohmann::json& body, const Who& who);
-  Task<Asset> update(const std::string& id, const nlohmann::json& body, const Who& who, Check check);
-  Task<void> remove(const std::string& id, const Who& who, Check check);
-  Task<Asset> change_status(const std::string& id, const nlohmann::json& body, const Who& who, Check check);
-  Task<nlohmann::json> assign(const std::string& id, const nlohmann::json& body, const Who& who, Check check);
-  Task<nlohmann::json> return_asset(const std::string& id, const nlohmann::json& body, const Who& who, Check check);
-  Task<Asset> move(const std::string& id, const nlohmann::json& body, const Who& who, Check check);
+  // expected_etag: the If-Match of the request, checked against the locked asset (412 when stale).
+  Task<Asset> create(const Values& values, const Caller& who);
+  Task<Asset> update(const std::string& id, const Values& patch, const std::optional<std::string>& expected_etag,
+                     const Caller& who);
+  Task<void> remove(const std::string& id, const std::optional<std::string>& expected_etag, const Caller& who);
+  Task<Asset> change_status(const std::string& id, const StatusChange& change,
+                            const std::optional<std::string>& expected_etag, const Caller& who);
+  // {"asset", "assignment"}
+  Task<nlohmann::json> assign(const std::string& id, const NewAssignment& a,
+                              const std::optional<std::string>& expected_etag, const Caller& who);
+  Task<nlohmann::json> return_asset(const std::string& id, const std::optional<std::string>& note,
+                                    const std::optional<std::string>& expected_etag, const Caller& who);
+  Task<Asset> move(const std::string& id, const MoveInput& m, const std::optional<std::string>& expected_etag,
+                   const Caller& who);
   Task<std::pair<nlohmann::json, long long>> assignments(const std::string& id, const http::Paging& p);
   Task<std::pair<nlohmann::json, long long>> events(const std::string& id, const http::Paging& p);
 
@@ -53,7 +57,7 @@ class AssetsService {
   DetachedTasks& background() { return background_; }  // exact list totals being counted
 
  private:
-  Task<Asset> locked(db::Tx& tx, const std::string& id, const Check& check);
+  Task<Asset> locked(db::Tx& tx, const std::string& id, const std::optional<std::string>& expected_etag);
   Task<std::string> count_key(std::string_view kind, const Filter& f);
   Task<Total> counted_total(const Filter& f);
 
@@ -64,7 +68,7 @@ class AssetsService {
 
   AppContext& ctx_;
   AssetRepo repo_;
-  audit::AuditService audit_;
+  std::shared_ptr<audit::AuditService> audit_;
   FileStore files_;
 };
 

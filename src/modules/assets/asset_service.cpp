@@ -1,13 +1,14 @@
-#include "modules/assets/service.hpp"
+#include "modules/assets/asset_service.hpp"
 
 #include <boost/asio/this_coro.hpp>
 #include <spdlog/spdlog.h>
 
 #include "core/error.hpp"
+#include "core/etag.hpp"
 #include "core/ids.hpp"
 #include "modules/assets/asset_totals.hpp"
-#include "modules/assets/input.hpp"
-#include "modules/assets/rules.hpp"
+#include "modules/assets/asset_body.hpp"
+#include "modules/assets/asset_rules.hpp"
 
 namespace netops::assets {
 
@@ -29,7 +30,7 @@ constexpr int kWalkBudgetMs = 30;
 
 }  // namespace
 
-Task<std::pair<nlohmann::json, AssetsService::Total>> AssetsService::list(const Filter& f, const http::Paging& p,
+Task<std::pair<nlohmann::json, AssetService::Total>> AssetService::list(const Filter& f, const http::Paging& p,
                                                                           const http::Sort& s) {
   nlohmann::json rows;
   if (f.search) {
@@ -69,7 +70,7 @@ Task<std::pair<nlohmann::json, AssetsService::Total>> AssetsService::list(const 
 // of this module bumps (changed()), so a cached total is never older than the last write through this
 // API; the TTL bounds what writes elsewhere (other modules, psql) can leave stale. Small totals are
 // always counted. Without Redis every total is counted.
-Task<std::string> AssetsService::count_key(std::string_view kind, const Filter& f) {
+Task<std::string> AssetService::count_key(std::string_view kind, const Filter& f) {
   auto opt = [](const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
   nlohmann::json key_doc = {{"s", f.statuses},        {"l", opt(f.location_id)},     {"c", opt(f.category_id)},
                             {"m", opt(f.model_id)},   {"v", opt(f.vendor_id)},       {"w", opt(f.warranty_before)},
@@ -87,7 +88,7 @@ Task<std::string> AssetsService::count_key(std::string_view kind, const Filter& 
 // milliseconds to a second). So a list matching more answers that lower bound with totalExact false and
 // counts exactly in the background; the exact total is cached, and later pages of the same filter get it.
 // Without Redis there is nowhere to keep it: the total is then counted on the request path, exactly.
-Task<AssetsService::Total> AssetsService::counted_total(const Filter& f) {
+Task<AssetService::Total> AssetService::counted_total(const Filter& f) {
   auto key = co_await count_key("count", f);
   auto hit = co_await ctx_.cache.get_json(key);
   if (hit && hit->is_number_integer()) co_return Total{hit->get<long long>(), true};
@@ -107,9 +108,9 @@ Task<AssetsService::Total> AssetsService::counted_total(const Filter& f) {
     std::lock_guard lock(counting_mu_);
     if (counting_.size() >= kMaxBackgroundCounts || !counting_.insert(key).second) co_return Total{limit, false};
   }
-  auto count_later = [](AssetsService* self, Filter filter, std::string cache_key) -> Task<void> {
+  auto count_later = [](AssetService* self, Filter filter, std::string cache_key) -> Task<void> {
     struct Done {
-      AssetsService* s;
+      AssetService* s;
       std::string k;
       ~Done() {
         std::lock_guard lock(s->counting_mu_);
@@ -123,7 +124,7 @@ Task<AssetsService::Total> AssetsService::counted_total(const Filter& f) {
   co_return Total{limit, false};
 }
 
-Task<nlohmann::json> AssetsService::status_counts(const Filter& f) {
+Task<nlohmann::json> AssetService::status_counts(const Filter& f) {
   auto key = co_await count_key("status-counts", f);
   auto hit = co_await ctx_.cache.get_json(key);
   if (hit && hit->is_object()) co_return *hit;
@@ -134,21 +135,21 @@ Task<nlohmann::json> AssetsService::status_counts(const Filter& f) {
   co_return counts;
 }
 
-Task<void> AssetsService::changed() { co_await totals_changed(ctx_.redis); }
+Task<void> AssetService::changed() { co_await totals_changed(ctx_.redis); }
 
-Task<nlohmann::json> AssetsService::list_after(const Filter& f, const std::optional<std::string>& after,
+Task<nlohmann::json> AssetService::list_after(const Filter& f, const std::optional<std::string>& after,
                                                long long limit) {
   co_return co_await repo_.list_after(f, after, limit);
 }
 
 
-Task<Asset> AssetsService::find(const std::string& id) {
+Task<Asset> AssetService::find(const std::string& id) {
   auto a = co_await repo_.find(id);
   if (!a) throw NotFound("asset");
   co_return std::move(*a);
 }
 
-Task<nlohmann::json> AssetsService::detail(const Asset& a) {
+Task<nlohmann::json> AssetService::detail(const Asset& a) {
   auto out = to_json(a);
   auto refs = co_await repo_.references(a.id);
   for (auto& [k, v] : refs.items()) out[k] = v;
@@ -161,18 +162,14 @@ Task<nlohmann::json> AssetsService::detail(const Asset& a) {
   co_return out;
 }
 
-Task<Asset> AssetsService::locked(db::Tx& tx, const std::string& id, const Check& check) {
+Task<Asset> AssetService::locked(db::Tx& tx, const std::string& id, const std::optional<std::string>& expected_etag) {
   auto a = co_await repo_.lock(tx, id);
   if (!a) throw NotFound("asset");
-  if (check) check(to_json(*a));
+  check_expected_etag(expected_etag, to_json(*a));
   co_return std::move(*a);
 }
 
-Task<Asset> AssetsService::create(const nlohmann::json& body, const Who& who) {
-  Validation v;
-  auto values = values_from_json(body, true, v);
-  check_dates(values, v);
-  v.throw_if_any();
+Task<Asset> AssetService::create(const Values& values, const Caller& who) {
   std::optional<Asset> out;
   auto in_tx = [&](db::Tx& tx) -> Task<void> {  // named: GCC 12 mishandles temporaries in co_await
     auto missing = co_await repo_.missing_refs(tx, values);
@@ -190,13 +187,12 @@ Task<Asset> AssetsService::create(const nlohmann::json& body, const Who& who) {
   co_return std::move(*out);
 }
 
-Task<Asset> AssetsService::update(const std::string& id, const nlohmann::json& body, const Who& who, Check check) {
-  Validation v;
-  auto patch = values_from_json(body, false, v);
-  v.throw_if_any();
+Task<Asset> AssetService::update(const std::string& id, const Values& patch_in,
+                                 const std::optional<std::string>& expected_etag, const Caller& who) {
+  Values patch = patch_in;
   std::optional<Asset> out;
   auto in_tx = [&](db::Tx& tx) -> Task<void> {  // named: GCC 12 mishandles temporaries in co_await
-    auto current = co_await locked(tx, id, check);
+    auto current = co_await locked(tx, id, expected_etag);
     if (auto s = patch.find("status"); s != patch.end()) {
       if (s->second != current.get("status"))
         throw ValidationError("status", "cannot be changed here: use POST /api/v1/assets/{id}/status");
@@ -239,17 +235,18 @@ Task<Asset> AssetsService::update(const std::string& id, const nlohmann::json& b
   co_return std::move(*out);
 }
 
-Task<void> AssetsService::remove(const std::string& id, const Who& who, Check check) {
+Task<void> AssetService::remove(const std::string& id, const std::optional<std::string>& expected_etag,
+                                const Caller& who) {
   std::vector<std::string> keys;
   auto in_tx = [&](db::Tx& tx) -> Task<void> {  // named: GCC 12 mishandles temporaries in co_await
-    auto current = co_await locked(tx, id, check);
+    auto current = co_await locked(tx, id, expected_etag);
     auto rows = co_await tx.query(std::string_view("SELECT storage_key FROM asset_attachments WHERE asset_id = $1"),
                                   db::Params(id));
     for (auto r : rows)
       if (!r.is_null("storage_key")) keys.push_back(r.get<std::string>("storage_key"));
     // The asset's events go with it (ON DELETE CASCADE), so the deletion itself is kept in the audit log.
     audit::Entry e{who.user_id, "asset.deleted", "asset:" + id, {{"before", to_json(current)}}, who.request_id};
-    co_await audit_.record(tx, e);
+    co_await audit_->record(tx, e);
     co_await repo_.remove(tx, id);
   };
   co_await ctx_.db.transaction(in_tx);
@@ -263,16 +260,13 @@ Task<void> AssetsService::remove(const std::string& id, const Who& who, Check ch
   co_await ctx_.blocking.run(std::move(drop));
 }
 
-Task<Asset> AssetsService::change_status(const std::string& id, const nlohmann::json& body, const Who& who,
-                                         Check check) {
-  Validation v;
-  auto to = required_string(body, "status", 20, v);
-  if (!to.empty() && !valid_status(to)) v.add("status", "must be one of in_stock, in_use, in_repair, retired, disposed, lost");
-  auto note = note_of(body, v);
-  v.throw_if_any();
+Task<Asset> AssetService::change_status(const std::string& id, const StatusChange& change,
+                                        const std::optional<std::string>& expected_etag, const Caller& who) {
+  const auto& to = change.to;
+  const auto& note = change.note;
   std::optional<Asset> out;
   auto in_tx = [&](db::Tx& tx) -> Task<void> {  // named: GCC 12 mishandles temporaries in co_await
-    auto current = co_await locked(tx, id, check);
+    auto current = co_await locked(tx, id, expected_etag);
     auto from = current.status();
     check_transition(from, to);
     if (requires_no_assignment(to)) {
@@ -291,22 +285,12 @@ Task<Asset> AssetsService::change_status(const std::string& id, const nlohmann::
   co_return std::move(*out);
 }
 
-Task<nlohmann::json> AssetsService::assign(const std::string& id, const nlohmann::json& body, const Who& who,
-                                           Check check) {
-  Validation v;
-  NewAssignment a;
-  a.assignee_type = required_string(body, "assigneeType", 20, v);
-  if (!a.assignee_type.empty() && a.assignee_type != "person" && a.assignee_type != "department" &&
-      a.assignee_type != "system")
-    v.add("assigneeType", "must be person, department or system");
-  a.assignee_id = required_string(body, "assigneeId", 255, v);
-  a.assignee_name = required_string(body, "assigneeName", 255, v);
-  a.note = note_of(body, v);
-  v.throw_if_any();
+Task<nlohmann::json> AssetService::assign(const std::string& id, const NewAssignment& a,
+                                          const std::optional<std::string>& expected_etag, const Caller& who) {
   nlohmann::json out;
   auto in_tx = [&](db::Tx& tx) -> Task<void> {  // named: GCC 12 mishandles temporaries in co_await
     // The row lock serializes concurrent assigns of one asset: the second sees the first's assignment.
-    auto current = co_await locked(tx, id, check);
+    auto current = co_await locked(tx, id, expected_etag);
     if (current.status() != "in_use") check_transition(current.status(), "in_use");
     if (auto open = co_await repo_.open_assignment(tx, id)) {
       auto closed = co_await repo_.close_assignment(tx, (*open)["id"].get<std::string>());
@@ -328,14 +312,11 @@ Task<nlohmann::json> AssetsService::assign(const std::string& id, const nlohmann
   co_return out;
 }
 
-Task<nlohmann::json> AssetsService::return_asset(const std::string& id, const nlohmann::json& body, const Who& who,
-                                                 Check check) {
-  Validation v;
-  auto note = note_of(body, v);
-  v.throw_if_any();
+Task<nlohmann::json> AssetService::return_asset(const std::string& id, const std::optional<std::string>& note,
+                                                const std::optional<std::string>& expected_etag, const Caller& who) {
   nlohmann::json out;
   auto in_tx = [&](db::Tx& tx) -> Task<void> {  // named: GCC 12 mishandles temporaries in co_await
-    auto current = co_await locked(tx, id, check);
+    auto current = co_await locked(tx, id, expected_etag);
     auto open = co_await repo_.open_assignment(tx, id);
     if (!open) throw Conflict("the asset has no open assignment to return");
     auto closed = co_await repo_.close_assignment(tx, (*open)["id"].get<std::string>());
@@ -355,16 +336,13 @@ Task<nlohmann::json> AssetsService::return_asset(const std::string& id, const nl
   co_return out;
 }
 
-Task<Asset> AssetsService::move(const std::string& id, const nlohmann::json& body, const Who& who, Check check) {
-  Validation v;
-  auto location = required_string(body, "locationId", 36, v);
-  if (!location.empty() && !is_uuid(location)) v.add("locationId", "must be a UUID");
-  auto note = note_of(body, v);
-  v.throw_if_any();
-  for (auto& c : location) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+Task<Asset> AssetService::move(const std::string& id, const MoveInput& m,
+                               const std::optional<std::string>& expected_etag, const Caller& who) {
+  const auto& location = m.location_id;
+  const auto& note = m.note;
   std::optional<Asset> out;
   auto in_tx = [&](db::Tx& tx) -> Task<void> {  // named: GCC 12 mishandles temporaries in co_await
-    auto current = co_await locked(tx, id, check);
+    auto current = co_await locked(tx, id, expected_etag);
     Values patch = {{"location_id", location}};
     auto missing = co_await repo_.missing_refs(tx, patch);
     if (!missing.empty()) throw Unprocessable("unknown locationId", {{"errors", {{{"field", "locationId"}, {"issue", "does not exist"}}}}});
@@ -382,12 +360,12 @@ Task<Asset> AssetsService::move(const std::string& id, const nlohmann::json& bod
   co_return std::move(*out);
 }
 
-Task<std::pair<nlohmann::json, long long>> AssetsService::assignments(const std::string& id, const http::Paging& p) {
+Task<std::pair<nlohmann::json, long long>> AssetService::assignments(const std::string& id, const http::Paging& p) {
   co_await find(id);
   co_return co_await repo_.assignments(id, p);
 }
 
-Task<std::pair<nlohmann::json, long long>> AssetsService::events(const std::string& id, const http::Paging& p) {
+Task<std::pair<nlohmann::json, long long>> AssetService::events(const std::string& id, const http::Paging& p) {
   co_await find(id);
   co_return co_await repo_.events(id, p);
 }

@@ -9,8 +9,8 @@
 #include "kit/context.hpp"
 #include "http/listing.hpp"
 #include "modules/assets/attachment_repo.hpp"
-#include "modules/assets/repo.hpp"
-#include "modules/assets/storage.hpp"
+#include "modules/assets/asset_repo.hpp"
+#include "modules/assets/file_store.hpp"
 
 namespace netops::assets {
 
@@ -18,18 +18,18 @@ struct Download {
   std::string file_name, mime_type, bytes;
 };
 
-class AttachmentsService {
+class AttachmentService {
  public:
-  AttachmentsService(AppContext& ctx, std::size_t limit)
+  AttachmentService(AppContext& ctx, std::size_t limit)
       : ctx_(ctx), assets_(ctx.db), repo_(ctx.db), files_(ctx.config.storage_dir), limit_(limit) {}
   // content_type: the request's; the multipart body (field "file") is the file body_file when that is
   // set (the route spools it to disk), else `body`.
   Task<nlohmann::json> upload(const std::string& asset_id, std::string_view content_type, const std::string& body,
-                              const std::string& body_file, const Who& who);
+                              const std::string& body_file, const Caller& who);
   std::string spool_dir() const { return files_.spool_dir(); }
   Task<std::pair<nlohmann::json, long long>> list(const std::string& asset_id, const http::Paging& p);
   Task<Download> download(const std::string& asset_id, const std::string& id);
-  Task<void> remove(const std::string& asset_id, const std::string& id, const Who& who);
+  Task<void> remove(const std::string& asset_id, const std::string& id, const Caller& who);
   std::size_t limit() const { return limit_; }
 
  private:

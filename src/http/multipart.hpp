@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace netops::assets {
+namespace netops::http {
 
 struct Part {
   std::string name;                     // form field name
@@ -37,4 +37,4 @@ std::string sniff_mime(std::string_view bytes);
 // (quotes, backslashes, control characters and non-ASCII never reach the quoted form).
 std::string content_disposition(std::string_view filename);
 
-}  // namespace netops::assets
+}  // namespace netops::http

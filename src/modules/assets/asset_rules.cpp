@@ -1,4 +1,4 @@
-#include "modules/assets/rules.hpp"
+#include "modules/assets/asset_rules.hpp"
 
 #include "core/dates.hpp"
 

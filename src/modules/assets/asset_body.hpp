@@ -1,5 +1,6 @@
 #pragma once
-// JSON request bodies → checked values, every problem collected with its field name.
+// Request bodies of the assets module → typed inputs (types.hpp), every problem of a body in one 400
+// VALIDATION_ERROR with its field name. Pure: unit-tested without a server.
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -18,5 +19,13 @@ void check_dates(const Values& merged, Validation& v);
 // The optional "note" of an operation (≤ 10,000 bytes of text).
 std::optional<std::string> note_of(const nlohmann::json& body, Validation& v);
 std::string required_string(const nlohmann::json& body, const char* field, std::size_t max_len, Validation& v);
+
+// The bodies of the routes (each throws the body's problems at once).
+Values parse_new_asset(const nlohmann::json& body);    // POST /assets (dates checked too)
+Values parse_asset_patch(const nlohmann::json& body);  // PATCH/PUT /assets/{id}
+StatusChange parse_status_change(const nlohmann::json& body);
+NewAssignment parse_assignment(const nlohmann::json& body);
+std::optional<std::string> parse_return(const nlohmann::json& body);  // its note
+MoveInput parse_move(const nlohmann::json& body);
 
 }  // namespace netops::assets

@@ -1,4 +1,4 @@
-#include "modules/assets/storage.hpp"
+#include "modules/assets/file_store.hpp"
 
 #include <fcntl.h>
 #include <sys/mman.h>

@@ -2,8 +2,9 @@
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "modules/assets/module.hpp"
-#include "modules/assets/routes_detail.hpp"
-#include "modules/assets/rules.hpp"
+#include "modules/assets/asset_routes.hpp"
+#include "modules/assets/asset_body.hpp"
+#include "modules/assets/asset_rules.hpp"
 
 namespace netops::assets {
 
@@ -57,8 +58,6 @@ const nlohmann::json kAssetSchema = [] {
   return nlohmann::json{{"type", "object"}, {"properties", props}};
 }();
 
-Who who_of(const Request& req) { return {req.actor_or_throw().user_id, req.request_id}; }
-
 Filter filter_of(const Request& req) {
   Filter f;
   Validation v;
@@ -96,18 +95,23 @@ Filter filter_of(const Request& req) {
   return f;
 }
 
-Check if_match_of(const Request& req) {
-  return [&req](const nlohmann::json& current) { check_expected_etag(req.if_match(), current); };
-}
-
 Response asset_response(const Asset& a, int status) {
   auto j = to_json(a);
   auto etag = etag_of(j);
   return Response::json(j, status).header("ETag", etag);
 }
 
-Module register_routes(AppContext& ctx) {
-  auto svc = std::make_shared<AssetsService>(ctx);
+Module<AssetService> register_module(AppContext& ctx, std::shared_ptr<audit::AuditService> audit) {
+  auto svc = std::make_shared<AssetService>(ctx, std::move(audit));
+  register_asset_routes(ctx, svc);
+  register_import_routes(ctx, svc);
+  register_attachment_routes(ctx);
+  Module<AssetService> m{svc, {}};
+  m.background.drain.push_back([svc] { return svc->background().drain(std::chrono::seconds(10)); });
+  return m;
+}
+
+void register_asset_routes(AppContext& ctx, std::shared_ptr<AssetService> svc) {
   // Each sort is backed by an index on its column (id breaks ties).
   const std::vector<std::pair<std::string, std::string>> sortable = {
       {"createdAt", "created_at"}, {"updatedAt", "updated_at"},   {"assetCode", "asset_code"},
@@ -153,7 +157,9 @@ Module register_routes(AppContext& ctx) {
   ctx.router
       .post("/api/v1/assets", Role::admin,
             [svc](Request& req) -> Task<Response> {
-              auto a = co_await svc->create(req.json(), who_of(req));
+              auto values = parse_new_asset(req.json());
+              auto by = req.caller();
+              auto a = co_await svc->create(values, by);
               co_return asset_response(a, 201);
             })
       .summary("Create an asset (assetCode required and unique; every field error at once)")
@@ -164,7 +170,8 @@ Module register_routes(AppContext& ctx) {
   ctx.router
       .get("/api/v1/assets/{id}", Role::user,
            [svc](Request& req) -> Task<Response> {
-             auto a = co_await svc->find(req.path_uuid("id"));
+             auto id = req.path_uuid("id");  // named: GCC 12 mishandles temporaries in co_await
+             auto a = co_await svc->find(id);
              auto body = co_await svc->detail(a);
              co_return Response::json(body).header("ETag", etag_of(to_json(a)));
            })
@@ -173,8 +180,11 @@ Module register_routes(AppContext& ctx) {
       .response(kAssetSchema);
 
   auto update = [svc](Request& req) -> Task<Response> {
-    auto check = if_match_of(req);
-    auto a = co_await svc->update(req.path_uuid("id"), req.json(), who_of(req), check);
+    auto id = req.path_uuid("id");
+    auto patch = parse_asset_patch(req.json());
+    auto expected = req.if_match();
+    auto by = req.caller();
+    auto a = co_await svc->update(id, patch, expected, by);
     co_return asset_response(a);
   };
   const nlohmann::json patch_schema = {{"type", "object"}, {"properties", kWritable}};
@@ -188,8 +198,10 @@ Module register_routes(AppContext& ctx) {
   ctx.router
       .del("/api/v1/assets/{id}", Role::admin,
            [svc](Request& req) -> Task<Response> {
-             auto check = if_match_of(req);
-             co_await svc->remove(req.path_uuid("id"), who_of(req), check);
+             auto id = req.path_uuid("id");
+             auto expected = req.if_match();
+             auto by = req.caller();
+             co_await svc->remove(id, expected, by);
              co_return Response::no_content();
            })
       .summary("Delete an asset with its assignments, events and attachment files (audit-logged)")
@@ -199,8 +211,11 @@ Module register_routes(AppContext& ctx) {
   ctx.router
       .post("/api/v1/assets/{id}/status", Role::admin,
             [svc](Request& req) -> Task<Response> {
-              auto check = if_match_of(req);
-              auto a = co_await svc->change_status(req.path_uuid("id"), req.json(), who_of(req), check);
+              auto id = req.path_uuid("id");
+              auto change = parse_status_change(req.json());
+              auto expected = req.if_match();
+              auto by = req.caller();
+              auto a = co_await svc->change_status(id, change, expected, by);
               co_return asset_response(a);
             })
       .summary("Change the status along the allowed transitions (409 with details.allowed otherwise)")
@@ -211,8 +226,11 @@ Module register_routes(AppContext& ctx) {
   ctx.router
       .post("/api/v1/assets/{id}/assign", Role::admin,
             [svc](Request& req) -> Task<Response> {
-              auto check = if_match_of(req);
-              co_return Response::json(co_await svc->assign(req.path_uuid("id"), req.json(), who_of(req), check));
+              auto id = req.path_uuid("id");
+              auto assignment = parse_assignment(req.json());
+              auto expected = req.if_match();
+              auto by = req.caller();
+              co_return Response::json(co_await svc->assign(id, assignment, expected, by));
             })
       .summary("Assign (closes an open assignment first; status becomes in_use)")
       .tag("assets")
@@ -225,9 +243,12 @@ Module register_routes(AppContext& ctx) {
   ctx.router
       .post("/api/v1/assets/{id}/return", Role::admin,
             [svc](Request& req) -> Task<Response> {
+              auto id = req.path_uuid("id");
               nlohmann::json body = req.body.empty() ? nlohmann::json::object() : req.json();
-              auto check = if_match_of(req);
-              co_return Response::json(co_await svc->return_asset(req.path_uuid("id"), body, who_of(req), check));
+              auto note = parse_return(body);
+              auto expected = req.if_match();
+              auto by = req.caller();
+              co_return Response::json(co_await svc->return_asset(id, note, expected, by));
             })
       .summary("Return the open assignment (409 without one); status becomes in_stock")
       .tag("assets")
@@ -236,8 +257,11 @@ Module register_routes(AppContext& ctx) {
   ctx.router
       .post("/api/v1/assets/{id}/move", Role::admin,
             [svc](Request& req) -> Task<Response> {
-              auto check = if_match_of(req);
-              auto a = co_await svc->move(req.path_uuid("id"), req.json(), who_of(req), check);
+              auto id = req.path_uuid("id");
+              auto m = parse_move(req.json());
+              auto expected = req.if_match();
+              auto by = req.caller();
+              auto a = co_await svc->move(id, m, expected, by);
               co_return asset_response(a);
             })
       .summary("Move to another location (event MOVED)")
@@ -249,7 +273,8 @@ Module register_routes(AppContext& ctx) {
       .get("/api/v1/assets/{id}/assignments", Role::user,
            [svc](Request& req) -> Task<Response> {
              auto p = http::paging(req);
-             auto [rows, total] = co_await svc->assignments(req.path_uuid("id"), p);
+             auto id = req.path_uuid("id");
+             auto [rows, total] = co_await svc->assignments(id, p);
              co_return http::page(std::move(rows), p.page, p.page_size, total);
            })
       .summary("Assignment history, newest first")
@@ -262,7 +287,8 @@ Module register_routes(AppContext& ctx) {
       .get("/api/v1/assets/{id}/events", Role::user,
            [svc](Request& req) -> Task<Response> {
              auto p = http::paging(req);
-             auto [rows, total] = co_await svc->events(req.path_uuid("id"), p);
+             auto id = req.path_uuid("id");
+             auto [rows, total] = co_await svc->events(id, p);
              co_return http::page(std::move(rows), p.page, p.page_size, total);
            })
       .summary("Asset events (before/after payloads, actor, correlation id), newest first")
@@ -271,8 +297,6 @@ Module register_routes(AppContext& ctx) {
       .query("pageSize", "integer", "at most 1000")
       .response(kPage);
 
-  register_file_routes(ctx, svc);
-  return Module{[svc] { return svc->background().drain(std::chrono::seconds(10)); }};
 }
 
 }  // namespace netops::assets

@@ -1,10 +1,10 @@
 #include <stdexcept>
 
+// HTTP shape of the CSV import and export.
 #include "core/error.hpp"
-#include "modules/assets/attachments.hpp"
+#include "http/multipart.hpp"
+#include "modules/assets/asset_routes.hpp"
 #include "modules/assets/import_service.hpp"
-#include "modules/assets/multipart.hpp"
-#include "modules/assets/routes_detail.hpp"
 
 namespace netops::assets {
 
@@ -13,8 +13,6 @@ using http::Response;
 using http::Role;
 
 namespace {
-
-constexpr std::size_t kMultipartOverhead = 64u << 10;  // part headers and boundaries around the file
 
 ImportOptions import_options(const Request& req) {
   ImportOptions o;
@@ -31,11 +29,11 @@ ImportOptions import_options(const Request& req) {
 // The CSV text of an import request: a text/csv body, or the "file" field of a multipart form.
 std::string csv_text(const Request& req) {
   auto ct = std::string(req.header("content-type").value_or("text/csv"));
-  if (is_multipart(ct)) {
-    auto boundary = multipart_boundary(ct);
+  if (http::is_multipart(ct)) {
+    auto boundary = http::multipart_boundary(ct);
     if (!boundary) throw ValidationError("body", "multipart/form-data needs a valid boundary parameter");
-    auto parts = parse_multipart(req.body, *boundary);
-    auto* file = find_part(parts, "file");
+    auto parts = http::parse_multipart(req.body, *boundary);
+    auto* file = http::find_part(parts, "file");
     if (!file) throw ValidationError("file", "a form field named \"file\" carrying the CSV is required");
     return std::string(file->body);
   }
@@ -47,16 +45,9 @@ std::string csv_text(const Request& req) {
   return req.body;
 }
 
-const nlohmann::json kAttachment = {
-    {"type", "object"},
-    {"properties",
-     {{"id", {{"type", "string"}}}, {"fileName", {{"type", "string"}}}, {"mimeType", {{"type", "string"}}},
-      {"sizeBytes", {{"type", "integer"}}}, {"version", {{"type", "integer"}}}, {"sha256", {{"type", "string"}}}}}};
-
 }  // namespace
 
-void register_file_routes(AppContext& ctx, std::shared_ptr<AssetsService> svc) {
-  auto files = std::make_shared<AttachmentsService>(ctx, ctx.config.attachment_limit);
+void register_import_routes(AppContext& ctx, std::shared_ptr<AssetService> svc) {
   auto imports = std::make_shared<ImportService>(ctx, svc);
   const std::size_t import_limit = ctx.config.import_limit;
 
@@ -66,8 +57,8 @@ void register_file_routes(AppContext& ctx, std::shared_ptr<AssetsService> svc) {
               auto opts = import_options(req);
               auto text = csv_text(req);
               if (text.empty()) throw ValidationError("body", "a CSV file with a header row is required");
-              auto who = who_of(req);
-              auto result = co_await imports->import_csv(text, opts, who);
+              auto by = req.caller();
+              auto result = co_await imports->import_csv(text, opts, by);
               if (!result.ok)
                 throw Unprocessable(result.report["errorCount"].dump() + " error(s): nothing was imported", result.report);
               co_return Response::json(result.report);
@@ -88,64 +79,24 @@ void register_file_routes(AppContext& ctx, std::shared_ptr<AssetsService> svc) {
 
   auto& exp = ctx.router.get("/api/v1/assets/export", Role::user, [imports](Request& req) -> Task<Response> {
     auto f = filter_of(req);
-    co_return co_await imports->export_csv(f);
+    auto csv = std::make_shared<CsvExport>(co_await imports->export_csv(f));
+    auto producer = [csv](http::StreamWriter& w) -> Task<void> {
+      for (;;) {
+        auto chunk = co_await csv->next();
+        if (!chunk) co_return;
+        bool sent = co_await w.write(*chunk);
+        if (!sent) co_return;  // the client went away
+      }
+    };
+    auto res = Response::streamed("text/csv; charset=utf-8", std::move(producer));
+    res.header("Content-Disposition", "attachment; filename=\"assets.csv\"");
+    co_return res;
   });
   exp.summary("CSV export (the import's columns; model/vendor/location by name or path) of the assets matching the "
               "list filters, streamed")
       .tag("assets");
   for (const char* q : {"status", "locationId", "categoryId", "modelId", "vendorId", "warrantyBefore", "search"})
     exp.query(q, "string", "as in GET /api/v1/assets");
-
-  ctx.router
-      .get("/api/v1/assets/{id}/attachments", Role::user,
-           [files](Request& req) -> Task<Response> {
-             auto p = http::paging(req);
-             auto [rows, total] = co_await files->list(req.path_uuid("id"), p);
-             co_return http::page(std::move(rows), p.page, p.page_size, total);
-           })
-      .summary("Attachments of an asset, newest version first")
-      .tag("assets")
-      .query("page", "integer", "")
-      .query("pageSize", "integer", "at most 1000");
-
-  ctx.router
-      .post("/api/v1/assets/{id}/attachments", Role::admin,
-            [files](Request& req) -> Task<Response> {
-              auto id = req.path_uuid("id");
-              auto who = who_of(req);
-              auto ct = std::string(req.header("content-type").value_or(""));
-              auto out = co_await files->upload(id, ct, req.body, req.body_file, who);
-              co_return Response::json(std::move(out), 201);
-            })
-      .summary("Upload an attachment (multipart/form-data field file; size limit NETOPS_ATTACHMENT_LIMIT, default "
-               "25 MiB; MIME type sniffed from the content)")
-      .tag("assets")
-      .body_limit(files->limit() + kMultipartOverhead)
-      .body_to_file(files->spool_dir())  // written to disk as it arrives, not held in memory
-      .response(kAttachment, 201);
-
-  ctx.router
-      .get("/api/v1/assets/{id}/attachments/{attachmentId}/download", Role::user,
-           [files](Request& req) -> Task<Response> {
-             auto d = co_await files->download(req.path_uuid("id"), req.path_uuid("attachmentId"));
-             auto res = Response::text(std::move(d.bytes), d.mime_type);
-             res.header("Content-Disposition", content_disposition(d.file_name));
-             res.header("X-Content-Type-Options", "nosniff");
-             co_return res;
-           })
-      .summary("Download the stored bytes (Content-Type as sniffed at upload)")
-      .tag("assets");
-
-  ctx.router
-      .del("/api/v1/assets/{id}/attachments/{attachmentId}", Role::admin,
-           [files](Request& req) -> Task<Response> {
-             auto who = who_of(req);
-             co_await files->remove(req.path_uuid("id"), req.path_uuid("attachmentId"), who);
-             co_return Response::no_content();
-           })
-      .summary("Delete an attachment (row and file)")
-      .tag("assets")
-      .response(nullptr, 204);
 }
 
 }  // namespace netops::assets

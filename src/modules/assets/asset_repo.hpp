@@ -12,10 +12,6 @@
 
 namespace netops::assets {
 
-struct NewAssignment {
-  std::string assignee_type, assignee_id, assignee_name;
-  std::optional<std::string> note;
-};
 
 struct ListPlan {
   int timeout_ms = 0;
@@ -53,7 +49,7 @@ class AssetRepo {
   Task<std::pair<nlohmann::json, long long>> assignments(const std::string& asset_id, const http::Paging& p);
 
   Task<void> add_event(db::Tx& tx, const std::string& asset_id, std::string_view type, const nlohmann::json& payload,
-                       const Who& who);
+                       const Caller& who);
   Task<std::pair<nlohmann::json, long long>> events(const std::string& asset_id, const http::Paging& p);
 
  private:

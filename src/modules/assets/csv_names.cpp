@@ -1,4 +1,4 @@
-#include "modules/assets/catalog.hpp"
+#include "modules/assets/csv_names.hpp"
 
 #include <cctype>
 
@@ -13,24 +13,24 @@ std::string lower(std::string s) {
 }
 }  // namespace
 
-void Catalog::Names::add(const std::string& id, const std::string& name) {
+void CsvNames::Names::add(const std::string& id, const std::string& name) {
   name_of[id] = name;
   by_name[name].push_back(id);
   by_lower[lower(name)].push_back(id);
 }
 
-void Catalog::add_model(std::string id, std::string name, nlohmann::json spec) {
+void CsvNames::add_model(std::string id, std::string name, nlohmann::json spec) {
   models_.add(id, name);
   specs_[id] = std::move(spec);
 }
 
-void Catalog::add_vendor(std::string id, std::string name) { vendors_.add(id, name); }
+void CsvNames::add_vendor(std::string id, std::string name) { vendors_.add(id, name); }
 
-void Catalog::add_location(std::string id, std::string name, std::string path) {
+void CsvNames::add_location(std::string id, std::string name, std::string path) {
   raw_locations_[std::move(id)] = {std::move(name), std::move(path)};
 }
 
-void Catalog::finish() {
+void CsvNames::finish() {
   // Name paths from id paths; an id missing from the snapshot (a concurrent change) keeps its id text.
   for (auto& [id, np] : raw_locations_) {
     auto& [name, path] = np;
@@ -50,7 +50,7 @@ void Catalog::finish() {
   }
 }
 
-Resolved Catalog::resolve(const Names& n, const std::string& text, const char* what) {
+Resolved CsvNames::resolve(const Names& n, const std::string& text, const char* what) {
   if (is_uuid(text)) {
     auto id = lower(text);
     if (n.name_of.count(id)) return {id, ""};
@@ -65,10 +65,10 @@ Resolved Catalog::resolve(const Names& n, const std::string& text, const char* w
   return {std::nullopt, std::string("unknown ") + what + " \"" + text + "\""};
 }
 
-Resolved Catalog::model(const std::string& text) const { return resolve(models_, text, "model"); }
-Resolved Catalog::vendor(const std::string& text) const { return resolve(vendors_, text, "vendor"); }
+Resolved CsvNames::model(const std::string& text) const { return resolve(models_, text, "model"); }
+Resolved CsvNames::vendor(const std::string& text) const { return resolve(vendors_, text, "vendor"); }
 
-Resolved Catalog::location(const std::string& text) const {
+Resolved CsvNames::location(const std::string& text) const {
   auto by_path = resolve(locations_, text, "location");
   if (by_path.id || is_uuid(text)) return by_path;
   // Not a full path: a location name that is unique across the tree.
@@ -79,7 +79,7 @@ Resolved Catalog::location(const std::string& text) const {
                             "\"; use the path (e.g. \"Site/Building/" + text + "\") or the id"};
 }
 
-std::string Catalog::text_of(const Names& n, const std::string& id) {
+std::string CsvNames::text_of(const Names& n, const std::string& id) {
   auto it = n.name_of.find(id);
   if (it == n.name_of.end() || is_uuid(it->second)) return id;
   // Written as the name only when the import's first lookup (the exact name) finds this row alone.
@@ -87,16 +87,16 @@ std::string Catalog::text_of(const Names& n, const std::string& id) {
   return exact != n.by_name.end() && exact->second.size() == 1 ? it->second : id;
 }
 
-std::string Catalog::model_text(const std::string& id) const { return text_of(models_, id); }
-std::string Catalog::vendor_text(const std::string& id) const { return text_of(vendors_, id); }
-std::string Catalog::location_text(const std::string& id) const { return text_of(locations_, id); }
+std::string CsvNames::model_text(const std::string& id) const { return text_of(models_, id); }
+std::string CsvNames::vendor_text(const std::string& id) const { return text_of(vendors_, id); }
+std::string CsvNames::location_text(const std::string& id) const { return text_of(locations_, id); }
 
-const nlohmann::json* Catalog::model_spec(const std::string& id) const {
+const nlohmann::json* CsvNames::model_spec(const std::string& id) const {
   auto it = specs_.find(id);
   return it == specs_.end() ? nullptr : &it->second;
 }
 
-std::string Catalog::model_name(const std::string& id) const {
+std::string CsvNames::model_name(const std::string& id) const {
   auto it = models_.name_of.find(id);
   return it == models_.name_of.end() ? id : it->second;
 }

@@ -1,6 +1,8 @@
-#include "modules/assets/input.hpp"
+#include "modules/assets/asset_body.hpp"
 
-#include "modules/assets/rules.hpp"
+#include "core/ids.hpp"
+
+#include "modules/assets/asset_rules.hpp"
 
 namespace netops::assets {
 
@@ -86,6 +88,64 @@ void check_dates(const Values& merged, Validation& v) {
   auto p = merged.find("purchase_date"), w = merged.find("warranty_end");
   if (p == merged.end() || w == merged.end() || !p->second || !w->second) return;
   if (*w->second < *p->second) v.add("warrantyEnd", "must not be before purchaseDate");  // ISO dates sort as text
+}
+
+Values parse_new_asset(const nlohmann::json& body) {
+  Validation v;
+  auto values = values_from_json(body, true, v);
+  check_dates(values, v);
+  v.throw_if_any();
+  return values;
+}
+
+Values parse_asset_patch(const nlohmann::json& body) {
+  Validation v;
+  auto patch = values_from_json(body, false, v);
+  v.throw_if_any();
+  return patch;
+}
+
+StatusChange parse_status_change(const nlohmann::json& body) {
+  Validation v;
+  StatusChange c;
+  c.to = required_string(body, "status", 20, v);
+  if (!c.to.empty() && !valid_status(c.to))
+    v.add("status", "must be one of in_stock, in_use, in_repair, retired, disposed, lost");
+  c.note = note_of(body, v);
+  v.throw_if_any();
+  return c;
+}
+
+NewAssignment parse_assignment(const nlohmann::json& body) {
+  Validation v;
+  NewAssignment a;
+  a.assignee_type = required_string(body, "assigneeType", 20, v);
+  if (!a.assignee_type.empty() && a.assignee_type != "person" && a.assignee_type != "department" &&
+      a.assignee_type != "system")
+    v.add("assigneeType", "must be person, department or system");
+  a.assignee_id = required_string(body, "assigneeId", 255, v);
+  a.assignee_name = required_string(body, "assigneeName", 255, v);
+  a.note = note_of(body, v);
+  v.throw_if_any();
+  return a;
+}
+
+std::optional<std::string> parse_return(const nlohmann::json& body) {
+  Validation v;
+  auto note = note_of(body, v);
+  v.throw_if_any();
+  return note;
+}
+
+MoveInput parse_move(const nlohmann::json& body) {
+  Validation v;
+  MoveInput m;
+  m.location_id = required_string(body, "locationId", 36, v);
+  if (!m.location_id.empty() && !is_uuid(m.location_id)) v.add("locationId", "must be a UUID");
+  m.note = note_of(body, v);
+  v.throw_if_any();
+  for (auto& c : m.location_id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return m;
 }
 
 }  // namespace netops::assets

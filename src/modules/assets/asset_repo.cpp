@@ -1,6 +1,6 @@
-#include "modules/assets/repo.hpp"
+#include "modules/assets/asset_repo.hpp"
 
-#include "modules/assets/rules.hpp"
+#include "modules/assets/asset_rules.hpp"
 
 namespace netops::assets {
 
@@ -330,7 +330,7 @@ Task<std::pair<nlohmann::json, long long>> AssetRepo::assignments(const std::str
 }
 
 Task<void> AssetRepo::add_event(db::Tx& tx, const std::string& asset_id, std::string_view type,
-                                const nlohmann::json& payload, const Who& who) {
+                                const nlohmann::json& payload, const Caller& who) {
   co_await tx.query(q::kAddEvent, db::Params(asset_id, type, payload, who.user_id, who.request_id));
 }
 

@@ -8,19 +8,19 @@
 #include <vector>
 
 #include "db/db.hpp"
-#include "modules/assets/catalog.hpp"
-#include "modules/assets/rules.hpp"
+#include "modules/assets/csv_names.hpp"
+#include "modules/assets/asset_rules.hpp"
 #include "modules/assets/types.hpp"
 
 namespace netops::assets {
 
 inline constexpr std::size_t kBatchRows = 1000;
 
-class BulkRepo {
+class ImportRepo {
  public:
-  explicit BulkRepo(db::Db& db) : db_(db) {}
-  Task<Catalog> catalog();
-  Task<Catalog> catalog(db::Tx& tx);
+  explicit ImportRepo(db::Db& db) : db_(db) {}
+  Task<CsvNames> csv_names();
+  Task<CsvNames> csv_names(db::Tx& tx);
   // The assets with these codes, locked in id order (a fixed order: concurrent imports cannot deadlock).
   Task<std::vector<Asset>> lock_by_codes(db::Tx& tx, const std::vector<std::string>& codes);
   // Which of these assets have an open assignment.
@@ -34,7 +34,7 @@ class BulkRepo {
                     const std::vector<std::pair<std::string, const Values*>>& rows);
   // One IMPORTED event per (asset id, JSON payload text).
   Task<void> imported_events(db::Tx& tx, const std::vector<std::string>& asset_ids,
-                             const std::vector<std::string>& payloads, const Who& who);
+                             const std::vector<std::string>& payloads, const Caller& who);
   // Up to `limit` assets after `after` in id order (keyset), for the export.
   Task<std::vector<Asset>> export_batch(const Filter& f, const std::optional<std::string>& after, long long limit);
 

@@ -17,7 +17,7 @@ struct Resolved {
   std::string error;              // why not, when not
 };
 
-class Catalog {
+class CsvNames {
  public:
   void add_model(std::string id, std::string name, nlohmann::json spec);
   void add_vendor(std::string id, std::string name);
