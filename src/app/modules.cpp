@@ -28,10 +28,10 @@ void register_modules(AppContext& ctx, llm::HttpClient& llm, Background& backgro
   auto registry = ai_registry::register_module(ctx, audit.service);
   auto gateway = gateway::register_module(ctx, registry.service, llm);
   auto chat = chat::register_module(ctx, audit.service, gateway.service);
-  catalog::register_routes(ctx);
-  auto assets = assets::register_routes(ctx);
-  background.drain.insert(background.drain.begin(), assets.drain);
-  for (auto* m : {&audit.background, &users.background, &auth.background, &registry.background})
+  auto catalog = catalog::register_module(ctx, audit.service);
+  auto assets = assets::register_module(ctx, audit.service);
+  for (auto* m : {&audit.background, &users.background, &auth.background, &registry.background,
+                  &catalog.background, &assets.background})
     adopt(*m);
   // Chat's background work (summaries, streams whose client left) makes usage records: drained before the
   // gateway's accounting flush.

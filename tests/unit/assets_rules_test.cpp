@@ -3,12 +3,17 @@
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
-#include "modules/assets/catalog.hpp"
+#include "modules/assets/csv_names.hpp"
 #include "modules/assets/import_plan.hpp"
-#include "modules/assets/multipart.hpp"
-#include "modules/assets/rules.hpp"
+#include "http/multipart.hpp"
+#include "modules/assets/asset_rules.hpp"
 
 using namespace netops::assets;
+using netops::http::content_disposition;
+using netops::http::find_part;
+using netops::http::multipart_boundary;
+using netops::http::parse_multipart;
+using netops::http::sniff_mime;
 
 TEST(AssetRules, TransitionTable) {
   for (auto from : {"in_stock", "in_use", "in_repair"}) {
@@ -141,8 +146,8 @@ TEST(Multipart, ContentDispositionIsAlwaysSafe) {
 }
 
 namespace {
-Catalog sample_catalog() {
-  Catalog c;
+CsvNames sample_catalog() {
+  CsvNames c;
   c.add_model("00000000-0000-4000-8000-000000000001", "C9300", {{"ports", 48}});
   c.add_vendor("00000000-0000-4000-8000-000000000002", "Cisco");
   c.add_location("00000000-0000-4000-8000-00000000000a", "HQ", "/00000000-0000-4000-8000-00000000000a/");

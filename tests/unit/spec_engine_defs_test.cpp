@@ -1,6 +1,6 @@
 // The spec engine's definitions: the rules of one definition (table), lists of definitions, the
 // camelCase API mapping, and the exact decimals underneath bounds and steps.
-#include "modules/specs/detail.hpp"
+#include "specs/detail.hpp"
 #include "spec_engine_support.hpp"
 
 using namespace spec_test;
@@ -8,7 +8,7 @@ using netops::specs::def_from_json;
 using netops::specs::def_to_json;
 using netops::specs::validate_definition;
 using netops::specs::validate_definitions;
-using netops::specs::detail::Decimal;
+using netops::specs::detail::BigDecimal;
 
 namespace {
 
@@ -199,16 +199,16 @@ TEST(SpecDecimal, ParsesToCanonicalPlainText) {
       {"1e-07", "0.0000001"}, {"12345678901234567890.123456789", "12345678901234567890.123456789"},
   };
   for (auto [in, out] : ok) {
-    auto d = Decimal::parse(in);
+    auto d = BigDecimal::parse(in);
     ASSERT_TRUE(d) << in;
     EXPECT_EQ(d->str(), out) << in;
   }
   for (const char* bad : {"", "-", ".5", "5.", "1e", "1e+", "abc", "1.2.3", " 1", "1 ", "0x10", "1e1001", "NaN"})
-    EXPECT_FALSE(Decimal::parse(bad)) << bad;
+    EXPECT_FALSE(BigDecimal::parse(bad)) << bad;
 }
 
 TEST(SpecDecimal, ComparesSubtractsAndDividesExactly) {
-  auto d = [](const char* s) { return *Decimal::parse(s); };
+  auto d = [](const char* s) { return *BigDecimal::parse(s); };
   EXPECT_LT(netops::specs::detail::compare(d("-2"), d("-1.5")), 0);
   EXPECT_GT(netops::specs::detail::compare(d("0.1"), d("0.099999")), 0);
   EXPECT_EQ(netops::specs::detail::compare(d("1.0"), d("1")), 0);

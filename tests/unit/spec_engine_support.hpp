@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "modules/specs/engine.hpp"
+#include "specs/engine.hpp"
 
 namespace spec_test {
 

@@ -160,7 +160,7 @@ ParsedFile parse_file(std::string_view text, const ParseLimits& limits) {
   return out;
 }
 
-Plan plan_import(const ParsedFile& file, const Catalog& catalog,
+Plan plan_import(const ParsedFile& file, const CsvNames& names,
                  const std::unordered_map<std::string, const Asset*>& existing,
                  const std::unordered_set<std::string>& assigned, const ImportOptions& opts) {
   Plan plan;
@@ -204,9 +204,9 @@ Plan plan_import(const ParsedFile& file, const Catalog& catalog,
             rp.values[ref_sql(fc.role)] = std::nullopt;
             continue;
           }
-          auto r = fc.role == FileColumn::Role::model    ? catalog.model(text)
-                   : fc.role == FileColumn::Role::vendor ? catalog.vendor(text)
-                                                         : catalog.location(text);
+          auto r = fc.role == FileColumn::Role::model    ? names.model(text)
+                   : fc.role == FileColumn::Role::vendor ? names.vendor(text)
+                                                         : names.location(text);
           if (r.id) rp.values[ref_sql(fc.role)] = *r.id;
           else fail(fc.header, r.error);
           continue;
@@ -239,12 +239,12 @@ Plan plan_import(const ParsedFile& file, const Catalog& catalog,
                                          : current                     ? current->get("model_id")
                                                                        : std::nullopt;
       for (auto& [fc, cell] : specs) {
-        const nlohmann::json* spec = model ? catalog.model_spec(*model) : nullptr;
+        const nlohmann::json* spec = model ? names.model_spec(*model) : nullptr;
         if (!model) fail(fc->header, "spec values belong to the model, and this row has no model");
         else if (!spec || !spec->contains(fc->spec_key))
-          fail(fc->header, "spec values belong to the model; model \"" + catalog.model_name(*model) + "\" has no " + fc->spec_key);
+          fail(fc->header, "spec values belong to the model; model \"" + names.model_name(*model) + "\" has no " + fc->spec_key);
         else if (!same_spec_value((*spec)[fc->spec_key], cell))
-          fail(fc->header, "spec values belong to the model; model \"" + catalog.model_name(*model) + "\" has " +
+          fail(fc->header, "spec values belong to the model; model \"" + names.model_name(*model) + "\" has " +
                                fc->spec_key + " = " + (*spec)[fc->spec_key].dump());
       }
       Values merged = current ? current->values : Values{};
@@ -290,15 +290,15 @@ std::vector<std::string> csv_header() {
   return out;
 }
 
-std::vector<std::string> csv_record(const Asset& a, const Catalog& catalog) {
+std::vector<std::string> csv_record(const Asset& a, const CsvNames& names) {
   std::vector<std::string> out;
   out.reserve(columns().size());
   for (auto& c : columns()) {
     const auto& v = a.get(c.sql);
     if (!v) out.emplace_back();
-    else if (c.sql == "model_id") out.push_back(catalog.model_text(*v));
-    else if (c.sql == "vendor_id") out.push_back(catalog.vendor_text(*v));
-    else if (c.sql == "location_id") out.push_back(catalog.location_text(*v));
+    else if (c.sql == "model_id") out.push_back(names.model_text(*v));
+    else if (c.sql == "vendor_id") out.push_back(names.vendor_text(*v));
+    else if (c.sql == "location_id") out.push_back(names.location_text(*v));
     else out.push_back(*v);
   }
   return out;

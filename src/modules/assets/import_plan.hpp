@@ -1,6 +1,6 @@
 #pragma once
 // The pure phases of the CSV import (SPEC §3): parse (RFC 4180 records, header → columns) and validate
-// (every row, every column, against the catalog snapshot and the existing rows). The result is a plan
+// (every row, every column, against the CSV names snapshot and the existing rows). The result is a plan
 // of what to create/update plus the per-row report; import_service.cpp applies it in one transaction.
 // Failures of single rows are values in the report, not exceptions (DuckDB style).
 //
@@ -13,8 +13,8 @@
 #include <unordered_set>
 #include <vector>
 
-#include "modules/assets/catalog.hpp"
-#include "modules/assets/rules.hpp"
+#include "modules/assets/csv_names.hpp"
+#include "modules/assets/asset_rules.hpp"
 #include "modules/assets/types.hpp"
 
 namespace netops::assets {
@@ -81,13 +81,13 @@ struct Plan {
 };
 
 // existing: the assets of the file's codes, by code; assigned: ids of those with an open assignment.
-Plan plan_import(const ParsedFile& file, const Catalog& catalog,
+Plan plan_import(const ParsedFile& file, const CsvNames& names,
                  const std::unordered_map<std::string, const Asset*>& existing,
                  const std::unordered_set<std::string>& assigned, const ImportOptions& opts);
 
 // The header row of the export, which the import reads back.
 std::vector<std::string> csv_header();
-// One exported record, in csv_header order, references as catalog text.
-std::vector<std::string> csv_record(const Asset& a, const Catalog& catalog);
+// One exported record, in csv_header order, references as CSV names.
+std::vector<std::string> csv_record(const Asset& a, const CsvNames& names);
 
 }  // namespace netops::assets

@@ -16,7 +16,7 @@ std::string trimmed(const std::string& s) {
 
 }  // namespace
 
-Task<ImportResult> ImportService::import_csv(const std::string& text, const ImportOptions& opts, const Who& who) {
+Task<ImportResult> ImportService::import_csv(const std::string& text, const ImportOptions& opts, const Caller& who) {
   // Phase 1, parse: off the event loop (a 100,000-row file is tens of megabytes).
   ParseLimits limits;
   limits.max_rows = ctx_.config.import_max_rows;
@@ -41,17 +41,17 @@ Task<ImportResult> ImportService::import_csv(const std::string& text, const Impo
   Plan plan;
   bool committed = false;
   auto in_tx = [&](db::Tx& tx) -> Task<void> {  // named: GCC 12 mishandles temporaries in co_await
-    auto catalog = co_await bulk_.catalog(tx);
-    auto current = co_await bulk_.lock_by_codes(tx, codes);
+    auto names = co_await repo_.csv_names(tx);
+    auto current = co_await repo_.lock_by_codes(tx, codes);
     std::unordered_map<std::string, const Asset*> existing;
     std::vector<std::string> ids;
     for (auto& a : current) {
       existing[*a.get("asset_code")] = &a;
       ids.push_back(a.id);
     }
-    auto assigned = co_await bulk_.assigned(tx, ids);
+    auto assigned = co_await repo_.assigned(tx, ids);
     // Phase 2, validate every row and column: off the event loop too.
-    auto validate = [&] { return plan_import(file, catalog, existing, assigned, opts); };
+    auto validate = [&] { return plan_import(file, names, existing, assigned, opts); };
     plan = co_await ctx_.blocking.run(std::move(validate));
     auto& r = plan.report;
     if (!opts.skip_invalid && r.invalid > 0) throw Rollback{};
@@ -73,7 +73,7 @@ Task<ImportResult> ImportService::import_csv(const std::string& text, const Impo
         ++r.unchanged;
       }
     }
-    auto inserted = co_await bulk_.insert(tx, plan.columns, new_rows);
+    auto inserted = co_await repo_.insert(tx, plan.columns, new_rows);
     for (auto* rp : new_plans) {
       auto it = inserted.find(*rp->values.at("asset_code"));
       if (it == inserted.end()) {  // created by someone else since the rows were locked
@@ -93,9 +93,9 @@ Task<ImportResult> ImportService::import_csv(const std::string& text, const Impo
       ++r.created;
     }
     if (!opts.skip_invalid && r.invalid > 0) throw Rollback{};
-    co_await bulk_.update(tx, plan.columns, changed);
+    co_await repo_.update(tx, plan.columns, changed);
     r.updated = changed.size();
-    co_await bulk_.imported_events(tx, event_ids, payloads, who);
+    co_await repo_.imported_events(tx, event_ids, payloads, who);
     r.skipped = r.invalid;
     if (opts.dry_run) throw Rollback{};
     committed = true;
@@ -115,28 +115,23 @@ Task<ImportResult> ImportService::import_csv(const std::string& text, const Impo
   co_return result;
 }
 
-Task<http::Response> ImportService::export_csv(const Filter& f) {
-  auto catalog = std::make_shared<Catalog>(co_await bulk_.catalog());
-  auto self = shared_from_this();
-  // Keyset batches by id: constant cost per batch however deep the export, and no connection is held
-  // while the client reads (each batch is its own statement, so the file is not one snapshot).
-  auto producer = [self, f, catalog](http::StreamWriter& w) -> Task<void> {
-    std::string chunk;
-    csv::append_record(chunk, csv_header());
-    std::optional<std::string> after;
-    for (;;) {
-      auto batch = co_await self->bulk_.export_batch(f, after, static_cast<long long>(kBatchRows));
-      for (auto& a : batch) csv::append_record(chunk, csv_record(a, *catalog));
-      if (!batch.empty()) after = batch.back().id;
-      bool sent = co_await w.write(chunk);
-      if (!sent) co_return;  // the client went away
-      chunk.clear();
-      if (batch.size() < kBatchRows) break;
-    }
-  };
-  auto res = http::Response::streamed("text/csv; charset=utf-8", std::move(producer));
-  res.header("Content-Disposition", "attachment; filename=\"assets.csv\"");
-  co_return res;
+Task<CsvExport> ImportService::export_csv(const Filter& f) {
+  auto names = std::make_shared<const CsvNames>(co_await repo_.csv_names());
+  co_return CsvExport(shared_from_this(), f, std::move(names));
+}
+
+// Keyset batches by id: constant cost per batch however deep the export, and no connection is held
+// while the client reads (each batch is its own statement, so the file is not one snapshot).
+Task<std::optional<std::string>> CsvExport::next() {
+  if (done_) co_return std::nullopt;
+  std::string chunk;
+  if (first_) csv::append_record(chunk, csv_header());
+  first_ = false;
+  auto batch = co_await svc_->repo_.export_batch(filter_, after_, static_cast<long long>(kBatchRows));
+  for (auto& a : batch) csv::append_record(chunk, csv_record(a, *names_));
+  if (!batch.empty()) after_ = batch.back().id;
+  if (batch.size() < kBatchRows) done_ = true;
+  co_return chunk;
 }
 
 }  // namespace netops::assets

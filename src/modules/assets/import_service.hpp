@@ -5,10 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "kit/context.hpp"
-#include "http/response.hpp"
-#include "modules/assets/bulk_repo.hpp"
+#include "modules/assets/import_repo.hpp"
 #include "modules/assets/import_plan.hpp"
-#include "modules/assets/service.hpp"
+#include "modules/assets/asset_service.hpp"
 
 namespace netops::assets {
 
@@ -17,18 +16,37 @@ struct ImportResult {
   nlohmann::json report;
 };
 
-class ImportService : public std::enable_shared_from_this<ImportService> {
+class ImportService;
+
+// The CSV export of the assets matching a filter, as chunks: the header row with the first batch, then one
+// chunk per keyset batch of 1,000 assets; nullopt once the last batch was given. The route streams them.
+class CsvExport {
  public:
-  ImportService(AppContext& ctx, std::shared_ptr<AssetsService> assets)
-      : ctx_(ctx), assets_(std::move(assets)), bulk_(ctx.db) {}
-  Task<ImportResult> import_csv(const std::string& text, const ImportOptions& opts, const Who& who);
-  // The CSV export of every asset matching f, streamed in batches of 1,000 (header row first).
-  Task<http::Response> export_csv(const Filter& f);
+  CsvExport(std::shared_ptr<ImportService> svc, Filter f, std::shared_ptr<const CsvNames> names)
+      : svc_(std::move(svc)), filter_(std::move(f)), names_(std::move(names)) {}
+  Task<std::optional<std::string>> next();
 
  private:
+  std::shared_ptr<ImportService> svc_;
+  Filter filter_;
+  std::shared_ptr<const CsvNames> names_;
+  std::optional<std::string> after_;
+  bool first_ = true, done_ = false;
+};
+
+class ImportService : public std::enable_shared_from_this<ImportService> {
+ public:
+  ImportService(AppContext& ctx, std::shared_ptr<AssetService> assets)
+      : ctx_(ctx), assets_(std::move(assets)), repo_(ctx.db) {}
+  Task<ImportResult> import_csv(const std::string& text, const ImportOptions& opts, const Caller& who);
+  // The CSV export of every asset matching f (model, vendor and location names resolved once, here).
+  Task<CsvExport> export_csv(const Filter& f);
+
+ private:
+  friend class CsvExport;
   AppContext& ctx_;
-  std::shared_ptr<AssetsService> assets_;
-  BulkRepo bulk_;
+  std::shared_ptr<AssetService> assets_;
+  ImportRepo repo_;
 };
 
 }  // namespace netops::assets

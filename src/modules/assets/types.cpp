@@ -1,6 +1,6 @@
 #include "modules/assets/types.hpp"
 
-#include "modules/assets/rules.hpp"
+#include "modules/assets/asset_rules.hpp"
 
 namespace netops::assets {
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/caller.hpp"
 #include "db/query.hpp"
 
 namespace netops::assets {
@@ -23,10 +24,18 @@ struct Asset {
   std::string status() const { return get("status").value_or("in_stock"); }
 };
 
-// Who caused a change: stored on every event as actor_user_id and correlation_id.
-struct Who {
-  std::string user_id;
-  std::string request_id;
+// The operations' inputs (asset_body.hpp reads them from bodies).
+struct StatusChange {
+  std::string to;
+  std::optional<std::string> note;
+};
+struct NewAssignment {
+  std::string assignee_type, assignee_id, assignee_name;
+  std::optional<std::string> note;
+};
+struct MoveInput {
+  std::string location_id;  // canonical (lower-case)
+  std::optional<std::string> note;
 };
 
 struct Filter {

@@ -1,0 +1,75 @@
+#pragma once
+// Asset rules (SPEC §3 "Assets", §4.4): create/update/delete with every field error at once, the status
+// state machine, one open assignment per asset, moves, and an asset_events row for every change in the
+// same transaction. Writers lock the asset row (SELECT … FOR UPDATE) first, so concurrent operations
+// on one asset serialize instead of interleaving.
+#include <functional>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "core/detached.hpp"
+#include "kit/context.hpp"
+#include "http/listing.hpp"
+#include "modules/assets/asset_repo.hpp"
+#include "modules/assets/file_store.hpp"
+#include "modules/audit/audit_service.hpp"
+
+namespace netops::assets {
+
+class AssetService {
+ public:
+  AssetService(AppContext& ctx, std::shared_ptr<audit::AuditService> audit)
+      : ctx_(ctx), repo_(ctx.db), audit_(std::move(audit)), files_(ctx.config.storage_dir) {}
+
+  // A list total: exact, or (a list too large to count on the request path) a lower bound.
+  struct Total {
+    long long value = 0;
+    bool exact = true;
+  };
+  // Counted only when the page does not already tell it (see service.cpp).
+  Task<std::pair<nlohmann::json, Total>> list(const Filter& f, const http::Paging& p, const http::Sort& s);
+  Task<nlohmann::json> list_after(const Filter& f, const std::optional<std::string>& after, long long limit);
+  Task<nlohmann::json> status_counts(const Filter& f);
+  Task<Asset> find(const std::string& id);  // 404 when absent
+  // The asset with model/category/vendor/location, its open assignment and its 10 newest events.
+  Task<nlohmann::json> detail(const Asset& a);
+
+  // expected_etag: the If-Match of the request, checked against the locked asset (412 when stale).
+  Task<Asset> create(const Values& values, const Caller& who);
+  Task<Asset> update(const std::string& id, const Values& patch, const std::optional<std::string>& expected_etag,
+                     const Caller& who);
+  Task<void> remove(const std::string& id, const std::optional<std::string>& expected_etag, const Caller& who);
+  Task<Asset> change_status(const std::string& id, const StatusChange& change,
+                            const std::optional<std::string>& expected_etag, const Caller& who);
+  // {"asset", "assignment"}
+  Task<nlohmann::json> assign(const std::string& id, const NewAssignment& a,
+                              const std::optional<std::string>& expected_etag, const Caller& who);
+  Task<nlohmann::json> return_asset(const std::string& id, const std::optional<std::string>& note,
+                                    const std::optional<std::string>& expected_etag, const Caller& who);
+  Task<Asset> move(const std::string& id, const MoveInput& m, const std::optional<std::string>& expected_etag,
+                   const Caller& who);
+  Task<std::pair<nlohmann::json, long long>> assignments(const std::string& id, const http::Paging& p);
+  Task<std::pair<nlohmann::json, long long>> events(const std::string& id, const http::Paging& p);
+
+  // Bumped after every committed asset write: keys the cached totals of large lists (service.cpp).
+  Task<void> changed();
+  DetachedTasks& background() { return background_; }  // exact list totals being counted
+
+ private:
+  Task<Asset> locked(db::Tx& tx, const std::string& id, const std::optional<std::string>& expected_etag);
+  Task<std::string> count_key(std::string_view kind, const Filter& f);
+  Task<Total> counted_total(const Filter& f);
+
+  // Exact counts running in the background, by cache key (so one filter is counted once at a time).
+  std::mutex counting_mu_;
+  std::set<std::string> counting_;
+  DetachedTasks background_;
+
+  AppContext& ctx_;
+  AssetRepo repo_;
+  std::shared_ptr<audit::AuditService> audit_;
+  FileStore files_;
+};
+
+}  // namespace netops::assets
