@@ -5,12 +5,12 @@
 #include <spdlog/spdlog.h>
 
 #include "app/app.hpp"
-#include "core/config.hpp"
+#include "app/configuration.hpp"
 #include "core/log.hpp"
 
 int main(int argc, char** argv) {
   std::string footer = "\nEnvironment variables:\n";
-  for (auto& v : netops::config_vars()) {
+  for (auto& v : netops::all_config_vars()) {
     char line[256];
     std::snprintf(line, sizeof line, "  %-28s %-28s %s\n", v.name, v.fallback, v.meaning);
     footer += line;
@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
   }
   netops::Config config;
   try {
-    config = netops::Config::from_process_env();
+    config = netops::load_process_configuration();
   } catch (const netops::ConfigError& e) {
     std::fprintf(stderr, "%s\n", e.what());
     return 2;

@@ -28,14 +28,7 @@ struct Config {
   std::string redis_url;
   std::string jwt_secret;
   std::string master_key;
-  std::string admin_email = "admin@localhost";
-  std::optional<std::string> admin_password;
   std::string storage_dir = ".local/storage";
-  std::size_t attachment_limit = 25u << 20;  // bytes per attachment (SPEC §4.4)
-  std::size_t import_limit = 64u << 20;      // bytes per CSV import body
-  std::size_t import_max_rows = 200'000;     // data rows per CSV import
-  std::optional<std::string> openai_api_key, anthropic_api_key, openrouter_api_key;
-  std::optional<std::string> demo_mock_url;
   std::size_t db_pool_size = 16;  // total over all workers
   int statement_timeout_ms = 30000;
   std::size_t body_limit = 1 << 20;  // 1 MiB
@@ -43,59 +36,20 @@ struct Config {
   int body_timeout_ms = 30000;
   int idle_timeout_ms = 60000;
   int shutdown_grace_s = 30;
-  int access_token_ttl_s = 900;            // 15 minutes
-  int refresh_token_ttl_s = 7 * 24 * 3600;  // 7 days
-  // Requests per minute by users.tier; 0 = unlimited (the "unlimited" tier always is).
-  long long rate_limit_free = 100, rate_limit_pro = 1000, rate_limit_enterprise = 10000;
-  int login_max_failures = 10;   // per account and per client IP …
-  int login_window_s = 15 * 60;  // … within this window
   // Security of the HTTP edge (http/server, http/pipeline, modules/auth).
   std::string metrics_listen_host;  // NETOPS_METRICS_LISTEN: /metrics on its own listener (empty = none)
   int metrics_listen_port = 0;
   std::optional<std::string> metrics_token;  // NETOPS_METRICS_TOKEN: Bearer token that may read /metrics
   std::size_t metrics_series_limit = 10000;  // label sets per metric family
   std::size_t max_connections = 10000;       // bounded by RLIMIT_NOFILE minus a reserve at start
-  int auth_failures_per_min = 100;           // 401s per client IP per minute before 429
   std::vector<std::string> trusted_proxies;  // IPs/CIDRs whose X-Forwarded-For is believed
   std::size_t blocking_queue = 64;           // password hashes (and other blocking jobs) queued at most
   std::string log_level = "info";
   bool access_log = true;
 
-  // Gateway (modules/gateway): upstream timeouts, retries, circuit breaker, escalation, accounting.
-  int upstream_connect_timeout_ms = 5000;
-  int upstream_first_byte_timeout_ms = 60000;
-  int upstream_idle_timeout_ms = 60000;
-  int upstream_total_timeout_ms = 600000;
-  int upstream_retries = 2;                 // per target, after the first call
-  int upstream_retry_base_ms = 100;         // jittered exponential backoff base
-  int upstream_retry_after_max_ms = 10000;  // a longer Retry-After moves on to the next target
-  int breaker_failures = 5;                 // consecutive failures that open a model's circuit
-  int breaker_cooldown_ms = 30000;          // open → half-open (one probe)
-  double escalation_thresholds[4] = {0.50, 0.65, 0.75, 0.85};  // quality needed to stop at tier 0–3
-  int accounting_flush_ms = 100;
-  // Usage records that cannot reach the database at shutdown go to JSON-lines files here; the next start
-  // replays them. Empty: NETOPS_STORAGE_DIR/accounting-spill.
-  std::string accounting_spill_dir;
   // Provider egress (llm/egress.hpp): also refuse loopback/private addresses; addresses/CIDRs always allowed.
   bool egress_deny_private = false;
   std::string egress_allow;
-  // Budgets per users.tier; 0 = no limit. Costs in micro-USD (exact), tokens as counts. "unlimited": none.
-  struct TierBudget {
-    long long daily_micro_usd = 0, monthly_micro_usd = 0, daily_tokens = 0, monthly_tokens = 0;
-  };
-  TierBudget budget_free{1'000'000, 10'000'000, 1'000'000, 10'000'000};
-  TierBudget budget_pro{25'000'000, 250'000'000, 25'000'000, 250'000'000};
-  TierBudget budget_enterprise{500'000'000, 5'000'000'000, 0, 0};
-
-  // Lists whose matches exceed this many answer meta.total = this lower bound (totalExact false) and count
-  // exactly in the background (assets). 0 = always count exactly.
-  long long list_exact_total = 10000;
-
-  // Chat (modules/chat): older history is summarised once the unsummarised part exceeds this many tokens
-  // (0 = never), by this model (an id, tier:N or auto); a model without context_window gets this one.
-  int chat_summary_tokens = 8000;
-  std::string chat_summary_model = "tier:0";
-  int chat_default_context_window = 8192;
 
   using Getenv = std::function<std::optional<std::string>(const std::string&)>;
   // The environment the configuration was read from: modules read their own sections from it
@@ -111,7 +65,8 @@ struct ConfigVar {
   const char* fallback;
   const char* meaning;
 };
-// Every variable the framework reads, for --help and the README (modules add their sections').
+// Every variable the framework reads, for --help and the README. Modules declare their own sections
+// (ConfigSection below); src/app/configuration.hpp puts all of them together.
 const std::vector<ConfigVar>& config_vars();
 
 // Reads and validates variables, collecting every problem (one message per variable) instead of stopping

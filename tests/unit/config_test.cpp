@@ -1,6 +1,11 @@
 #include <gtest/gtest.h>
 
+#include "app/configuration.hpp"
 #include "core/config.hpp"
+#include "modules/ai_registry/ai_registry_settings.hpp"
+#include "modules/assets/assets_settings.hpp"
+#include "modules/gateway/gateway_settings.hpp"
+#include "modules/users/users_settings.hpp"
 
 using namespace netops;
 
@@ -13,11 +18,12 @@ std::map<std::string, std::string> valid() {
 }  // namespace
 
 TEST(Config, DefaultsFollowTheSpec) {
-  auto c = Config::from_map(valid());
+  auto c = load_configuration(valid());
   EXPECT_EQ(c.listen_host, "127.0.0.1");
   EXPECT_EQ(c.listen_port, 3000);
-  EXPECT_EQ(c.admin_email, "admin@localhost");
-  EXPECT_FALSE(c.admin_password.has_value());
+  auto users = load_section(c, users::users_section());
+  EXPECT_EQ(users.admin_email, "admin@localhost");
+  EXPECT_FALSE(users.admin_password.has_value());
   EXPECT_EQ(c.storage_dir, ".local/storage");
   EXPECT_EQ(c.body_limit, 1u << 20);
   EXPECT_GE(c.threads, 1u);
@@ -30,13 +36,13 @@ TEST(Config, ParsesOverrides) {
   vars["NETOPS_ADMIN_EMAIL"] = "Root@Example.COM";
   vars["NETOPS_BODY_LIMIT"] = "2048";
   vars["OPENAI_API_KEY"] = "sk-test";
-  auto c = Config::from_map(vars);
+  auto c = load_configuration(vars);
   EXPECT_EQ(c.listen_host, "0.0.0.0");
   EXPECT_EQ(c.listen_port, 8080);
   EXPECT_EQ(c.threads, 3u);
-  EXPECT_EQ(c.admin_email, "root@example.com");
+  EXPECT_EQ(load_section(c, users::users_section()).admin_email, "root@example.com");
   EXPECT_EQ(c.body_limit, 2048u);
-  EXPECT_EQ(c.openai_api_key.value_or(""), "sk-test");
+  EXPECT_EQ(load_section(c, ai_registry::ai_registry_section()).openai_api_key.value_or(""), "sk-test");
 }
 
 TEST(Config, ReportsEveryProblemAtOnceNamingTheVariable) {
@@ -46,7 +52,7 @@ TEST(Config, ReportsEveryProblemAtOnceNamingTheVariable) {
                                              {"NETOPS_THREADS", "-1"},
                                              {"NETOPS_ADMIN_PASSWORD", "123"}};
   try {
-    Config::from_map(vars);
+    load_configuration(vars);
     FAIL() << "expected ConfigError";
   } catch (const ConfigError& e) {
     std::string all = e.what();
@@ -59,7 +65,7 @@ TEST(Config, ReportsEveryProblemAtOnceNamingTheVariable) {
 
 TEST(Config, EveryVariableIsDocumented) {
   std::set<std::string> names;
-  for (auto& v : config_vars()) names.insert(v.name);
+  for (auto& v : all_config_vars()) names.insert(v.name);
   for (auto n : {"NETOPS_LISTEN", "NETOPS_DATABASE_URL", "NETOPS_REDIS_URL", "NETOPS_JWT_SECRET", "NETOPS_MASTER_KEY",
                  "NETOPS_ADMIN_EMAIL", "NETOPS_ADMIN_PASSWORD", "NETOPS_STORAGE_DIR", "OPENAI_API_KEY",
                  "ANTHROPIC_API_KEY", "OPENROUTER_API_KEY"})
@@ -67,52 +73,54 @@ TEST(Config, EveryVariableIsDocumented) {
 }
 
 TEST(Config, AssetLimits) {
-  auto c = Config::from_map(valid());
-  EXPECT_EQ(c.attachment_limit, 25u << 20);
-  EXPECT_EQ(c.import_limit, 64u << 20);
+  auto c = load_configuration(valid());
+  auto assets = load_section(c, assets::assets_section());
+  EXPECT_EQ(assets.attachment_limit, 25u << 20);
+  EXPECT_EQ(assets.import_limit, 64u << 20);
   auto vars = valid();
   vars["NETOPS_ATTACHMENT_LIMIT"] = "1048576";
   vars["NETOPS_IMPORT_LIMIT"] = "4096";
-  c = Config::from_map(vars);
-  EXPECT_EQ(c.attachment_limit, 1u << 20);
-  EXPECT_EQ(c.import_limit, 4096u);
+  c = load_configuration(vars);
+  assets = load_section(c, assets::assets_section());
+  EXPECT_EQ(assets.attachment_limit, 1u << 20);
+  EXPECT_EQ(assets.import_limit, 4096u);
   vars["NETOPS_ATTACHMENT_LIMIT"] = "0";
   vars["NETOPS_IMPORT_LIMIT"] = "lots";
   try {
-    Config::from_map(vars);
+    load_configuration(vars);
     FAIL() << "expected ConfigError";
   } catch (const ConfigError& e) {
     EXPECT_EQ(e.problems().size(), 2u) << e.what();
   }
   std::set<std::string> names;
-  for (auto& v : config_vars()) names.insert(v.name);
+  for (auto& v : all_config_vars()) names.insert(v.name);
   EXPECT_TRUE(names.count("NETOPS_ATTACHMENT_LIMIT"));
   EXPECT_TRUE(names.count("NETOPS_IMPORT_LIMIT"));
 }
 
 TEST(Config, EgressAndAccountingSpill) {
-  auto c = Config::from_map(valid());
+  auto c = load_configuration(valid());
   EXPECT_FALSE(c.egress_deny_private);
   EXPECT_EQ(c.egress_allow, "");
-  EXPECT_EQ(c.accounting_spill_dir, "");  // NETOPS_STORAGE_DIR/accounting-spill
+  EXPECT_EQ(load_section(c, gateway::gateway_section()).accounting_spill_dir, "");  // NETOPS_STORAGE_DIR/accounting-spill
   auto vars = valid();
   vars["NETOPS_EGRESS_DENY_PRIVATE"] = "true";
   vars["NETOPS_EGRESS_ALLOW"] = "169.254.169.254, 10.0.0.0/8";
   vars["NETOPS_ACCOUNTING_SPILL_DIR"] = "/var/spill";
-  c = Config::from_map(vars);
+  c = load_configuration(vars);
   EXPECT_TRUE(c.egress_deny_private);
   EXPECT_EQ(c.egress_allow, "169.254.169.254, 10.0.0.0/8");
-  EXPECT_EQ(c.accounting_spill_dir, "/var/spill");
+  EXPECT_EQ(load_section(c, gateway::gateway_section()).accounting_spill_dir, "/var/spill");
   vars["NETOPS_EGRESS_DENY_PRIVATE"] = "maybe";
   vars["NETOPS_EGRESS_ALLOW"] = "metadata.internal";
   try {
-    Config::from_map(vars);
+    load_configuration(vars);
     FAIL() << "expected ConfigError";
   } catch (const ConfigError& e) {
     EXPECT_EQ(e.problems().size(), 2u) << e.what();
   }
   std::set<std::string> names;
-  for (auto& v : config_vars()) names.insert(v.name);
+  for (auto& v : all_config_vars()) names.insert(v.name);
   for (auto n : {"NETOPS_EGRESS_DENY_PRIVATE", "NETOPS_EGRESS_ALLOW", "NETOPS_ACCOUNTING_SPILL_DIR"})
     EXPECT_TRUE(names.count(n)) << n;
 }

@@ -330,7 +330,7 @@ TEST(Budget, VerdictsAndBoundaries) {
   EXPECT_EQ(seconds_to_next_utc_month(now), 30);
   auto mid = system_clock::time_point(sys_days(year{2026} / December / 15));
   EXPECT_EQ(seconds_to_next_utc_month(mid), 17 * 86400);
-  BudgetLimits l = BudgetLimits::from(Config::TierBudget{1'000'000, 10'000'000, 1000, 0});
+  BudgetLimits l = BudgetLimits::from(TierBudget{1'000'000, 10'000'000, 1000, 0});
   BudgetUsage u;
   EXPECT_TRUE(judge(l, u, now).ok);
   u.day_tokens = 1000;
@@ -345,7 +345,7 @@ TEST(Budget, VerdictsAndBoundaries) {
   EXPECT_FALSE(v.ok);
   EXPECT_EQ(v.period, "month");
   EXPECT_EQ(v.limit, "10.000000");
-  EXPECT_FALSE(BudgetLimits::from(Config::TierBudget{}).any());
+  EXPECT_FALSE(BudgetLimits::from(TierBudget{}).any());
 }
 
 TEST(Wire, OpenAiBodiesAreEditedAsBytes) {

@@ -12,6 +12,7 @@
 #include "core/blocking.hpp"
 #include "core/cidr.hpp"
 #include "core/config.hpp"
+#include "modules/auth/auth_settings.hpp"
 #include "core/error.hpp"
 #include "core/metrics.hpp"
 #include "http/pipeline.hpp"
@@ -240,7 +241,7 @@ TEST(SecurityConfig, EdgeSettingsAreReadAndValidated) {
                                             {"NETOPS_MASTER_KEY", std::string(64, 'a')}};
   auto c = Config::from_map(env);
   EXPECT_EQ(c.max_connections, 10000u);
-  EXPECT_EQ(c.auth_failures_per_min, 100);
+  EXPECT_EQ(load_section(c, auth::auth_section()).auth_failures_per_min, 100);
   EXPECT_TRUE(c.trusted_proxies.empty());
   EXPECT_TRUE(c.metrics_listen_host.empty());
   EXPECT_FALSE(c.metrics_token);

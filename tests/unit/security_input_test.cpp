@@ -2,7 +2,9 @@
 // the configuration, CSV files of commas, LIKE wildcards in searches, private text in audit rows.
 #include <gtest/gtest.h>
 
+#include "app/configuration.hpp"
 #include "core/config.hpp"
+#include "modules/gateway/gateway_settings.hpp"
 #include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
@@ -75,20 +77,20 @@ TEST(ConfigLimits, BudgetsBeyondWhatTheGatewayCanHoldAreRefused) {
   auto env = base_env();
   env["NETOPS_BUDGET_PRO_MONTHLY_USD"] = "10000000";  // wrapped into "0.000000 of -8446744.073710"
   try {
-    Config::from_map(env);
+    load_configuration(env);
     FAIL() << "10,000,000 USD cannot be represented and must stop the start";
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("NETOPS_BUDGET_PRO_MONTHLY_USD"), std::string::npos) << e.what();
   }
   env["NETOPS_BUDGET_PRO_MONTHLY_USD"] = "9223372.036854";
-  EXPECT_EQ(Config::from_map(env).budget_pro.monthly_micro_usd, 9'223'372'036'854LL);
+  EXPECT_EQ(load_section(load_configuration(env), gateway::gateway_section()).budget_pro.monthly_micro_usd, 9'223'372'036'854LL);
   env["NETOPS_BUDGET_PRO_MONTHLY_USD"] = "9223372.036855";
-  EXPECT_THROW(Config::from_map(env), ConfigError);
+  EXPECT_THROW(load_configuration(env), ConfigError);
   env["NETOPS_BUDGET_PRO_MONTHLY_USD"] = "999999999999";
-  EXPECT_THROW(Config::from_map(env), ConfigError);
+  EXPECT_THROW(load_configuration(env), ConfigError);
   env.erase("NETOPS_BUDGET_PRO_MONTHLY_USD");
   env["NETOPS_IMPORT_MAX_ROWS"] = "0";
-  EXPECT_THROW(Config::from_map(env), ConfigError);
+  EXPECT_THROW(load_configuration(env), ConfigError);
 }
 
 TEST(CsvLimits, ReaderKeepsAtMostNFieldsButCountsThemAll) {

@@ -1,6 +1,7 @@
 // Start-up seeding of providers and default models (see seed.hpp). Prices are the providers' public
 // list prices per 1,000 tokens in USD (input / output / cache read / cache write) at the time of writing;
 // operators adjust them through PATCH /api/models/{id}.
+#include "modules/ai_registry/ai_registry_settings.hpp"
 #include "modules/ai_registry/seed.hpp"
 
 #include <spdlog/spdlog.h>
@@ -136,8 +137,9 @@ Task<bool> seed_one(AppContext& ctx, audit::AuditService& audit, const SeedProvi
 
 Task<void> seed_defaults(AppContext& ctx, audit::AuditService& audit, bool demo) {
   std::vector<std::string> seeded;
-  const std::optional<std::string>* keys[] = {&ctx.config.openai_api_key, &ctx.config.anthropic_api_key,
-                                              &ctx.config.openrouter_api_key};
+  const auto settings = load_section(ctx.config, ai_registry_section());
+  const std::optional<std::string>* keys[] = {&settings.openai_api_key, &settings.anthropic_api_key,
+                                              &settings.openrouter_api_key};
   for (std::size_t i = 0; i < catalogue().size(); ++i) {
     const auto& key = *keys[i];
     if (!key || key->empty()) continue;
@@ -147,8 +149,8 @@ Task<void> seed_defaults(AppContext& ctx, audit::AuditService& audit, bool demo)
     if (done) seeded.push_back(s.id);
   }
   if (demo) {
-    if (ctx.config.demo_mock_url && !ctx.config.demo_mock_url->empty()) {
-      std::string base = *ctx.config.demo_mock_url;
+    if (settings.demo_mock_url && !settings.demo_mock_url->empty()) {
+      std::string base = *settings.demo_mock_url;
       while (!base.empty() && base.back() == '/') base.pop_back();
       std::string endpoint = base + "/v1", key = "mock-key";  // named: see above
       bool done = co_await seed_one(ctx, audit, kMock, endpoint, key, true);

@@ -92,7 +92,7 @@ Task<AssetService::Total> AssetService::counted_total(const Filter& f) {
   auto key = co_await count_key("count", f);
   auto hit = co_await ctx_.cache.get_json(key);
   if (hit && hit->is_number_integer()) co_return Total{hit->get<long long>(), true};
-  const long long limit = ctx_.config.list_exact_total;
+  const long long limit = settings_.list_exact_total;
   if (limit <= 0 || !ctx_.redis.connected()) {
     auto exact = co_await repo_.count(f);
     co_return Total{exact, true};

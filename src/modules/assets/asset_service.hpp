@@ -15,12 +15,15 @@
 #include "modules/assets/file_store.hpp"
 #include "modules/audit/audit_service.hpp"
 
+#include "modules/assets/assets_settings.hpp"
+
 namespace netops::assets {
 
 class AssetService {
  public:
   AssetService(AppContext& ctx, std::shared_ptr<audit::AuditService> audit)
-      : ctx_(ctx), repo_(ctx.db), audit_(std::move(audit)), files_(ctx.config.storage_dir) {}
+      : ctx_(ctx), settings_(load_section(ctx.config, assets_section())), repo_(ctx.db), audit_(std::move(audit)),
+        files_(ctx.config.storage_dir) {}
 
   // A list total: exact, or (a list too large to count on the request path) a lower bound.
   struct Total {
@@ -67,6 +70,7 @@ class AssetService {
   DetachedTasks background_;
 
   AppContext& ctx_;
+  const AssetsSettings settings_;
   AssetRepo repo_;
   std::shared_ptr<audit::AuditService> audit_;
   FileStore files_;

@@ -1,6 +1,7 @@
 // HTTP shape of an asset's attachments.
 #include "http/listing.hpp"
 #include "http/multipart.hpp"
+#include "modules/assets/assets_settings.hpp"
 #include "modules/assets/asset_routes.hpp"
 #include "modules/assets/attachment_service.hpp"
 
@@ -23,7 +24,7 @@ const nlohmann::json kAttachment = {
 }  // namespace
 
 void register_attachment_routes(AppContext& ctx) {
-  auto files = std::make_shared<AttachmentService>(ctx, ctx.config.attachment_limit);
+  auto files = std::make_shared<AttachmentService>(ctx, load_section(ctx.config, assets_section()).attachment_limit);
 
   ctx.router
       .get("/api/v1/assets/{id}/attachments", Role::user,

@@ -3,6 +3,7 @@
 // HTTP shape of the CSV import and export.
 #include "core/error.hpp"
 #include "http/multipart.hpp"
+#include "modules/assets/assets_settings.hpp"
 #include "modules/assets/asset_routes.hpp"
 #include "modules/assets/import_service.hpp"
 
@@ -49,7 +50,7 @@ std::string csv_text(const Request& req) {
 
 void register_import_routes(AppContext& ctx, std::shared_ptr<AssetService> svc) {
   auto imports = std::make_shared<ImportService>(ctx, svc);
-  const std::size_t import_limit = ctx.config.import_limit;
+  const std::size_t import_limit = load_section(ctx.config, assets_section()).import_limit;
 
   ctx.router
       .post("/api/v1/assets/import", Role::admin,

@@ -19,7 +19,7 @@ std::string trimmed(const std::string& s) {
 Task<ImportResult> ImportService::import_csv(const std::string& text, const ImportOptions& opts, const Caller& who) {
   // Phase 1, parse: off the event loop (a 100,000-row file is tens of megabytes).
   ParseLimits limits;
-  limits.max_rows = ctx_.config.import_max_rows;
+  limits.max_rows = settings_.import_max_rows;
   auto parse = [&text, limits] { return parse_file(text, limits); };
   ParsedFile file = co_await ctx_.blocking.run(std::move(parse));
   ImportReport report;

@@ -9,6 +9,8 @@
 #include "modules/assets/import_plan.hpp"
 #include "modules/assets/asset_service.hpp"
 
+#include "modules/assets/assets_settings.hpp"
+
 namespace netops::assets {
 
 struct ImportResult {
@@ -37,7 +39,7 @@ class CsvExport {
 class ImportService : public std::enable_shared_from_this<ImportService> {
  public:
   ImportService(AppContext& ctx, std::shared_ptr<AssetService> assets)
-      : ctx_(ctx), assets_(std::move(assets)), repo_(ctx.db) {}
+      : ctx_(ctx), settings_(load_section(ctx.config, assets_section())), assets_(std::move(assets)), repo_(ctx.db) {}
   Task<ImportResult> import_csv(const std::string& text, const ImportOptions& opts, const Caller& who);
   // The CSV export of every asset matching f (model, vendor and location names resolved once, here).
   Task<CsvExport> export_csv(const Filter& f);
@@ -45,6 +47,7 @@ class ImportService : public std::enable_shared_from_this<ImportService> {
  private:
   friend class CsvExport;
   AppContext& ctx_;
+  const AssetsSettings settings_;
   std::shared_ptr<AssetService> assets_;
   ImportRepo repo_;
 };

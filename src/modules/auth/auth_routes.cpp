@@ -92,15 +92,6 @@ const nlohmann::json kTokensSchema = {{"type", "object"},
                                         {"expiresIn", {{"type", "integer"}}},
                                         {"user", kUserSchema}}}};
 
-long long limit_for(const Config& c, Tier tier) {
-  switch (tier) {
-    case Tier::free: return c.rate_limit_free;
-    case Tier::pro: return c.rate_limit_pro;
-    case Tier::enterprise: return c.rate_limit_enterprise;
-    case Tier::unlimited: return 0;
-  }
-  return 0;
-}
 }  // namespace
 
 namespace {
@@ -133,9 +124,9 @@ Module<AuthService> register_module(AppContext& ctx, std::shared_ptr<audit::Audi
   ctx.pipeline.set_authenticator(http::CredentialAuthenticator(
       [authenticator](Request& req) { return authenticator->authenticate_limited(req); }));
   // Per user / per API key, by tier, shared by every instance through Redis.
-  ctx.pipeline.add_middleware([&ctx](Request& req) -> Task<void> {
+  ctx.pipeline.add_middleware([&ctx, settings = load_section(ctx.config, auth_section())](Request& req) -> Task<void> {
     if (!req.actor) co_return;
-    auto limit = limit_for(ctx.config, req.actor->tier);
+    auto limit = settings.rate_limit(req.actor->tier);
     if (limit <= 0) co_return;
     std::string subject = req.actor->api_key_id.empty() ? "user:" + req.actor->user_id : "key:" + req.actor->api_key_id;
     auto d = co_await ctx.limiter.check(subject, limit, 60);

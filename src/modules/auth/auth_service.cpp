@@ -46,14 +46,14 @@ std::string AuthService::access_token(const std::string& user_id, const std::str
                                       const std::string& session_id) const {
   auto now = now_s();
   nlohmann::json claims = {{"sub", user_id},  {"sid", session_id}, {"role", role},
-                           {"iat", now},      {"exp", now + ctx_.config.access_token_ttl_s},
+                           {"iat", now},      {"exp", now + settings_.access_token_ttl_s},
                            {"jti", new_uuid()}};
   return jwt::sign(claims, ctx_.config.jwt_secret);
 }
 
 Tokens AuthService::tokens(const users::User& u, const std::string& session_id, const std::string& access,
                            const std::string& refresh) const {
-  return Tokens{access, refresh, session_id, ctx_.config.access_token_ttl_s, u};
+  return Tokens{access, refresh, session_id, settings_.access_token_ttl_s, u};
 }
 
 // Reserves this attempt on the account and the IP counters before the password is checked (one atomic
@@ -61,7 +61,7 @@ Tokens AuthService::tokens(const users::User& u, const std::string& session_id, 
 // account or IP are ever verified in a window, even when hundreds arrive at once.
 Task<void> AuthService::throttle_login(const std::string& account_key, const std::string& ip_key) {
   std::vector<std::string> keys{account_key, ip_key};
-  auto r = co_await ctx_.limiter.reserve_failures(keys, ctx_.config.login_max_failures, ctx_.config.login_window_s);
+  auto r = co_await ctx_.limiter.reserve_failures(keys, settings_.login_max_failures, settings_.login_window_s);
   if (!r.allowed)
     throw AppError(ErrorCode::rate_limited, "too many failed logins; try again later",
                    {{"retryAfter", r.retry_after_s}, {"scope", r.blocked_index == 0 ? "account" : "ip"}});
@@ -115,8 +115,8 @@ Task<Tokens> AuthService::login(const LoginInput& in, const Caller& by) {
   s.refresh_hash = sha256_hex(refresh);
   s.ip = by.remote_ip;
   s.user_agent = by.user_agent;
-  s.access_ttl_s = ctx_.config.access_token_ttl_s;
-  s.refresh_ttl_s = ctx_.config.refresh_token_ttl_s;
+  s.access_ttl_s = settings_.access_token_ttl_s;
+  s.refresh_ttl_s = settings_.refresh_token_ttl_s;
   Caller signed_in = by;  // the audit row is the user's
   signed_in.user_id = user->id;
   std::string action = "auth.login", resource = "session:" + s.id;
@@ -139,7 +139,7 @@ Task<Tokens> AuthService::refresh(const std::string& refresh_token, const Caller
   auto in_tx = [&](db::Tx& tx) -> Task<void> {  // named: GCC 12 mishandles temporaries in co_await
     // The access token needs the session id, known only after the swap: sign after, store the hash now.
     state = co_await repo_->rotate_refresh(tx, old_hash, sha256_hex(next_refresh), "pending:" + new_uuid(),
-                                          ctx_.config.access_token_ttl_s);
+                                          settings_.access_token_ttl_s);
     if (!state) co_return;
     access = access_token(state->user_id, state->role, state->session_id);
     co_await repo_->set_access_hash(tx, state->session_id, sha256_hex(access));
@@ -195,8 +195,8 @@ Task<void> AuthService::change_password(const PasswordChange& in, const Caller& 
   // atomic reservation), so a session cannot become a permanent account takeover by brute force.
   std::string fail_key = "pwchange:fail:user:" + a.user_id;
   std::vector<std::string> fail_keys{fail_key};
-  auto slot = co_await ctx_.limiter.reserve_failures(fail_keys, ctx_.config.login_max_failures,
-                                                     ctx_.config.login_window_s);
+  auto slot = co_await ctx_.limiter.reserve_failures(fail_keys, settings_.login_max_failures,
+                                                     settings_.login_window_s);
   if (!slot.allowed)
     throw AppError(ErrorCode::rate_limited, "too many wrong current passwords; try again later",
                    {{"retryAfter", slot.retry_after_s}});

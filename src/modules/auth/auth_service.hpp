@@ -14,13 +14,16 @@
 #include "modules/auth/types.hpp"
 #include "modules/users/users_service.hpp"
 
+#include "modules/auth/auth_settings.hpp"
+
 namespace netops::auth {
 
 class AuthService {
  public:
   AuthService(AppContext& ctx, std::shared_ptr<AuthRepo> repo, std::shared_ptr<SessionCache> cache,
               std::shared_ptr<audit::AuditService> audit, std::shared_ptr<users::UsersService> users)
-      : ctx_(ctx), repo_(std::move(repo)), cache_(std::move(cache)), audit_(std::move(audit)), users_(std::move(users)) {}
+      : ctx_(ctx), settings_(load_section(ctx.config, auth_section())), repo_(std::move(repo)), cache_(std::move(cache)),
+        audit_(std::move(audit)), users_(std::move(users)) {}
 
   // by: the anonymous caller (request id, client address and user agent for the session and audit rows).
   Task<Tokens> login(const LoginInput& in, const Caller& by);
@@ -44,6 +47,7 @@ class AuthService {
   Task<void> throttle_login(const std::string& account_key, const std::string& ip_key);
 
   AppContext& ctx_;
+  const AuthSettings settings_;
   std::shared_ptr<AuthRepo> repo_;
   std::shared_ptr<SessionCache> cache_;
   std::shared_ptr<audit::AuditService> audit_;

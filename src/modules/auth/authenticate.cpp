@@ -72,7 +72,7 @@ AppError too_many_failures(std::int64_t retry_after) {
 }  // namespace
 
 Task<std::optional<http::Credential>> Authenticator::authenticate_limited(const http::Request& req) {
-  auto limit = ctx_.config.auth_failures_per_min;
+  auto limit = settings_.auth_failures_per_min;
   if (limit <= 0) co_return co_await authenticate(req);
   if (auto left = blocked_for(req.remote_ip)) throw too_many_failures(left);
   bool refused = false;

@@ -11,12 +11,14 @@
 #include "modules/auth/auth_repo.hpp"
 #include "modules/auth/session_cache.hpp"
 
+#include "modules/auth/auth_settings.hpp"
+
 namespace netops::auth {
 
 class Authenticator {
  public:
   Authenticator(AppContext& ctx, std::shared_ptr<AuthRepo> repo, std::shared_ptr<SessionCache> cache)
-      : ctx_(ctx), repo_(std::move(repo)), cache_(std::move(cache)) {}
+      : ctx_(ctx), settings_(load_section(ctx.config, auth_section())), repo_(std::move(repo)), cache_(std::move(cache)) {}
 
   // nullopt without a credential, 401 for a bad one.
   Task<std::optional<http::Credential>> authenticate(const http::Request& req);
@@ -26,6 +28,7 @@ class Authenticator {
 
  private:
   AppContext& ctx_;
+  const AuthSettings settings_;
   std::shared_ptr<AuthRepo> repo_;
   std::shared_ptr<SessionCache> cache_;
 };

@@ -52,7 +52,7 @@ std::string transcript(const std::vector<Message>& msgs, std::size_t count, std:
 
 void SummaryService::summarise_later(const boost::asio::any_io_executor& executor, const std::string& conversation_id,
                                      const Caller& by) {
-  if (ctx_.config.chat_summary_tokens <= 0 || !executor) return;
+  if (settings_.summary_tokens <= 0 || !executor) return;
   {
     std::lock_guard lock(summarising_mu_);
     // Already under way in this process: it looks again when it is done.
@@ -85,7 +85,7 @@ Task<void> SummaryService::summarise(std::string conversation_id, Caller by) {
 }
 
 Task<void> SummaryService::summarise_once(const std::string& conversation_id, const Caller& by) {
-  const std::int64_t threshold = ctx_.config.chat_summary_tokens;
+  const std::int64_t threshold = settings_.summary_tokens;
   auto unsummarised = co_await repo_->unsummarised_tokens(conversation_id);
   if (unsummarised <= threshold) co_return;
   auto conv = co_await repo_->find_conversation(by.user_id, conversation_id);
@@ -105,7 +105,7 @@ Task<void> SummaryService::summarise_once(const std::string& conversation_id, co
   std::string input = previous.empty() ? std::string() : "Previous summary:\n" + previous + "\n\n";
   std::size_t included = 0;
   input += "New messages:\n" + transcript(msgs, cut, included);
-  json body = {{"model", ctx_.config.chat_summary_model},
+  json body = {{"model", settings_.summary_model},
                {"messages", json::array({{{"role", "system"}, {"content", kInstructions}},
                                          {{"role", "user"}, {"content", std::move(input)}}})},
                {"max_tokens", 600},

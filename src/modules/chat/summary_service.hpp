@@ -15,13 +15,15 @@
 #include "modules/chat/context_repo.hpp"
 #include "modules/gateway/gateway_service.hpp"
 
+#include "modules/chat/chat_settings.hpp"
+
 namespace netops::chat {
 
 class SummaryService {
  public:
   SummaryService(AppContext& ctx, std::shared_ptr<gateway::Service> gateway, std::shared_ptr<ChatRepo> repo,
                  std::shared_ptr<ContextRepo> contexts, DetachedTasks& tasks)
-      : ctx_(ctx), gateway_(std::move(gateway)), repo_(std::move(repo)), contexts_(std::move(contexts)),
+      : ctx_(ctx), settings_(load_section(ctx.config, chat_section())), gateway_(std::move(gateway)), repo_(std::move(repo)), contexts_(std::move(contexts)),
         tasks_(tasks) {}
 
   // After an answer: summarises in the background when the conversation has grown enough (never delaying
@@ -35,6 +37,7 @@ class SummaryService {
   Task<void> summarise_once(const std::string& conversation_id, const Caller& by);
 
   AppContext& ctx_;
+  const ChatSettings settings_;
   std::shared_ptr<gateway::Service> gateway_;
   std::shared_ptr<ChatRepo> repo_;
   std::shared_ptr<ContextRepo> contexts_;

@@ -63,7 +63,7 @@ nlohmann::json to_json(const TurnAnswer& a) {
 
 TurnService::TurnService(AppContext& ctx, std::shared_ptr<gateway::Service> gateway, std::shared_ptr<ChatRepo> repo,
                          std::shared_ptr<ContextRepo> contexts, std::shared_ptr<audit::AuditService> audit)
-    : ctx_(ctx), gateway_(gateway), repo_(repo), contexts_(contexts), audit_(std::move(audit)),
+    : ctx_(ctx), settings_(load_section(ctx.config, chat_section())), gateway_(gateway), repo_(repo), contexts_(contexts), audit_(std::move(audit)),
       summaries_(ctx, gateway, repo, contexts, tasks_) {}
 
 Task<std::shared_ptr<Turn>> TurnService::begin(const SendInput& in, const Caller& c) {
@@ -120,7 +120,7 @@ Task<std::shared_ptr<Turn>> TurnService::begin(const SendInput& in, const Caller
   const std::int64_t tools_tokens = in.tools.is_null() ? 0 : estimate_tokens(in.tools.dump());
   int window = 0, reserve = 0;
   auto fit = [&](const gateway::Route& r) {
-    window = r.context_window.value_or(ctx_.config.chat_default_context_window);
+    window = r.context_window.value_or(settings_.default_context_window);
     reserve = in.max_tokens ? *in.max_tokens
               : r.max_tokens ? std::min(*r.max_tokens, window / 2)
                              : std::min(1024, window / 4);
@@ -134,7 +134,7 @@ Task<std::shared_ptr<Turn>> TurnService::begin(const SendInput& in, const Caller
   if (prompt.fits && !prompt.messages.empty()) {
     json whole = prompt.messages;
     auto second = co_await routed(std::move(whole));
-    if (second.context_window.value_or(ctx_.config.chat_default_context_window) < window) prompt = fit(second);
+    if (second.context_window.value_or(settings_.default_context_window) < window) prompt = fit(second);
   }
   if (!prompt.fits)
     throw Unprocessable("the message does not fit the model's context window",

@@ -22,6 +22,8 @@
 #include "modules/chat/types.hpp"
 #include "modules/gateway/gateway_service.hpp"
 
+#include "modules/chat/chat_settings.hpp"
+
 namespace netops::chat {
 
 using Clock = std::chrono::steady_clock;
@@ -81,6 +83,7 @@ class TurnService {
   Task<TurnAnswer> store_answer(Turn& t, const Answer& a, const gateway::Served& served, const gateway::Spent& spent);
 
   AppContext& ctx_;
+  const ChatSettings settings_;
   std::shared_ptr<gateway::Service> gateway_;
   std::shared_ptr<ChatRepo> repo_;
   std::shared_ptr<ContextRepo> contexts_;

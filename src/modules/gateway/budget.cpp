@@ -21,7 +21,7 @@ std::optional<std::int64_t> tokens(long long n) {
 
 }  // namespace
 
-BudgetLimits BudgetLimits::from(const Config::TierBudget& b) {
+BudgetLimits BudgetLimits::from(const TierBudget& b) {
   return BudgetLimits{usd(b.daily_micro_usd), usd(b.monthly_micro_usd), tokens(b.daily_tokens),
                       tokens(b.monthly_tokens)};
 }
@@ -60,11 +60,8 @@ BudgetVerdict judge(const BudgetLimits& l, const BudgetUsage& u, system_clock::t
   return v;
 }
 
-Budgets::Budgets(db::Db& db, const Config& cfg) : repo_(db) {
-  limits_[static_cast<std::size_t>(Tier::free)] = BudgetLimits::from(cfg.budget_free);
-  limits_[static_cast<std::size_t>(Tier::pro)] = BudgetLimits::from(cfg.budget_pro);
-  limits_[static_cast<std::size_t>(Tier::enterprise)] = BudgetLimits::from(cfg.budget_enterprise);
-  // Tier::unlimited: no limits.
+Budgets::Budgets(db::Db& db, const GatewaySettings& settings) : repo_(db) {
+  for (auto t : kTiers) limits_[static_cast<std::size_t>(t)] = BudgetLimits::from(settings.budget(t));  // unlimited: none
 }
 
 void Budgets::forget(const std::string& user_id) {

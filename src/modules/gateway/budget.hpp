@@ -20,13 +20,15 @@
 #include "llm/decimal.hpp"
 #include "modules/gateway/budget_repo.hpp"
 
+#include "modules/gateway/gateway_settings.hpp"
+
 namespace netops::gateway {
 
 struct BudgetLimits {
   std::optional<Decimal> daily_cost, monthly_cost;
   std::optional<std::int64_t> daily_tokens, monthly_tokens;
   bool any() const { return daily_cost || monthly_cost || daily_tokens || monthly_tokens; }
-  static BudgetLimits from(const Config::TierBudget& b);
+  static BudgetLimits from(const TierBudget& b);
 };
 
 struct BudgetVerdict {
@@ -44,7 +46,7 @@ long long seconds_to_next_utc_month(std::chrono::system_clock::time_point now);
 
 class Budgets {
  public:
-  Budgets(db::Db& db, const Config& cfg);
+  Budgets(db::Db& db, const GatewaySettings& settings);
   const BudgetLimits& limits(Tier tier) const { return limits_[static_cast<std::size_t>(tier)]; }
   // Throws AppError(budget_exceeded) with retryAfter when the user is over a limit of its tier.
   Task<void> check(std::string user_id, Tier tier);

@@ -3,6 +3,7 @@
 #include "core/json.hpp"
 #include "core/metrics.hpp"
 #include "llm/egress.hpp"
+#include "modules/gateway/gateway_settings.hpp"
 #include "modules/gateway/module.hpp"
 #include "modules/gateway/served_headers.hpp"
 
@@ -106,7 +107,7 @@ netops::Module<Service> register_module(AppContext& ctx, std::shared_ptr<ai_regi
     if (!s) return nullptr;
     return s->breaker().describe(model_id, Clock::now());
   });
-  llm::Timeouts probe_timeouts{ctx.config.upstream_connect_timeout_ms, 10000, 10000, 15000};
+  llm::Timeouts probe_timeouts{load_section(ctx.config, gateway_section()).upstream_connect_timeout_ms, 10000, 10000, 15000};
   registry->set_probe([svc, probe_timeouts](const ai_registry::Provider& p, const std::string& key) -> Task<json> {
     return probe_provider(svc->client(), p, key, probe_timeouts);
   });

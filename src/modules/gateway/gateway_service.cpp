@@ -68,17 +68,18 @@ Exec::~Exec() {
 
 Service::Service(AppContext& ctx, std::shared_ptr<ai_registry::RegistryService> registry, llm::HttpClient& client)
     : ctx_(ctx),
+      settings_(load_section(ctx.config, gateway_section())),
       registry_(std::move(registry)),
       client_(client),
-      timeouts_{ctx.config.upstream_connect_timeout_ms, ctx.config.upstream_first_byte_timeout_ms,
-                ctx.config.upstream_idle_timeout_ms, ctx.config.upstream_total_timeout_ms},
-      breaker_(BreakerOptions{ctx.config.breaker_failures, std::chrono::milliseconds(ctx.config.breaker_cooldown_ms)}),
-      accounting_(ctx.db, registry_, ctx.config.accounting_flush_ms,
-                  ctx.config.accounting_spill_dir.empty() ? ctx.config.storage_dir + "/accounting-spill"
-                                                          : ctx.config.accounting_spill_dir),
-      budgets_(ctx.db, ctx.config),
-      thresholds_{ctx.config.escalation_thresholds[0], ctx.config.escalation_thresholds[1],
-                  ctx.config.escalation_thresholds[2], ctx.config.escalation_thresholds[3]} {
+      timeouts_{settings_.upstream_connect_timeout_ms, settings_.upstream_first_byte_timeout_ms,
+                settings_.upstream_idle_timeout_ms, settings_.upstream_total_timeout_ms},
+      breaker_(BreakerOptions{settings_.breaker_failures, std::chrono::milliseconds(settings_.breaker_cooldown_ms)}),
+      accounting_(ctx.db, registry_, settings_.accounting_flush_ms,
+                  settings_.accounting_spill_dir.empty() ? ctx.config.storage_dir + "/accounting-spill"
+                                                          : settings_.accounting_spill_dir),
+      budgets_(ctx.db, settings_),
+      thresholds_{settings_.escalation_thresholds[0], settings_.escalation_thresholds[1],
+                  settings_.escalation_thresholds[2], settings_.escalation_thresholds[3]} {
   accounting_.on_written = [this](const std::vector<UsageRecord>& batch) {
     for (const auto& r : batch) budgets_.forget(r.user_id);
   };
@@ -149,7 +150,7 @@ Task<std::shared_ptr<Exec>> Service::prepare(std::shared_ptr<const json> body, C
     return breaker_.available(t.model->id, now);
   };
   if (!dry_run) apply_strategy(x->plan, *x->facts, stream, balancer_, healthy);
-  x->retries = ctx_.config.upstream_retries;
+  x->retries = settings_.upstream_retries;
   if (x->plan.rule)
     if (auto r = x->plan.rule->metadata.find("maxRetries"); r != x->plan.rule->metadata.end() && r->is_number_integer())
       x->retries = std::clamp(r->get<int>(), 0, 10);
@@ -256,7 +257,7 @@ Task<bool> Service::retry_wait(Exec& x, const Target& t, const CallResult& r, in
   // A configuration error (ours, or a provider refusing our key/credits/model) does not heal by retrying.
   if (retry >= x.retries || r.error_code == "config" || r.provider_config) co_return false;
   if (!breaker_.available(t.model->id, Clock::now())) co_return false;  // the circuit just opened: move on
-  auto wait = backoff_ms(retry, ctx_.config.upstream_retry_base_ms, ctx_.config.upstream_retry_after_max_ms,
+  auto wait = backoff_ms(retry, settings_.upstream_retry_base_ms, settings_.upstream_retry_after_max_ms,
                          r.retry_after_ms, jitter());
   if (!wait) co_return false;
   auto before = Clock::now();

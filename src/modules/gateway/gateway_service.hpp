@@ -29,6 +29,8 @@
 #include "modules/gateway/upstream.hpp"
 #include "modules/ai_registry/registry_service.hpp"
 
+#include "modules/gateway/gateway_settings.hpp"
+
 namespace netops::gateway {
 
 using Clock = std::chrono::steady_clock;
@@ -172,6 +174,7 @@ class Service {
   Completion success(Exec& x, const Target& t, CallResult& r, std::optional<double> quality);
 
   AppContext& ctx_;
+  const GatewaySettings settings_;
   std::shared_ptr<ai_registry::RegistryService> registry_;
   llm::HttpClient& client_;
   llm::Timeouts timeouts_;

@@ -97,7 +97,7 @@ Response tagged(const User& u) {
 }  // namespace
 
 Module<UsersService> register_module(AppContext& ctx, std::shared_ptr<audit::AuditService> audit) {
-  auto svc = std::make_shared<UsersService>(ctx, std::move(audit));
+  auto svc = std::make_shared<UsersService>(ctx, load_section(ctx.config, users_section()), std::move(audit));
 
   ctx.router
       .get("/api/admin/users", Role::admin,

@@ -19,8 +19,8 @@ Task<void> UsersService::after_change(const std::string& id, const Revocation& r
 
 Task<std::optional<UsersService::FirstAdmin>> UsersService::bootstrap_admin() {
   if (co_await repo_.any()) co_return std::nullopt;
-  FirstAdmin admin{ctx_.config.admin_email, std::nullopt};
-  std::string password = ctx_.config.admin_password.value_or("");
+  FirstAdmin admin{settings_.admin_email, std::nullopt};
+  std::string password = settings_.admin_password.value_or("");
   if (password.empty()) {
     password = generate_password();
     admin.generated_password = password;

@@ -12,13 +12,14 @@
 #include "kit/context.hpp"
 #include "modules/audit/audit_service.hpp"
 #include "modules/users/users_repo.hpp"
+#include "modules/users/users_settings.hpp"
 
 namespace netops::users {
 
 class UsersService {
  public:
-  UsersService(AppContext& ctx, std::shared_ptr<audit::AuditService> audit)
-      : ctx_(ctx), repo_(ctx.db), audit_(std::move(audit)) {}
+  UsersService(AppContext& ctx, UsersSettings settings, std::shared_ptr<audit::AuditService> audit)
+      : ctx_(ctx), settings_(std::move(settings)), repo_(ctx.db), audit_(std::move(audit)) {}
   void set_revoker(std::shared_ptr<AccessRevoker> r) { revoker_ = std::move(r); }
 
   Task<db::Page<User>> list(const UserFilter& f, const db::PageRequest& p, const db::Sort& s);
@@ -55,6 +56,7 @@ class UsersService {
   Task<void> after_change(const std::string& id, const Revocation& r, bool deleted = false);
 
   AppContext& ctx_;
+  UsersSettings settings_;
   UserRepo repo_;
   std::shared_ptr<audit::AuditService> audit_;
   std::shared_ptr<AccessRevoker> revoker_;

@@ -1,0 +1,19 @@
+#pragma once
+#include "core/config.hpp"
+#include "core/tier.hpp"
+
+namespace netops::auth {
+
+struct AuthSettings {
+  int access_token_ttl_s = 900;             // 15 minutes
+  int refresh_token_ttl_s = 7 * 24 * 3600;  // 7 days
+  // Requests per minute by users.tier; 0 = unlimited (the unlimited tier always is).
+  long long rate_limit_free = 100, rate_limit_pro = 1000, rate_limit_enterprise = 10000;
+  int login_max_failures = 10;   // per account and per client IP …
+  int login_window_s = 15 * 60;  // … within this window
+  int auth_failures_per_min = 100;  // 401s per client IP per minute before 429
+  long long rate_limit(Tier t) const;
+};
+const ConfigSection<AuthSettings>& auth_section();
+
+}  // namespace netops::auth
