@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/metrics.hpp"
+#include "core/upstream_error.hpp"
 #include "modules/gateway/gateway_service.hpp"
 
 namespace netops::gateway {
@@ -101,8 +102,9 @@ Task<void> StreamJob::pump(std::shared_ptr<StreamJob> job, http::StreamWriter& o
   }
   if (!gone && !error_code.empty() && error_code != "stream_error") {
     // OpenAI's way to fail a stream that has started: an error object as the last event, no [DONE].
-    json err = {{"error", {{"message", "upstream stream failed: " + message}, {"type", "upstream_error"},
-                           {"code", "UPSTREAM_ERROR"}}}};
+    json object = error_object(upstream_error_code(UpstreamFailure::failed), "upstream stream failed: " + message);
+    object["type"] = "upstream_error";
+    json err = {{"error", std::move(object)}};
     std::string event = "data: " + err.dump() + "\n\n";
     co_await out.write(event);
   }
