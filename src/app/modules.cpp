@@ -9,6 +9,7 @@
 #include "modules/chat/module.hpp"
 #include "modules/gateway/module.hpp"
 #include "modules/health/module.hpp"
+#include "modules/ops_events/module.hpp"
 #include "modules/users/module.hpp"
 
 namespace netops {
@@ -30,6 +31,7 @@ void register_modules(AppContext& ctx, llm::HttpClient& llm, Background& backgro
   auto chat = chat::register_module(ctx, audit.service, gateway.service);
   auto catalog = catalog::register_module(ctx, audit.service);
   auto assets = assets::register_module(ctx, audit.service);
+  auto ops = ops_events::register_module(ctx);
   for (auto* m : {&audit.background, &users.background, &auth.background, &registry.background,
                   &catalog.background, &assets.background})
     adopt(*m);

@@ -40,6 +40,14 @@ std::string Request::path_uuid(std::string_view name) const {
   return out;
 }
 
+std::optional<std::string> Request::query_uuid(std::string_view name) const {
+  auto v = query(name);
+  if (!v) return v;
+  if (!is_uuid(*v)) throw ValidationError(std::string(name), "must be a UUID");
+  for (auto& c : *v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return v;
+}
+
 std::optional<std::string> Request::query(std::string_view name) const {
   for (auto& [k, v] : query_params)
     if (k == name) {

@@ -41,6 +41,7 @@ class Request {
   std::string_view path_param(std::string_view name) const;
   std::string path_uuid(std::string_view name) const;  // 400 VALIDATION_ERROR unless a UUID
   std::optional<std::string> query(std::string_view name) const;
+  std::optional<std::string> query_uuid(std::string_view name) const;  // 400 VALIDATION_ERROR unless a UUID
   // Integer query parameter within [min, max]; 400 naming the parameter otherwise.
   long long query_int(std::string_view name, long long fallback, long long min, long long max) const;
   std::optional<bool> query_bool(std::string_view name) const;

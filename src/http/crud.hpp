@@ -1,0 +1,141 @@
+#pragma once
+// The routes of a plain resource, declared once (CONVENTIONS "one mechanism, many uses"):
+//   GET base (list) · GET base/{id} (with ETag) · POST base · PATCH and PUT base/{id} (If-Match) · DELETE base/{id}
+// The module gives the HTTP shape (schemas, list filters, how a body becomes its typed input) and a service
+// with the usual members; the mechanism writes the handlers and their /docs/json entries, so every resource
+// answers lists, ETags, 201/204 and If-Match the same way. Routes a resource does not have are switched off.
+//
+//   http::crud(ctx.router, svc, http::CrudSpec<VendorInput, ListFilter>{
+//       .base = "/api/v1/vendors", .noun = "vendor", .tag = "assets",
+//       .item_schema = kVendor, .input_schema = kInput, .list = kList,
+//       .filter = [](const Request& r) { ListFilter f; f.search = r.query("search"); return f; },
+//       .parse = parse_vendor});
+//
+// The service (one class, any name) provides what the enabled routes call:
+//   Task<db::Page<T>> list(const Filter&, const db::PageRequest&, const db::Sort&);
+//   Task<T> get(const std::string& id);                                   // 404 when absent
+//   Task<T> create(const Input&, const Caller&);
+//   Task<T> update(const std::string& id, const Input&, const std::optional<std::string>& if_match, const Caller&);
+//   Task<void> remove(const std::string& id, const Caller&)   or   remove(id, if_match, caller)
+// and to_json(const T&) is found by argument-dependent lookup (the same representation the ETag covers).
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "core/caller.hpp"
+#include "core/etag.hpp"
+#include "http/listing.hpp"
+#include "http/router.hpp"
+
+namespace netops::http {
+
+template <class Input, class Filter>
+struct CrudSpec {
+  std::string base;  // "/api/v1/vendors"
+  std::string noun;  // "vendor": the summaries' wording
+  std::string tag;   // OpenAPI tag
+  nlohmann::json item_schema = nlohmann::json::object();
+  nlohmann::json input_schema = nlohmann::json::object();
+  ListSpec list{};
+  std::function<Filter(const Request&)> filter;                     // query parameters → typed filter
+  std::function<Input(const nlohmann::json&, bool creating)> parse;  // body → typed input (400 naming fields)
+  Role read_role = Role::user;
+  Role write_role = Role::admin;
+  bool with_list = true, with_get = true, with_create = true, with_update = true, with_delete = true;
+  std::string delete_summary = {};  // what a delete refuses, e.g. "409 naming what still refers to it"
+};
+
+// The JSON of one object with its ETag (SPEC §2: every single-object GET returns one).
+inline Response tagged_json(const nlohmann::json& representation, int status = 200) {
+  auto etag = etag_of(representation);
+  return Response::json(representation, status).header("ETag", etag);
+}
+
+template <class Svc, class Input, class Filter>
+void crud(Router& router, std::shared_ptr<Svc> svc, const CrudSpec<Input, Filter>& spec) {
+  const std::string one = spec.base + "/{id}";
+  const auto list_spec = spec.list;
+  if (spec.with_list) {
+    auto filter = spec.filter;
+    router
+        .get(spec.base, spec.read_role,
+             [svc, filter, list_spec](Request& req) -> Task<Response> {
+               Filter f = filter ? filter(req) : Filter{};
+               auto q = list_query(req, list_spec);
+               auto page_of = co_await svc->list(f, q.page, q.sort);
+               co_return page(page_of, [](const auto& item) { return to_json(item); });
+             })
+        .summary("List " + spec.noun + "s (page, pageSize ≤ 1000, filters, sort)")
+        .tag(spec.tag)
+        .list(list_spec);
+  }
+  if (spec.with_get) {
+    router
+        .get(one, spec.read_role,
+             [svc](Request& req) -> Task<Response> {
+               auto id = req.path_uuid("id");  // named: GCC 12 mishandles temporaries in co_await
+               auto item = co_await svc->get(id);
+               co_return tagged_json(to_json(item));
+             })
+        .summary("One " + spec.noun + ", with an ETag for If-Match")
+        .tag(spec.tag)
+        .response(spec.item_schema);
+  }
+  auto parse = spec.parse;
+  if (spec.with_create) {
+    router
+        .post(spec.base, spec.write_role,
+              [svc, parse](Request& req) -> Task<Response> {
+                Input in = parse(req.json(), true);
+                auto by = req.caller();
+                auto item = co_await svc->create(in, by);
+                co_return tagged_json(to_json(item), 201);
+              })
+        .summary("Create a " + spec.noun)
+        .tag(spec.tag)
+        .request(spec.input_schema)
+        .response(spec.item_schema, 201);
+  }
+  if (spec.with_update) {
+    auto update = [svc, parse](Request& req) -> Task<Response> {
+      auto id = req.path_uuid("id");
+      Input in = parse(req.json(), false);
+      auto expected = req.if_match();
+      auto by = req.caller();
+      auto item = co_await svc->update(id, in, expected, by);
+      co_return tagged_json(to_json(item));
+    };
+    router.patch(one, spec.write_role, update)
+        .summary("Update a " + spec.noun + " (partial; If-Match → 412 when stale)")
+        .tag(spec.tag)
+        .request(spec.input_schema)
+        .response(spec.item_schema);
+    router.put(one, spec.write_role, update)
+        .summary("Same as PATCH")
+        .tag(spec.tag)
+        .request(spec.input_schema)
+        .response(spec.item_schema);
+  }
+  if (spec.with_delete) {
+    router
+        .del(one, spec.write_role,
+             [svc](Request& req) -> Task<Response> {
+               auto id = req.path_uuid("id");
+               auto by = req.caller();
+               if constexpr (requires { svc->remove(id, req.if_match(), by); }) {
+                 auto expected = req.if_match();
+                 co_await svc->remove(id, expected, by);
+               } else {
+                 co_await svc->remove(id, by);
+               }
+               co_return Response::no_content();
+             })
+        .summary("Delete a " + spec.noun + (spec.delete_summary.empty() ? "" : "; " + spec.delete_summary))
+        .tag(spec.tag)
+        .response(nullptr, 204);
+  }
+}
+
+}  // namespace netops::http
