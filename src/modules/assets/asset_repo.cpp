@@ -42,6 +42,10 @@ const db::Query kOpen{"assets.open_assignment", kOpenSql};
 const db::Query kClose{"assets.close_assignment", kCloseSql};
 const db::Query kInsertAssignment{"assets.insert_assignment", kInsertAssignmentSql};
 const db::Query kAssignments{"assets.assignments", kAssignmentsSql};
+constexpr db::Query kOpenRepairHolds{
+    "assets.open_repair_holds",
+    "SELECT (SELECT count(*) FROM maintenance_tickets WHERE asset_id = $1 AND status IN ('open', 'in_progress')) + "
+    "(SELECT count(*) FROM repair_orders WHERE asset_id = $1 AND status NOT IN ('closed', 'canceled')) AS n"};
 constexpr db::Query kCountAssignments{"assets.count_assignments",
                                       "SELECT count(*) AS n FROM asset_assignments WHERE asset_id = $1"};
 
@@ -307,6 +311,11 @@ Task<std::optional<nlohmann::json>> AssetRepo::open_assignment(db::Tx& tx, const
   auto r = co_await tx.query(q::kOpen, db::Params(asset_id));
   if (r.empty()) co_return std::nullopt;
   co_return assignment_json(r.front());
+}
+
+Task<long long> AssetRepo::open_repair_holds(db::Tx& tx, const std::string& asset_id) {
+  auto r = co_await tx.query(q::kOpenRepairHolds, db::Params(asset_id));
+  co_return r.front().get<std::int64_t>("n");
 }
 
 Task<nlohmann::json> AssetRepo::close_assignment(db::Tx& tx, const std::string& assignment_id) {

@@ -44,6 +44,8 @@ class AssetRepo {
 
   Task<std::optional<nlohmann::json>> open_assignment(const std::string& asset_id);
   Task<std::optional<nlohmann::json>> open_assignment(db::Tx& tx, const std::string& asset_id);
+  // Open maintenance tickets (open, in_progress) and repair orders (not closed or canceled) of the asset.
+  Task<long long> open_repair_holds(db::Tx& tx, const std::string& asset_id);
   Task<nlohmann::json> close_assignment(db::Tx& tx, const std::string& assignment_id);
   Task<nlohmann::json> insert_assignment(db::Tx& tx, const std::string& asset_id, const NewAssignment& a);
   Task<std::pair<nlohmann::json, long long>> assignments(const std::string& asset_id, const http::Paging& p);

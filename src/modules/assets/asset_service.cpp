@@ -260,104 +260,163 @@ Task<void> AssetService::remove(const std::string& id, const std::optional<std::
   co_await ctx_.blocking.run(std::move(drop));
 }
 
+Task<Asset> AssetService::change_status_in(db::Tx& tx, const std::string& id, const StatusChange& change,
+                                           const std::optional<std::string>& expected_etag, const Caller& who) {
+  auto current = co_await locked(tx, id, expected_etag);
+  auto from = current.status();
+  check_transition(from, change.to);
+  if (requires_no_assignment(change.to)) {
+    if (auto open = co_await repo_.open_assignment(tx, id))
+      throw Conflict("the asset is assigned to " + (*open)["assigneeName"].get<std::string>() +
+                         "; return it before setting " + change.to,
+                     {{"assignment", *open}});
+  }
+  Values patch = {{"status", change.to}};
+  auto out = co_await repo_.update(tx, id, patch);
+  auto payload = with_note({{"changes", changes(current.values, patch)}}, change.note);
+  co_await repo_.add_event(tx, id, "STATUS_CHANGED", payload, who);
+  co_return out;
+}
+
 Task<Asset> AssetService::change_status(const std::string& id, const StatusChange& change,
                                         const std::optional<std::string>& expected_etag, const Caller& who) {
-  const auto& to = change.to;
-  const auto& note = change.note;
   std::optional<Asset> out;
   auto in_tx = [&](db::Tx& tx) -> Task<void> {  // named: GCC 12 mishandles temporaries in co_await
-    auto current = co_await locked(tx, id, expected_etag);
-    auto from = current.status();
-    check_transition(from, to);
-    if (requires_no_assignment(to)) {
-      if (auto open = co_await repo_.open_assignment(tx, id))
-        throw Conflict("the asset is assigned to " + (*open)["assigneeName"].get<std::string>() +
-                           "; return it before setting " + to,
-                       {{"assignment", *open}});
-    }
-    Values patch = {{"status", to}};
-    out = co_await repo_.update(tx, id, patch);
-    auto payload = with_note({{"changes", changes(current.values, patch)}}, note);
-    co_await repo_.add_event(tx, id, "STATUS_CHANGED", payload, who);
+    out = co_await change_status_in(tx, id, change, expected_etag, who);
   };
   co_await ctx_.db.transaction(in_tx);
   co_await changed();
   co_return std::move(*out);
+}
+
+Task<nlohmann::json> AssetService::assign_in(db::Tx& tx, const std::string& id, const NewAssignment& a,
+                                             const std::optional<std::string>& expected_etag, const Caller& who) {
+  // The row lock serializes concurrent assigns of one asset: the second sees the first's assignment.
+  auto current = co_await locked(tx, id, expected_etag);
+  if (current.status() != "in_use") check_transition(current.status(), "in_use");
+  if (auto open = co_await repo_.open_assignment(tx, id)) {
+    auto closed = co_await repo_.close_assignment(tx, (*open)["id"].get<std::string>());
+    auto payload = with_note({{"assignment", closed}, {"reason", "reassigned"}}, a.note);
+    co_await repo_.add_event(tx, id, "UNASSIGNED", payload, who);
+  }
+  auto assignment = co_await repo_.insert_assignment(tx, id, a);
+  Values patch = {{"status", "in_use"}};
+  auto diff = changes(current.values, patch);
+  Asset asset = current;
+  if (!diff.empty()) asset = co_await repo_.update(tx, id, patch);
+  auto payload = with_note({{"assignment", assignment}}, a.note);
+  if (!diff.empty()) payload["changes"] = diff;
+  co_await repo_.add_event(tx, id, "ASSIGNED", payload, who);
+  co_return nlohmann::json{{"asset", to_json(asset)}, {"assignment", assignment}};
 }
 
 Task<nlohmann::json> AssetService::assign(const std::string& id, const NewAssignment& a,
                                           const std::optional<std::string>& expected_etag, const Caller& who) {
   nlohmann::json out;
   auto in_tx = [&](db::Tx& tx) -> Task<void> {  // named: GCC 12 mishandles temporaries in co_await
-    // The row lock serializes concurrent assigns of one asset: the second sees the first's assignment.
-    auto current = co_await locked(tx, id, expected_etag);
-    if (current.status() != "in_use") check_transition(current.status(), "in_use");
-    if (auto open = co_await repo_.open_assignment(tx, id)) {
-      auto closed = co_await repo_.close_assignment(tx, (*open)["id"].get<std::string>());
-      auto payload = with_note({{"assignment", closed}, {"reason", "reassigned"}}, a.note);
-      co_await repo_.add_event(tx, id, "UNASSIGNED", payload, who);
-    }
-    auto assignment = co_await repo_.insert_assignment(tx, id, a);
-    Values patch = {{"status", "in_use"}};
-    auto diff = changes(current.values, patch);
-    Asset asset = current;
-    if (!diff.empty()) asset = co_await repo_.update(tx, id, patch);
-    auto payload = with_note({{"assignment", assignment}}, a.note);
-    if (!diff.empty()) payload["changes"] = diff;
-    co_await repo_.add_event(tx, id, "ASSIGNED", payload, who);
-    out = {{"asset", to_json(asset)}, {"assignment", assignment}};
+    out = co_await assign_in(tx, id, a, expected_etag, who);
   };
   co_await ctx_.db.transaction(in_tx);
   co_await changed();
   co_return out;
+}
+
+Task<nlohmann::json> AssetService::return_in(db::Tx& tx, const std::string& id, const std::optional<std::string>& note,
+                                             const std::optional<std::string>& expected_etag, const Caller& who) {
+  auto current = co_await locked(tx, id, expected_etag);
+  auto open = co_await repo_.open_assignment(tx, id);
+  if (!open) throw Conflict("the asset has no open assignment to return");
+  auto closed = co_await repo_.close_assignment(tx, (*open)["id"].get<std::string>());
+  Values patch = {{"status", "in_stock"}};
+  auto diff = changes(current.values, patch);
+  if (!diff.empty()) check_transition(current.status(), "in_stock");
+  Asset asset = current;
+  if (!diff.empty()) asset = co_await repo_.update(tx, id, patch);
+  nlohmann::json payload = {{"assignment", closed}, {"reason", "returned"}};
+  if (!diff.empty()) payload["changes"] = diff;
+  payload = with_note(std::move(payload), note);
+  co_await repo_.add_event(tx, id, "UNASSIGNED", payload, who);
+  co_return nlohmann::json{{"asset", to_json(asset)}, {"assignment", closed}};
 }
 
 Task<nlohmann::json> AssetService::return_asset(const std::string& id, const std::optional<std::string>& note,
                                                 const std::optional<std::string>& expected_etag, const Caller& who) {
   nlohmann::json out;
   auto in_tx = [&](db::Tx& tx) -> Task<void> {  // named: GCC 12 mishandles temporaries in co_await
-    auto current = co_await locked(tx, id, expected_etag);
-    auto open = co_await repo_.open_assignment(tx, id);
-    if (!open) throw Conflict("the asset has no open assignment to return");
-    auto closed = co_await repo_.close_assignment(tx, (*open)["id"].get<std::string>());
-    Values patch = {{"status", "in_stock"}};
-    auto diff = changes(current.values, patch);
-    if (!diff.empty()) check_transition(current.status(), "in_stock");
-    Asset asset = current;
-    if (!diff.empty()) asset = co_await repo_.update(tx, id, patch);
-    nlohmann::json payload = {{"assignment", closed}, {"reason", "returned"}};
-    if (!diff.empty()) payload["changes"] = diff;
-    payload = with_note(std::move(payload), note);
-    co_await repo_.add_event(tx, id, "UNASSIGNED", payload, who);
-    out = {{"asset", to_json(asset)}, {"assignment", closed}};
+    out = co_await return_in(tx, id, note, expected_etag, who);
   };
   co_await ctx_.db.transaction(in_tx);
   co_await changed();
   co_return out;
 }
 
+Task<Asset> AssetService::move_in(db::Tx& tx, const std::string& id, const MoveInput& m,
+                                  const std::optional<std::string>& expected_etag, const Caller& who) {
+  auto current = co_await locked(tx, id, expected_etag);
+  Values patch = {{"location_id", m.location_id}};
+  auto missing = co_await repo_.missing_refs(tx, patch);
+  if (!missing.empty())
+    throw Unprocessable("unknown locationId", {{"errors", {{{"field", "locationId"}, {"issue", "does not exist"}}}}});
+  auto diff = changes(current.values, patch);
+  if (diff.empty()) co_return current;  // already there
+  auto out = co_await repo_.update(tx, id, patch);
+  auto payload = with_note({{"changes", diff}}, m.note);
+  co_await repo_.add_event(tx, id, "MOVED", payload, who);
+  co_return out;
+}
+
 Task<Asset> AssetService::move(const std::string& id, const MoveInput& m,
                                const std::optional<std::string>& expected_etag, const Caller& who) {
-  const auto& location = m.location_id;
-  const auto& note = m.note;
   std::optional<Asset> out;
   auto in_tx = [&](db::Tx& tx) -> Task<void> {  // named: GCC 12 mishandles temporaries in co_await
-    auto current = co_await locked(tx, id, expected_etag);
-    Values patch = {{"location_id", location}};
-    auto missing = co_await repo_.missing_refs(tx, patch);
-    if (!missing.empty()) throw Unprocessable("unknown locationId", {{"errors", {{{"field", "locationId"}, {"issue", "does not exist"}}}}});
-    auto diff = changes(current.values, patch);
-    if (diff.empty()) {  // already there
-      out = std::move(current);
-      co_return;
-    }
-    out = co_await repo_.update(tx, id, patch);
-    auto payload = with_note({{"changes", diff}}, note);
-    co_await repo_.add_event(tx, id, "MOVED", payload, who);
+    out = co_await move_in(tx, id, m, expected_etag, who);
   };
   co_await ctx_.db.transaction(in_tx);
   co_await changed();
   co_return std::move(*out);
+}
+
+Task<Asset> AssetService::lock(db::Tx& tx, const std::string& id) {
+  std::optional<std::string> any;
+  co_return co_await locked(tx, id, any);
+}
+
+Task<void> AssetService::record_event(db::Tx& tx, const std::string& id, std::string_view type,
+                                      const nlohmann::json& payload, const Caller& who) {
+  co_await repo_.add_event(tx, id, type, payload, who);
+}
+
+Task<Asset> AssetService::hold_for_repair(db::Tx& tx, const std::string& id, std::string_view event_type,
+                                          const nlohmann::json& payload_in, const Caller& who) {
+  auto current = co_await locked(tx, id, std::nullopt);
+  nlohmann::json payload = payload_in;
+  Asset out = current;
+  if (current.status() != "in_repair") {
+    check_transition(current.status(), "in_repair");  // 409 for a disposed, retired or lost asset
+    Values patch = {{"status", "in_repair"}};
+    payload["changes"] = changes(current.values, patch);
+    out = co_await repo_.update(tx, id, patch);
+  }
+  co_await repo_.add_event(tx, id, event_type, payload, who);
+  co_return out;
+}
+
+Task<Asset> AssetService::release_from_repair(db::Tx& tx, const std::string& id, std::string_view event_type,
+                                              const nlohmann::json& payload_in, const Caller& who) {
+  auto current = co_await locked(tx, id, std::nullopt);
+  nlohmann::json payload = payload_in;
+  Asset out = current;
+  auto holds = co_await repo_.open_repair_holds(tx, id);
+  if (current.status() == "in_repair" && holds == 0) {
+    auto open = co_await repo_.open_assignment(tx, id);
+    Values patch = {{"status", open ? "in_use" : "in_stock"}};
+    payload["changes"] = changes(current.values, patch);
+    out = co_await repo_.update(tx, id, patch);
+  } else if (holds > 0) {
+    payload["stillOpen"] = holds;  // another ticket or repair order keeps the asset in repair
+  }
+  co_await repo_.add_event(tx, id, event_type, payload, who);
+  co_return out;
 }
 
 Task<std::pair<nlohmann::json, long long>> AssetService::assignments(const std::string& id, const http::Paging& p) {

@@ -53,6 +53,32 @@ class AssetService {
   Task<Asset> move(const std::string& id, const MoveInput& m, const std::optional<std::string>& expected_etag,
                    const Caller& who);
   Task<std::pair<nlohmann::json, long long>> assignments(const std::string& id, const http::Paging& p);
+
+  // ---- the same rules inside another module's transaction ------------------------------------------
+  // What the routes above run, without opening a transaction or refreshing cached totals: a workflow, an
+  // inventory close or a repair order applies asset effects in its own transaction through these (never
+  // through a second copy of a rule), then calls changed() after its commit.
+  Task<Asset> lock(db::Tx& tx, const std::string& id);  // SELECT … FOR UPDATE; 404 when absent
+  Task<Asset> change_status_in(db::Tx& tx, const std::string& id, const StatusChange& change,
+                               const std::optional<std::string>& expected_etag, const Caller& who);
+  Task<nlohmann::json> assign_in(db::Tx& tx, const std::string& id, const NewAssignment& a,
+                                 const std::optional<std::string>& expected_etag, const Caller& who);
+  Task<nlohmann::json> return_in(db::Tx& tx, const std::string& id, const std::optional<std::string>& note,
+                                 const std::optional<std::string>& expected_etag, const Caller& who);
+  Task<Asset> move_in(db::Tx& tx, const std::string& id, const MoveInput& m,
+                      const std::optional<std::string>& expected_etag, const Caller& who);
+  // One asset_events row (INVENTORY_*, REQUEST_*, …) written by another module about this asset.
+  Task<void> record_event(db::Tx& tx, const std::string& id, std::string_view type, const nlohmann::json& payload,
+                          const Caller& who);
+  // Repair holds (maintenance tickets and repair orders): opening one puts the asset in_repair (409 when the
+  // status table forbids it, e.g. disposed) and writes event_type (MAINT_OPEN, …) with the status change.
+  // Releasing one — after the caller has closed or canceled its own row — restores in_use (open assignment)
+  // or in_stock once no other open ticket or repair order holds the asset, and writes event_type
+  // (MAINT_CLOSE, …); while another hold remains the status stays and the payload says stillOpen.
+  Task<Asset> hold_for_repair(db::Tx& tx, const std::string& id, std::string_view event_type,
+                              const nlohmann::json& payload, const Caller& who);
+  Task<Asset> release_from_repair(db::Tx& tx, const std::string& id, std::string_view event_type,
+                                  const nlohmann::json& payload, const Caller& who);
   Task<std::pair<nlohmann::json, long long>> events(const std::string& id, const http::Paging& p);
 
   // Bumped after every committed asset write: keys the cached totals of large lists (service.cpp).
