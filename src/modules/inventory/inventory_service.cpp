@@ -24,10 +24,10 @@ Task<Session> InventoryService::locked(db::Tx& tx, const std::string& id) {
   co_return std::move(*s);
 }
 
-Task<void> InventoryService::audit(db::Tx& tx, const Caller& by, const std::string& action, const std::string& id,
+Task<void> InventoryService::audit(db::Tx& tx, const Caller& by, std::string_view action, const std::string& id,
                                    const nlohmann::json& details) {
   std::string resource = "inventory_session:" + id;
-  std::string act = action;
+  std::string act(action);
   nlohmann::json d = details;
   co_await audit_->record(tx, by, act, resource, d);
 }

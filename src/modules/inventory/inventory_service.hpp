@@ -52,7 +52,7 @@ class InventoryService {
 
  private:
   Task<Session> locked(db::Tx& tx, const std::string& id);
-  Task<void> audit(db::Tx& tx, const Caller& by, const std::string& action, const std::string& id,
+  Task<void> audit(db::Tx& tx, const Caller& by, std::string_view action, const std::string& id,
                    const nlohmann::json& details);
 
   AppContext& ctx_;

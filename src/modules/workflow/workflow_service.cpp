@@ -33,7 +33,7 @@ Task<WorkflowRequest> WorkflowService::locked_visible(db::Tx& tx, const std::str
 }
 
 Task<void> WorkflowService::record(db::Tx& tx, const WorkflowRequest& before, const WorkflowRequest& after,
-                                   std::string_view event, const std::string& action, const Caller& by) {
+                                   std::string_view event, std::string_view action, const Caller& by) {
   if (after.asset_id) {
     nlohmann::json payload = {{"requestId", after.id},
                               {"requestType", after.request_type},
@@ -43,7 +43,7 @@ Task<void> WorkflowService::record(db::Tx& tx, const WorkflowRequest& before, co
     co_await assets_->record_event(tx, asset_id, event, payload, by);
   }
   std::string resource = "workflow_request:" + after.id;
-  std::string act = action;
+  std::string act(action);
   nlohmann::json details = {{"changes", audit::changes(to_json(before), to_json(after))}};
   co_await audit_->record(tx, by, act, resource, details);
 }
@@ -164,7 +164,7 @@ Task<WorkflowRequest> WorkflowService::execute(const std::string& id, const Call
   } catch (const AppError& e) {
     if (!applying) throw;
     failure = std::current_exception();
-    last_error = {{"code", code_name(e.code())}, {"status", e.status()}, {"message", e.what()},
+    last_error = {{"code", std::string(code_name(e.code()))}, {"status", e.status()}, {"message", e.what()},
                   {"details", e.details()}, {"requestId", by.request_id}};
   }
   if (failure) {

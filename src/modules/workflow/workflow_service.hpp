@@ -37,7 +37,7 @@ class WorkflowService {
   Task<void> apply_effect(db::Tx& tx, const WorkflowRequest& r, const Caller& by);
   // The REQUEST_* asset event (when the asset still exists) and the audit row of one change.
   Task<void> record(db::Tx& tx, const WorkflowRequest& before, const WorkflowRequest& after, std::string_view event,
-                    const std::string& action, const Caller& by);
+                    std::string_view action, const Caller& by);
 
   AppContext& ctx_;
   WorkflowRepo repo_;
