@@ -53,7 +53,8 @@ TEST_F(Workflow, SubmitValidatesThePayloadOfEachType) {
                      {{"requestType", "assign"}, {"assetId", a["id"]}, {"payload", {{"assigneeType", "robot"}}}});
   ASSERT_EQ(assign.status, 400);
   std::set<std::string> fields;
-  for (auto& e : assign.json()["error"]["details"]["errors"]) fields.insert(e["field"]);
+  auto assign_body = assign.json();  // named: a range-for over a member of a temporary dangles
+  for (auto& e : assign_body["error"]["details"]["errors"]) fields.insert(e["field"]);
   EXPECT_EQ(fields, (std::set<std::string>{"payload.assigneeType", "payload.assigneeId", "payload.assigneeName"}));
   EXPECT_EQ(call(user_, "POST", "/api/v1/workflows", {{"requestType", "steal"}, {"assetId", a["id"]}}).status, 400);
   EXPECT_EQ(call(user_, "POST", "/api/v1/workflows", {{"requestType", "repair"}}).status, 400);
@@ -255,9 +256,12 @@ TEST_F(Workflow, VisibilityAndPermissions) {
   // users: own requests only
   auto list = call(user_, "GET", "/api/v1/workflows?pageSize=1000");
   ASSERT_EQ(list.status, 200) << list.body;
-  for (auto& r : list.json()["data"]) EXPECT_EQ(r["requestedBy"], user_id_);
-  auto spoof = call(user_, "GET", "/api/v1/workflows?requestedBy=" + user2_.id);
-  for (auto& r : spoof.json()["data"]) EXPECT_EQ(r["requestedBy"], user_id_);
+  auto own = list.json();
+  ASSERT_FALSE(own["data"].empty());
+  for (auto& r : own["data"]) EXPECT_EQ(r["requestedBy"], user_id_);
+  auto spoof = call(user_, "GET", "/api/v1/workflows?requestedBy=" + user2_.id).json();
+  ASSERT_FALSE(spoof["data"].empty());
+  for (auto& r : spoof["data"]) EXPECT_EQ(r["requestedBy"], user_id_);
   EXPECT_EQ(call(user_, "GET", base(mine)).status, 200);
   EXPECT_EQ(call(user_, "GET", base(theirs)).status, 404);
   EXPECT_EQ(call(user_, "POST", base(theirs) + "/cancel").status, 404);
