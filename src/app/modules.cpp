@@ -9,8 +9,10 @@
 #include "modules/chat/module.hpp"
 #include "modules/gateway/module.hpp"
 #include "modules/health/module.hpp"
+#include "modules/inventory/module.hpp"
 #include "modules/ops_events/module.hpp"
 #include "modules/users/module.hpp"
+#include "modules/workflow/module.hpp"
 
 namespace netops {
 
@@ -32,6 +34,8 @@ void register_modules(AppContext& ctx, llm::HttpClient& llm, Background& backgro
   auto catalog = catalog::register_module(ctx, audit.service);
   auto assets = assets::register_module(ctx, audit.service);
   auto ops = ops_events::register_module(ctx);
+  auto inventory = inventory::register_module(ctx, audit.service, assets.service);
+  auto workflow = workflow::register_module(ctx, audit.service, assets.service);
   for (auto* m : {&audit.background, &users.background, &auth.background, &registry.background,
                   &catalog.background, &assets.background})
     adopt(*m);
