@@ -17,9 +17,9 @@ const ConfigSection<RemindersSettings>& reminders_section() {
         "NETOPS_EGRESS_DENY_PRIVATE=true a private or loopback receiver must be listed in NETOPS_EGRESS_ALLOW"},
        {"NETOPS_REMINDER_WEBHOOK_SECRET", "", "key of the X-NetOps-Signature HMAC-SHA256 of each webhook body"},
        {"NETOPS_REMINDER_WEBHOOK_TIMEOUT_MS", "10000", "whole webhook call, connect included"},
-       {"NETOPS_REMINDER_RETRY_BASE_MS", "30000", "wait before the first webhook retry; doubled after each failure"},
+       {"NETOPS_REMINDER_RETRY_BASE_MS", "5000", "wait before the first webhook retry; doubled after each failure"},
        {"NETOPS_REMINDER_RETRY_MAX_MS", "3600000", "longest wait between two webhook attempts"},
-       {"NETOPS_REMINDER_MAX_ATTEMPTS", "10", "webhook attempts before a reminder is marked failed"}},
+       {"NETOPS_REMINDER_MAX_ATTEMPTS", "15", "webhook attempts before a reminder is marked failed"}},
       [](ConfigReader& r, RemindersSettings& s) {
         r.number<int>("NETOPS_REMINDER_INTERVAL_S", s.interval_s, 0, 86400);
         r.number<int>("NETOPS_REMINDER_WARRANTY_DAYS", s.warranty_days, 0, 3650);

@@ -11,9 +11,9 @@ struct RemindersSettings {
   std::string webhook_url;    // empty: channel ui only
   std::string webhook_secret;  // HMAC-SHA256 key of X-NetOps-Signature (empty: no signature header)
   int webhook_timeout_ms = 10000;
-  long long retry_base_ms = 30000;   // first retry after this long, then doubled per attempt
+  long long retry_base_ms = 5000;    // first retry after this long, then doubled per attempt
   long long retry_max_ms = 3600000;  // longest wait between two attempts
-  int max_attempts = 10;             // then the reminder is failed
+  int max_attempts = 15;             // then the reminder is failed (about 3 hours with the defaults)
 };
 const ConfigSection<RemindersSettings>& reminders_section();
 
