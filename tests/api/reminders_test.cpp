@@ -351,6 +351,8 @@ TEST_F(Reminders, TheUiInboxReadAndCancel) {
   EXPECT_EQ(r.json()["status"], "canceled");
   EXPECT_FALSE(r.json()["canceledAt"].is_null());
   EXPECT_EQ(client.request("POST", "/api/v1/reminders/" + rb + "/cancel", "", bearer(admin_)).status, 409);
+  unread = client.get("/api/v1/reminders?unread=true&pageSize=1000", bearer(admin_)).json()["data"].dump();
+  EXPECT_EQ(unread.find(rb), std::string::npos);  // withdrawn from the inbox
   EXPECT_EQ(client.request("POST", "/api/v1/reminders/" + rb + "/read", "", bearer(admin_)).status, 200);
   // Stale If-Match.
   EXPECT_EQ(client.request("POST", "/api/v1/reminders/" + ra + "/read", "",

@@ -102,7 +102,8 @@ Task<db::Page<Reminder>> ReminderRepo::list(const ReminderFilter& f, const db::P
   w.eq("r.reminder_type", f.type);
   w.eq("r.asset_id", f.asset_id);
   w.eq("r.channel", f.channel);
-  if (f.unread) w.add(*f.unread ? "r.read_at IS NULL" : "r.read_at IS NOT NULL");
+  // The inbox: not read and not withdrawn.
+  if (f.unread) w.add(*f.unread ? "r.read_at IS NULL AND r.status <> 'canceled'" : "r.read_at IS NOT NULL");
   std::string sql = "SELECT " REMINDER_COLUMNS ", count(*) OVER () AS total" REMINDER_FROM + w.sql();
   sql += w.order_and_window(s, p, "r.id");
   auto rows = co_await db_.query(sql, w.take_params());

@@ -50,7 +50,7 @@ const http::ListSpec kList{
                 {"type", "string", "warranty_expiring | maintenance_due"},
                 {"assetId", "string", "asset UUID"},
                 {"channel", "string", "ui | webhook"},
-                {"unread", "boolean", "true: not read yet (the ui channel's inbox); false: read"}},
+                {"unread", "boolean", "true: not read and not canceled (the ui channel's inbox); false: read"}},
     .sorts = {{"createdAt", "r.created_at"}, {"dueAt", "r.due_at"}},
     .default_sort = "createdAt",
     .default_descending = true,
