@@ -256,7 +256,7 @@ TEST_F(Reminders, WarrantyRemindersAreCreatedOnceForAssetsInTheWindow) {
 
 TEST_F(Reminders, TwoConcurrentRunsCreateEachReminderOnce) {
   std::vector<std::string> ids;
-  for (int i = 0; i < 20; ++i) ids.push_back(asset_with_warranty(1 + i % 25)["id"]);
+  for (int i = 0; i < 20; ++i) ids.push_back(asset_with_warranty(1 + i % 25)["id"].get<std::string>());
   auto runner = [&] { return call(server_->port(), admin_, "POST", "/api/v1/reminders/run"); };
   auto a = std::async(std::launch::async, runner);
   auto b = std::async(std::launch::async, runner);
@@ -449,7 +449,7 @@ class ReminderWebhooks : public ::testing::Test {
 
 TEST_F(ReminderWebhooks, ThreeInstancesDeliverEachReminderExactlyOnce) {
   std::vector<std::string> assets;
-  for (int i = 0; i < 40; ++i) assets.push_back(asset("ONCE", 1 + i % 20)["id"]);
+  for (int i = 0; i < 40; ++i) assets.push_back(asset("ONCE", 1 + i % 20)["id"].get<std::string>());
   std::string in_list;
   for (auto& a : assets) in_list += (in_list.empty() ? "'" : ", '") + a + "'";
   EXPECT_TRUE(eventually(
