@@ -38,7 +38,8 @@ class Tickets : public ApiTest {
     auto r = as(admin_, "GET", "/api/v1/assets/" + id + "/events?pageSize=100");
     EXPECT_EQ(r.status, 200) << r.body;
     std::vector<std::string> out;
-    for (auto& e : r.json()["data"]) out.push_back(e["eventType"]);
+    json body = r.json();  // named: iterating into a temporary's member would dangle
+    for (auto& e : body["data"]) out.push_back(e["eventType"].get<std::string>());
     return out;
   }
   json open(const std::string& asset_id, const std::string& token = "", const std::string& severity = "high") {
