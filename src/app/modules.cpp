@@ -10,7 +10,9 @@
 #include "modules/gateway/module.hpp"
 #include "modules/health/module.hpp"
 #include "modules/inventory/module.hpp"
+#include "modules/maintenance/ticket_module.hpp"
 #include "modules/ops_events/module.hpp"
+#include "modules/reminders/module.hpp"
 #include "modules/users/module.hpp"
 #include "modules/workflow/module.hpp"
 
@@ -43,6 +45,10 @@ void register_modules(AppContext& ctx, llm::HttpClient& llm, Background& backgro
   // gateway's accounting flush.
   adopt(chat.background);
   adopt(gateway.background);
+  auto tickets = maintenance::register_module(ctx, audit.service, assets.service);
+  auto reminder_jobs = reminders::register_module(ctx, audit.service, assets.service, llm);
+  adopt(tickets.background);
+  adopt(reminder_jobs.background);
   register_system_routes(ctx);  // last: /docs/json documents every route registered above
 }
 
