@@ -112,6 +112,11 @@ Task<WorkflowRequest> WorkflowService::cancel(const std::string& id, const std::
   std::optional<WorkflowRequest> out;
   auto in_tx = [&](db::Tx& tx) -> Task<void> {
     auto current = co_await locked_visible(tx, id, by);  // a user reaches only their own requests
+    // Once approved, a request is in the admins' hands: its requester may withdraw it only while it is
+    // submitted. So a requester's cancel racing an approval has exactly one winner (the other gets 409).
+    if (!by.at_least(Role::admin) && current.status == "approved")
+      throw Conflict("the request is already approved: ask an admin to cancel it",
+                     {{"status", current.status}, {"allowed", nlohmann::json::array({"submitted"})}});
     auto next = next_status(current.status, "cancel");
     auto payload = current.payload;
     payload["canceledBy"] = by.user_id;
