@@ -11,11 +11,7 @@ WITH RECURSIVE walk(ci_id, depth, path, rels) AS (
 capped AS MATERIALIZED (SELECT ci_id, depth, path, rels FROM walk WHERE NOT is_cycle LIMIT 1000000),
 best AS (SELECT DISTINCT ON (ci_id) ci_id, depth, path, rels FROM capped ORDER BY ci_id, depth)
 SELECT b.ci_id, b.depth, c.ci_code, c.name, c.status, c.environment, t.code AS type_code, c.asset_id,
-  (SELECT array_agg(p.id::text ORDER BY p.o DESC) FROM unnest(b.path) WITH ORDINALITY p(id, o)) AS path_ids,
-  (SELECT array_agg(pc.ci_code ORDER BY p.o DESC) FROM unnest(b.path) WITH ORDINALITY p(id, o)
-     JOIN cmdb_cis pc ON pc.id = p.id) AS path_codes,
-  (SELECT array_agg(rt.code ORDER BY p.o DESC) FROM unnest(b.rels) WITH ORDINALITY p(id, o)
-     JOIN cmdb_relationship_types rt ON rt.id = p.id) AS path_types,
+  b.path AS path_ids, b.rels AS rel_ids,
   CASE WHEN c.asset_id IS NULL THEN 0 ELSE (SELECT count(*) FROM maintenance_tickets mt
      WHERE mt.asset_id = c.asset_id AND mt.status IN ('open', 'in_progress')) END AS open_tickets,
   CASE WHEN c.asset_id IS NULL THEN 0 ELSE (SELECT count(*) FROM repair_orders ro

@@ -1,5 +1,8 @@
 #include "modules/cmdb/graph_repo.hpp"
 
+#include <algorithm>
+#include <unordered_map>
+
 namespace netops::cmdb {
 
 namespace {
@@ -18,11 +21,7 @@ std::string walk_sql(bool upstream) {
          "capped AS MATERIALIZED (SELECT ci_id, depth, path, rels FROM walk WHERE NOT is_cycle LIMIT $3), "
          "best AS (SELECT DISTINCT ON (ci_id) ci_id, depth, path, rels FROM capped ORDER BY ci_id, depth) "
          "SELECT b.ci_id, b.depth, c.ci_code, c.name, c.status, c.environment, t.code AS type_code, c.asset_id, "
-         " (SELECT array_agg(p.id::text ORDER BY p.o DESC) FROM unnest(b.path) WITH ORDINALITY p(id, o)) AS path_ids, "
-         " (SELECT array_agg(pc.ci_code ORDER BY p.o DESC) FROM unnest(b.path) WITH ORDINALITY p(id, o) "
-         "   JOIN cmdb_cis pc ON pc.id = p.id) AS path_codes, "
-         " (SELECT array_agg(rt.code ORDER BY p.o DESC) FROM unnest(b.rels) WITH ORDINALITY p(id, o) "
-         "   JOIN cmdb_relationship_types rt ON rt.id = p.id) AS path_types, "
+         " b.path AS path_ids, b.rels AS rel_ids, "
          " CASE WHEN c.asset_id IS NULL THEN 0 ELSE (SELECT count(*) FROM maintenance_tickets mt "
          "   WHERE mt.asset_id = c.asset_id AND mt.status IN ('open', 'in_progress')) END AS open_tickets, "
          " CASE WHEN c.asset_id IS NULL THEN 0 ELSE (SELECT count(*) FROM repair_orders ro "
@@ -81,14 +80,14 @@ constexpr db::Query kServices{
     "JOIN cmdb_services s ON s.id = m.service_id WHERE m.ci_id = ANY($1::uuid[]) ORDER BY s.code"};
 constexpr db::Query kMembers{"cmdb_graph.members",
                              "SELECT ci_id FROM cmdb_service_members WHERE service_id = $1 ORDER BY ci_id"};
+constexpr db::Query kRelTypeCodes{"cmdb_graph.rel_type_codes", "SELECT id, code FROM cmdb_relationship_types"};
 constexpr db::Query kExisting{"cmdb_graph.existing", "SELECT id FROM cmdb_cis WHERE id = ANY($1::uuid[])"};
 
 std::vector<std::string> text_array(const db::Row& r, const char* col) {
   auto j = r.opt<std::string>(col);
   std::vector<std::string> out;
   if (!j) return out;
-  // PostgreSQL text[] literal: {a,b,"c d"}; CI codes and type codes never contain quotes or commas
-  // (validated patterns), so a plain split is exact.
+  // PostgreSQL array literal of uuids: {a,b,c} (no quoting needed).
   std::string s = j->substr(1, j->size() - 2);
   std::size_t start = 0;
   while (start <= s.size() && !s.empty()) {
@@ -121,7 +120,11 @@ std::string uuid_array(const std::vector<std::string>& ids) {
 
 Task<Walk> GraphRepo::walk(const std::vector<std::string>& roots, int depth, bool upstream) {
   auto rows = co_await db_.query(upstream ? kUp : kDown, db::Params(uuid_array(roots), depth, kMaxWalkRows));
+  auto types = co_await db_.query(kRelTypeCodes);
+  std::unordered_map<std::string, std::string> type_code;
+  for (auto t : types) type_code[t.get<std::string>("id")] = t.get<std::string>("code");
   Walk out;
+  std::vector<std::vector<std::string>> rel_ids;
   for (auto r : rows) {
     Reached x;
     x.id = r.get<std::string>("ci_id");
@@ -133,12 +136,28 @@ Task<Walk> GraphRepo::walk(const std::vector<std::string>& roots, int depth, boo
     x.type_code = r.get<std::string>("type_code");
     x.asset_id = r.opt<std::string>("asset_id");
     x.path_ids = text_array(r, "path_ids");
-    x.path = text_array(r, "path_codes");
-    x.rel_types = text_array(r, "path_types");
+    std::reverse(x.path_ids.begin(), x.path_ids.end());  // from the reached CI back to its root
+    auto rels = text_array(r, "rel_ids");
+    std::reverse(rels.begin(), rels.end());
+    x.rel_types.reserve(rels.size());
+    for (auto& id : rels) {
+      auto t = type_code.find(id);
+      x.rel_types.push_back(t == type_code.end() ? id : t->second);
+    }
     x.open_tickets = r.get<std::int64_t>("open_tickets");
     x.open_repairs = r.get<std::int64_t>("open_repairs");
     out.truncated = r.get<std::int64_t>("walked") >= kMaxWalkRows;
     out.rows.push_back(std::move(x));
+  }
+  // Every CI on a walked path was itself walked (a prefix of a path is a path), so its code is in the rows.
+  std::unordered_map<std::string, std::string> code;
+  for (auto& x : out.rows) code[x.id] = x.ci_code;
+  for (auto& x : out.rows) {
+    x.path.reserve(x.path_ids.size());
+    for (auto& id : x.path_ids) {
+      auto c = code.find(id);
+      x.path.push_back(c == code.end() ? id : c->second);
+    }
   }
   co_return out;
 }
