@@ -23,7 +23,6 @@ Task<Relationship> RelationshipService::create(const RelationshipInput& in, cons
     auto& to = from_first ? second : first;
     if (!from) throw NotFound("CI (fromCiId)");
     if (!to) throw NotFound("CI (toCiId)");
-    Validation broken;
     nlohmann::json details = nlohmann::json::object();
     std::string message;
     if (type->allowed_from_type_id && *type->allowed_from_type_id != from->type_id) {

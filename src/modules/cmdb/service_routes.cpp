@@ -1,4 +1,6 @@
 // HTTP shape of business services and their members.
+#include <algorithm>
+
 #include "http/crud.hpp"
 #include "modules/cmdb/cmdb_body.hpp"
 #include "modules/cmdb/module.hpp"
