@@ -13,6 +13,8 @@ using http::Response;
 using nlohmann::json;
 
 namespace {
+const std::string kDisposition = "Content-Disposition";
+const std::string kExportFile = "attachment; filename=\"cmdb-cis.csv\"";
 const json kCi = {{"type", "object"},
                   {"properties",
                    {{"id", {{"type", "string"}}},
@@ -129,8 +131,9 @@ void register_ci_routes(AppContext& ctx, const CmdbServices& s, std::shared_ptr<
                  out += "," + (c.attributes.contains(k) ? csv_field(text_of(c.attributes[k])) : std::string());
                out += "\r\n";
              }
-             co_return Response::text(std::move(out), "text/csv; charset=utf-8")
-                 .header("Content-Disposition", "attachment; filename=\"cmdb-cis.csv\"");
+             auto response = Response::text(std::move(out), "text/csv; charset=utf-8");
+             response.headers.emplace_back(kDisposition, kExportFile);
+             co_return response;
            })
       .summary("CSV export of CIs with their attributes (same filters as the list; limit ≤ 100000)")
       .tag("cmdb")

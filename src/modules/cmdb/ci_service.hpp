@@ -28,6 +28,10 @@ class CiService {
   Task<Ci> update(const std::string& id, const CiInput& in, const std::optional<std::string>& if_match,
                   const Caller& by);
   Task<void> remove(const std::string& id, bool force, const std::optional<std::string>& if_match, const Caller& by);
+  // http::crud's shape (its DELETE is switched off: ci_routes declares one with ?force).
+  Task<void> remove(const std::string& id, const std::optional<std::string>& if_match, const Caller& by) {
+    co_await remove(id, false, if_match, by);
+  }
   // At most `limit` CIs (CSV export).
   Task<std::vector<Ci>> export_rows(const CiFilter& f, long long limit);
 

@@ -12,6 +12,9 @@ using http::Response;
 using nlohmann::json;
 
 namespace {
+const std::string kDisposition = "Content-Disposition";
+const std::string kImpactFile = "attachment; filename=\"cmdb-impact.csv\"";
+
 std::string direction_of(const Request& req, const char* fallback, bool allow_both = true) {
   auto d = req.query("direction").value_or(fallback);
   if (d == "upstream" || d == "downstream" || (allow_both && d == "both")) return d;
@@ -20,9 +23,11 @@ std::string direction_of(const Request& req, const char* fallback, bool allow_bo
 
 Response impact_response(const Request& req, const Impact& impact) {
   auto format = req.query("format").value_or("json");
-  if (format == "csv")
-    return Response::text(to_csv(impact), "text/csv; charset=utf-8")
-        .header("Content-Disposition", "attachment; filename=\"cmdb-impact.csv\"");
+  if (format == "csv") {
+    auto r = Response::text(to_csv(impact), "text/csv; charset=utf-8");
+    r.headers.emplace_back(kDisposition, kImpactFile);
+    return r;
+  }
   return Response::json(to_json(impact));
 }
 
