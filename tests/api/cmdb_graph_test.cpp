@@ -148,9 +148,9 @@ TEST_F(CmdbGraph, GeneratedGraphAgreesWithBreadthFirstSearch) {
     for (auto& [f, to] : edge_set)
       if (expected.count(f) && expected.count(to)) expected_edges.insert({f, to});
     std::map<std::string, std::string> code_of;
-    for (auto& node : g.json()["nodes"]) code_of[node["id"]] = node["ciCode"];
+    for (auto& node : g.json()["nodes"]) code_of[node["id"].get<std::string>()] = node["ciCode"].get<std::string>();
     std::set<std::pair<std::string, std::string>> got_edges;
-    for (auto& e : g.json()["edges"]) got_edges.insert({code_of[e["fromCiId"]], code_of[e["toCiId"]]});
+    for (auto& e : g.json()["edges"]) got_edges.insert({code_of[e["fromCiId"].get<std::string>()], code_of[e["toCiId"].get<std::string>()]});
     EXPECT_EQ(got_edges, expected_edges);
     EXPECT_EQ(g.json()["edges"].size(), expected_edges.size()) << "no duplicate edges";
     // Downstream graph at depth 2.

@@ -18,7 +18,7 @@ std::set<std::string> fields_of(const std::function<void()>& f) {
     f();
   } catch (const AppError& e) {
     EXPECT_EQ(e.status(), 400);
-    for (auto& err : e.details()["errors"]) out.insert(err["field"].get<std::string>());
+    for (auto& err : e.details().value("errors", json::array())) out.insert(err["field"].get<std::string>());
   }
   return out;
 }
