@@ -113,7 +113,8 @@ TEST_F(CmdbGraph, GeneratedGraphAgreesWithBreadthFirstSearch) {
       ASSERT_EQ(r.status, 200) << r.body;
       std::map<std::string, int> got;
       int last = 0;
-      for (auto& c : r.json()["cis"]) {
+      auto r_cis_115 = r.json()["cis"];  // named: a temporary's member dangles in a range-for
+      for (auto& c : r_cis_115) {
         auto code = c["ciCode"].get<std::string>();
         int d = c["distance"].get<int>();
         EXPECT_FALSE(got.count(code)) << "duplicate " << code;
@@ -138,7 +139,8 @@ TEST_F(CmdbGraph, GeneratedGraphAgreesWithBreadthFirstSearch) {
     auto g = send("GET", "/api/v1/cmdb/cis/" + root_id + "/graph?depth=2&direction=both", nullptr, user_);
     ASSERT_EQ(g.status, 200) << g.body;
     std::map<std::string, int> got;
-    for (auto& node : g.json()["nodes"]) {
+    auto g_nodes_140 = g.json()["nodes"];  // named: a temporary's member dangles in a range-for
+    for (auto& node : g_nodes_140) {
       EXPECT_FALSE(got.count(node["ciCode"].get<std::string>()));
       got[node["ciCode"].get<std::string>()] = node["distance"].get<int>();
     }
@@ -148,9 +150,11 @@ TEST_F(CmdbGraph, GeneratedGraphAgreesWithBreadthFirstSearch) {
     for (auto& [f, to] : edge_set)
       if (expected.count(f) && expected.count(to)) expected_edges.insert({f, to});
     std::map<std::string, std::string> code_of;
-    for (auto& node : g.json()["nodes"]) code_of[node["id"].get<std::string>()] = node["ciCode"].get<std::string>();
+    auto g_nodes_150 = g.json()["nodes"];  // named: a temporary's member dangles in a range-for
+    for (auto& node : g_nodes_150) code_of[node["id"].get<std::string>()] = node["ciCode"].get<std::string>();
     std::set<std::pair<std::string, std::string>> got_edges;
-    for (auto& e : g.json()["edges"]) got_edges.insert({code_of[e["fromCiId"].get<std::string>()], code_of[e["toCiId"].get<std::string>()]});
+    auto g_edges_152 = g.json()["edges"];  // named: a temporary's member dangles in a range-for
+    for (auto& e : g_edges_152) got_edges.insert({code_of[e["fromCiId"].get<std::string>()], code_of[e["toCiId"].get<std::string>()]});
     EXPECT_EQ(got_edges, expected_edges);
     EXPECT_EQ(g.json()["edges"].size(), expected_edges.size()) << "no duplicate edges";
     // Downstream graph at depth 2.
@@ -158,7 +162,8 @@ TEST_F(CmdbGraph, GeneratedGraphAgreesWithBreadthFirstSearch) {
     expected_down[root] = 0;
     auto gd = send("GET", "/api/v1/cmdb/cis/" + root_id + "/graph?depth=2&direction=downstream", nullptr, user_);
     std::map<std::string, int> got_down;
-    for (auto& node : gd.json()["nodes"]) got_down[node["ciCode"].get<std::string>()] = node["distance"].get<int>();
+    auto gd_nodes_160 = gd.json()["nodes"];  // named: a temporary's member dangles in a range-for
+    for (auto& node : gd_nodes_160) got_down[node["ciCode"].get<std::string>()] = node["distance"].get<int>();
     EXPECT_EQ(got_down, expected_down);
   }
   // Several CIs at once: the union, each at its nearest distance.
@@ -173,7 +178,8 @@ TEST_F(CmdbGraph, GeneratedGraphAgreesWithBreadthFirstSearch) {
   expected.erase(prefix + "-5");
   expected.erase(prefix + "-6");
   std::map<std::string, int> got;
-  for (auto& c : multi.json()["cis"]) got[c["ciCode"].get<std::string>()] = c["distance"].get<int>();
+  auto multi_cis_175 = multi.json()["cis"];  // named: a temporary's member dangles in a range-for
+  for (auto& c : multi_cis_175) got[c["ciCode"].get<std::string>()] = c["distance"].get<int>();
   EXPECT_EQ(got, expected);
 }
 
