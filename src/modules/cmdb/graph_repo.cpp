@@ -64,11 +64,6 @@ const std::string kGraphSql =
     " (SELECT count(*) FROM capped) AS walked";
 const db::Query kGraph{"cmdb_graph.graph", kGraphSql};
 
-constexpr db::Query kRedundant{
-    "cmdb_graph.redundant_dependencies",
-    "SELECT r.from_ci_id, r.to_ci_id, r.rel_type_id, rt.code, rt.min_up, rt.min_up_percent "
-    "FROM cmdb_relationships r JOIN cmdb_relationship_types rt ON rt.id = r.rel_type_id AND rt.min_up IS NOT NULL "
-    "WHERE r.status = 'active' AND r.from_ci_id = ANY($1::uuid[])"};
 constexpr db::Query kDependencies{
     "cmdb_graph.dependencies",
     "SELECT r.from_ci_id, r.to_ci_id, r.rel_type_id, rt.code, rt.min_up, rt.min_up_percent "
@@ -168,11 +163,6 @@ Task<nlohmann::json> GraphRepo::graph(const std::string& id, int depth, const st
   co_return nlohmann::json{{"nodes", r.json("nodes")},
                            {"edges", r.json("edges")},
                            {"truncated", r.get<std::int64_t>("walked") >= kMaxWalkRows}};
-}
-
-Task<std::vector<Dependency>> GraphRepo::redundant_dependencies(const std::vector<std::string>& cis) {
-  auto rows = co_await db_.query(kRedundant, db::Params(uuid_array(cis)));
-  co_return dependencies_of(rows);
 }
 
 Task<std::vector<Dependency>> GraphRepo::dependencies(const std::vector<std::string>& cis) {

@@ -47,8 +47,6 @@ class GraphRepo {
   Task<Walk> walk(const std::vector<std::string>& roots, int depth, bool upstream);
   // Nodes and edges around one CI ({"nodes":[…],"edges":[…],"truncated":bool}).
   Task<nlohmann::json> graph(const std::string& id, int depth, const std::string& direction);
-  // Active dependencies of the CIs through relationship types that declare minUp.
-  Task<std::vector<Dependency>> redundant_dependencies(const std::vector<std::string>& cis);
   // Every active dependency of the CIs (any type).
   Task<std::vector<Dependency>> dependencies(const std::vector<std::string>& cis);
   Task<std::vector<ServiceHit>> services_of(const std::vector<std::string>& cis);

@@ -133,12 +133,12 @@ Task<void> GraphService::apply_redundancy(Impact& out, const std::vector<std::st
   for (auto& r : walk.rows)
     if (r.distance > 0) out.rows.push_back(ImpactRow{r, "impacted", std::nullopt, {}});
   if (reached.empty()) co_return;
-  auto redundant = co_await repo_.redundant_dependencies(reached);
-  if (redundant.empty()) co_return;  // no redundancy on the way: the walk's answer stands
+  auto deps = co_await repo_.dependencies(reached);
+  bool redundancy = std::any_of(deps.begin(), deps.end(), [](const Dependency& d) { return d.min_up.has_value(); });
+  if (!redundancy) co_return;  // no redundancy on the way: the walk's answer stands
 
   // Redundancy decides: breadth-first from the roots over the reached CIs' dependencies, a dependent of a
   // redundant type going down only when fewer than minUp of its dependencies of that type stay up.
-  auto deps = co_await repo_.dependencies(reached);
   std::unordered_map<std::string, const Reached*> info;
   for (auto& r : walk.rows) info[r.id] = &r;
   std::unordered_map<std::string, std::vector<const Dependency*>> dependents;  // to → edges
