@@ -158,6 +158,7 @@ TEST_F(Cmdb, CiFilters) {
   auto b = ci(t, "fb", {{"attributes", {{"cpuCores", 8}, {"os", "windows"}}}, {"ownerTeam", team}, {"status", "planned"}});
   auto base = "/api/v1/cmdb/cis?typeId=" + id(t);
   EXPECT_EQ(send("GET", base, nullptr, user_).json()["meta"]["total"], 2);
+  EXPECT_EQ(send("GET", "/api/v1/cmdb/cis?type=" + t["code"].get<std::string>(), nullptr, user_).json()["meta"]["total"], 2);
   auto by_attr = send("GET", base + "&attr.cpuCores=8", nullptr, user_);
   ASSERT_EQ(by_attr.status, 200) << by_attr.body;
   ASSERT_EQ(by_attr.json()["data"].size(), 1u);

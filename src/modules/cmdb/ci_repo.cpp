@@ -47,6 +47,7 @@ constexpr db::Query kFilterable{
 
 void where_of(const CiFilter& f, db::Where& w) {
   if (f.type_id) w.add("c.type_id = {}::uuid", *f.type_id);
+  if (f.type_code) w.add("t.code = {}", *f.type_code);
   if (f.status) w.add("c.status = {}", *f.status);
   if (f.environment) w.add("c.environment = {}", *f.environment);
   if (f.owner_team) w.add("c.owner_team = {}", *f.owner_team);

@@ -1,4 +1,6 @@
 // HTTP shape of CIs: CRUD (crud.hpp), DELETE with ?force=true, CSV export, history.
+#include <re2/re2.h>
+
 #include <set>
 
 #include "http/crud.hpp"
@@ -49,6 +51,7 @@ const json kInput = {{"type", "object"},
                          {"description", "validated against the type's active version; on PATCH merged (null removes)"}}}}}};
 const http::ListSpec kList{
     .filters = {{"typeId", "string", "CI type"},
+                {"type", "string", "CI type: its id or its code"},
                 {"status", "string", "active | planned | maintenance | retired"},
                 {"environment", "string", "prod | uat | dev"},
                 {"ownerTeam", "string", "owner team (exact)"},
@@ -76,7 +79,12 @@ std::optional<std::string> one_of(const Request& req, const char* name, std::ini
 CiFilter filter_of(const Request& req) {
   CiFilter f;
   f.type_id = req.query_uuid("typeId");
-  if (!f.type_id) f.type_id = req.query_uuid("type");
+  // ?type= takes the type's id or its code.
+  if (auto t = req.query("type")) {
+    static const RE2 uuid("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
+    if (RE2::FullMatch(*t, uuid)) f.type_id = req.query_uuid("type");
+    else f.type_code = *t;
+  }
   f.status = one_of(req, "status", {"active", "planned", "maintenance", "retired"});
   f.environment = one_of(req, "environment", {"prod", "uat", "dev"});
   f.owner_team = req.query("ownerTeam");

@@ -46,7 +46,7 @@ struct CiInput {
 };
 
 struct CiFilter {
-  std::optional<std::string> type_id, status, environment, owner_team, location_id, asset_id, search;
+  std::optional<std::string> type_id, type_code, status, environment, owner_team, location_id, asset_id, search;
   std::vector<std::pair<std::string, std::string>> attrs;  // attr.<key>=value
 };
 
