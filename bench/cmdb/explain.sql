@@ -4,7 +4,7 @@ EXPLAIN (ANALYZE, BUFFERS)
 WITH RECURSIVE walk(ci_id, depth, path, rels) AS (
   SELECT c.id, 0, ARRAY[c.id], ARRAY[]::uuid[] FROM cmdb_cis c WHERE c.id = ANY(:'root'::uuid[])
   UNION ALL
-  SELECT r.from_ci_id, w.depth + 1, w.path || r.from_ci_id, w.rels || r.rel_type_id
+  SELECT DISTINCT ON (r.from_ci_id) r.from_ci_id, w.depth + 1, w.path || r.from_ci_id, w.rels || r.rel_type_id
   FROM walk w JOIN cmdb_relationships r ON r.to_ci_id = w.ci_id AND r.status = 'active'
   WHERE w.depth < 6
 ) CYCLE ci_id SET is_cycle USING cycle_path,

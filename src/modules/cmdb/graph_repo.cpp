@@ -7,14 +7,18 @@ namespace netops::cmdb {
 
 namespace {
 
-// $1 roots (uuid[]), $2 depth, $3 cap on walked rows. {NEXT}/{PREV}: the column the walk goes to / comes from.
+// $1 roots (uuid[]), $2 depth, $3 cap on walked rows. next/prev: the column the walk goes to / comes from.
+// DISTINCT ON (next) keeps one path per CI and level: the walk grows with the CIs reached (at most depth × CIs
+// rows), not with the number of paths, which explodes on dense graphs. Shortest distances are kept: a CI at its
+// shortest level is reached from a CI at its own shortest level, whose kept path is a shortest path and cannot
+// contain it.
 std::string walk_sql(bool upstream) {
   const std::string next = upstream ? "from_ci_id" : "to_ci_id";
   const std::string prev = upstream ? "to_ci_id" : "from_ci_id";
   return "WITH RECURSIVE walk(ci_id, depth, path, rels) AS ("
          " SELECT c.id, 0, ARRAY[c.id], ARRAY[]::uuid[] FROM cmdb_cis c WHERE c.id = ANY($1::uuid[])"
          " UNION ALL"
-         " SELECT r." + next + ", w.depth + 1, w.path || r." + next + ", w.rels || r.rel_type_id"
+         " SELECT DISTINCT ON (r." + next + ") r." + next + ", w.depth + 1, w.path || r." + next + ", w.rels || r.rel_type_id"
          " FROM walk w JOIN cmdb_relationships r ON r." + prev + " = w.ci_id AND r.status = 'active'"
          " WHERE w.depth < $2"
          ") CYCLE ci_id SET is_cycle USING cycle_path, "
@@ -41,7 +45,7 @@ const std::string kGraphSql =
     "WITH RECURSIVE walk(ci_id, depth) AS ("
     " SELECT c.id, 0 FROM cmdb_cis c WHERE c.id = $1::uuid"
     " UNION ALL"
-    " SELECT n.next, w.depth + 1 FROM walk w CROSS JOIN LATERAL ("
+    " SELECT DISTINCT ON (n.next) n.next, w.depth + 1 FROM walk w CROSS JOIN LATERAL ("
     "   SELECT r.to_ci_id AS next FROM cmdb_relationships r"
     "   WHERE $3::text IN ('downstream', 'both') AND r.from_ci_id = w.ci_id AND r.status = 'active'"
     "   UNION ALL"
