@@ -7,6 +7,7 @@
 #include "modules/auth/module.hpp"
 #include "modules/catalog/module.hpp"
 #include "modules/chat/module.hpp"
+#include "modules/cmdb/module.hpp"
 #include "modules/gateway/module.hpp"
 #include "modules/health/module.hpp"
 #include "modules/inventory/module.hpp"
@@ -38,9 +39,11 @@ void register_modules(AppContext& ctx, llm::HttpClient& llm, Background& backgro
   auto ops = ops_events::register_module(ctx);
   auto inventory = inventory::register_module(ctx, audit.service, assets.service);
   auto workflow = workflow::register_module(ctx, audit.service, assets.service);
+  auto cmdb = cmdb::register_module(ctx, audit.service, ops.service);
   for (auto* m : {&audit.background, &users.background, &auth.background, &registry.background,
                   &catalog.background, &assets.background})
     adopt(*m);
+  adopt(cmdb.background);
   // Chat's background work (summaries, streams whose client left) makes usage records: drained before the
   // gateway's accounting flush.
   adopt(chat.background);

@@ -196,6 +196,15 @@ Task<std::vector<std::string>> AssetRepo::missing_refs(db::Tx& tx, const Values&
   co_return out;
 }
 
+Task<nlohmann::json> AssetRepo::linked_cis(const std::string& id) {
+  static constexpr db::Query kLinkedCis{
+      "assets.linked_cis",
+      "SELECT COALESCE(jsonb_agg(jsonb_build_object('id', id, 'ciCode', ci_code, 'name', name, 'status', status) "
+      "ORDER BY ci_code), '[]') AS cis FROM cmdb_cis WHERE asset_id = $1"};
+  auto r = co_await db_.query(kLinkedCis, db::Params(id));
+  co_return r.front().json("cis");
+}
+
 Task<nlohmann::json> AssetRepo::references(const std::string& id) {
   auto r = co_await db_.query(q::kReferences, db::Params(id));
   nlohmann::json out = {{"model", nullptr}, {"category", nullptr}, {"vendor", nullptr}, {"location", nullptr}};

@@ -31,6 +31,8 @@ class AssetRepo {
   Task<std::vector<std::string>> missing_refs(db::Tx& tx, const Values& v);
   // {model, category, vendor, location} objects (null when unset) for the detail view.
   Task<nlohmann::json> references(const std::string& id);
+  // The CMDB CIs linked to the asset, [{id, ciCode, name, status}] by code (read-only; the CMDB owns them).
+  Task<nlohmann::json> linked_cis(const std::string& id);
 
   // One page of list rows (list_item_json) — see repo.cpp for how the filters use the indexes.
   // plan: bitmap index scans only, and/or a statement timeout (503 SERVICE_UNAVAILABLE when it expires).

@@ -159,6 +159,7 @@ Task<nlohmann::json> AssetService::detail(const Asset& a) {
   auto events = co_await repo_.events(a.id, ten);
   out["recentEvents"] = std::move(events.first);
   out["allowedStatuses"] = allowed_next(a.status());
+  out["cis"] = co_await repo_.linked_cis(a.id);
   co_return out;
 }
 

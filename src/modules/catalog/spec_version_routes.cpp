@@ -12,15 +12,17 @@ using http::Response;
 using nlohmann::json;
 
 namespace {
-const json kVersion = {{"type", "object"},
+json version_schema(const std::string& owner_key) {
+  return {{"type", "object"},
                        {"properties",
                         {{"id", {{"type", "string"}}},
-                         {"categoryId", {{"type", "string"}}},
+                         {owner_key, {{"type", "string"}}},
                          {"version", {{"type", "integer"}}},
                          {"status", {{"type", "string"}, {"enum", {"draft", "active", "retired"}}}},
                          {"defCount", {{"type", "integer"}}},
                          {"createdBy", {{"type", "string"}}},
                          {"createdAt", {{"type", "string"}}}}}};
+}
 const json kDef = {
     {"type", "object"},
     {"required", {"key", "label", "fieldType"}},
@@ -48,18 +50,20 @@ Response whole_list(const std::vector<T>& items, ToJson&& to_json) {
 }
 }  // namespace
 
-void register_spec_version_routes(AppContext& ctx, std::shared_ptr<SpecVersionService> svc) {
-  // The paths, and SPEC §3's `category-specs/{categoryId}/versions` for the same thing.
-  for (std::string base : {"/api/v1/asset-categories/{id}/spec-versions", "/api/v1/category-specs/{id}/versions"}) {
+void register_spec_routes(AppContext& ctx, std::shared_ptr<SpecVersionService> svc, const SpecRoutes& paths) {
+  const auto tag = paths.tag;
+  const auto kVersion = version_schema(svc->owner().owner_key);
+  const auto noun = svc->owner().noun;
+  for (const auto& base : paths.owner_bases) {
     ctx.router
         .get(base, Role::user,
              [svc](Request& req) -> Task<Response> {
                auto id = req.path_uuid("id");  // named: GCC 12 mishandles temporaries in co_await
                auto rows = co_await svc->versions(id);
-               co_return whole_list(rows, [](const SpecVersion& v) { return to_json(v, kSpecOwner); });
+               co_return whole_list(rows, [&svc](const SpecVersion& v) { return svc->to_json(v); });
              })
-        .summary("Spec versions of a category, newest first (all of them: one page)")
-        .tag("assets");
+        .summary("Spec versions of a " + noun + ", newest first (all of them: one page)")
+        .tag(tag);
 
     ctx.router
         .post(base, Role::admin,
@@ -67,27 +71,30 @@ void register_spec_version_routes(AppContext& ctx, std::shared_ptr<SpecVersionSe
                 auto id = req.path_uuid("id");
                 auto by = req.caller();
                 auto draft = co_await svc->create_draft(id, by);
-                co_return Response::json(to_json(draft), 201);
+                co_return Response::json(svc->to_json(draft), 201);
               })
         .summary("New draft version copying the active version's definitions; 409 while a draft exists")
-        .tag("assets")
+        .tag(tag)
         .response(kVersion, 201);
   }
+  const std::string version = paths.versions + "/{id}";
+  const std::string def = paths.defs + "/{id}";
 
   ctx.router
-      .get("/api/v1/spec-versions/{id}", Role::user,
+      .get(version, Role::user,
            [svc](Request& req) -> Task<Response> {
              auto id = req.path_uuid("id");
-             auto v = to_json(co_await svc->version(id));
+             auto detail = co_await svc->version(id);
+             auto v = svc->to_json(detail);
              auto etag = etag_of(v);
              co_return Response::json(v).header("ETag", etag);
            })
       .summary("One spec version with its definitions")
-      .tag("assets")
+      .tag(tag)
       .response(kVersion);
 
   ctx.router
-      .del("/api/v1/spec-versions/{id}", Role::admin,
+      .del(version, Role::admin,
            [svc](Request& req) -> Task<Response> {
              auto id = req.path_uuid("id");
              auto by = req.caller();
@@ -95,46 +102,47 @@ void register_spec_version_routes(AppContext& ctx, std::shared_ptr<SpecVersionSe
              co_return Response::no_content();
            })
       .summary("Discard a draft version (409 for active or retired versions)")
-      .tag("assets")
+      .tag(tag)
       .response(nullptr, 204);
 
   ctx.router
-      .post("/api/v1/spec-versions/{id}/publish", Role::admin,
+      .post(version + "/publish", Role::admin,
             [svc](Request& req) -> Task<Response> {
               auto id = req.path_uuid("id");
               auto by = req.caller();
               auto report = co_await svc->publish(id, by);
-              co_return Response::json(to_json(report));
+              co_return Response::json(svc->to_json(report));
             })
-      .summary("Activate a draft, retiring the active version; reports nonConformingModels with their errors")
-      .tag("assets");
+      .summary("Activate a draft, retiring the active version; reports nonConforming" + svc->owner().subjects +
+               " with their errors")
+      .tag(tag);
 
   ctx.router
-      .get("/api/v1/spec-versions/{id}/defs", Role::user,
+      .get(version + "/defs", Role::user,
            [svc](Request& req) -> Task<Response> {
              auto id = req.path_uuid("id");
              auto rows = co_await svc->defs(id);
              co_return whole_list(rows, [](const SpecDef& d) { return to_json(d); });
            })
       .summary("Field definitions of a version (sortOrder, key)")
-      .tag("assets");
+      .tag(tag);
 
   ctx.router
-      .post("/api/v1/spec-versions/{id}/defs", Role::admin,
+      .post(version + "/defs", Role::admin,
             [svc](Request& req) -> Task<Response> {
               auto id = req.path_uuid("id");
-              auto def = parse_spec_def(req.json());
+              auto parsed = parse_spec_def(req.json());
               auto by = req.caller();
-              auto stored = co_await svc->add_def(id, def, by);
+              auto stored = co_await svc->add_def(id, parsed, by);
               co_return Response::json(to_json(stored), 201);
             })
       .summary("Add a field definition to a draft (409 unless draft; 400 lists every definition error)")
-      .tag("assets")
+      .tag(tag)
       .request(kDef)
       .response(kDef, 201);
 
   ctx.router
-      .put("/api/v1/spec-defs/{id}", Role::admin,
+      .put(def, Role::admin,
            [svc](Request& req) -> Task<Response> {
              auto id = req.path_uuid("id");
              const auto& body = req.json();
@@ -145,12 +153,12 @@ void register_spec_version_routes(AppContext& ctx, std::shared_ptr<SpecVersionSe
              co_return Response::json(to_json(stored));
            })
       .summary("Change a definition of a draft: the given attributes replace the stored ones (null clears)")
-      .tag("assets")
+      .tag(tag)
       .request(kDef)
       .response(kDef);
 
   ctx.router
-      .del("/api/v1/spec-defs/{id}", Role::admin,
+      .del(def, Role::admin,
            [svc](Request& req) -> Task<Response> {
              auto id = req.path_uuid("id");
              auto by = req.caller();
@@ -158,8 +166,15 @@ void register_spec_version_routes(AppContext& ctx, std::shared_ptr<SpecVersionSe
              co_return Response::no_content();
            })
       .summary("Remove a definition from a draft (409 unless draft)")
-      .tag("assets")
+      .tag(tag)
       .response(nullptr, 204);
+}
+
+void register_spec_version_routes(AppContext& ctx, std::shared_ptr<SpecVersionService> svc) {
+  // The paths, and SPEC §3's `category-specs/{categoryId}/versions` for the same thing.
+  register_spec_routes(ctx, svc,
+                       SpecRoutes{{"/api/v1/asset-categories/{id}/spec-versions", "/api/v1/category-specs/{id}/versions"},
+                                  "/api/v1/spec-versions", "/api/v1/spec-defs", "assets"});
 }
 
 }  // namespace netops::catalog
