@@ -11,6 +11,8 @@
 #include "modules/health/module.hpp"
 #include "modules/ops_events/module.hpp"
 #include "modules/users/module.hpp"
+#include "modules/warehouse/module.hpp"
+#include "modules/repair/module.hpp"
 
 namespace netops {
 
@@ -32,6 +34,8 @@ void register_modules(AppContext& ctx, llm::HttpClient& llm, Background& backgro
   auto catalog = catalog::register_module(ctx, audit.service);
   auto assets = assets::register_module(ctx, audit.service);
   auto ops = ops_events::register_module(ctx);
+  auto warehouse = warehouse::register_module(ctx, audit.service, ops.service);
+  auto repair = repair::register_module(ctx, audit.service, ops.service, assets.service, warehouse.service);
   for (auto* m : {&audit.background, &users.background, &auth.background, &registry.background,
                   &catalog.background, &assets.background})
     adopt(*m);
