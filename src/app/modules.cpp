@@ -13,6 +13,7 @@
 #include "modules/users/module.hpp"
 #include "modules/warehouse/module.hpp"
 #include "modules/repair/module.hpp"
+#include "modules/attachments/module.hpp"
 
 namespace netops {
 
@@ -36,6 +37,7 @@ void register_modules(AppContext& ctx, llm::HttpClient& llm, Background& backgro
   auto ops = ops_events::register_module(ctx);
   auto warehouse = warehouse::register_module(ctx, audit.service, ops.service);
   auto repair = repair::register_module(ctx, audit.service, ops.service, assets.service, warehouse.service);
+  attachments::register_module(ctx, audit.service, ops.service, warehouse.service, repair.service);
   for (auto* m : {&audit.background, &users.background, &auth.background, &registry.background,
                   &catalog.background, &assets.background})
     adopt(*m);

@@ -190,3 +190,39 @@ TEST_F(Repair, ReleasingAReservationAndIssuingMoreThanStock) {
   EXPECT_EQ(as_user("GET", base(o) + "/parts").json()["data"].size(), 0u);
   expect_ledger_balanced();
 }
+
+TEST_F(Repair, AttachmentsOnOrdersAndDocumentsAreVersioned) {
+  auto o = order(asset());
+  auto upload = [&](const std::string& base_path, const std::string& name, const std::string& content) {
+    std::string b = "----netopsboundary";
+    std::string body = "--" + b + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name +
+                       "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + content + "\r\n--" + b + "--\r\n";
+    auto h = bearer(admin_);
+    h.emplace_back("Content-Type", "multipart/form-data; boundary=" + b);
+    return client.request("POST", base_path + "/attachments", body, h);
+  };
+  auto first = upload(base(o), "report.txt", "first version");
+  ASSERT_EQ(first.status, 201) << first.body;
+  EXPECT_EQ(first.json()["version"], 1);
+  auto second = upload(base(o), "report.txt", "second version");
+  ASSERT_EQ(second.status, 201) << second.body;
+  EXPECT_EQ(second.json()["version"], 2);
+  auto list = as_user("GET", base(o) + "/attachments");
+  ASSERT_EQ(list.status, 200);
+  EXPECT_EQ(list.json()["meta"]["total"], 2);
+  auto dl = as_user("GET", base(o) + "/attachments/" + first.json()["id"].get<std::string>() + "/download");
+  ASSERT_EQ(dl.status, 200);
+  EXPECT_EQ(dl.body, "first version");
+  EXPECT_EQ(as_admin("DELETE", base(o) + "/attachments/" + first.json()["id"].get<std::string>()).status, 204);
+  EXPECT_EQ(as_user("GET", base(o) + "/attachments").json()["meta"]["total"], 1);
+  auto unknown = upload("/api/v1/maintenance/repair-orders/00000000-0000-4000-8000-000000000000", "x.txt", "x");
+  EXPECT_EQ(unknown.status, 404);
+
+  auto wh = warehouse("AT");
+  auto p = part("AT");
+  auto doc = receive(wh, p, 1, "1.00");
+  auto on_doc = upload("/api/v1/warehouse/documents/" + doc["id"].get<std::string>(), "delivery-note.pdf", "%PDF-1.4 x");
+  ASSERT_EQ(on_doc.status, 201) << on_doc.body;
+  auto hist = as_user("GET", "/api/v1/warehouse/documents/" + doc["id"].get<std::string>() + "/history").json()["data"];
+  EXPECT_EQ(hist[0]["eventType"], "attachment_added");
+}

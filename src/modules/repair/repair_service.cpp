@@ -126,7 +126,7 @@ Task<RepairOrder> RepairService::change_status(const std::string& id, const Stat
       released = true;
     }
     out = co_await full(tx, updated);
-    nlohmann::json payload = {{"from", current.status}, {"to", c.status}, {"note", c.note ? *c.note : nlohmann::json()}};
+    nlohmann::json payload = {{"from", current.status}, {"to", c.status}, {"note", c.note ? nlohmann::json(*c.note) : nlohmann::json()}};
     co_await ops_->record(tx, "repair_order", id, "status_changed", payload, by);
   };
   co_await ctx_.db.transaction(in_tx);
