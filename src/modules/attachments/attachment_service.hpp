@@ -10,6 +10,7 @@
 
 #include "core/caller.hpp"
 #include "db/page.hpp"
+#include "db/where.hpp"
 #include "kit/context.hpp"
 #include "kit/file_store.hpp"
 #include "modules/ops_events/ops_event_service.hpp"

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <tuple>
 
 #include "core/error.hpp"
 #include "core/etag.hpp"

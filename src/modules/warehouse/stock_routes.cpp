@@ -2,6 +2,7 @@
 #include "core/csv.hpp"
 #include "core/error.hpp"
 #include "http/listing.hpp"
+#include "http/router.hpp"
 #include "modules/warehouse/module.hpp"
 
 namespace netops::warehouse {
