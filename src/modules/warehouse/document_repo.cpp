@@ -151,11 +151,32 @@ Task<Document> DocumentRepo::update(db::Tx& tx, const std::string& id, const Doc
   co_return doc_from_row(r.front());
 }
 
-Task<void> DocumentRepo::replace_lines(db::Tx& tx, const std::string& id, const std::vector<LineInput>& lines) {
+Task<void> DocumentRepo::replace_lines(db::Tx& tx, const std::string& id, const std::vector<LineInput>& lines,
+                                       bool fresh) {
   static constexpr db::Query kDelete{"stock_documents.delete_lines",
                                      "DELETE FROM stock_document_lines WHERE document_id = $1"};
-  co_await tx.query(kDelete, db::Params(id));
-  for (auto& l : lines) co_await add_line(tx, id, l);
+  // Every line in one statement: the arrays travel as JSON, each line keeps its position.
+  static constexpr db::Query kInsertAll{
+      "stock_documents.insert_lines",
+      "INSERT INTO stock_document_lines (document_id, part_id, qty, unit_cost, serial_no, note, adjust_direction, "
+      "seq_no) SELECT $1, (l->>'partId')::uuid, (l->>'qty')::int, (l->>'unitCost')::numeric, l->>'serialNo', "
+      "l->>'note', l->>'adjustDirection', n::int FROM json_array_elements($2::json) WITH ORDINALITY AS t(l, n)"};
+  if (!fresh) co_await tx.query(kDelete, db::Params(id));
+  if (lines.empty()) co_return;
+  nlohmann::json arr = nlohmann::json::array();
+  for (auto& l : lines) {
+    nlohmann::json j = {{"partId", l.part_id ? nlohmann::json(*l.part_id) : nlohmann::json()},
+                        {"qty", l.qty ? nlohmann::json(*l.qty) : nlohmann::json()}};
+    auto put = [&j](const char* k, const std::optional<std::optional<std::string>>& v) {
+      j[k] = v && *v ? nlohmann::json(**v) : nlohmann::json();
+    };
+    put("unitCost", l.unit_cost);
+    put("serialNo", l.serial_no);
+    put("note", l.note);
+    put("adjustDirection", l.adjust_direction);
+    arr.push_back(std::move(j));
+  }
+  co_await tx.query(kInsertAll, db::Params(id, arr));
 }
 
 Task<nlohmann::json> DocumentRepo::add_line(db::Tx& tx, const std::string& id, const LineInput& l) {

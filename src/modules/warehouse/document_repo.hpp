@@ -27,7 +27,9 @@ class DocumentRepo {
   Task<nlohmann::json> lines_json(db::Tx& tx, const std::string& id);
   Task<Document> insert(db::Tx& tx, const NewDocument& d);  // code from stock_document_seq unless given
   Task<Document> update(db::Tx& tx, const std::string& id, const DocumentInput& in);
-  Task<void> replace_lines(db::Tx& tx, const std::string& id, const std::vector<LineInput>& lines);
+  // fresh: the document is new (nothing to delete first).
+  Task<void> replace_lines(db::Tx& tx, const std::string& id, const std::vector<LineInput>& lines,
+                           bool fresh = false);
   Task<nlohmann::json> add_line(db::Tx& tx, const std::string& id, const LineInput& line);
   Task<std::optional<nlohmann::json>> update_line(db::Tx& tx, const std::string& id, const std::string& line_id,
                                                   const LineInput& line);

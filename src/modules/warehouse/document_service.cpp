@@ -77,17 +77,27 @@ Task<Document> DocumentService::create(const DocumentInput& in, bool post, const
     d.correlation_id = by.request_id;
     if (d.warehouse_id && d.target_warehouse_id && *d.warehouse_id == *d.target_warehouse_id)
       throw ValidationError("targetWarehouseId", "must differ from warehouseId");
+    // The shape is checked on the input (no read back): every line is new.
+    std::vector<DocLine> shape;
+    for (auto& l : in.lines.value_or(std::vector<LineInput>{})) {
+      DocLine dl;
+      dl.part_id = l.part_id.value_or("");
+      dl.qty = l.qty.value_or(0);
+      if (l.adjust_direction) dl.adjust_direction = *l.adjust_direction;
+      shape.push_back(std::move(dl));
+    }
+    validate_shape(d.doc_type, d.warehouse_id, d.target_warehouse_id, shape);
     auto doc = co_await repo_.insert(tx, d);
-    if (in.lines) co_await repo_.replace_lines(tx, doc.id, *in.lines);
-    co_await check_shape(tx, doc);
-    auto created = co_await with_lines(tx, doc);
-    nlohmann::json payload = {{"after", created.json}};
+    if (in.lines) co_await repo_.replace_lines(tx, doc.id, *in.lines, /*fresh=*/true);
+    nlohmann::json after = doc.json;
+    after["lineCount"] = shape.size();
+    nlohmann::json payload = {{"after", after}};
     co_await ops_->record(tx, "stock_document", doc.id, "created", payload, by);
     if (post) {
       auto posted = co_await post_in(tx, doc.id, by);
       out = co_await with_lines(tx, posted.document);
     } else {
-      out = created;
+      out = co_await with_lines(tx, doc);
     }
   };
   co_await ctx_.db.transaction(in_tx);
