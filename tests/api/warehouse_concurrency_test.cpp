@@ -8,6 +8,8 @@
 #include <random>
 #include <thread>
 
+#include <algorithm>
+
 #include "warehouse_fixture.hpp"
 
 using namespace warehouse_test;

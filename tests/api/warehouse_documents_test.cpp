@@ -2,6 +2,8 @@
 // worked example, reversal, drafts, the ledger, the reports — the real binary on a fresh database.
 #include <set>
 
+#include <algorithm>
+
 #include "warehouse_fixture.hpp"
 
 using namespace warehouse_test;

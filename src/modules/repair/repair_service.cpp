@@ -91,6 +91,11 @@ Task<RepairOrder> RepairService::update(const std::string& id, const OrderInput&
   co_return out;
 }
 
+Task<void> RepairService::remove(const std::string& id, const std::optional<std::string>&, const Caller&) {
+  co_await require(id);
+  throw Conflict("a repair order is not deleted: cancel it");
+}
+
 Task<void> RepairService::release_all(db::Tx& tx, const RepairOrder& o, const Caller& by) {
   auto open = co_await repo_.open_reservations(tx, o.id);
   // Stock rows in the posting lock order, so a release never waits in the opposite order of a posting.

@@ -29,6 +29,8 @@ class RepairService {
   Task<RepairOrder> create(const OrderInput& in, const Caller& by);
   Task<RepairOrder> update(const std::string& id, const OrderInput& in, const std::optional<std::string>& expected_etag,
                            const Caller& by);
+  // Repair orders are closed or canceled, never deleted (no DELETE route; http::crud needs the member).
+  Task<void> remove(const std::string& id, const std::optional<std::string>& expected_etag, const Caller& by);
   Task<RepairOrder> change_status(const std::string& id, const StatusChange& c,
                                   const std::optional<std::string>& expected_etag, const Caller& by);
   Task<nlohmann::json> parts(const std::string& id);

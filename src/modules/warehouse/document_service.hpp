@@ -37,6 +37,7 @@ class DocumentService {
   Task<db::Page<Document>> list(const DocumentFilter& f, const db::PageRequest& p, const db::Sort& s);
   Task<Document> get(const std::string& id);  // with its lines; 404 when absent
   Task<Document> create(const DocumentInput& in, bool post, const Caller& by);
+  Task<Document> create(const DocumentInput& in, const Caller& by) { co_return co_await create(in, false, by); }
   Task<Document> update(const std::string& id, const DocumentInput& in, const std::optional<std::string>& expected_etag,
                         const Caller& by);
   Task<void> remove(const std::string& id, const std::optional<std::string>& expected_etag, const Caller& by);
