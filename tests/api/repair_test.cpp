@@ -76,7 +76,8 @@ TEST_F(Repair, ValidationAndPermissions) {
                     {{"assetId", a["id"]}, {"title", "t"}, {"severity", "urgent"}, {"repairType", "vendor"}});
   ASSERT_EQ(r.status, 400);
   std::set<std::string> fields;
-  for (auto& e : r.json()["error"]["details"]["errors"]) fields.insert(e["field"]);
+  auto r_body = r.json();
+  for (auto& e : r_body["error"]["details"]["errors"]) fields.insert(e["field"]);
   EXPECT_EQ(fields, (std::set<std::string>{"severity", "vendorId"}));
   auto vendor = sql("INSERT INTO vendors (name) VALUES ('" + unique("V") + "') RETURNING id");
   auto v = order(a, {{"repairType", "vendor"}, {"vendorId", vendor}});

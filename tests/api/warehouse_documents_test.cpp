@@ -29,18 +29,19 @@ TEST_F(WarehouseDocs, WarehousesAndPartsCrud) {
   auto bad = as_admin("POST", "/api/v1/warehouse/parts", {{"name", "x"}, {"minLevel", -1}, {"uom", ""}});
   ASSERT_EQ(bad.status, 400) << bad.body;
   std::set<std::string> fields;
-  for (auto& e : bad.json()["error"]["details"]["errors"]) fields.insert(e["field"]);
+  auto bad_body = bad.json();
+  for (auto& e : bad_body["error"]["details"]["errors"]) fields.insert(e["field"]);
   EXPECT_EQ(fields, (std::set<std::string>{"partCode", "minLevel", "uom"}));
   auto pcode = unique("PC");
   auto p = as_admin("POST", "/api/v1/warehouse/parts",
                     {{"partCode", pcode}, {"name", "SFP+ 10G LR"}, {"uom", "pcs"}, {"minLevel", 4},
                      {"spec", {{"wavelength", 1310}}}, {"manufacturer", "Cisco"}});
   ASSERT_EQ(p.status, 201) << p.body;
-  auto part = p.json();
-  EXPECT_EQ(part["minLevel"], 4);
-  EXPECT_EQ(part["spec"]["wavelength"], 1310);
+  auto made = p.json();
+  EXPECT_EQ(made["minLevel"], 4);
+  EXPECT_EQ(made["spec"]["wavelength"], 1310);
   EXPECT_EQ(as_admin("POST", "/api/v1/warehouse/parts", {{"partCode", pcode}, {"name", "dup"}}).status, 409);
-  auto pid = part["id"].get<std::string>();
+  auto pid = made["id"].get<std::string>();
   // If-Match: a stale ETag is 412.
   auto get = as_user("GET", "/api/v1/warehouse/parts/" + pid);
   auto etag = get.header("etag");
@@ -87,7 +88,8 @@ TEST_F(WarehouseDocs, EachDocumentTypeMovesStock) {
   auto moves = as_user("GET", "/api/v1/warehouse/movements?partId=" + p);
   ASSERT_EQ(moves.status, 200) << moves.body;
   std::vector<std::string> types;
-  for (auto& m : moves.json()["data"]) types.push_back(m["movementType"]);
+  auto moves_body = moves.json();
+  for (auto& m : moves_body["data"]) types.push_back(m["movementType"]);
   EXPECT_EQ(types, (std::vector<std::string>{"in", "out", "adjust_out", "adjust_in", "transfer_out", "transfer_in"}));
   // One movement per effect, each pointing at its document.
   auto tr_moves = as_user("GET", "/api/v1/warehouse/movements?refId=" + tr["id"].get<std::string>());
@@ -172,7 +174,8 @@ TEST_F(WarehouseDocs, MovingAverageWorkedExample) {
   auto val = as_user("GET", "/api/v1/warehouse/reports/valuation");
   ASSERT_EQ(val.status, 200) << val.body;
   double a_value = 0, b_value = 0;
-  for (auto& row : val.json()["rows"]) {
+  auto val_body = val.json();
+  for (auto& row : val_body["rows"]) {
     if (row["partId"] != p) continue;
     (row["warehouseId"] == a ? a_value : b_value) = row["value"].get<double>();
   }

@@ -192,16 +192,17 @@ Task<nlohmann::json> DocumentRepo::add_line(db::Tx& tx, const std::string& id, c
 Task<std::optional<nlohmann::json>> DocumentRepo::update_line(db::Tx& tx, const std::string& id,
                                                               const std::string& line_id, const LineInput& l) {
   db::Params params;
-  std::string sets = "qty = qty";
+  std::string sets;
   auto set = [&](const char* col, const std::optional<std::string>& v) {
-    sets += std::string(", ") + col + " = " + params.push(v);
+    sets += (sets.empty() ? std::string() : std::string(", ")) + col + " = " + params.push(v);
   };
   if (l.part_id) set("part_id", l.part_id);
-  if (l.qty) sets += ", qty = " + params.push(*l.qty);
+  if (l.qty) set("qty", std::to_string(*l.qty));
   if (l.unit_cost) set("unit_cost", *l.unit_cost);
   if (l.serial_no) set("serial_no", *l.serial_no);
   if (l.note) set("note", *l.note);
   if (l.adjust_direction) set("adjust_direction", *l.adjust_direction);
+  if (sets.empty()) sets = "qty = qty";
   auto sql = "UPDATE stock_document_lines SET " + sets + " WHERE document_id = " + params.push(id) +
              " AND id = " + params.push(line_id) + " RETURNING id";
   auto r = co_await tx.query(sql, std::move(params));
