@@ -16,6 +16,9 @@
 #include "modules/reminders/module.hpp"
 #include "modules/users/module.hpp"
 #include "modules/workflow/module.hpp"
+#include "modules/warehouse/module.hpp"
+#include "modules/repair/module.hpp"
+#include "modules/attachments/module.hpp"
 
 namespace netops {
 
@@ -40,6 +43,9 @@ void register_modules(AppContext& ctx, llm::HttpClient& llm, Background& backgro
   auto inventory = inventory::register_module(ctx, audit.service, assets.service);
   auto workflow = workflow::register_module(ctx, audit.service, assets.service);
   auto cmdb = cmdb::register_module(ctx, audit.service, ops.service);
+  auto warehouse = warehouse::register_module(ctx, audit.service, ops.service);
+  auto repair = repair::register_module(ctx, audit.service, ops.service, assets.service, warehouse.service);
+  attachments::register_module(ctx, audit.service, ops.service, warehouse.service, repair.service);
   for (auto* m : {&audit.background, &users.background, &auth.background, &registry.background,
                   &catalog.background, &assets.background})
     adopt(*m);

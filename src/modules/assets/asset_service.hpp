@@ -12,7 +12,7 @@
 #include "kit/context.hpp"
 #include "http/listing.hpp"
 #include "modules/assets/asset_repo.hpp"
-#include "modules/assets/file_store.hpp"
+#include "kit/file_store.hpp"
 #include "modules/audit/audit_service.hpp"
 
 #include "modules/assets/assets_settings.hpp"

@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "http/multipart.hpp"
+#include "kit/upload.hpp"
 #include "modules/assets/asset_rules.hpp"
 
 namespace netops::assets {
@@ -45,20 +46,12 @@ Task<nlohmann::json> AttachmentService::upload(const std::string& asset_id, std:
   row.correlation_id = who.request_id;
   // Parsing, hashing and the durable write are CPU and disk work: off the event loop.
   auto store = [this, &body, &body_file, b = *boundary, &row]() -> bool {
-    std::optional<MappedFile> spooled;  // the upload as it was written to disk while it arrived
-    std::string_view data = body;
-    if (!body_file.empty()) data = spooled.emplace(body_file).bytes();
-    auto parts = parse_multipart(data, b);
-    const Part* file = find_part(parts, "file");
-    if (!file) throw ValidationError("file", "a form field named \"file\" carrying the file is required");
-    if (file->body.size() > limit_)
-      throw AppError(ErrorCode::payload_too_large, "the file exceeds " + std::to_string(limit_) + " bytes",
-                     {{"limit", limit_}});
-    row.file_name = clean_file_name(file->filename);
-    row.size_bytes = static_cast<long long>(file->body.size());
-    row.mime_type = sniff_mime(file->body);
-    row.sha256 = sha256_hex(file->body);
-    row.storage_key = files_.put(file->body);
+    auto stored = store_upload(files_, b, body, body_file, limit_, clean_file_name);  // kit/upload.hpp
+    row.file_name = stored.file_name;
+    row.size_bytes = stored.size_bytes;
+    row.mime_type = stored.mime_type;
+    row.sha256 = stored.sha256;
+    row.storage_key = stored.storage_key;
     return true;
   };
   co_await ctx_.blocking.run(std::move(store));

@@ -10,7 +10,7 @@
 #include "http/listing.hpp"
 #include "modules/assets/attachment_repo.hpp"
 #include "modules/assets/asset_repo.hpp"
-#include "modules/assets/file_store.hpp"
+#include "kit/file_store.hpp"
 
 namespace netops::assets {
 

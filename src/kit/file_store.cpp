@@ -1,4 +1,4 @@
-#include "modules/assets/file_store.hpp"
+#include "kit/file_store.hpp"
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -13,7 +13,7 @@
 #include "core/error.hpp"
 #include "core/ids.hpp"
 
-namespace netops::assets {
+namespace netops {
 
 namespace fs = std::filesystem;
 
@@ -139,4 +139,4 @@ bool FileStore::exists(const std::string& key) const {
   return fs::exists(path_of(key), ec);
 }
 
-}  // namespace netops::assets
+}  // namespace netops

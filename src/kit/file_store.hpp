@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace netops::assets {
+namespace netops {
 
 // A whole file mapped read-only (the spooled body of an upload): parsed and copied without holding the
 // upload on the heap. Throws std::runtime_error when the file cannot be opened or mapped.
@@ -42,4 +42,4 @@ class FileStore {
   std::string root_;
 };
 
-}  // namespace netops::assets
+}  // namespace netops
