@@ -9,7 +9,9 @@
 #include "modules/chat/module.hpp"
 #include "modules/gateway/module.hpp"
 #include "modules/health/module.hpp"
+#include "modules/mcp/module.hpp"
 #include "modules/ops_events/module.hpp"
+#include "modules/tools/module.hpp"
 #include "modules/users/module.hpp"
 
 namespace netops {
@@ -39,6 +41,13 @@ void register_modules(AppContext& ctx, llm::HttpClient& llm, Background& backgro
   // gateway's accounting flush.
   adopt(chat.background);
   adopt(gateway.background);
+  // The tool registry calls other modules' services; chat's tool loop and the MCP server run its tools.
+  auto tools = tools::register_module(ctx, tools::ToolDeps{.assets = assets.service,
+                                                           .locations = catalog.service->locations,
+                                                           .chat = chat.service,
+                                                           .audit = audit.service});
+  chat.service->use_tools(tools.service);
+  mcp::register_module(ctx, tools.service);
   register_system_routes(ctx);  // last: /docs/json documents every route registered above
 }
 

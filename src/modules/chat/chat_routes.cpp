@@ -174,7 +174,7 @@ Module<ChatService> register_module(AppContext& ctx, std::shared_ptr<audit::Audi
   auto repo = std::make_shared<ChatRepo>(ctx.db);
   auto contexts = std::make_shared<ContextRepo>(ctx.cache, *repo);
   auto svc = std::make_shared<ChatService>(ctx, repo, contexts, audit);
-  auto turns = std::make_shared<TurnService>(ctx, gateway, repo, contexts, audit);
+  auto turns = std::make_shared<TurnService>(ctx, gateway, repo, contexts, audit, svc->tool_slot());
 
   ctx.router
       .get("/api/conversations", Role::user,
