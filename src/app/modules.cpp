@@ -42,12 +42,12 @@ void register_modules(AppContext& ctx, llm::HttpClient& llm, Background& backgro
   adopt(chat.background);
   adopt(gateway.background);
   // The tool registry calls other modules' services; chat's tool loop and the MCP server run its tools.
-  auto tools = tools::register_module(ctx, tools::ToolDeps{.assets = assets.service,
+  auto toolset = tools::register_module(ctx, tools::ToolDeps{.assets = assets.service,
                                                            .locations = catalog.service->locations,
                                                            .chat = chat.service,
                                                            .audit = audit.service});
-  chat.service->use_tools(tools.service);
-  mcp::register_module(ctx, tools.service);
+  chat.service->use_tools(toolset.service);
+  mcp::register_module(ctx, toolset.service);
   register_system_routes(ctx);  // last: /docs/json documents every route registered above
 }
 

@@ -29,7 +29,11 @@ std::optional<std::string> header(const Request& req, std::string_view name) {
 // 403 for a foreign Origin (DNS rebinding), before anything else is looked at.
 std::optional<Response> refuse_origin(const Request& req, const McpService& svc) {
   auto origin = header(req, "origin");
-  if (!origin || origin_allowed(*origin, header(req, "host"), svc.settings().mcp_allowed_origins)) return std::nullopt;
+  const auto& allowed = svc.settings().mcp_allowed_origins;
+  // The server's own origin (a client may send the URL it was given) — as seen directly or through a proxy.
+  if (!origin || origin_allowed(*origin, header(req, "host"), allowed) ||
+      origin_allowed(*origin, header(req, "x-forwarded-host"), allowed))
+    return std::nullopt;
   return Response::json(rpc_error(nullptr, -32600, "origin not allowed: " + origin->substr(0, 200)), 403);
 }
 

@@ -119,7 +119,7 @@ Task<Outcome> Registry::invoke(const Tool& t, json args, const Caller& by, std::
     out.status = Outcome::Status::invalid_arguments;
     out.code = "VALIDATION_ERROR";
     out.error = ErrorCode::validation;
-    out.message = "the arguments do not match the tool's input schema: " + describe(out.errors);
+    out.message = "the arguments do not match the tool's input schema: " + tools::describe(out.errors);
   } else {
     auto ex = co_await net::this_coro::executor;
     auto run = std::make_shared<Run>(ex);
