@@ -78,15 +78,17 @@ TEST_F(Mcp, AScriptedSession) {
   auto list = post(request(3, "tools/list"), h);
   ASSERT_EQ(list.status, 200) << list.body;
   std::vector<std::string> names;
-  for (const auto& t : list.json()["result"]["tools"]) {
+  const json listed = list.json();
+  for (const auto& t : listed["result"]["tools"]) {
     names.push_back(t["name"]);
     EXPECT_EQ(t["inputSchema"]["type"], "object") << t.dump();
     EXPECT_TRUE(t["annotations"]["readOnlyHint"].is_boolean());
   }
   EXPECT_NE(std::find(names.begin(), names.end(), "find_assets"), names.end());
   EXPECT_EQ(std::find(names.begin(), names.end(), "audit_log"), names.end()) << "admin-only tool listed to a user";
-  for (const auto& t : list.json()["result"]["tools"])
+  for (const auto& t : listed["result"]["tools"]) {
     if (t["name"] == "find_assets") EXPECT_EQ(t["outputSchema"]["type"], "object");
+  }
 
   auto call = post(request(4, "tools/call", {{"name", "find_location"}, {"arguments", {{"name", unique("Nowhere")}}}}), h);
   ASSERT_EQ(call.status, 200) << call.body;

@@ -55,7 +55,8 @@ TEST_F(Tools, ListsTheToolsTheCallerMayUseWithSchemas) {
   for (const char* n : {"find_assets", "get_asset", "find_location", "my_usage", "test_sleep"})
     EXPECT_TRUE(has(user_tools, n)) << n;
   EXPECT_FALSE(has(user_tools, "audit_log"));
-  for (const auto& t : u.json()["data"]) {
+  const json listed = u.json();
+  for (const auto& t : listed["data"]) {
     EXPECT_EQ(t["inputSchema"]["type"], "object") << t.dump();
     EXPECT_TRUE(t["description"].is_string() && !t["description"].get<std::string>().empty());
     EXPECT_EQ(t["minRole"], "user");

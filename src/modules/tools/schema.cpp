@@ -35,6 +35,14 @@ const RE2* compiled(const std::string& pattern) {
   return cache.emplace(pattern, std::move(re)).first->second.get();
 }
 
+// A non-negative integer keyword (schemas built in C++ hold signed integers, parsed ones unsigned).
+bool count_of(const json& schema, const char* key, std::size_t& out) {
+  auto it = schema.find(key);
+  if (it == schema.end() || !it->is_number_integer() || it->get<long long>() < 0) return false;
+  out = static_cast<std::size_t>(it->get<long long>());
+  return true;
+}
+
 bool is_type(const json& v, const std::string& t) {
   if (t == "string") return v.is_string();
   if (t == "integer") return v.is_number_integer() || (v.is_number_float() && std::isfinite(v.get<double>()) &&
@@ -100,20 +108,22 @@ struct Walker {
     if (v.is_string()) {
       const auto& s = v.get_ref<const std::string&>();
       auto n = code_points(s);
-      if (auto m = schema.find("minLength"); m != schema.end() && m->is_number_unsigned() && n < m->get<std::size_t>())
-        add(path, "must be at least " + m->dump() + " characters");
-      if (auto m = schema.find("maxLength"); m != schema.end() && m->is_number_unsigned() && n > m->get<std::size_t>())
-        add(path, "must be at most " + m->dump() + " characters");
+      std::size_t limit = 0;
+      if (count_of(schema, "minLength", limit) && n < limit)
+        add(path, "must be at least " + std::to_string(limit) + " characters");
+      if (count_of(schema, "maxLength", limit) && n > limit)
+        add(path, "must be at most " + std::to_string(limit) + " characters");
       if (auto p = schema.find("pattern"); p != schema.end() && p->is_string()) {
         const RE2* re = compiled(p->get<std::string>());
         if (re && !RE2::PartialMatch(s, *re)) add(path, "must match the pattern " + p->get<std::string>());
       }
     }
     if (v.is_array()) {
-      if (auto m = schema.find("minItems"); m != schema.end() && m->is_number_unsigned() && v.size() < m->get<std::size_t>())
-        add(path, "must have at least " + m->dump() + " items");
-      if (auto m = schema.find("maxItems"); m != schema.end() && m->is_number_unsigned() && v.size() > m->get<std::size_t>())
-        return add(path, "must have at most " + m->dump() + " items");
+      std::size_t limit = 0;
+      if (count_of(schema, "minItems", limit) && v.size() < limit)
+        add(path, "must have at least " + std::to_string(limit) + " items");
+      if (count_of(schema, "maxItems", limit) && v.size() > limit)
+        return add(path, "must have at most " + std::to_string(limit) + " items");
       if (auto items = schema.find("items"); items != schema.end() && items->is_object())
         for (std::size_t i = 0; i < v.size() && !full(); ++i)
           walk(*items, v[i], path + "[" + std::to_string(i) + "]", depth + 1);
