@@ -65,6 +65,12 @@ TEST_F(Tools, ListsTheToolsTheCallerMayUseWithSchemas) {
   ASSERT_EQ(a.status, 200);
   EXPECT_TRUE(has(names(a.json()["data"]), "audit_log"));
   EXPECT_EQ(client.get("/api/tools").status, 401);
+  // Scripts: an API key with the mcp scope (a default) reaches the same tools as through /mcp.
+  std::string key = create_api_key(server_->port(), user_, {{"name", unique("script")}})["key"];
+  EXPECT_EQ(client.get("/api/tools", bearer(key)).status, 200);
+  EXPECT_EQ(invoke("my_usage", json::object(), key).status, 200);
+  std::string read_only = create_api_key(server_->port(), user_, {{"name", unique("ro")}, {"scopes", {"read"}}})["key"];
+  EXPECT_EQ(client.get("/api/tools", bearer(read_only)).status, 403);
 }
 
 TEST_F(Tools, AUserCannotRunAnAdminTool) {

@@ -40,6 +40,7 @@ Module<Registry> register_module(AppContext& ctx, const ToolDeps& deps) {
            })
       .summary("The tools the caller may use (their role is at least the tool's minRole), with their schemas")
       .tag("tools")
+      .scope("mcp")  // API keys with the mcp scope (a default) reach the same tools here as through /mcp
       .response({{"type", "object"}, {"properties", {{"data", {{"type", "array"}, {"items", kToolSchema}}}}}});
 
   ctx.router
@@ -69,6 +70,7 @@ Module<Registry> register_module(AppContext& ctx, const ToolDeps& deps) {
                "the role is below the tool's minRole, 404 unknown tool; the tool's own errors answer as its REST "
                "route would (404, 409, …), a timeout 504. Audited as tool.invoked")
       .tag("tools")
+      .scope("mcp")
       .request({{"type", "object"}, {"description", "the tool's arguments (see its inputSchema)"}})
       .response({{"type", "object"},
                  {"properties",
