@@ -207,3 +207,17 @@ TEST_F(ChatTools, AModelWithoutFunctionsGetsNoTools) {
   EXPECT_EQ(automatic.json()["message"], find_call());  // no tools offered: the agent echoes
   EXPECT_FALSE(automatic.json().contains("toolRounds"));
 }
+
+TEST_F(ChatTools, AConversationMayEnableToolsForAllItsTurns) {
+  auto conv = client.post("/api/conversations", {{"model", "mockt/agent"}, {"metadata", {{"tools", "auto"}}}},
+                          user_->auth());
+  ASSERT_EQ(conv.status, 201) << conv.body;
+  std::string id = conv.json()["id"];
+  auto r = send({{"message", find_call()}, {"conversationId", id}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["toolRounds"], 1);
+  expect_two_rounds(messages(id), "find_assets");
+  auto off = send({{"message", "CALL find_location {\"name\":\"x\"}"}, {"conversationId", id}, {"tools", "none"}});
+  ASSERT_EQ(off.status, 200) << off.body;
+  EXPECT_FALSE(off.json().contains("toolRounds")) << off.body;
+}

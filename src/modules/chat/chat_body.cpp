@@ -122,8 +122,8 @@ SendInput parse_send(const json& body) {
   };
   if (auto t = body.find("tools"); t != body.end() && t->is_string()) {
     // The server's tool registry: "auto" offers every tool the caller may use, "none" none.
-    if (*t == "auto") in.server_tools = "auto";
-    else if (*t != "none") v.add("tools", "must be \"auto\", \"none\", an array of tool names or of OpenAI tool definitions");
+    if (*t == "auto" || *t == "none") in.server_tools = *t;  // none: not even the conversation's tools
+    else v.add("tools", "must be \"auto\", \"none\", an array of tool names or of OpenAI tool definitions");
   } else if (t != body.end() && server_names(*t)) {
     if (t->size() > 64) v.add("tools", "must name at most 64 tools");
     for (std::size_t i = 0; i < t->size(); ++i) {

@@ -92,17 +92,28 @@ Task<std::shared_ptr<Turn>> TurnService::begin(const SendInput& in, const Caller
 
   // The server's tools (the tool loop): "auto" → every tool the caller may use; a list → those, each known
   // and permitted. Client-defined tools (an array of definitions) pass through as before.
+  // A conversation may enable them for all its turns: metadata.tools ("auto" or a list of names), used
+  // when the request names no tools itself.
+  json server_tools = in.server_tools;
+  if (server_tools.is_null() && in.tools.is_null() && conv)
+    if (auto m = conv->metadata.find("tools"); m != conv->metadata.end()) {
+      bool names = m->is_array() && !m->empty() && m->size() <= 64;
+      if (names)
+        for (const auto& n : *m) names = names && n.is_string();
+      if (*m == "auto" || names) server_tools = *m;
+    }
+  if (server_tools == "none") server_tools = nullptr;
   json tool_defs = in.tools;
-  if (!in.server_tools.is_null()) {
+  if (!server_tools.is_null()) {
     t->registry = tools_->registry;
     if (!t->registry) throw AppError(ErrorCode::service_unavailable, "the tool registry is not available");
     if (!in.tools.is_null()) throw ValidationError("tools", "give server tool names or tool definitions, not both");
-    if (in.server_tools.is_string()) {
+    if (server_tools.is_string()) {
       t->offered = t->registry->visible(c);
     } else {
       Validation v;
-      for (std::size_t i = 0; i < in.server_tools.size(); ++i) {
-        const auto name = in.server_tools[i].get<std::string>();
+      for (std::size_t i = 0; i < server_tools.size(); ++i) {
+        const auto name = server_tools[i].get<std::string>();
         const tools::Tool* tool = t->registry->find(name);
         if (!tool || !t->registry->allowed(*tool, c))
           v.add("tools[" + std::to_string(i) + "]", "is not a tool you may use: " + name);
@@ -131,7 +142,7 @@ Task<std::shared_ptr<Turn>> TurnService::begin(const SendInput& in, const Caller
   auto route = co_await routed(std::move(lone));
   if (!t->offered.empty() && !route.functions) {
     // The model (or a model the request may go to) cannot call functions.
-    if (!in.server_tools.is_string())
+    if (!server_tools.is_string())
       throw Unprocessable("the model does not support function calling: choose a model with supportsFunctions",
                           {{"model", model}});
     t->offered.clear();
