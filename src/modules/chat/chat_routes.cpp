@@ -94,7 +94,11 @@ const json kSend = {
       {"temperature", {{"type", "number"}, {"minimum", 0}, {"maximum", 2}}},
       {"maxTokens", {{"type", "integer"}, {"minimum", 1}}},
       {"stream", {{"type", "boolean"}, {"description", "true: SSE events start, delta…, done (or error), [DONE]"}}},
-      {"tools", {{"type", "array"}, {"description", "OpenAI tool definitions offered to the model"}}},
+      {"tools",
+       {{"description",
+         "\"auto\" (every server tool you may use: the server runs the tool loop), \"none\", an array of server "
+         "tool names (GET /api/tools), or an array of OpenAI tool definitions (the client runs them and answers "
+         "with toolResults). Default: the conversation's metadata.tools, else none"}}},
       {"toolResults",
        {{"type", "array"},
         {"items",
