@@ -173,3 +173,26 @@ TEST_F(Tools, EveryRunIsAuditedWithTheRequestId) {
                 "'invalid_arguments' AND correlation_id::text = '" + bad.header("x-request-id") + "'"),
             "1");
 }
+
+TEST_F(Tools, AWriteToolIsAdminOnlyAndRecordedLikeItsRoute) {
+  auto asset = make_asset({{"assetCode", unique("WR")}});
+  std::string id = asset["id"];
+  auto listed = client.get("/api/tools", bearer(user_)).json();
+  for (const auto& t : listed["data"]) EXPECT_NE(t["name"], "set_asset_status");
+  auto refused = invoke("set_asset_status", {{"id", id}, {"status", "in_repair"}}, user_);
+  EXPECT_EQ(refused.status, 403) << refused.body;
+  EXPECT_EQ(sql("SELECT status FROM assets WHERE id = '" + id + "'"), "in_stock");
+
+  auto done = invoke("set_asset_status", {{"id", id}, {"status", "in_repair"}, {"note", "fan failure"}}, admin_);
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(done.json()["result"]["asset"]["status"], "in_repair");
+  std::string rid = done.header("x-request-id");
+  EXPECT_EQ(sql("SELECT count(*) FROM asset_events WHERE asset_id = '" + id + "' AND correlation_id = '" + rid + "'"), "1");
+  EXPECT_EQ(sql("SELECT count(*) FROM audit_logs WHERE action = 'tool.invoked' AND resource = 'tool:set_asset_status' "
+                "AND correlation_id::text = '" + rid + "' AND details->>'readOnly' = 'false'"),
+            "1");
+  // The route's rules: disposed → in_use is not an allowed transition (409), as through REST.
+  ASSERT_EQ(invoke("set_asset_status", {{"id", id}, {"status", "disposed"}}, admin_).status, 200);
+  auto conflict = invoke("set_asset_status", {{"id", id}, {"status", "in_use"}}, admin_);
+  EXPECT_EQ(conflict.status, 409) << conflict.body;
+}

@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "core/ids.hpp"
+#include "modules/assets/asset_body.hpp"
 #include "modules/assets/asset_rules.hpp"
 #include "modules/tools/builtin.hpp"
 
@@ -129,6 +130,36 @@ void add_asset_tools(Registry& r, const ToolDeps& d) {
           timeline_total = total;
         }
         co_return json{{"asset", std::move(detail)}, {"timeline", std::move(timeline)}, {"timelineTotal", timeline_total}};
+      },
+  });
+
+  // A write tool: the status route's parsing and service call (admin, as POST /api/v1/assets/{id}/status),
+  // so the status table, the asset_events row and the audit carry the request id exactly as the REST call.
+  r.add(Tool{
+      .name = "set_asset_status",
+      .title = "Change an asset's status (admin)",
+      .description =
+          "Administrators only: move an asset to another status along the allowed transitions (in_stock, in_use, "
+          "in_repair, retired, disposed, lost), with an optional note. A forbidden transition fails with the "
+          "allowed ones listed. Recorded in the asset's timeline with the request id.",
+      .input_schema = {{"type", "object"},
+                       {"properties",
+                        {{"id", uuid_schema("the asset's id")},
+                         {"status", {{"type", "string"}, {"enum", kStatuses}}},
+                         {"note", {{"type", "string"}, {"maxLength", 2000}}}}},
+                       {"required", {"id", "status"}},
+                       {"additionalProperties", false}},
+      .output_schema = {{"type", "object"}, {"properties", {{"asset", {{"type", "object"}}}}}, {"required", {"asset"}}},
+      .min_role = Role::admin,
+      .read_only = false,
+      .run = [assets](const json& a, const Caller& by) -> Task<json> {
+        json body = {{"status", a["status"]}};
+        if (a.contains("note")) body["note"] = a["note"];
+        auto change = assets::parse_status_change(body);
+        std::string id = lower(a["id"].get<std::string>());
+        std::optional<std::string> expected;
+        auto asset = co_await assets->change_status(id, change, expected, by);
+        co_return json{{"asset", to_json(asset)}};
       },
   });
 }
