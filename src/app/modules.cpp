@@ -9,10 +9,14 @@
 #include "modules/chat/module.hpp"
 #include "modules/gateway/module.hpp"
 #include "modules/health/module.hpp"
+#include "modules/inventory/module.hpp"
+#include "modules/maintenance/ticket_module.hpp"
 #include "modules/mcp/module.hpp"
 #include "modules/ops_events/module.hpp"
+#include "modules/reminders/module.hpp"
 #include "modules/tools/module.hpp"
 #include "modules/users/module.hpp"
+#include "modules/workflow/module.hpp"
 
 namespace netops {
 
@@ -34,6 +38,8 @@ void register_modules(AppContext& ctx, llm::HttpClient& llm, Background& backgro
   auto catalog = catalog::register_module(ctx, audit.service);
   auto assets = assets::register_module(ctx, audit.service);
   auto ops = ops_events::register_module(ctx);
+  auto inventory = inventory::register_module(ctx, audit.service, assets.service);
+  auto workflow = workflow::register_module(ctx, audit.service, assets.service);
   for (auto* m : {&audit.background, &users.background, &auth.background, &registry.background,
                   &catalog.background, &assets.background})
     adopt(*m);
@@ -41,6 +47,10 @@ void register_modules(AppContext& ctx, llm::HttpClient& llm, Background& backgro
   // gateway's accounting flush.
   adopt(chat.background);
   adopt(gateway.background);
+  auto tickets = maintenance::register_module(ctx, audit.service, assets.service);
+  auto reminder_jobs = reminders::register_module(ctx, audit.service, assets.service, llm);
+  adopt(tickets.background);
+  adopt(reminder_jobs.background);
   // The tool registry calls other modules' services; chat's tool loop and the MCP server run its tools.
   auto toolset = tools::register_module(ctx, tools::ToolDeps{.assets = assets.service,
                                                            .locations = catalog.service->locations,

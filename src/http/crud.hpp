@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/caller.hpp"
 #include "core/etag.hpp"
@@ -45,7 +46,22 @@ struct CrudSpec {
   Role write_role = Role::admin;
   bool with_list = true, with_get = true, with_create = true, with_update = true, with_delete = true;
   std::string delete_summary = {};  // what a delete refuses, e.g. "409 naming what still refers to it"
+  // Replace the generic /docs/json summaries where a route has more to say (empty = generic).
+  struct Summaries {
+    std::string list, get, create, update;
+  } summaries = {};
+  nlohmann::json list_schema = nullptr;    // the list's response schema, when documented
+  nlohmann::json update_schema = nullptr;  // PATCH/PUT body schema when it differs from input_schema
+  bool uuid_ids = true;                  // ids are UUIDs (400 otherwise); false: any path segment (e.g. "openai")
+  // When the update's parsing needs the id (e.g. to validate a rename); else parse(body, false) is used.
+  std::function<Input(const nlohmann::json&, const std::string& id)> parse_update = {};
 };
+
+// "a vendor", "an asset model"
+inline std::string with_article(const std::string& noun) {
+  bool vowel = !noun.empty() && std::string_view("aeiou").find(noun.front()) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + noun;
+}
 
 // The JSON of one object with its ETag (SPEC §2: every single-object GET returns one).
 inline Response tagged_json(const nlohmann::json& representation, int status = 200) {
@@ -53,13 +69,24 @@ inline Response tagged_json(const nlohmann::json& representation, int status = 2
   return Response::json(representation, status).header("ETag", etag);
 }
 
+namespace detail {
+inline std::string id_of(const Request& req, bool uuid) {
+  return uuid ? req.path_uuid("id") : std::string(req.path_param("id"));
+}
+inline std::string or_generic(const std::string& given, std::string generic) {
+  return given.empty() ? std::move(generic) : given;
+}
+}  // namespace detail
+
 template <class Svc, class Input, class Filter>
 void crud(Router& router, std::shared_ptr<Svc> svc, const CrudSpec<Input, Filter>& spec) {
   const std::string one = spec.base + "/{id}";
   const auto list_spec = spec.list;
+  const bool uuid = spec.uuid_ids;
+  const auto& say = spec.summaries;
   if (spec.with_list) {
     auto filter = spec.filter;
-    router
+    auto& route = router
         .get(spec.base, spec.read_role,
              [svc, filter, list_spec](Request& req) -> Task<Response> {
                Filter f = filter ? filter(req) : Filter{};
@@ -67,19 +94,20 @@ void crud(Router& router, std::shared_ptr<Svc> svc, const CrudSpec<Input, Filter
                auto page_of = co_await svc->list(f, q.page, q.sort);
                co_return page(page_of, [](const auto& item) { return to_json(item); });
              })
-        .summary("List " + spec.noun + "s (page, pageSize ≤ 1000, filters, sort)")
+        .summary(detail::or_generic(say.list, "List " + spec.noun + "s (page, pageSize ≤ 1000, filters, sort)"))
         .tag(spec.tag)
         .list(list_spec);
+    if (!spec.list_schema.is_null()) route.response(spec.list_schema);
   }
   if (spec.with_get) {
     router
         .get(one, spec.read_role,
-             [svc](Request& req) -> Task<Response> {
-               auto id = req.path_uuid("id");  // named: GCC 12 mishandles temporaries in co_await
+             [svc, uuid](Request& req) -> Task<Response> {
+               auto id = detail::id_of(req, uuid);  // named: GCC 12 mishandles temporaries in co_await
                auto item = co_await svc->get(id);
                co_return tagged_json(to_json(item));
              })
-        .summary("One " + spec.noun + ", with an ETag for If-Match")
+        .summary(detail::or_generic(say.get, "One " + spec.noun + ", with an ETag for If-Match"))
         .tag(spec.tag)
         .response(spec.item_schema);
   }
@@ -93,36 +121,39 @@ void crud(Router& router, std::shared_ptr<Svc> svc, const CrudSpec<Input, Filter
                 auto item = co_await svc->create(in, by);
                 co_return tagged_json(to_json(item), 201);
               })
-        .summary("Create a " + spec.noun)
+        .summary(detail::or_generic(say.create, "Create " + with_article(spec.noun)))
         .tag(spec.tag)
         .request(spec.input_schema)
         .response(spec.item_schema, 201);
   }
   if (spec.with_update) {
-    auto update = [svc, parse](Request& req) -> Task<Response> {
-      auto id = req.path_uuid("id");
-      Input in = parse(req.json(), false);
+    auto parse_update = spec.parse_update;
+    auto update = [svc, parse, parse_update, uuid](Request& req) -> Task<Response> {
+      auto id = detail::id_of(req, uuid);
+      Input in = parse_update ? parse_update(req.json(), id) : parse(req.json(), false);
       auto expected = req.if_match();
       auto by = req.caller();
       auto item = co_await svc->update(id, in, expected, by);
       co_return tagged_json(to_json(item));
     };
+    const auto& update_schema = spec.update_schema.is_null() ? spec.input_schema : spec.update_schema;
     router.patch(one, spec.write_role, update)
-        .summary("Update a " + spec.noun + " (partial; If-Match → 412 when stale)")
+        .summary(detail::or_generic(say.update,
+                                    "Update " + with_article(spec.noun) + " (partial; If-Match → 412 when stale)"))
         .tag(spec.tag)
-        .request(spec.input_schema)
+        .request(update_schema)
         .response(spec.item_schema);
     router.put(one, spec.write_role, update)
         .summary("Same as PATCH")
         .tag(spec.tag)
-        .request(spec.input_schema)
+        .request(update_schema)
         .response(spec.item_schema);
   }
   if (spec.with_delete) {
     router
         .del(one, spec.write_role,
-             [svc](Request& req) -> Task<Response> {
-               auto id = req.path_uuid("id");
+             [svc, uuid](Request& req) -> Task<Response> {
+               auto id = detail::id_of(req, uuid);
                auto by = req.caller();
                if constexpr (requires { svc->remove(id, req.if_match(), by); }) {
                  auto expected = req.if_match();
@@ -132,7 +163,7 @@ void crud(Router& router, std::shared_ptr<Svc> svc, const CrudSpec<Input, Filter
                }
                co_return Response::no_content();
              })
-        .summary("Delete a " + spec.noun + (spec.delete_summary.empty() ? "" : "; " + spec.delete_summary))
+        .summary("Delete " + with_article(spec.noun) + (spec.delete_summary.empty() ? "" : "; " + spec.delete_summary))
         .tag(spec.tag)
         .response(nullptr, 204);
   }

@@ -1,7 +1,6 @@
 // HTTP shape of /api/providers: path/query/body → typed input, ProviderService, typed result → JSON.
 #include "core/error.hpp"
-#include "core/etag.hpp"
-#include "http/listing.hpp"
+#include "http/crud.hpp"
 #include "modules/ai_registry/provider_service.hpp"
 #include "modules/ai_registry/schemas.hpp"
 
@@ -21,84 +20,33 @@ const http::ListSpec kList{
     .default_page_size = 50,
 };
 
-Response tagged(const Provider& p, int status = 200) {
-  auto j = to_json(p);
-  auto etag = etag_of(j);
-  auto r = Response::json(j, status);
-  if (status == 200) r.header("ETag", etag);
-  return r;
-}
 }  // namespace
 
 void register_provider_routes(AppContext& ctx, std::shared_ptr<ProviderService> svc) {
-  ctx.router
-      .get("/api/providers", Role::user,
-           [svc](Request& req) -> Task<Response> {
-             auto q = http::list_query(req, kList);
-             ProviderFilter f{req.query("status"), req.query("search")};
-             auto page = co_await svc->list(f, q.page, q.sort);
-             co_return http::page(page, [](const Provider& p) { return to_json(p); });
-           })
-      .summary("List AI providers (filters status, search; sort id|name|status|createdAt|lastUsageAt); never the API key")
-      .tag("providers")
-      .list(kList)
-      .response(schema::page_of(schema::provider()));
-
-  ctx.router
-      .get("/api/providers/{id}", Role::user,
-           [svc](Request& req) -> Task<Response> {
-             std::string id(req.path_param("id"));  // named: GCC 12 destroys temporaries in co_await too early
-             auto p = co_await svc->get(id);
-             co_return tagged(p);
-           })
-      .summary("One provider with an ETag for If-Match: apiKeyHint and hasApiKey, never the key")
-      .tag("providers")
-      .response(schema::provider());
-
-  ctx.router
-      .post("/api/providers", Role::admin,
-            [svc](Request& req) -> Task<Response> {
-              auto in = parse_provider(req.json(), true);  // named: GCC 12 mishandles temporaries in co_await
-              auto by = req.caller();
-              auto p = co_await svc->create(in, by);
-              co_return tagged(p, 201);
-            })
-      .summary("Create a provider; apiKey is write-only and stored encrypted with NETOPS_MASTER_KEY")
-      .tag("providers")
-      .request(schema::provider_write(true))
-      .response(schema::provider(), 201);
-
-  auto update = [svc](Request& req) -> Task<Response> {
-    std::string id(req.path_param("id"));  // named: GCC 12 mishandles temporaries in co_await
-    auto in = parse_provider(req.json(), false, id);
-    auto expected = req.if_match();
-    auto by = req.caller();
-    auto p = co_await svc->update(id, in, expected, by);
-    co_return tagged(p);
-  };
-  ctx.router.patch("/api/providers/{id}", Role::admin, update)
-      .summary("Update a provider (fields present are changed; apiKey null removes the key; If-Match honoured)")
-      .tag("providers")
-      .request(schema::provider_write(false))
-      .response(schema::provider());
-  ctx.router.put("/api/providers/{id}", Role::admin, update)
-      .summary("Same as PATCH")
-      .tag("providers")
-      .request(schema::provider_write(false))
-      .response(schema::provider());
-
-  ctx.router
-      .del("/api/providers/{id}", Role::admin,
-           [svc](Request& req) -> Task<Response> {
-             std::string id(req.path_param("id"));  // named: GCC 12 mishandles temporaries in co_await
-             auto expected = req.if_match();
-             auto by = req.caller();
-             co_await svc->remove(id, expected, by);
-             co_return Response::no_content();
-           })
-      .summary("Delete a provider; 409 naming the models that still use it")
-      .tag("providers")
-      .response(nullptr, 204);
+  http::crud(ctx.router, svc,
+             http::CrudSpec<ProviderInput, ProviderFilter>{
+                 .base = "/api/providers",
+                 .noun = "provider",
+                 .tag = "providers",
+                 .item_schema = schema::provider(),
+                 .input_schema = schema::provider_write(true),
+                 .list = kList,
+                 .filter = [](const Request& req) { return ProviderFilter{req.query("status"), req.query("search")}; },
+                 .parse = [](const nlohmann::json& body, bool creating) { return parse_provider(body, creating); },
+                 .delete_summary = "409 naming the models that still use it",
+                 .summaries = {.list = "List AI providers (filters status, search; sort "
+                                       "id|name|status|createdAt|lastUsageAt); never the API key",
+                               .get = "One provider with an ETag for If-Match: apiKeyHint and hasApiKey, never the key",
+                               .create = "Create a provider; apiKey is write-only and stored encrypted with "
+                                         "NETOPS_MASTER_KEY",
+                               .update = "Update a provider (fields present are changed; apiKey null removes the "
+                                         "key; If-Match honoured)"},
+                 .list_schema = schema::page_of(schema::provider()),
+                 .update_schema = schema::provider_write(false),
+                 .uuid_ids = false,
+                 .parse_update = [](const nlohmann::json& body,
+                                    const std::string& id) { return parse_provider(body, false, id); },
+             });
 
   ctx.router
       .get("/api/providers/{id}/health", Role::admin,

@@ -1,9 +1,8 @@
 // HTTP shape of asset models.
 #include "core/error.hpp"
-#include "core/etag.hpp"
 #include "core/ids.hpp"
 #include "core/text.hpp"
-#include "http/listing.hpp"
+#include "http/crud.hpp"
 #include "modules/catalog/catalog_body.hpp"
 #include "modules/catalog/module.hpp"
 
@@ -55,11 +54,6 @@ AssetModelFilter read_filter(const Request& req) {
   return f;
 }
 
-Response tagged(const AssetModel& m, int status = 200) {
-  auto j = to_json(m);
-  auto etag = etag_of(j);
-  return Response::json(j, status).header("ETag", etag);
-}
 }  // namespace
 
 void register_asset_model_routes(AppContext& ctx, std::shared_ptr<AssetModelService> svc) {
@@ -72,71 +66,25 @@ void register_asset_model_routes(AppContext& ctx, std::shared_ptr<AssetModelServ
                 {"required", {"model"}},
                 {"properties", strings({"categoryId", "vendorId", "specVersionId", "brand", "model"})}};
   input["properties"]["spec"] = {{"type", "object"}};
-  const std::string base = "/api/v1/asset-models";
-
-  ctx.router
-      .get(base, Role::user,
-           [svc](Request& req) -> Task<Response> {
-             auto q = http::list_query(req, kList);
-             auto f = read_filter(req);
-             auto page = co_await svc->list(std::move(f), q.page, q.sort);
-             co_return http::page(page, [](const AssetModel& m) { return to_json(m); });
-           })
-      .summary("List asset models (categoryId, vendorId, brand, search, spec.<key>=value on filterable fields)")
-      .tag("assets")
-      .list(kList);
-
-  ctx.router
-      .get(base + "/{id}", Role::user,
-           [svc](Request& req) -> Task<Response> {
-             auto id = req.path_uuid("id");  // named: GCC 12 mishandles temporaries in co_await
-             co_return tagged(co_await svc->get(id));
-           })
-      .summary("One asset model, with an ETag for If-Match")
-      .tag("assets")
-      .response(model);
-
-  ctx.router
-      .post(base, Role::admin,
-            [svc](Request& req) -> Task<Response> {
-              auto in = parse_asset_model(req.json(), true);
-              auto by = req.caller();
-              co_return tagged(co_await svc->create(in, by), 201);
-            })
-      .summary("Create an asset model; spec validated against the category's active version (or specVersionId)")
-      .tag("assets")
-      .request(input)
-      .response(model, 201);
-
-  auto update = [svc](Request& req) -> Task<Response> {
-    auto id = req.path_uuid("id");
-    auto in = parse_asset_model(req.json(), false);
-    auto expected = req.if_match();
-    auto by = req.caller();
-    co_return tagged(co_await svc->update(id, in, expected, by));
-  };
-  ctx.router.patch(base + "/{id}", Role::admin, update)
-      .summary("Update an asset model (partial; spec replaced and re-validated when given; If-Match honoured)")
-      .tag("assets")
-      .request(input)
-      .response(model);
-  ctx.router.put(base + "/{id}", Role::admin, update)
-      .summary("Same as PATCH")
-      .tag("assets")
-      .request(input)
-      .response(model);
-
-  ctx.router
-      .del(base + "/{id}", Role::admin,
-           [svc](Request& req) -> Task<Response> {
-             auto id = req.path_uuid("id");
-             auto by = req.caller();
-             co_await svc->remove(id, by);
-             co_return Response::no_content();
-           })
-      .summary("Delete an asset model; 409 while assets use it")
-      .tag("assets")
-      .response(nullptr, 204);
+  http::crud(ctx.router, svc,
+             http::CrudSpec<AssetModelInput, AssetModelFilter>{
+                 .base = "/api/v1/asset-models",
+                 .noun = "asset model",
+                 .tag = "assets",
+                 .item_schema = model,
+                 .input_schema = input,
+                 .list = kList,
+                 .filter = read_filter,
+                 .parse = parse_asset_model,
+                 .delete_summary = "409 while assets use it",
+                 .summaries = {.list = "List asset models (categoryId, vendorId, brand, search, spec.<key>=value "
+                                       "on filterable fields)",
+                               .get = "",
+                               .create = "Create an asset model; spec validated against the category's active "
+                                         "version (or specVersionId)",
+                               .update = "Update an asset model (partial; spec replaced and re-validated when "
+                                         "given; If-Match honoured)"},
+             });
 }
 
 }  // namespace netops::catalog
