@@ -55,7 +55,8 @@ void register_modules(AppContext& ctx, llm::HttpClient& llm, Background& backgro
   auto toolset = tools::register_module(ctx, tools::ToolDeps{.assets = assets.service,
                                                            .locations = catalog.service->locations,
                                                            .chat = chat.service,
-                                                           .audit = audit.service});
+                                                           .audit = audit.service,
+                                                           .tickets = tickets.service});
   chat.service->use_tools(toolset.service);
   mcp::register_module(ctx, toolset.service);
   register_system_routes(ctx);  // last: /docs/json documents every route registered above

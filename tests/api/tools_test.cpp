@@ -196,3 +196,19 @@ TEST_F(Tools, AWriteToolIsAdminOnlyAndRecordedLikeItsRoute) {
   auto conflict = invoke("set_asset_status", {{"id", id}, {"status", "in_use"}}, admin_);
   EXPECT_EQ(conflict.status, 409) << conflict.body;
 }
+
+TEST_F(Tools, MaintenanceTicketToolsRunTheTicketService) {
+  auto asset = make_asset({{"assetCode", unique("MT")}});
+  std::string id = asset["id"];
+  auto opened = invoke("open_maintenance_ticket", {{"assetId", id}, {"title", "PSU fan noise"}, {"severity", "high"}}, user_);
+  ASSERT_EQ(opened.status, 200) << opened.body;
+  std::string rid = opened.header("x-request-id");
+  EXPECT_EQ(sql("SELECT status FROM assets WHERE id = '" + id + "'"), "in_repair");
+  EXPECT_EQ(sql("SELECT count(*) FROM asset_events WHERE asset_id = '" + id + "' AND correlation_id = '" + rid + "'"), "1");
+  auto listed = invoke("asset_tickets", {{"assetId", id}}, user_);
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  ASSERT_EQ(listed.json()["result"]["items"].size(), 1u) << listed.body;
+  EXPECT_EQ(listed.json()["result"]["items"][0]["title"], "PSU fan noise");
+  auto bad = invoke("open_maintenance_ticket", {{"assetId", id}, {"title", "x"}, {"severity", "urgent"}}, user_);
+  EXPECT_EQ(bad.status, 400) << bad.body;
+}

@@ -13,6 +13,7 @@ void register_builtin_tools(Registry& r, const ToolDeps& d) {
   add_location_tools(r, d);
   add_usage_tools(r, d);
   add_audit_tools(r, d);
+  if (d.tickets) add_maintenance_tools(r, d);
   if (r.settings().test_tools) add_test_tools(r, d);
 }
 

@@ -9,6 +9,7 @@
 #include "modules/audit/audit_service.hpp"
 #include "modules/catalog/location_service.hpp"
 #include "modules/chat/chat_service.hpp"
+#include "modules/maintenance/ticket_service.hpp"
 #include "modules/tools/registry.hpp"
 
 namespace netops::tools {
@@ -19,6 +20,7 @@ struct ToolDeps {
   std::shared_ptr<catalog::LocationService> locations;
   std::shared_ptr<chat::ChatService> chat;
   std::shared_ptr<audit::AuditService> audit;
+  std::shared_ptr<maintenance::TicketService> tickets;
 };
 
 void register_builtin_tools(Registry& r, const ToolDeps& d);
@@ -28,6 +30,7 @@ void add_asset_tools(Registry& r, const ToolDeps& d);     // asset_tools.cpp
 void add_location_tools(Registry& r, const ToolDeps& d);  // location_tools.cpp
 void add_usage_tools(Registry& r, const ToolDeps& d);     // usage_tools.cpp
 void add_audit_tools(Registry& r, const ToolDeps& d);     // audit_tools.cpp
+void add_maintenance_tools(Registry& r, const ToolDeps& d);  // maintenance_tools.cpp
 void add_test_tools(Registry& r, const ToolDeps& d);      // test_tools.cpp (NETOPS_TOOLS_TEST_TOOLS only)
 
 // Shared schema pieces.
