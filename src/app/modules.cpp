@@ -12,8 +12,10 @@
 #include "modules/health/module.hpp"
 #include "modules/inventory/module.hpp"
 #include "modules/maintenance/ticket_module.hpp"
+#include "modules/mcp/module.hpp"
 #include "modules/ops_events/module.hpp"
 #include "modules/reminders/module.hpp"
+#include "modules/tools/module.hpp"
 #include "modules/users/module.hpp"
 #include "modules/workflow/module.hpp"
 #include "modules/warehouse/module.hpp"
@@ -58,6 +60,14 @@ void register_modules(AppContext& ctx, llm::HttpClient& llm, Background& backgro
   auto reminder_jobs = reminders::register_module(ctx, audit.service, assets.service, llm);
   adopt(tickets.background);
   adopt(reminder_jobs.background);
+  // The tool registry calls other modules' services; chat's tool loop and the MCP server run its tools.
+  auto toolset = tools::register_module(ctx, tools::ToolDeps{.assets = assets.service,
+                                                           .locations = catalog.service->locations,
+                                                           .chat = chat.service,
+                                                           .audit = audit.service,
+                                                           .tickets = tickets.service});
+  chat.service->use_tools(toolset.service);
+  mcp::register_module(ctx, toolset.service);
   register_system_routes(ctx);  // last: /docs/json documents every route registered above
 }
 

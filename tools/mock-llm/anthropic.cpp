@@ -90,6 +90,12 @@ Request read_request(const json& body) {
     if (auto content = it->find("content"); content != it->end()) c.last_user_text = text_of(*content);
     break;
   }
+  for (auto it = messages.rbegin(); it != messages.rend(); ++it) {
+    auto role = it->is_object() ? string_field(*it, "role") : nullptr;
+    if (!role || *role != "user") continue;
+    if (auto content = it->find("content"); content != it->end()) c.last_instruction = text_of(*content);
+    if (!c.last_instruction.empty()) break;
+  }
   if (!messages.empty() && messages.back().is_object()) {
     auto role = string_field(messages.back(), "role");
     auto content = messages.back().find("content");
@@ -109,9 +115,10 @@ Request read_request(const json& body) {
     for (auto& tool : *tools) {
       auto name = tool.is_object() ? string_field(tool, "name") : nullptr;
       if (!name) continue;
+      c.offered_tools.push_back(*name);
+      if (c.tool_name) continue;
       c.tool_name = *name;
       if (auto schema = tool.find("input_schema"); schema != tool.end()) c.tool_schema = *schema;
-      break;
     }
   }
   c.max_tokens = body["max_tokens"].get<long>();
@@ -145,7 +152,10 @@ Reply full_reply(const Answer& a, const std::string& model, bool cached) {
              {"input", ojson::parse(a.tool_arguments)}};
   else
     block = {{"type", "text"}, {"text", a.text}};
-  ojson body = message_json(model, ojson::array({std::move(block)}));
+  ojson blocks = ojson::array({std::move(block)});
+  for (const auto& [name, args] : a.more_calls)
+    blocks.push_back({{"type", "tool_use"}, {"id", random_id("toolu_", 24)}, {"name", name}, {"input", ojson::parse(args)}});
+  ojson body = message_json(model, std::move(blocks));
   body["stop_reason"] = stop_reason(a);
   if (a.usage) body["usage"] = usage_json(a, cached, a.completion_tokens);
   return json_reply(200, body);
@@ -189,6 +199,18 @@ Reply stream_reply(const Answer& a, const std::string& model, bool cached) {
                                        json_string(piece) + "}}");
   }
   event("content_block_stop", R"({"type":"content_block_stop","index":0})");
+  for (std::size_t k = 0; k < a.more_calls.size(); ++k) {
+    const std::string index = std::to_string(k + 1);
+    event("content_block_start", R"({"type":"content_block_start","index":)" + index +
+                                     R"(,"content_block":{"type":"tool_use","id":")" + random_id("toolu_", 24) +
+                                     R"(","name":)" + json_string(a.more_calls[k].first) + R"(,"input":{}}})");
+    event("content_block_delta", R"({"type":"content_block_delta","index":)" + index +
+                                     R"(,"delta":{"type":"input_json_delta","partial_json":""}})");
+    for (auto frag : split_fragments(a.more_calls[k].second))
+      event("content_block_delta", R"({"type":"content_block_delta","index":)" + index +
+                                       R"(,"delta":{"type":"input_json_delta","partial_json":)" + json_string(frag) + "}}");
+    event("content_block_stop", R"({"type":"content_block_stop","index":)" + index + "}");
+  }
   std::string delta = R"({"type":"message_delta","delta":{"stop_reason":")" + std::string(stop_reason(a)) +
                       R"(","stop_sequence":null})";
   if (a.usage) delta += R"(,"usage":{"output_tokens":)" + std::to_string(a.completion_tokens) + "}";

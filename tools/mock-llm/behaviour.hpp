@@ -13,7 +13,7 @@
 
 namespace mockllm {
 
-enum class Kind { echo, slow, fail, flaky, tools, nousage, hedge, long_text, inspect };
+enum class Kind { echo, slow, fail, flaky, tools, nousage, hedge, long_text, inspect, agent };
 
 struct Behaviour {
   Kind kind = Kind::echo;
@@ -50,6 +50,8 @@ inline Behaviour parse_behaviour(std::string_view model) {
     return leading_number(leaf.substr(prefix.size()));
   };
   if (leaf == "tools") return {Kind::tools, 0};
+  if (leaf.substr(0, 10) == "agent-loop") return {Kind::agent, 1};
+  if (leaf.substr(0, 5) == "agent") return {Kind::agent, 0};
   if (leaf == "nousage") return {Kind::nousage, 0};
   if (leaf == "hedge") return {Kind::hedge, 0};
   if (leaf.substr(0, 7) == "inspect") return {Kind::inspect, 0};
@@ -199,6 +201,8 @@ struct Conversation {
   std::string last_user_text;              // text parts of the last user message, concatenated
   std::optional<std::string> tool_result;  // set when the conversation ends with tool results
   std::optional<std::string> tool_name;    // the first tool offered
+  std::vector<std::string> offered_tools;  // every tool offered, in order
+  std::string last_instruction;            // text of the last user message that has text (agent)
   nlohmann::json tool_schema = nlohmann::json::object();
   std::optional<long> max_tokens;
   // Every message as the upstream received it (system prompt first): role and text. `inspect` answers it.
@@ -212,6 +216,7 @@ struct Answer {
   std::string text;
   std::string tool_name;
   std::string tool_arguments;  // compact JSON object
+  std::vector<std::pair<std::string, std::string>> more_calls;  // agent: further calls of the same turn
   bool truncated = false;      // cut at max_tokens
   int status = 200;            // for Type::error
   std::string error_message;
@@ -220,6 +225,30 @@ struct Answer {
   long prompt_tokens = 0;
   long completion_tokens = 0;
 };
+
+// ---- agent: tool calls scripted in the user's message -------------------------------------------------
+
+// Lines "CALL <tool> <JSON object>" of a message, in order (at most 8); arguments default to {} and
+// anything that is not a JSON object becomes {}.
+inline std::vector<std::pair<std::string, std::string>> scripted_calls(std::string_view text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  while (!text.empty() && out.size() < 8) {
+    auto nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.remove_suffix(1);
+    if (line.substr(0, 5) != "CALL ") continue;
+    line.remove_prefix(5);
+    auto sp = line.find(' ');
+    std::string name(line.substr(0, sp));
+    std::string_view rest = sp == std::string_view::npos ? std::string_view{} : line.substr(sp + 1);
+    auto args = nlohmann::ordered_json::parse(rest.begin(), rest.end(), nullptr, false);
+    if (name.empty()) continue;
+    out.emplace_back(std::move(name), args.is_object() ? args.dump() : std::string("{}"));
+  }
+  return out;
+}
 
 // prior_calls: requests already served for this exact model name (flaky-<n> fails the first n).
 inline Answer decide(const Behaviour& b, const Conversation& c, long prior_calls) {
@@ -254,6 +283,23 @@ inline Answer decide(const Behaviour& b, const Conversation& c, long prior_calls
         a.text = c.last_user_text;
       }
       break;
+    case Kind::agent: {
+      // agent: the calls scripted in the last user message, once (then "Tool result: …" like tools);
+      // agent-loop: the same calls again after every result — it never stops by itself.
+      auto calls = scripted_calls(c.last_instruction);
+      if (!calls.empty() && !c.offered_tools.empty() && (!c.tool_result || b.param == 1)) {
+        a.type = Answer::Type::tool_call;
+        a.tool_name = calls[0].first;
+        a.tool_arguments = calls[0].second;
+        a.more_calls.assign(calls.begin() + 1, calls.end());
+        std::size_t chars = 0;
+        for (const auto& [n, args] : calls) chars += utf8_length(n) + utf8_length(args);
+        a.completion_tokens = tokens_for_chars(chars);
+        return a;
+      }
+      a.text = c.tool_result ? "Tool result: " + *c.tool_result : c.last_user_text;
+      break;
+    }
     case Kind::hedge:
       a.text = std::string(kHedgeAnswer);
       break;

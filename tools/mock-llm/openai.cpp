@@ -63,6 +63,11 @@ Conversation read_conversation(const json& body) {
       break;
     }
   }
+  for (auto it = messages.rbegin(); it != messages.rend(); ++it)
+    if (it->is_object() && role_of(*it) == "user" && it->contains("content")) {
+      c.last_instruction = content_text((*it)["content"]);
+      if (!c.last_instruction.empty()) break;
+    }
   // Parallel tool calls end the conversation with several tool messages: report them all, in order.
   std::vector<std::string> results;
   for (auto it = messages.rbegin(); it != messages.rend() && it->is_object() && role_of(*it) == "tool"; ++it)
@@ -79,9 +84,10 @@ Conversation read_conversation(const json& body) {
       if (fn == tool.end() || !fn->is_object()) continue;
       auto name = fn->find("name");
       if (name == fn->end() || !name->is_string()) continue;
+      c.offered_tools.push_back(name->get<std::string>());
+      if (c.tool_name) continue;
       c.tool_name = name->get<std::string>();
       if (auto params = fn->find("parameters"); params != fn->end()) c.tool_schema = *params;
-      break;
     }
   }
   c.max_tokens = max_tokens_of(body);
@@ -110,6 +116,10 @@ Reply full_reply(const Answer& a, const std::string& model) {
         {"type", "function"},
         {"function", {{"name", a.tool_name}, {"arguments", a.tool_arguments}}},
     }});
+    for (const auto& [name, args] : a.more_calls)
+      message["tool_calls"].push_back(ojson{{"id", random_id("call_", 24)},
+                                            {"type", "function"},
+                                            {"function", {{"name", name}, {"arguments", args}}}});
   } else {
     message["content"] = a.text;
   }
@@ -154,6 +164,14 @@ Reply stream_reply(const Answer& a, const std::string& model, bool include_usage
           ",\"arguments\":\"\"}}],\"refusal\":null}");
     for (auto frag : split_fragments(a.tool_arguments))
       chunk("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":" + json_string(frag) + "}}]}");
+    for (std::size_t k = 0; k < a.more_calls.size(); ++k) {
+      const std::string index = std::to_string(k + 1);
+      chunk("{\"tool_calls\":[{\"index\":" + index + ",\"id\":\"" + random_id("call_", 24) +
+            "\",\"type\":\"function\",\"function\":{\"name\":" + json_string(a.more_calls[k].first) +
+            ",\"arguments\":\"\"}}]}");
+      for (auto frag : split_fragments(a.more_calls[k].second))
+        chunk("{\"tool_calls\":[{\"index\":" + index + ",\"function\":{\"arguments\":" + json_string(frag) + "}}]}");
+    }
   } else {
     chunk("{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}");
     auto pieces = split_pieces(a.text);

@@ -114,14 +114,33 @@ SendInput parse_send(const json& body) {
     if (!s->is_boolean()) v.add("stream", "must be true or false");
     else in.stream = s->get<bool>();
   }
-  if (auto t = body.find("tools"); t != body.end() && !t->is_null()) {
+  auto server_names = [](const json& t) {
+    if (!t.is_array() || t.empty()) return false;
+    for (const auto& x : t)
+      if (!x.is_string()) return false;
+    return true;
+  };
+  if (auto t = body.find("tools"); t != body.end() && t->is_string()) {
+    // The server's tool registry: "auto" offers every tool the caller may use, "none" none.
+    if (*t == "auto" || *t == "none") in.server_tools = *t;  // none: not even the conversation's tools
+    else v.add("tools", "must be \"auto\", \"none\", an array of tool names or of OpenAI tool definitions");
+  } else if (t != body.end() && server_names(*t)) {
+    if (t->size() > 64) v.add("tools", "must name at most 64 tools");
+    for (std::size_t i = 0; i < t->size(); ++i) {
+      const auto& n = (*t)[i].get_ref<const std::string&>();
+      if (n.empty() || n.size() > 64) v.add("tools[" + std::to_string(i) + "]", "must be a tool name (1-64 characters)");
+      for (std::size_t j = 0; j < i; ++j)
+        if ((*t)[j] == (*t)[i]) v.add("tools[" + std::to_string(i) + "]", "is listed twice");
+    }
+    in.server_tools = *t;
+  } else if (t != body.end() && !t->is_null()) {
     bool ok = t->is_array() && !t->empty();
     if (ok)
       for (const auto& tool : *t)
         ok = ok && tool.is_object() && tool.value("type", "") == "function" && tool.contains("function") &&
              tool["function"].is_object() && tool["function"].contains("name") && tool["function"]["name"].is_string();
     if (ok) in.tools = *t;
-    else v.add("tools", "must be a non-empty array of {type: \"function\", function: {name, description?, parameters?}}");
+    else v.add("tools", "must be \"auto\", a non-empty array of tool names (the server's tools) or of {type: \"function\", function: {name, description?, parameters?}} (tools the client runs)");
   }
   if (auto r = body.find("toolResults"); r != body.end() && !r->is_null()) {
     if (!r->is_array() || r->empty()) {

@@ -94,7 +94,11 @@ const json kSend = {
       {"temperature", {{"type", "number"}, {"minimum", 0}, {"maximum", 2}}},
       {"maxTokens", {{"type", "integer"}, {"minimum", 1}}},
       {"stream", {{"type", "boolean"}, {"description", "true: SSE events start, delta…, done (or error), [DONE]"}}},
-      {"tools", {{"type", "array"}, {"description", "OpenAI tool definitions offered to the model"}}},
+      {"tools",
+       {{"description",
+         "\"auto\" (every server tool you may use: the server runs the tool loop), \"none\", an array of server "
+         "tool names (GET /api/tools), or an array of OpenAI tool definitions (the client runs them and answers "
+         "with toolResults). Default: the conversation's metadata.tools, else none"}}},
       {"toolResults",
        {{"type", "array"},
         {"items",
@@ -112,6 +116,9 @@ const json kAnswer = {
       {"model", {{"type", "string"}}},
       {"provider", {{"type", "string"}}},
       {"toolCalls", {{"type", "array"}}},
+      {"toolRounds", {{"type", "integer"}, {"description", "rounds of server tool calls run (tool loop only)"}}},
+      {"toolLimitReached",
+       {{"type", "boolean"}, {"description", "NETOPS_TOOLS_MAX_ROUNDS reached: toolCalls are left open"}}},
       {"usage",
        {{"type", "object"},
         {"properties",
@@ -174,7 +181,7 @@ Module<ChatService> register_module(AppContext& ctx, std::shared_ptr<audit::Audi
   auto repo = std::make_shared<ChatRepo>(ctx.db);
   auto contexts = std::make_shared<ContextRepo>(ctx.cache, *repo);
   auto svc = std::make_shared<ChatService>(ctx, repo, contexts, audit);
-  auto turns = std::make_shared<TurnService>(ctx, gateway, repo, contexts, audit);
+  auto turns = std::make_shared<TurnService>(ctx, gateway, repo, contexts, audit, svc->tool_slot());
 
   ctx.router
       .get("/api/conversations", Role::user,

@@ -15,11 +15,21 @@
 #include "modules/chat/context_repo.hpp"
 #include "modules/chat/stats_repo.hpp"
 #include "modules/chat/types.hpp"
+#include "modules/tools/registry.hpp"
 
 namespace netops::chat {
 
+// The tool registry chat's tool loop runs: set once at start-up (ChatService::use_tools), after the tools
+// module exists — the tools call chat's own statistics, so chat cannot receive the registry when it is built.
+struct ToolSlot {
+  std::shared_ptr<tools::Registry> registry;
+};
+
 class ChatService {
  public:
+  void use_tools(std::shared_ptr<tools::Registry> r) { tools_->registry = std::move(r); }
+  std::shared_ptr<ToolSlot> tool_slot() const { return tools_; }
+
   ChatService(AppContext& ctx, std::shared_ptr<ChatRepo> repo, std::shared_ptr<ContextRepo> contexts,
               std::shared_ptr<audit::AuditService> audit)
       : ctx_(ctx), repo_(std::move(repo)), contexts_(std::move(contexts)), stats_(ctx.db), audit_(std::move(audit)) {}
@@ -47,6 +57,7 @@ class ChatService {
   Task<ConversationStats> conversation_stats(const std::string& id, const Caller& by);
 
  private:
+  std::shared_ptr<ToolSlot> tools_ = std::make_shared<ToolSlot>();
   Task<Conversation> owned(const std::string& user_id, const std::string& id);
   Task<void> record(db::Tx& tx, const Caller& by, const std::string& action, const std::string& id,
                     const nlohmann::json& details);

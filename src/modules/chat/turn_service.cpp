@@ -2,9 +2,15 @@
 #include "modules/chat/turn_service.hpp"
 
 #include <algorithm>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include "core/json.hpp"
 #include "core/upstream_error.hpp"
 #include "llm/pricing.hpp"
 #include "modules/chat/chat_body.hpp"
@@ -58,13 +64,18 @@ nlohmann::json to_json(const TurnAnswer& a) {
                 {"cost", a.cost}}},
               {"latencyMs", a.latency_ms}};
   if (!a.tool_calls.is_null()) out["toolCalls"] = a.tool_calls;
+  if (a.tool_rounds > 0 || a.tool_limit) {
+    out["toolRounds"] = a.tool_rounds;
+    out["toolLimitReached"] = a.tool_limit;
+  }
   return out;
 }
 
 TurnService::TurnService(AppContext& ctx, std::shared_ptr<gateway::Service> gateway, std::shared_ptr<ChatRepo> repo,
-                         std::shared_ptr<ContextRepo> contexts, std::shared_ptr<audit::AuditService> audit)
+                         std::shared_ptr<ContextRepo> contexts, std::shared_ptr<audit::AuditService> audit,
+                         std::shared_ptr<ToolSlot> tools)
     : ctx_(ctx), settings_(load_section(ctx.config, chat_section())), gateway_(gateway), repo_(repo), contexts_(contexts), audit_(std::move(audit)),
-      summaries_(ctx, gateway, repo, contexts, tasks_) {}
+      summaries_(ctx, gateway, repo, contexts, tasks_), tools_(tools ? std::move(tools) : std::make_shared<ToolSlot>()) {}
 
 Task<std::shared_ptr<Turn>> TurnService::begin(const SendInput& in, const Caller& c) {
   auto t = std::make_shared<Turn>();
@@ -79,18 +90,66 @@ Task<std::shared_ptr<Turn>> TurnService::begin(const SendInput& in, const Caller
   }
   std::string model = in.model ? *in.model : conv ? conv->model : std::string("auto");
 
+  // The server's tools (the tool loop): "auto" → every tool the caller may use; a list → those, each known
+  // and permitted. Client-defined tools (an array of definitions) pass through as before.
+  // A conversation may enable them for all its turns: metadata.tools ("auto" or a list of names), used
+  // when the request names no tools itself.
+  json server_tools = in.server_tools;
+  if (server_tools.is_null() && in.tools.is_null() && conv)
+    if (auto m = conv->metadata.find("tools"); m != conv->metadata.end()) {
+      bool names = m->is_array() && !m->empty() && m->size() <= 64;
+      if (names)
+        for (const auto& n : *m) names = names && n.is_string();
+      if (*m == "auto" || names) server_tools = *m;
+    }
+  if (server_tools == "none") server_tools = nullptr;
+  json tool_defs = in.tools;
+  if (!server_tools.is_null()) {
+    t->registry = tools_->registry;
+    if (!t->registry) throw AppError(ErrorCode::service_unavailable, "the tool registry is not available");
+    if (!in.tools.is_null()) throw ValidationError("tools", "give server tool names or tool definitions, not both");
+    if (server_tools.is_string()) {
+      t->offered = t->registry->visible(c);
+    } else {
+      Validation v;
+      for (std::size_t i = 0; i < server_tools.size(); ++i) {
+        const auto name = server_tools[i].get<std::string>();
+        const tools::Tool* tool = t->registry->find(name);
+        if (!tool || !t->registry->allowed(*tool, c))
+          v.add("tools[" + std::to_string(i) + "]", "is not a tool you may use: " + name);
+        else
+          t->offered.push_back(tool);
+      }
+      v.throw_if_any();
+    }
+    if (!t->offered.empty()) {
+      tool_defs = json::array();
+      for (const auto* tool : t->offered) tool_defs.push_back(tools::Registry::function_definition(*tool));
+    }
+  }
+
   // Route first: an unknown model, no usable provider or an exhausted budget refuse the turn before
   // anything is stored. The route also tells the context window: the smallest of the models the request
   // may go to.
   auto routed = [&](json messages) -> Task<gateway::Route> {
     json b = {{"model", model}, {"messages", std::move(messages)}};
-    if (!in.tools.is_null()) b["tools"] = in.tools;
+    if (!tool_defs.is_null()) b["tools"] = tool_defs;
     auto ptr = std::make_shared<const json>(std::move(b));
     gateway::CallInfo call;
     co_return co_await gateway_->preflight(ptr, c, call);
   };
   json lone = json::array({{{"role", "user"}, {"content", in.message.value_or("")}}});
   auto route = co_await routed(std::move(lone));
+  if (!t->offered.empty() && !route.functions) {
+    // The model (or a model the request may go to) cannot call functions.
+    if (!server_tools.is_string())
+      throw Unprocessable("the model does not support function calling: choose a model with supportsFunctions",
+                          {{"model", model}});
+    t->offered.clear();
+    tool_defs = nullptr;
+    json retry = json::array({{{"role", "user"}, {"content", in.message.value_or("")}}});
+    route = co_await routed(std::move(retry));
+  }
 
   // The input as it will be stored, and the prompt it makes with the history.
   std::vector<NewMessage> inputs;
@@ -117,7 +176,7 @@ Task<std::shared_ptr<Turn>> TurnService::begin(const SendInput& in, const Caller
       system_prompt = s->get<std::string>();
   ContextSnapshot draft = snap;
   for (const auto& m : inputs) draft.messages.push_back(ContextMessage{0, m.role, m.content, json(), m.tool_call_id, false});
-  const std::int64_t tools_tokens = in.tools.is_null() ? 0 : estimate_tokens(in.tools.dump());
+  const std::int64_t tools_tokens = tool_defs.is_null() ? 0 : estimate_tokens(tool_defs.dump());
   int window = 0, reserve = 0;
   auto fit = [&](const gateway::Route& r) {
     window = r.context_window.value_or(settings_.default_context_window);
@@ -224,7 +283,7 @@ Task<std::shared_ptr<Turn>> TurnService::begin(const SendInput& in, const Caller
   json body = {{"model", model}, {"messages", std::move(prompt.messages)}};
   if (in.temperature) body["temperature"] = *in.temperature;
   if (in.max_tokens) body["max_tokens"] = *in.max_tokens;
-  if (!in.tools.is_null()) body["tools"] = in.tools;
+  if (!tool_defs.is_null()) body["tools"] = tool_defs;
   if (in.stream) body["stream"] = true;
   t->body = std::make_shared<const json>(std::move(body));
   t->prompt_info = {{"messages", prompt.included}, {"cut", prompt.cut}, {"summaryUsed", prompt.summary_used},
@@ -232,19 +291,180 @@ Task<std::shared_ptr<Turn>> TurnService::begin(const SendInput& in, const Caller
   co_return t;
 }
 
+namespace {
+
+void add_spent(gateway::Spent& total, const gateway::Spent& s) {
+  total.prompt_tokens += s.prompt_tokens;
+  total.completion_tokens += s.completion_tokens;
+  total.cost += s.cost;
+  total.estimated = total.estimated || s.estimated;
+  total.answer_tokens = s.answer_tokens;
+}
+
+// The answer of a turn that ran tools: usage and cost summed over every round.
+void with_rounds(TurnAnswer& out, const gateway::Spent& total, int rounds, bool limit) {
+  if (rounds == 0) return;
+  out.spent = total;
+  out.cost = total.cost.to_string(6);
+  out.tool_rounds = rounds;
+  out.tool_limit = limit;
+}
+
+// The pieces of one OpenAI tool call.
+struct Call {
+  std::string id, name, arguments;
+};
+Call call_of(const json& c) {
+  Call out;
+  if (!c.is_object()) return out;
+  if (auto id = c.find("id"); id != c.end() && id->is_string()) out.id = id->get<std::string>();
+  if (auto f = c.find("function"); f != c.end() && f->is_object()) {
+    if (auto n = f->find("name"); n != f->end() && n->is_string()) out.name = n->get<std::string>();
+    if (auto a = f->find("arguments"); a != f->end()) out.arguments = a->is_string() ? a->get<std::string>() : a->dump();
+  }
+  return out;
+}
+
+// Several tool calls of one turn run at once; the turn waits for all (each is bounded by its timeout).
+struct Batch {
+  explicit Batch(const net::any_io_executor& ex, std::size_t n) : timer(ex), outcomes(n) {}
+  net::steady_timer timer;
+  std::vector<tools::Outcome> outcomes;
+  std::size_t remaining = 0;
+};
+
+// One call of a batch (parameters live in the coroutine frame).
+Task<void> run_one(std::shared_ptr<Batch> batch, std::shared_ptr<tools::Registry> registry, const tools::Tool* tool,
+                   json args, Caller by, std::size_t i) {
+  try {
+    std::string via = "chat";
+    batch->outcomes[i] = co_await registry->invoke(*tool, args, by, via);
+  } catch (const std::exception&) {
+    batch->outcomes[i].status = tools::Outcome::Status::failed;
+    batch->outcomes[i].code = "INTERNAL_ERROR";
+    batch->outcomes[i].message = "the tool failed";
+  }
+  if (--batch->remaining == 0) batch->timer.cancel();
+}
+
+}  // namespace
+
+bool TurnService::loops(const Turn& t, const Answer& a, int rounds) const {
+  return !a.error && !t.offered.empty() && t.registry && a.tool_calls.is_array() && !a.tool_calls.empty() &&
+         rounds < t.registry->settings().max_rounds;
+}
+
+Task<void> TurnService::run_tools(Turn& t, const Answer& a, http::StreamWriter* out) {
+  const auto& settings = t.registry->settings();
+  std::vector<Call> calls;
+  for (const auto& c : a.tool_calls) calls.push_back(call_of(c));
+  if (calls.size() > 32) calls.resize(32);  // the rest are answered below as refused
+  auto ex = co_await net::this_coro::executor;
+  auto batch = std::make_shared<Batch>(ex, calls.size());
+  batch->timer.expires_after(std::chrono::hours(1));
+  if (out) {
+    std::string events;
+    for (const auto& c : calls)
+      events += sse_event({{"type", "tool_call"}, {"toolCallId", c.id}, {"name", c.name}, {"arguments", c.arguments}});
+    co_await out->write(events);
+  }
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    const auto& c = calls[i];
+    const tools::Tool* tool = nullptr;
+    for (const auto* o : t.offered)
+      if (o->name == c.name) tool = o;
+    json args = c.arguments.empty() ? json::object() : parse_json(c.arguments);
+    tools::Outcome& slot = batch->outcomes[i];
+    if (!tool) {
+      slot.status = tools::Outcome::Status::failed;
+      slot.code = "UNKNOWN_TOOL";
+      slot.message = "no tool named \"" + c.name.substr(0, 64) + "\" was offered";
+      continue;
+    }
+    if (args.is_discarded() || !args.is_object()) {
+      slot.status = tools::Outcome::Status::invalid_arguments;
+      slot.code = "VALIDATION_ERROR";
+      slot.message = "the arguments must be a JSON object";
+      slot.errors.push_back({"arguments", "must be a JSON object"});
+      continue;
+    }
+    ++batch->remaining;
+    net::co_spawn(ex, run_one(batch, t.registry, tool, args, t.caller, i), net::detached);
+  }
+  while (batch->remaining > 0) {
+    boost::system::error_code ec;
+    co_await batch->timer.async_wait(net::redirect_error(net::use_awaitable, ec));
+  }
+
+  // Stored in call order, then offered to the model with the assistant message that made the calls.
+  json body = *t.body;
+  json assistant = {{"role", "assistant"}, {"content", a.content.empty() ? json() : json(a.content)}, {"tool_calls", a.tool_calls}};
+  body["messages"].push_back(std::move(assistant));
+  std::string events;
+  for (std::size_t i = 0; i < a.tool_calls.size(); ++i) {
+    Call c = i < calls.size() ? calls[i] : call_of(a.tool_calls[i]);
+    tools::Outcome o;
+    if (i < calls.size()) o = batch->outcomes[i];
+    else {
+      o.status = tools::Outcome::Status::failed;
+      o.code = "TOO_MANY_CALLS";
+      o.message = "at most 32 tool calls run in one turn";
+    }
+    std::string content = o.for_model().dump(-1, ' ', false, json::error_handler_t::replace);
+    if (content.size() > static_cast<std::size_t>(settings.result_max_chars)) {
+      std::size_t cut = static_cast<std::size_t>(settings.result_max_chars);
+      while (cut > 0 && (static_cast<unsigned char>(content[cut]) & 0xC0) == 0x80) --cut;
+      content = content.substr(0, cut) + " … [cut: the result was " + std::to_string(content.size()) +
+                " characters; ask for less, e.g. a smaller limit]";
+    }
+    NewMessage m;
+    m.role = "tool";
+    m.content = content;
+    m.tool_call_id = c.id;
+    m.token_count = estimate_tokens(content);
+    m.metadata = {{"requestId", t.caller.request_id}, {"tool", c.name}, {"outcome", o.ok() ? "ok" : o.code},
+                  {"durationMs", o.duration_ms}};
+    auto stored = co_await repo_->insert_message(nullptr, t.conversation.id, m);
+    ContextMessage cm{stored.first.seq, "tool", content, json(), c.id, false};
+    t.context_current = t.context_current && advance(t.context, stored.second, std::move(cm));
+    body["messages"].push_back({{"role", "tool"}, {"tool_call_id", c.id}, {"content", content}});
+    if (out) {
+      json e = {{"type", "tool_result"}, {"toolCallId", c.id}, {"name", c.name}, {"ok", o.ok()},
+                {"messageId", stored.first.id}, {"durationMs", o.duration_ms}};
+      if (o.ok()) e["result"] = o.result;
+      else e["error"] = o.for_model()["error"];
+      events += sse_event(e);
+    }
+  }
+  if (out && !events.empty()) co_await out->write(events);
+  t.body = std::make_shared<const json>(std::move(body));
+}
+
 Task<TurnAnswer> TurnService::answer(std::shared_ptr<Turn> t) {
-  auto call = call_info(*t);
-  auto c = co_await gateway_->complete(t->body, t->caller, call);
-  Answer a;
-  a.finish_reason = c.parsed.finish_reason;
-  a.content = c.parsed.text;
-  const json& resp = c.parsed.response;
-  if (auto ch = resp.find("choices"); ch != resp.end() && ch->is_array() && !ch->empty() && (*ch)[0].is_object())
-    if (auto msg = (*ch)[0].find("message"); msg != (*ch)[0].end() && msg->is_object())
-      if (auto calls = msg->find("tool_calls"); calls != msg->end() && calls->is_array() && !calls->empty())
-        a.tool_calls = *calls;
-  auto served = c.served;
-  co_return co_await store_answer(*t, a, served, c.spent);
+  gateway::Spent total;
+  int rounds = 0;
+  for (;;) {
+    auto call = call_info(*t);
+    auto c = co_await gateway_->complete(t->body, t->caller, call);
+    Answer a;
+    a.finish_reason = c.parsed.finish_reason;
+    a.content = c.parsed.text;
+    const json& resp = c.parsed.response;
+    if (auto ch = resp.find("choices"); ch != resp.end() && ch->is_array() && !ch->empty() && (*ch)[0].is_object())
+      if (auto msg = (*ch)[0].find("message"); msg != (*ch)[0].end() && msg->is_object())
+        if (auto calls = msg->find("tool_calls"); calls != msg->end() && calls->is_array() && !calls->empty())
+          a.tool_calls = *calls;
+    auto served = c.served;
+    add_spent(total, c.spent);
+    bool more = loops(*t, a, rounds);
+    auto stored = co_await store_answer(*t, a, served, c.spent);
+    if (!more) {
+      with_rounds(stored, total, rounds, rounds > 0 && !t->offered.empty() && a.tool_calls.is_array() && !a.tool_calls.empty());
+      co_return stored;
+    }
+    ++rounds;
+    co_await run_tools(*t, a, nullptr);
+  }
 }
 
 Task<std::shared_ptr<gateway::StreamJob>> TurnService::open_stream(std::shared_ptr<Turn> t) {
@@ -254,7 +474,7 @@ Task<std::shared_ptr<gateway::StreamJob>> TurnService::open_stream(std::shared_p
 
 Task<void> TurnService::relay(std::shared_ptr<Turn> t, std::shared_ptr<gateway::StreamJob> job,
                               http::StreamWriter* out) {
-  StreamRelay relay(out);
+  bool gone = !out;
   if (out) {
     json start = {{"type", "start"},
                   {"conversationId", t->conversation.id},
@@ -262,38 +482,73 @@ Task<void> TurnService::relay(std::shared_ptr<Turn> t, std::shared_ptr<gateway::
                   {"model", job->served().model},
                   {"provider", job->served().provider}};
     std::string event = sse_event(start);
-    co_await out->write(event);
+    gone = !co_await out->write(event);
   }
-  co_await gateway::StreamJob::pump(job, relay);
-  Answer a;
-  a.content = relay.text();
-  a.tool_calls = relay.tool_calls();
-  a.finish_reason = relay.finish_reason();
-  a.error = relay.error();
-  if (!a.error && a.finish_reason.empty()) a.error = "the upstream stream ended before its last event";
-  json summary;
-  bool stored = false;
-  try {
+  gateway::Spent total;
+  int rounds = 0;
+  for (;;) {
+    StreamRelay relay(gone ? nullptr : out);
+    co_await gateway::StreamJob::pump(job, relay);
+    gone = gone || relay.gone();
+    Answer a;
+    a.content = relay.text();
+    a.tool_calls = relay.tool_calls();
+    a.finish_reason = relay.finish_reason();
+    a.error = relay.error();
+    if (!a.error && a.finish_reason.empty()) a.error = "the upstream stream ended before its last event";
     auto spent = job->spent();
     auto served = job->served();
-    summary = to_json(co_await store_answer(*t, a, served, spent));
-    stored = true;
-  } catch (const std::exception& e) {
-    spdlog::error("request {}: storing the streamed answer of conversation {} failed: {}", t->caller.request_id,
-                  t->conversation.id, e.what());
-  }
-  if (relay.gone()) co_return;
-  if (!stored) {
-    json failure = {{"type", "error"}, {"error", error_object(ErrorCode::internal, "the answer could not be stored")}};
-    std::string event = sse_event(failure) + "data: [DONE]\n\n";
-    co_await out->write(event);
+    add_spent(total, spent);
+    const bool more = loops(*t, a, rounds);
+    json summary;
+    bool stored = false;
+    try {
+      auto answer = co_await store_answer(*t, a, served, spent);
+      with_rounds(answer, total, rounds,
+                  !more && rounds > 0 && !t->offered.empty() && a.tool_calls.is_array() && !a.tool_calls.empty());
+      summary = to_json(answer);
+      stored = true;
+    } catch (const std::exception& e) {
+      spdlog::error("request {}: storing the streamed answer of conversation {} failed: {}", t->caller.request_id,
+                    t->conversation.id, e.what());
+    }
+    if (stored && more) {
+      ++rounds;
+      std::optional<std::string> failure;
+      json failure_object;
+      try {
+        co_await run_tools(*t, a, gone ? nullptr : out);
+        job = co_await open_stream(t);
+        continue;
+      } catch (const AppError& e) {
+        failure_object = error_object(e.code(), e.what());
+        failure = e.what();
+      } catch (const std::exception& e) {
+        failure_object = error_object(ErrorCode::internal, "the next round of the tool loop failed");
+        failure = e.what();
+      }
+      spdlog::warn("request {}: tool loop of conversation {} stopped: {}", t->caller.request_id, t->conversation.id,
+                   *failure);
+      if (gone) co_return;
+      json err = {{"type", "error"}, {"error", failure_object}, {"conversationId", t->conversation.id}};
+      std::string event = sse_event(err) + "data: [DONE]\n\n";
+      co_await out->write(event);
+      co_return;
+    }
+    if (gone) co_return;
+    if (!stored) {
+      json failure = {{"type", "error"}, {"error", error_object(ErrorCode::internal, "the answer could not be stored")}};
+      std::string event = sse_event(failure) + "data: [DONE]\n\n";
+      co_await out->write(event);
+      co_return;
+    }
+    if (a.error)
+      summary["error"] = error_object(upstream_error_code(UpstreamFailure::failed), "upstream stream failed: " + *a.error);
+    summary["type"] = a.error ? "error" : "done";
+    std::string tail = sse_event(summary) + "data: [DONE]\n\n";
+    co_await out->write(tail);
     co_return;
   }
-  if (a.error)
-    summary["error"] = error_object(upstream_error_code(UpstreamFailure::failed), "upstream stream failed: " + *a.error);
-  summary["type"] = a.error ? "error" : "done";
-  std::string tail = sse_event(summary) + "data: [DONE]\n\n";
-  co_await out->write(tail);
 }
 
 Task<TurnAnswer> TurnService::store_answer(Turn& t, const Answer& a, const gateway::Served& served,

@@ -17,6 +17,7 @@
 #include "kit/context.hpp"
 #include "modules/audit/audit_service.hpp"
 #include "modules/chat/chat_repo.hpp"
+#include "modules/chat/chat_service.hpp"
 #include "modules/chat/context_repo.hpp"
 #include "modules/chat/summary_service.hpp"
 #include "modules/chat/types.hpp"
@@ -40,6 +41,9 @@ struct Turn {
   std::vector<std::pair<std::int64_t, std::int64_t>> stored_versions;  // (seq, context_version) of each input
   nlohmann::json prompt_info;                // what the prompt held: kept in the answer's metadata
   boost::asio::any_io_executor executor;     // where later work of the turn runs (the summary)
+  // The tool loop: the server's tools offered to the model (empty: no loop; client-defined tools pass through).
+  std::shared_ptr<tools::Registry> registry;
+  std::vector<const tools::Tool*> offered;
   Clock::time_point started = Clock::now();
 };
 
@@ -53,13 +57,16 @@ struct TurnAnswer {
   int latency_ms = 0;
   std::string finish_reason;
   nlohmann::json tool_calls;  // null or array
+  int tool_rounds = 0;          // rounds of server-side tool calls run in this turn
+  bool tool_limit = false;      // NETOPS_TOOLS_MAX_ROUNDS reached: the last tool calls are left open
 };
 nlohmann::json to_json(const TurnAnswer& a);
 
 class TurnService {
  public:
   TurnService(AppContext& ctx, std::shared_ptr<gateway::Service> gateway, std::shared_ptr<ChatRepo> repo,
-              std::shared_ptr<ContextRepo> contexts, std::shared_ptr<audit::AuditService> audit);
+              std::shared_ptr<ContextRepo> contexts, std::shared_ptr<audit::AuditService> audit,
+              std::shared_ptr<ToolSlot> tools = nullptr);
 
   // begin() validates, routes (preflight), stores the input and builds the prompt; then either answer()
   // (one JSON answer) or open_stream() + relay() (SSE).
@@ -81,6 +88,11 @@ class TurnService {
     std::optional<std::string> error;  // the stream failed half-way: content is what arrived
   };
   Task<TurnAnswer> store_answer(Turn& t, const Answer& a, const gateway::Served& served, const gateway::Spent& spent);
+  // The tool loop: runs the calls of an assistant message (concurrently; each with its timeout), stores a
+  // role "tool" message per call, sends tool_call / tool_result events to out (when not null) and appends
+  // the assistant message and the results to the next round's request body.
+  Task<void> run_tools(Turn& t, const Answer& a, http::StreamWriter* out);
+  bool loops(const Turn& t, const Answer& a, int rounds) const;
 
   AppContext& ctx_;
   const ChatSettings settings_;
@@ -90,6 +102,7 @@ class TurnService {
   std::shared_ptr<audit::AuditService> audit_;
   DetachedTasks tasks_;
   SummaryService summaries_;
+  std::shared_ptr<ToolSlot> tools_;
 };
 
 }  // namespace netops::chat

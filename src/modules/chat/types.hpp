@@ -63,7 +63,8 @@ struct SendInput {
   std::optional<double> temperature;
   std::optional<int> max_tokens;
   bool stream = false;
-  nlohmann::json tools;                  // null or an array of OpenAI tool definitions
+  nlohmann::json tools;                  // null or an array of OpenAI tool definitions (the client runs them)
+  nlohmann::json server_tools;           // null, "auto" or an array of tool names: the server runs them (tool loop)
   std::vector<ToolResult> tool_results;  // answers to the last assistant message's tool calls
 };
 

@@ -459,6 +459,10 @@ Task<Route> Service::preflight(std::shared_ptr<const json> body, Caller caller, 
   for (const auto& t : x->plan.targets) {
     if (auto w = t.model->context_window; w && *w > 0) r.context_window = std::min(r.context_window.value_or(*w), *w);
     if (auto m = t.model->max_tokens; m && *m > 0) r.max_tokens = std::min(r.max_tokens.value_or(*m), *m);
+    const auto& caps = t.model->capabilities;
+    bool declared = caps.is_object() && ((caps.contains("functions") && caps["functions"] == true) ||
+                                         (caps.contains("tools") && caps["tools"] == true));
+    r.functions = r.functions && (t.model->supports_functions || declared);
   }
   co_return r;
 }

@@ -65,6 +65,9 @@ Spent spent_of(const std::vector<UsageRecord>& records);
 struct Route {
   std::optional<int> context_window;  // the smallest any target declares
   std::optional<int> max_tokens;      // likewise
+  // Every target supports function calling (model_configs.supports_functions, or capabilities.functions /
+  // capabilities.tools true): chat offers its server-side tools only then.
+  bool functions = true;
 };
 
 struct Completion {

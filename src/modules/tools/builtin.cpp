@@ -1,0 +1,20 @@
+#include "modules/tools/builtin.hpp"
+
+namespace netops::tools {
+
+nlohmann::json uuid_schema(const char* description) {
+  return {{"type", "string"},
+          {"pattern", "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},
+          {"description", description}};
+}
+
+void register_builtin_tools(Registry& r, const ToolDeps& d) {
+  add_asset_tools(r, d);
+  add_location_tools(r, d);
+  add_usage_tools(r, d);
+  add_audit_tools(r, d);
+  if (d.tickets) add_maintenance_tools(r, d);
+  if (r.settings().test_tools) add_test_tools(r, d);
+}
+
+}  // namespace netops::tools
