@@ -3,6 +3,9 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 // The console is served by the gateway from build/web/ (see src/http/static_files.hpp): hashed files under
 // /assets/ are cached forever, index.html is revalidated. No inline scripts or styles (strict CSP).
+const api = process.env.NETOPS_API ?? 'http://127.0.0.1:3000';
+const proxy = { '/api': api, '/v1': api, '/docs': api };
+
 export default defineConfig({
   plugins: [svelte()],
   build: {
@@ -15,11 +18,7 @@ export default defineConfig({
     sourcemap: false,
     assetsInlineLimit: 0,
   },
-  server: {
-    proxy: {
-      '/api': 'http://127.0.0.1:3000',
-      '/v1': 'http://127.0.0.1:3000',
-      '/docs': 'http://127.0.0.1:3000',
-    },
-  },
+  // `npm run dev` / `vite preview`: the API of a gateway at NETOPS_API (default http://127.0.0.1:3000).
+  server: { proxy },
+  preview: { proxy },
 });

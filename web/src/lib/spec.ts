@@ -20,7 +20,8 @@ export interface SpecDef {
   sortOrder?: number;
 }
 
-export type FieldValue = string | boolean | string[];
+// Number inputs bound with bind:value give numbers (or null when cleared).
+export type FieldValue = string | number | boolean | string[] | null;
 
 export function initialValue(d: SpecDef): FieldValue {
   if (d.fieldType === 'boolean') return d.defaultValue === true;
@@ -48,12 +49,13 @@ export function inputType(d: SpecDef): string {
   }
 }
 
-const empty = (v: FieldValue) => (Array.isArray(v) ? v.length === 0 : v === '' );
+const empty = (v: FieldValue) => v === null || v === undefined || (Array.isArray(v) ? v.length === 0 : v === '');
 
 // A message for the field, or null. Mirrors the server's rules that need no parsing library.
-export function check(d: SpecDef, v: FieldValue): string | null {
+export function check(d: SpecDef, value: FieldValue): string | null {
   if (d.fieldType === 'boolean') return null;
-  if (empty(v)) return d.required ? 'is required' : null;
+  if (empty(value)) return d.required ? 'is required' : null;
+  const v = typeof value === 'number' ? String(value) : value;
   if (typeof v === 'string') {
     if (d.minLen != null && v.length < d.minLen) return `must be at least ${d.minLen} characters`;
     if (d.maxLen != null && v.length > d.maxLen) return `must be at most ${d.maxLen} characters`;
@@ -89,8 +91,8 @@ export function toJson(d: SpecDef, v: FieldValue): unknown {
     case 'number':
       return Number(v);
     case 'json':
-      return JSON.parse(v as string);
+      return JSON.parse(String(v));
     default:
-      return v;
+      return String(v);
   }
 }
