@@ -46,7 +46,7 @@ TEST(ConsoleE2E, JourneysInARealBrowser) {
   ASSERT_TRUE(fs::exists(web / "node_modules/playwright-core"))
       << "web/node_modules is missing: script/setup runs npm ci in web/";
 
-  MockLlmProcess mock;
+  MockLlmProcess mock({"--chunk-delay-us", "20000"});  // long-<n>: 300 words over ~6 s, so Stop has time
   ServerOptions o;
   o.suite = "e2e";
   o.env = {{"NETOPS_WEB_DIR", built.string()}, {"NETOPS_ACCOUNTING_FLUSH_MS", "50"}};
@@ -61,6 +61,9 @@ TEST(ConsoleE2E, JourneysInARealBrowser) {
   post(port, admin.token, "/api/models",
        {{"id", "mock/echo"}, {"provider", "mock"}, {"tier", 0}, {"priority", 1}, {"costPer1kInput", "0.001"},
         {"costPer1kOutput", "0.002"}, {"supportsStreaming", true}, {"displayName", "Mock echo"}});
+  post(port, admin.token, "/api/models",
+       {{"id", "mock/long-300"}, {"provider", "mock"}, {"tier", 0}, {"priority", 500}, {"costPer1kInput", "0.001"},
+        {"costPer1kOutput", "0.002"}, {"supportsStreaming", true}});
   auto cat = post(port, admin.token, "/api/v1/asset-categories", {{"name", "E2E switches"}});
   auto draft = post(port, admin.token, "/api/v1/asset-categories/" + cat["id"].get<std::string>() + "/spec-versions",
                     json::object());

@@ -114,6 +114,26 @@ test('a streamed chat answer rendered as Markdown with model, tokens, cost and l
   await shoot(page, 'chat');
 });
 
+test('stop a long streamed answer; archive and find the conversation', async () => {
+  await page.getByRole('link', { name: 'New conversation' }).click();
+  await page.getByLabel('Model').selectOption(env('E2E_LONG_MODEL', 'mock/long-300'));
+  await page.getByLabel('Message', { exact: true }).fill('Tell me a long story about spanning tree');
+  await page.getByRole('button', { name: 'Send' }).click();
+  const answer = page.locator('article.msg.assistant').last();
+  await page.getByRole('button', { name: 'Stop' }).waitFor();
+  await answer.locator('.md p').waitFor(); // the first words arrived
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await answer.getByText('Stopped.').waitFor();
+  await page.getByRole('button', { name: 'Send' }).waitFor({ state: 'attached' });
+  // Archive it: gone from the active list, listed among the archived ones, found by search.
+  const row = page.locator('.conv-list li', { hasText: 'Tell me a long story' });
+  await row.getByRole('button', { name: /^Archive/ }).click();
+  await row.waitFor({ state: 'detached' });
+  await page.getByLabel('Show archived conversations').check();
+  await page.getByLabel('Search conversations').fill('spanning');
+  await page.locator('.conv-list li', { hasText: 'Tell me a long story' }).waitFor();
+});
+
 test('create an API key: shown once, listed, revoked', async () => {
   await page.getByRole('link', { name: 'API keys' }).click();
   await page.getByRole('heading', { name: 'API keys' }).waitFor();
