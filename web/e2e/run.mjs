@@ -78,8 +78,9 @@ test('sign in, stay signed in across a reload (refresh rotation), no CSP violati
   await page.goto(base + '/');
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   await shoot(page, 'login');
-  // A wrong password shows the API's message and request id.
-  await page.getByLabel('Email or username').fill(login);
+  // A failed sign-in shows the API's message and request id (an unknown account: the admin's own failure
+  // counter stays untouched).
+  await page.getByLabel('Email or username').fill('nobody@example.com');
   await page.getByLabel('Password').fill('wrong-password-123');
   await page.getByRole('button', { name: 'Sign in' }).click();
   const alert = page.getByRole('alert');
@@ -117,7 +118,8 @@ test('a streamed chat answer rendered as Markdown with model, tokens, cost and l
 test('stop a long streamed answer; archive and find the conversation', async () => {
   await page.getByRole('link', { name: 'New conversation' }).click();
   await page.getByLabel('Model').selectOption(env('E2E_LONG_MODEL', 'mock/long-300'));
-  await page.getByLabel('Message', { exact: true }).fill('Tell me a long story about spanning tree');
+  const story = `Tell me a long story about spanning tree ${Date.now()}`;
+  await page.getByLabel('Message', { exact: true }).fill(story);
   await page.getByRole('button', { name: 'Send' }).click();
   const answer = page.locator('article.msg.assistant').last();
   await page.getByRole('button', { name: 'Stop' }).waitFor();
@@ -126,12 +128,13 @@ test('stop a long streamed answer; archive and find the conversation', async () 
   await answer.getByText('Stopped.').waitFor();
   await page.getByRole('button', { name: 'Send' }).waitFor({ state: 'attached' });
   // Archive it: gone from the active list, listed among the archived ones, found by search.
-  const row = page.locator('.conv-list li', { hasText: 'Tell me a long story' });
+  const row = page.locator('.conv-list li', { hasText: story });
   await row.getByRole('button', { name: /^Archive/ }).click();
   await row.waitFor({ state: 'detached' });
   await page.getByLabel('Show archived conversations').check();
-  await page.getByLabel('Search conversations').fill('spanning');
-  await page.locator('.conv-list li', { hasText: 'Tell me a long story' }).waitFor();
+  await page.getByLabel('Search conversations').fill(story.split(' ').pop());
+  await page.locator('.conv-list li', { hasText: story }).waitFor();
+  assert((await page.locator('.conv-list li').count()) === 1, 'the search finds that conversation alone');
 });
 
 test('create an API key: shown once, listed, revoked', async () => {
@@ -207,6 +210,10 @@ test('an asset created from the spec-driven form, after fixing a validation erro
   await page.getByRole('heading', { name: `Asset ${code}` }).waitFor();
   await page.getByText('CREATED').first().waitFor();
   await page.getByText('10.0.0.30', { exact: true }).waitFor();
+  await page.getByText('48', { exact: true }).waitFor(); // the model's spec, labelled by its definitions
+  await page.getByLabel(/Change status/).selectOption('in_use');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('STATUS_CHANGED').first().waitFor();
   await shoot(page, 'asset-detail');
   // It is listed and found by search; the filter lives in the URL.
   await page.getByRole('link', { name: 'Assets' }).click();
