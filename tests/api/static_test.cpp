@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "http/static_files.hpp"
 #include "support/api.hpp"
 
 using namespace netops::test;
@@ -141,4 +142,26 @@ TEST_F(Static, MissingFilesAreNotFoundAndNothingOutsideIsReachable) {
   auto raw = client.raw("GET /../secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(raw.find("top secret"), std::string::npos);
   EXPECT_EQ(client.get("/favicon.svg").header("content-type"), "image/svg+xml");
+}
+
+// The two rules as functions (no server needed).
+TEST(StaticRules, ReservedPrefixesAreWholeSegments) {
+  using netops::http::reserved_path;
+  for (const char* p : {"/api", "/api/", "/api/x", "/v1", "/v1/models", "/mcp", "/docs", "/docs/json", "/metrics",
+                        "/health", "/health/ready"})
+    EXPECT_TRUE(reserved_path(p)) << p;
+  for (const char* p : {"/", "/apis", "/api-keys", "/v10", "/documents", "/healthy", "/chat", "/assets/api"})
+    EXPECT_FALSE(reserved_path(p)) << p;
+}
+
+TEST(StaticRules, EncodingNegotiation) {
+  using netops::http::pick_encoding;
+  EXPECT_EQ(pick_encoding("gzip, deflate, br", true, true), "br");
+  EXPECT_EQ(pick_encoding("gzip, deflate, br", false, true), "gzip");
+  EXPECT_EQ(pick_encoding("br;q=0, gzip", true, true), "gzip");
+  EXPECT_EQ(pick_encoding("br;q=0.0, gzip;q=0", true, true), "");
+  EXPECT_EQ(pick_encoding("BR", true, false), "br");
+  EXPECT_EQ(pick_encoding("identity", true, true), "");
+  EXPECT_EQ(pick_encoding("", true, true), "");
+  EXPECT_EQ(pick_encoding("gzip;q=0.5", true, true), "gzip");
 }

@@ -75,8 +75,11 @@ const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
 
 test('sign in, stay signed in across a reload (refresh rotation), no CSP violations', async () => {
+  const t0 = Date.now();
   await page.goto(base + '/');
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  // Reported, not asserted (no timing assertions in tests): recorded in BENCHMARKS.md.
+  console.log(`     first screen (sign-in form) usable ${Date.now() - t0} ms after navigation started`);
   await shoot(page, 'login');
   // A failed sign-in shows the API's message and request id (an unknown account: the admin's own failure
   // counter stays untouched).
@@ -133,8 +136,9 @@ test('stop a long streamed answer; archive and find the conversation', async () 
   await row.waitFor({ state: 'detached' });
   await page.getByLabel('Show archived conversations').check();
   await page.getByLabel('Search conversations').fill(story.split(' ').pop());
+  // The search (debounced) narrows the archived list to that conversation alone.
+  await page.waitForFunction(() => document.querySelectorAll('.conv-list li').length === 1);
   await page.locator('.conv-list li', { hasText: story }).waitFor();
-  assert((await page.locator('.conv-list li').count()) === 1, 'the search finds that conversation alone');
 });
 
 test('create an API key: shown once, listed, revoked', async () => {
