@@ -123,10 +123,11 @@ TEST_F(Static, ConditionalRequestsAndHead) {
   auto again = client.get("/assets/app-1a2b3c.js", {{"If-None-Match", first.header("etag")}});
   EXPECT_EQ(again.status, 304);
   EXPECT_TRUE(again.body.empty());
-  auto head = client.request("HEAD", "/");
-  EXPECT_EQ(head.status, 200);
-  EXPECT_TRUE(head.body.empty());
-  EXPECT_EQ(head.header("content-length"), std::to_string(kIndex.size()));
+  // HEAD: the headers of GET with no body (raw bytes: the kit's client would wait for the announced body).
+  auto head = client.raw("HEAD /chat HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(head.rfind("HTTP/1.1 200", 0), 0u) << head;
+  EXPECT_NE(head.find("Content-Length: " + std::to_string(kIndex.size())), std::string::npos) << head;
+  EXPECT_EQ(head.find("<title>"), std::string::npos) << head;
 }
 
 TEST_F(Static, MissingFilesAreNotFoundAndNothingOutsideIsReachable) {
