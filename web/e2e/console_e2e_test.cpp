@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string chromium() {
-  if (const char* e = std::getenv("NETOPS_CHROMIUM"); e && *e) return e;
+  if (const char* e = std::getenv("NETOPS_CHROMIUM"); e && *e) return ::access(e, X_OK) == 0 ? e : "";
   for (const char* p : {"/usr/lib/chromium/chromium-headless-shell", "/usr/bin/chromium-headless-shell",
                         "/usr/lib/chromium/chromium", "/usr/bin/chromium"})
     if (::access(p, X_OK) == 0) return p;
