@@ -9,6 +9,7 @@
 #include "modules/chat/chat_settings.hpp"
 #include "modules/gateway/gateway_settings.hpp"
 #include "modules/reminders/reminders_settings.hpp"
+#include "modules/tools/tools_settings.hpp"
 #include "modules/users/users_settings.hpp"
 
 namespace netops {
@@ -31,7 +32,7 @@ std::vector<Section> sections() {
   return {erase(users::users_section()),     erase(auth::auth_section()),
           erase(ai_registry::ai_registry_section()), erase(gateway::gateway_section()),
           erase(chat::chat_section()),       erase(assets::assets_section()),
-          erase(reminders::reminders_section())};
+          erase(reminders::reminders_section()), erase(tools::tools_section())};
 }
 }  // namespace
 

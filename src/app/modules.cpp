@@ -1,6 +1,7 @@
 #include "app/modules.hpp"
 
 #include "app/system_routes.hpp"
+#include "app/console.hpp"
 #include "modules/ai_registry/module.hpp"
 #include "modules/assets/module.hpp"
 #include "modules/audit/module.hpp"
@@ -68,6 +69,7 @@ void register_modules(AppContext& ctx, llm::HttpClient& llm, Background& backgro
                                                            .tickets = tickets.service});
   chat.service->use_tools(toolset.service);
   mcp::register_module(ctx, toolset.service);
+  register_console(ctx);  // the web console's files: answers what no route matches (GET /, client routes)
   register_system_routes(ctx);  // last: /docs/json documents every route registered above
 }
 

@@ -95,6 +95,8 @@ Task<void> Pipeline::run_admit(Request& req, const Match& match) const {
 Task<std::optional<Response>> Pipeline::admit(Request& req, const Match& match) const {
   std::exception_ptr failure;
   try {
+    if (!match.route && match.allowed.empty() && fallback_)
+      if (auto found = fallback_(req)) co_return std::move(*found);
     co_await run_admit(req, match);
     co_return std::nullopt;
   } catch (...) {

@@ -35,6 +35,10 @@ class Pipeline {
   void add_middleware(Middleware m) { middleware_.push_back(std::move(m)); }
   // Runs before authentication for routes that need the database (e.g. "not ready yet" → 503).
   void add_precheck(Middleware m) { prechecks_.push_back(std::move(m)); }
+  // Answers a request that matches no route before it becomes a 404 (the web console's files, see
+  // http/static_files.hpp); nullopt lets the 404/405 stand. Must not block: it runs on the event loop.
+  using Fallback = std::function<std::optional<Response>(const Request&)>;
+  void set_fallback(Fallback f) { fallback_ = std::move(f); }
 
   // Never throws: every failure becomes an error response with the SPEC §2 envelope.
   Task<Response> handle(Request& req, const Match& match) const;
@@ -53,6 +57,7 @@ class Pipeline {
   CredentialAuthenticator authenticator_;
   std::vector<Middleware> middleware_;
   std::vector<Middleware> prechecks_;
+  Fallback fallback_;
 };
 
 Response error_response(const std::exception_ptr& e, const Request& req);
