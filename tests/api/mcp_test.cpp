@@ -20,7 +20,11 @@ Headers with(Headers h, const Headers& more) {
 
 class Mcp : public ApiTest {
  protected:
-  static void SetUpTestSuite() { start_server({.suite = "mcp"}, /*with_user=*/true); }
+  static void SetUpTestSuite() {
+    ServerOptions o;
+    o.suite = "mcp";
+    start_server(o, /*with_user=*/true);
+  }
 
   HttpResponse post(const json& msg, const Headers& h) {
     return client.request("POST", "/mcp", msg.dump(),
@@ -87,7 +91,9 @@ TEST_F(Mcp, AScriptedSession) {
   EXPECT_NE(std::find(names.begin(), names.end(), "find_assets"), names.end());
   EXPECT_EQ(std::find(names.begin(), names.end(), "audit_log"), names.end()) << "admin-only tool listed to a user";
   for (const auto& t : listed["result"]["tools"]) {
-    if (t["name"] == "find_assets") EXPECT_EQ(t["outputSchema"]["type"], "object");
+    if (t["name"] == "find_assets") {
+      EXPECT_EQ(t["outputSchema"]["type"], "object");
+    }
   }
 
   auto call = post(request(4, "tools/call", {{"name", "find_location"}, {"arguments", {{"name", unique("Nowhere")}}}}), h);

@@ -29,7 +29,10 @@ std::vector<std::string> error_fields(const HttpResponse& r) {
 class Tools : public ApiTest {
  protected:
   static void SetUpTestSuite() {
-    start_server({.env = {{"NETOPS_TOOLS_TEST_TOOLS", "true"}}, .suite = "tools"}, /*with_user=*/true);
+    ServerOptions o;
+    o.env = {{"NETOPS_TOOLS_TEST_TOOLS", "true"}};
+    o.suite = "tools";
+    start_server(o, /*with_user=*/true);
   }
   HttpResponse invoke(const std::string& name, const json& args, const std::string& token) {
     return client.post("/api/tools/" + name + "/invoke", args, bearer(token));
