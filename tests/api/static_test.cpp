@@ -75,13 +75,17 @@ TEST_F(Static, RootAndClientRoutesServeTheShellUncached) {
 }
 
 TEST_F(Static, ApiPrefixesNeverFallBackToTheShell) {
-  for (const char* path : {"/api", "/api/nothing-here", "/api/v1/no-such-module", "/v1", "/v1/nothing", "/mcp",
-                           "/mcp/x", "/docs/nothing", "/metrics/x", "/health/nothing"}) {
+  for (const char* path : {"/api", "/api/nothing-here", "/api/v1/no-such-module", "/v1", "/v1/nothing", "/mcp/x",
+                           "/docs/nothing", "/metrics/x", "/health/nothing"}) {
     auto r = client.get(path);
     EXPECT_EQ(r.status, 404) << path << " " << r.body;
     EXPECT_NE(r.header("content-type").find("application/json"), std::string::npos) << path;
     EXPECT_EQ(r.json()["error"]["code"], "NOT_FOUND") << path;
   }
+  // GET /mcp is the MCP endpoint's own answer (405: no server-sent stream), not the shell.
+  auto mcp = client.get("/mcp");
+  EXPECT_EQ(mcp.status, 405) << mcp.body;
+  EXPECT_NE(mcp.header("content-type").find("application/json"), std::string::npos);
   // The API's own routes still answer as before.
   EXPECT_EQ(client.get("/health/live").status, 200);
   EXPECT_NE(client.get("/docs/json").header("content-type").find("application/json"), std::string::npos);
