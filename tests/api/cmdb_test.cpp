@@ -291,6 +291,23 @@ TEST_F(Cmdb, ServicesMembersAndHealth) {
   EXPECT_EQ(send("GET", members, nullptr, user_).json()["data"].size(), 1u);
 }
 
+TEST_F(Cmdb, AnEditThatChangesNothingRecordsNoEvent) {
+  auto svc = created("/api/v1/cmdb/services", {{"code", unique("noop")}, {"name", "Same"}, {"criticality", "low"}});
+  auto events = [&] {
+    return sql("SELECT count(*) FROM ops_events WHERE entity_type = 'cmdb_service' AND entity_id = '" + id(svc) + "'");
+  };
+  ASSERT_EQ(events(), "1");  // created
+  auto same = send("PATCH", "/api/v1/cmdb/services/" + id(svc), {{"name", "Same"}}, operator_);
+  ASSERT_EQ(same.status, 200) << same.body;
+  EXPECT_EQ(events(), "1");
+  auto renamed = send("PATCH", "/api/v1/cmdb/services/" + id(svc), {{"name", "Other"}}, operator_);
+  ASSERT_EQ(renamed.status, 200) << renamed.body;
+  EXPECT_EQ(events(), "2");
+  EXPECT_EQ(sql("SELECT payload->'before'->>'name' || '>' || (payload->'after'->>'name') FROM ops_events WHERE "
+                "entity_type = 'cmdb_service' AND entity_id = '" + id(svc) + "' AND event_type = 'updated'"),
+            "Same>Other");
+}
+
 TEST_F(Cmdb, AssetDetailListsLinkedCis) {
   auto asset = send("POST", "/api/v1/assets", {{"assetCode", unique("AS")}}, admin_);
   ASSERT_EQ(asset.status, 201) << asset.body;
