@@ -95,6 +95,19 @@ TEST_F(Mcp, AScriptedSession) {
       EXPECT_EQ(t["outputSchema"]["type"], "object");
     }
   }
+  // The operations tools (CMDB, warehouse, repair, workflow) with their schemas; the admin-only draft
+  // tool is not listed to a user.
+  for (const char* n : {"ci_impact", "ci_graph", "service_dependencies", "part_stock", "reorder_list", "asset_repairs",
+                        "submit_workflow_request"}) {
+    auto it = std::find_if(listed["result"]["tools"].begin(), listed["result"]["tools"].end(),
+                           [&](const json& t) { return t["name"] == n; });
+    ASSERT_NE(it, listed["result"]["tools"].end()) << n;
+    EXPECT_EQ((*it)["inputSchema"]["type"], "object") << it->dump();
+    EXPECT_TRUE((*it)["inputSchema"]["properties"].is_object()) << it->dump();
+    EXPECT_EQ((*it)["outputSchema"]["type"], "object") << it->dump();
+    EXPECT_EQ((*it)["annotations"]["readOnlyHint"], std::string(n) != "submit_workflow_request") << it->dump();
+  }
+  EXPECT_EQ(std::find(names.begin(), names.end(), "create_stock_issue_draft"), names.end());
 
   auto call = post(request(4, "tools/call", {{"name", "find_location"}, {"arguments", {{"name", unique("Nowhere")}}}}), h);
   ASSERT_EQ(call.status, 200) << call.body;
@@ -190,6 +203,7 @@ TEST_F(Mcp, AdminsSeeAdminToolsAndCallsAreAudited) {
   Headers h = session(auth, initialize(auth));
   auto list = post(request(1, "tools/list"), h);
   EXPECT_NE(list.body.find("\"audit_log\""), std::string::npos);
+  EXPECT_NE(list.body.find("\"create_stock_issue_draft\""), std::string::npos);
   auto call = post(request(2, "tools/call", {{"name", "audit_log"}, {"arguments", {{"limit", 3}}}}), h);
   ASSERT_EQ(call.status, 200) << call.body;
   EXPECT_EQ(call.json()["result"]["isError"], false);

@@ -48,6 +48,9 @@ const json& body_or_empty(const Request& req) {
   return req.body.empty() ? kEmpty : req.json();
 }
 
+}  // namespace
+
+// Public: the workflow tool (modules/tools) submits through the same parsing (module.hpp).
 NewRequest parse_new_request(const json& body) {
   Validation v;
   NewRequest in;
@@ -77,6 +80,8 @@ NewRequest parse_new_request(const json& body) {
   v.throw_if_any();
   return in;
 }
+
+namespace {
 
 std::optional<std::string> reason_of(const json& body, std::initializer_list<const char*> fields) {
   Validation v;
