@@ -267,6 +267,16 @@ TEST_F(ChatTools, OnlyToolsTheUserMayUseAreOffered) {
   auto called = send({{"message", "CALL audit_log {}"}, {"model", "mockt/agent"}, {"tools", "auto"}});
   ASSERT_EQ(called.status, 200) << called.body;
   EXPECT_NE(called.json()["message"].get<std::string>().find("UNKNOWN_TOOL"), std::string::npos) << called.body;
+  // The admin-only write tool of the warehouse likewise: never offered to a user, a call of it is not run.
+  auto write_listed = send({{"message", "hello"}, {"model", "mockt/agent"}, {"tools", json::array({"create_stock_issue_draft"})}});
+  EXPECT_EQ(write_listed.status, 400) << write_listed.body;
+  auto write_called = send({{"message", "CALL create_stock_issue_draft {\"warehouseId\":\"00000000-0000-4000-8000-000000000000\","
+                                        "\"lines\":[{\"partId\":\"00000000-0000-4000-8000-000000000000\",\"qty\":1}]}"},
+                            {"model", "mockt/agent"},
+                            {"tools", "auto"}});
+  ASSERT_EQ(write_called.status, 200) << write_called.body;
+  EXPECT_NE(write_called.json()["message"].get<std::string>().find("UNKNOWN_TOOL"), std::string::npos) << write_called.body;
+  EXPECT_EQ(env_->sql("SELECT count(*) FROM stock_documents WHERE warehouse_id = '00000000-0000-4000-8000-000000000000'"), "0");
 }
 
 TEST_F(ChatTools, AModelWithoutFunctionsGetsNoTools) {
