@@ -118,6 +118,19 @@ TEST_F(Mcp, AScriptedSession) {
   ASSERT_EQ(result["content"][0]["type"], "text");
   EXPECT_EQ(json::parse(result["content"][0]["text"].get<std::string>()), result["structuredContent"]);
 
+  // An operations tool over MCP: the reorder list, its structuredContent as its output schema says; a CI
+  // that does not exist is the tool's own failure (isError), not a JSON-RPC error.
+  auto reorder = post(request(40, "tools/call", {{"name", "reorder_list"}, {"arguments", {{"limit", 5}}}}), h);
+  ASSERT_EQ(reorder.status, 200) << reorder.body;
+  auto reorder_result = reorder.json()["result"];
+  EXPECT_EQ(reorder_result["isError"], false) << reorder_result.dump();
+  EXPECT_TRUE(reorder_result["structuredContent"]["items"].is_array()) << reorder_result.dump();
+  EXPECT_TRUE(reorder_result["structuredContent"]["total"].is_number_integer()) << reorder_result.dump();
+  auto no_ci = post(request(41, "tools/call", {{"name", "ci_impact"}, {"arguments", {{"ci", unique("no-such-ci")}}}}), h);
+  ASSERT_EQ(no_ci.status, 200) << no_ci.body;
+  EXPECT_EQ(no_ci.json()["result"]["isError"], true) << no_ci.body;
+  EXPECT_FALSE(no_ci.json().contains("error")) << no_ci.body;
+
   auto bad = post(request(5, "tools/call", {{"name", "find_assets"}, {"arguments", {{"limit", 500}, {"query", 7}}}}), h);
   ASSERT_EQ(bad.status, 200) << bad.body;
   EXPECT_EQ(bad.json()["result"]["isError"], true) << bad.body;
