@@ -142,6 +142,28 @@ TEST_F(ChatTools, AStreamedTurnEmitsToolEventsThenTheAnswer) {
   }
 }
 
+TEST_F(ChatTools, AQuestionAboutSparesIsAnsweredFromTheWarehouse) {
+  // "Do we have a spare optic?": the model calls part_stock, the answer quotes the live stock.
+  HttpClient c(env_->server->port());
+  auto wh = c.post("/api/v1/warehouse/warehouses", {{"code", unique_id("WC")}, {"name", "Core store"}}, env_->admin());
+  ASSERT_EQ(wh.status, 201) << wh.body;
+  std::string code = unique_id("SFP");
+  auto part = c.post("/api/v1/warehouse/parts", {{"partCode", code}, {"name", "10G optic"}, {"minLevel", 1}}, env_->admin());
+  ASSERT_EQ(part.status, 201) << part.body;
+  auto receipt = c.post("/api/v1/warehouse/documents?post=true",
+                        {{"docType", "receipt"},
+                         {"warehouseId", wh.json()["id"]},
+                         {"lines", {{{"partId", part.json()["id"]}, {"qty", 6}, {"unitCost", "80.00"}}}}},
+                        env_->admin());
+  ASSERT_EQ(receipt.status, 201) << receipt.body;
+  auto r = send({{"message", "CALL part_stock {\"part\":\"" + code + "\"}"}, {"model", "mockt/agent"}, {"tools", "auto"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::string answer = r.json()["message"];
+  EXPECT_NE(answer.find(code), std::string::npos) << answer;
+  EXPECT_NE(answer.find("\"onHand\":6"), std::string::npos) << answer;
+  expect_two_rounds(messages(r.json()["conversationId"]), "part_stock");
+}
+
 TEST_F(ChatTools, IndependentCallsOfOneTurnAllRun) {
   auto r = send({{"message", find_call() + "\nCALL find_location {\"name\":\"" + unique_id("Site") + "\"}\n" +
                                  "CALL test_sleep {\"ms\":1}"},
