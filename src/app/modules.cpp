@@ -66,7 +66,14 @@ void register_modules(AppContext& ctx, llm::HttpClient& llm, Background& backgro
                                                            .locations = catalog.service->locations,
                                                            .chat = chat.service,
                                                            .audit = audit.service,
-                                                           .tickets = tickets.service});
+                                                           .tickets = tickets.service,
+                                                           .cis = cmdb.service->cis,
+                                                           .graph = cmdb.service->graph,
+                                                           .services = cmdb.service->services,
+                                                           .stock = std::make_shared<warehouse::StockRepo>(ctx.db),
+                                                           .stock_documents = warehouse.service,
+                                                           .repairs = repair.service,
+                                                           .workflows = workflow.service});
   chat.service->use_tools(toolset.service);
   mcp::register_module(ctx, toolset.service);
   register_console(ctx);  // the web console's files: answers what no route matches (GET /, client routes)

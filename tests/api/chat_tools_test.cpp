@@ -3,6 +3,8 @@
 // tool_calls and one role "tool" message per call (tool_call_id), and calls the model again — plain and
 // streamed (tool_call / tool_result events), OpenAI and Anthropic upstreams, bounded by
 // NETOPS_TOOLS_MAX_ROUNDS (3 here), with timeouts and bad arguments becoming tool errors the model sees.
+// At the round limit the model's last calls are answered with a TOOL_LIMIT_REACHED tool error (never left
+// open) and the model answers once more with tool_choice "none".
 // Upstream: tools/mock-llm `agent` (calls the tools scripted as "CALL <tool> <json>" lines in the user's
 // message, then quotes the results) and `agent-loop` (never stops calling).
 #include "gateway_fixture.hpp"
@@ -47,6 +49,7 @@ class ChatTools : public ::testing::Test {
     e.model("mockt/agent", "mockt", 0, late);
     e.model("mockt/agent-loop", "mockt", 0, late);
     e.model("mockta/agent", "mockta", 1, late);
+    e.model("mockta/agent-loop", "mockta", 1, late);
     e.model("mockt/agent-nofn", "mockt", 0, {{"priority", 500}, {"supportsFunctions", false}});
     user_ = new Session(new_user(e.server->port(), e.admin_token));
     // An asset the tools find.
@@ -139,6 +142,28 @@ TEST_F(ChatTools, AStreamedTurnEmitsToolEventsThenTheAnswer) {
   }
 }
 
+TEST_F(ChatTools, AQuestionAboutSparesIsAnsweredFromTheWarehouse) {
+  // "Do we have a spare optic?": the model calls part_stock, the answer quotes the live stock.
+  HttpClient c(env_->server->port());
+  auto wh = c.post("/api/v1/warehouse/warehouses", {{"code", unique_id("WC")}, {"name", "Core store"}}, env_->admin());
+  ASSERT_EQ(wh.status, 201) << wh.body;
+  std::string code = unique_id("SFP");
+  auto part = c.post("/api/v1/warehouse/parts", {{"partCode", code}, {"name", "10G optic"}, {"minLevel", 1}}, env_->admin());
+  ASSERT_EQ(part.status, 201) << part.body;
+  auto receipt = c.post("/api/v1/warehouse/documents?post=true",
+                        {{"docType", "receipt"},
+                         {"warehouseId", wh.json()["id"]},
+                         {"lines", {{{"partId", part.json()["id"]}, {"qty", 6}, {"unitCost", "80.00"}}}}},
+                        env_->admin());
+  ASSERT_EQ(receipt.status, 201) << receipt.body;
+  auto r = send({{"message", "CALL part_stock {\"part\":\"" + code + "\"}"}, {"model", "mockt/agent"}, {"tools", "auto"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::string answer = r.json()["message"];
+  EXPECT_NE(answer.find(code), std::string::npos) << answer;
+  EXPECT_NE(answer.find("\"onHand\":6"), std::string::npos) << answer;
+  expect_two_rounds(messages(r.json()["conversationId"]), "part_stock");
+}
+
 TEST_F(ChatTools, IndependentCallsOfOneTurnAllRun) {
   auto r = send({{"message", find_call() + "\nCALL find_location {\"name\":\"" + unique_id("Site") + "\"}\n" +
                                  "CALL test_sleep {\"ms\":1}"},
@@ -155,25 +180,92 @@ TEST_F(ChatTools, IndependentCallsOfOneTurnAllRun) {
   }
 }
 
-TEST_F(ChatTools, TheRoundLimitLeavesTheLastCallsOpen) {
-  auto r = send({{"message", "CALL find_location {\"name\":\"loop\"}"}, {"model", "mockt/agent-loop"}, {"tools", "auto"}});
-  ASSERT_EQ(r.status, 200) << r.body;
-  auto a = r.json();
-  EXPECT_EQ(a["toolRounds"], 3);
-  EXPECT_EQ(a["toolLimitReached"], true);
-  EXPECT_EQ(a["finishReason"], "tool_calls");
-  ASSERT_TRUE(a["toolCalls"].is_array());
-  auto msgs = messages(a["conversationId"]);
-  // user, then (assistant + tool) × 3, then the last assistant whose calls were not run.
-  ASSERT_EQ(msgs.size(), 8u) << msgs.dump();
+// Every tool call of every assistant message is answered by a tool message (what providers require).
+void expect_every_call_answered(const json& msgs) {
+  std::vector<std::string> calls, answered;
+  for (const auto& m : msgs) {
+    if (m["role"] == "assistant" && m["toolCalls"].is_array())
+      for (const auto& c : m["toolCalls"]) calls.push_back(c["id"]);
+    if (m["role"] == "tool") answered.push_back(m["toolCallId"]);
+  }
+  EXPECT_FALSE(calls.empty());
+  EXPECT_EQ(calls, answered) << msgs.dump();
+}
+
+// user, then (assistant + tool) × 3 run, then the 4th assistant's calls answered with TOOL_LIMIT_REACHED,
+// then the model's final answer (tool_choice none: the agent quotes the tool error).
+void expect_round_limit(const json& msgs) {
+  ASSERT_EQ(msgs.size(), 10u) << msgs.dump();
   int assistants = 0, tools = 0;
   for (const auto& m : msgs) {
     assistants += m["role"] == "assistant";
     tools += m["role"] == "tool";
   }
-  EXPECT_EQ(assistants, 4);
-  EXPECT_EQ(tools, 3);
-  EXPECT_EQ(env_->usage(r.header("x-request-id"), 4).size(), 4u);
+  EXPECT_EQ(assistants, 5);
+  EXPECT_EQ(tools, 4);
+  EXPECT_EQ(msgs[7]["role"], "assistant");
+  EXPECT_TRUE(msgs[7]["toolCalls"].is_array());
+  EXPECT_EQ(msgs[8]["role"], "tool");
+  EXPECT_NE(msgs[8]["content"].get<std::string>().find("TOOL_LIMIT_REACHED"), std::string::npos) << msgs[8].dump();
+  EXPECT_EQ(msgs[8]["toolCallId"], msgs[7]["toolCalls"][0]["id"]);
+  EXPECT_EQ(msgs[9]["role"], "assistant");
+  EXPECT_TRUE(msgs[9]["toolCalls"].is_null() || msgs[9]["toolCalls"].empty()) << msgs[9].dump();
+  EXPECT_NE(msgs[9]["content"].get<std::string>().find("TOOL_LIMIT_REACHED"), std::string::npos) << msgs[9].dump();
+  expect_every_call_answered(msgs);
+}
+
+TEST_F(ChatTools, TheRoundLimitAnswersTheLastCallsWithAToolErrorThenTheModelAnswers) {
+  auto r = send({{"message", "CALL find_location {\"name\":\"loop\"}"}, {"model", "mockt/agent-loop"}, {"tools", "auto"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto a = r.json();
+  EXPECT_EQ(a["toolRounds"], 3);
+  EXPECT_EQ(a["toolLimitReached"], true);
+  EXPECT_EQ(a["stopReason"], "max_rounds");
+  EXPECT_EQ(a["finishReason"], "stop");
+  EXPECT_FALSE(a.contains("toolCalls")) << a.dump();
+  EXPECT_NE(a["message"].get<std::string>().find("TOOL_LIMIT_REACHED"), std::string::npos) << a.dump();
+  auto msgs = messages(a["conversationId"]);
+  expect_round_limit(msgs);
+  EXPECT_EQ(a["messageId"], msgs[9]["id"]);
+  // Four tool rounds' model calls and the last one without tools: five usage rows, summed in the answer.
+  auto usage = env_->usage(r.header("x-request-id"), 5);
+  ASSERT_EQ(usage.size(), 5u);
+  long long prompt = 0;
+  for (const auto& u : usage) prompt += u["prompt"].get<long long>();
+  EXPECT_EQ(a["usage"]["promptTokens"].get<long long>(), prompt);
+  // The refused call is not run: three tool.invoked rows, not four.
+  EXPECT_EQ(env_->sql("SELECT count(*) FROM audit_logs WHERE action = 'tool.invoked' AND correlation_id::text = '" +
+                      r.header("x-request-id") + "'"),
+            "3");
+  // The stored conversation is valid: the next turn goes on (no open tool call is left for it to answer).
+  auto next = send({{"message", "thanks"}, {"conversationId", a["conversationId"]}, {"model", "mockt/echo"}});
+  EXPECT_EQ(next.status, 200) << next.body;
+}
+
+TEST_F(ChatTools, AStreamedTurnAtTheRoundLimitAnswersTheLastCallsToo) {
+  for (const char* model : {"mockt/agent-loop", "mockta/agent-loop"}) {
+    auto r = send({{"message", "CALL find_location {\"name\":\"loop\"}"}, {"model", model}, {"tools", "auto"},
+                   {"stream", true}});
+    ASSERT_EQ(r.status, 200) << model << " " << r.body;
+    auto types = event_types(r.body);
+    EXPECT_EQ(types.back(), "[DONE]");
+    auto calls = events_of(r.body, "tool_call");
+    auto results = events_of(r.body, "tool_result");
+    ASSERT_EQ(calls.size(), 4u) << model << " " << r.body;
+    ASSERT_EQ(results.size(), 4u) << model << " " << r.body;
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(results[i]["ok"], true) << results[i].dump();
+    EXPECT_EQ(results[3]["ok"], false);
+    EXPECT_EQ(results[3]["error"]["code"], "TOOL_LIMIT_REACHED") << results[3].dump();
+    EXPECT_EQ(results[3]["toolCallId"], calls[3]["toolCallId"]);
+    auto done = events_of(r.body, "done");
+    ASSERT_EQ(done.size(), 1u) << r.body;
+    EXPECT_GT(index_of(types, "done"), index_of(types, "tool_result"));
+    EXPECT_EQ(done[0]["stopReason"], "max_rounds");
+    EXPECT_EQ(done[0]["toolRounds"], 3);
+    EXPECT_EQ(done[0]["toolLimitReached"], true);
+    EXPECT_NE(done[0]["message"].get<std::string>().find("TOOL_LIMIT_REACHED"), std::string::npos) << done[0].dump();
+    expect_round_limit(messages(done[0]["conversationId"]));
+  }
 }
 
 TEST_F(ChatTools, ASlowToolAndBadArgumentsBecomeToolErrorsTheModelSees) {
@@ -197,6 +289,16 @@ TEST_F(ChatTools, OnlyToolsTheUserMayUseAreOffered) {
   auto called = send({{"message", "CALL audit_log {}"}, {"model", "mockt/agent"}, {"tools", "auto"}});
   ASSERT_EQ(called.status, 200) << called.body;
   EXPECT_NE(called.json()["message"].get<std::string>().find("UNKNOWN_TOOL"), std::string::npos) << called.body;
+  // The admin-only write tool of the warehouse likewise: never offered to a user, a call of it is not run.
+  auto write_listed = send({{"message", "hello"}, {"model", "mockt/agent"}, {"tools", json::array({"create_stock_issue_draft"})}});
+  EXPECT_EQ(write_listed.status, 400) << write_listed.body;
+  auto write_called = send({{"message", "CALL create_stock_issue_draft {\"warehouseId\":\"00000000-0000-4000-8000-000000000000\","
+                                        "\"lines\":[{\"partId\":\"00000000-0000-4000-8000-000000000000\",\"qty\":1}]}"},
+                            {"model", "mockt/agent"},
+                            {"tools", "auto"}});
+  ASSERT_EQ(write_called.status, 200) << write_called.body;
+  EXPECT_NE(write_called.json()["message"].get<std::string>().find("UNKNOWN_TOOL"), std::string::npos) << write_called.body;
+  EXPECT_EQ(env_->sql("SELECT count(*) FROM stock_documents WHERE warehouse_id = '00000000-0000-4000-8000-000000000000'"), "0");
 }
 
 TEST_F(ChatTools, AModelWithoutFunctionsGetsNoTools) {

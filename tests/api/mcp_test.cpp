@@ -95,6 +95,19 @@ TEST_F(Mcp, AScriptedSession) {
       EXPECT_EQ(t["outputSchema"]["type"], "object");
     }
   }
+  // The operations tools (CMDB, warehouse, repair, workflow) with their schemas; the admin-only draft
+  // tool is not listed to a user.
+  for (const char* n : {"ci_impact", "ci_graph", "service_dependencies", "part_stock", "reorder_list", "asset_repairs",
+                        "submit_workflow_request"}) {
+    auto it = std::find_if(listed["result"]["tools"].begin(), listed["result"]["tools"].end(),
+                           [&](const json& t) { return t["name"] == n; });
+    ASSERT_NE(it, listed["result"]["tools"].end()) << n;
+    EXPECT_EQ((*it)["inputSchema"]["type"], "object") << it->dump();
+    EXPECT_TRUE((*it)["inputSchema"]["properties"].is_object()) << it->dump();
+    EXPECT_EQ((*it)["outputSchema"]["type"], "object") << it->dump();
+    EXPECT_EQ((*it)["annotations"]["readOnlyHint"], std::string(n) != "submit_workflow_request") << it->dump();
+  }
+  EXPECT_EQ(std::find(names.begin(), names.end(), "create_stock_issue_draft"), names.end());
 
   auto call = post(request(4, "tools/call", {{"name", "find_location"}, {"arguments", {{"name", unique("Nowhere")}}}}), h);
   ASSERT_EQ(call.status, 200) << call.body;
@@ -104,6 +117,19 @@ TEST_F(Mcp, AScriptedSession) {
   EXPECT_TRUE(result["structuredContent"]["matches"].is_array());
   ASSERT_EQ(result["content"][0]["type"], "text");
   EXPECT_EQ(json::parse(result["content"][0]["text"].get<std::string>()), result["structuredContent"]);
+
+  // An operations tool over MCP: the reorder list, its structuredContent as its output schema says; a CI
+  // that does not exist is the tool's own failure (isError), not a JSON-RPC error.
+  auto reorder = post(request(40, "tools/call", {{"name", "reorder_list"}, {"arguments", {{"limit", 5}}}}), h);
+  ASSERT_EQ(reorder.status, 200) << reorder.body;
+  auto reorder_result = reorder.json()["result"];
+  EXPECT_EQ(reorder_result["isError"], false) << reorder_result.dump();
+  EXPECT_TRUE(reorder_result["structuredContent"]["items"].is_array()) << reorder_result.dump();
+  EXPECT_TRUE(reorder_result["structuredContent"]["total"].is_number_integer()) << reorder_result.dump();
+  auto no_ci = post(request(41, "tools/call", {{"name", "ci_impact"}, {"arguments", {{"ci", unique("no-such-ci")}}}}), h);
+  ASSERT_EQ(no_ci.status, 200) << no_ci.body;
+  EXPECT_EQ(no_ci.json()["result"]["isError"], true) << no_ci.body;
+  EXPECT_FALSE(no_ci.json().contains("error")) << no_ci.body;
 
   auto bad = post(request(5, "tools/call", {{"name", "find_assets"}, {"arguments", {{"limit", 500}, {"query", 7}}}}), h);
   ASSERT_EQ(bad.status, 200) << bad.body;
@@ -190,6 +216,7 @@ TEST_F(Mcp, AdminsSeeAdminToolsAndCallsAreAudited) {
   Headers h = session(auth, initialize(auth));
   auto list = post(request(1, "tools/list"), h);
   EXPECT_NE(list.body.find("\"audit_log\""), std::string::npos);
+  EXPECT_NE(list.body.find("\"create_stock_issue_draft\""), std::string::npos);
   auto call = post(request(2, "tools/call", {{"name", "audit_log"}, {"arguments", {{"limit", 3}}}}), h);
   ASSERT_EQ(call.status, 200) << call.body;
   EXPECT_EQ(call.json()["result"]["isError"], false);

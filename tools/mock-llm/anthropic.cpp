@@ -121,6 +121,9 @@ Request read_request(const json& body) {
       if (auto schema = tool.find("input_schema"); schema != tool.end()) c.tool_schema = *schema;
     }
   }
+  // tool_choice {"type": "none"}: the tools are defined but may not be called (agent answers in text).
+  if (auto tc = body.find("tool_choice"); tc != body.end() && tc->is_object() && tc->value("type", "") == "none")
+    c.offered_tools.clear();
   c.max_tokens = body["max_tokens"].get<long>();
   return req;
 }

@@ -90,6 +90,8 @@ Conversation read_conversation(const json& body) {
       if (auto params = fn->find("parameters"); params != fn->end()) c.tool_schema = *params;
     }
   }
+  // tool_choice "none": the tools are defined but may not be called (agent answers in text).
+  if (auto tc = body.find("tool_choice"); tc != body.end() && *tc == "none") c.offered_tools.clear();
   c.max_tokens = max_tokens_of(body);
   return c;
 }

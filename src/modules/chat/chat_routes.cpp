@@ -118,7 +118,16 @@ const json kAnswer = {
       {"toolCalls", {{"type", "array"}}},
       {"toolRounds", {{"type", "integer"}, {"description", "rounds of server tool calls run (tool loop only)"}}},
       {"toolLimitReached",
-       {{"type", "boolean"}, {"description", "NETOPS_TOOLS_MAX_ROUNDS reached: toolCalls are left open"}}},
+       {{"type", "boolean"},
+        {"description", "the tool loop was stopped (stopReason) while the model still called tools; those calls "
+                        "were answered with a tool error, never left open"}}},
+      {"stopReason",
+       {{"type", "string"},
+        {"enum", {"max_rounds", "token_budget"}},
+        {"description", "why the tool loop stopped: NETOPS_TOOLS_MAX_ROUNDS (the model then answered once "
+                        "without tools) or NETOPS_TOOLS_MAX_TURN_TOKENS (the model was not called again)"}}},
+      {"turnTokens",
+       {{"type", "integer"}, {"description", "prompt + completion tokens of every round (what the budget counts)"}}},
       {"usage",
        {{"type", "object"},
         {"properties",

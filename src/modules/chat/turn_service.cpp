@@ -67,6 +67,8 @@ nlohmann::json to_json(const TurnAnswer& a) {
   if (a.tool_rounds > 0 || a.tool_limit) {
     out["toolRounds"] = a.tool_rounds;
     out["toolLimitReached"] = a.tool_limit;
+    out["turnTokens"] = a.turn_tokens;
+    if (!a.stop_reason.empty()) out["stopReason"] = a.stop_reason;
   }
   return out;
 }
@@ -301,13 +303,33 @@ void add_spent(gateway::Spent& total, const gateway::Spent& s) {
   total.answer_tokens = s.answer_tokens;
 }
 
-// The answer of a turn that ran tools: usage and cost summed over every round.
-void with_rounds(TurnAnswer& out, const gateway::Spent& total, int rounds, bool limit) {
-  if (rounds == 0) return;
+std::int64_t tokens_of(const gateway::Spent& s) { return s.prompt_tokens + s.completion_tokens; }
+
+// The answer of a turn that ran tools (or stopped them): usage and cost summed over every round.
+void with_rounds(TurnAnswer& out, const gateway::Spent& total, int rounds, const std::string& stop) {
+  if (rounds == 0 && stop.empty()) return;
   out.spent = total;
   out.cost = total.cost.to_string(6);
   out.tool_rounds = rounds;
-  out.tool_limit = limit;
+  out.tool_limit = !stop.empty();
+  out.stop_reason = stop;
+  out.turn_tokens = tokens_of(total);
+}
+
+// The tool error that answers a call the loop will not run.
+tools::Outcome refusal(const std::string& stop, const tools::ToolsSettings& settings) {
+  tools::Outcome o;
+  o.status = tools::Outcome::Status::failed;
+  if (stop == "token_budget") {
+    o.code = "TOKEN_BUDGET_EXHAUSTED";
+    o.message = "not run: this turn has used its token budget (" + std::to_string(settings.max_turn_tokens) +
+                " tokens); answer with what you have";
+  } else {
+    o.code = "TOOL_LIMIT_REACHED";
+    o.message = "not run: this turn has made its " + std::to_string(settings.max_rounds) +
+                " rounds of tool calls; answer with what you have";
+  }
+  return o;
 }
 
 // The pieces of one OpenAI tool call.
@@ -349,12 +371,25 @@ Task<void> run_one(std::shared_ptr<Batch> batch, std::shared_ptr<tools::Registry
 
 }  // namespace
 
-bool TurnService::loops(const Turn& t, const Answer& a, int rounds) const {
-  return !a.error && !t.offered.empty() && t.registry && a.tool_calls.is_array() && !a.tool_calls.empty() &&
-         rounds < t.registry->settings().max_rounds;
+bool TurnService::calls_tools(const Turn& t, const Answer& a) const {
+  return !a.error && !t.offered.empty() && t.registry && a.tool_calls.is_array() && !a.tool_calls.empty();
 }
 
-Task<void> TurnService::run_tools(Turn& t, const Answer& a, http::StreamWriter* out) {
+std::string TurnService::stop_of(const Turn& t, const gateway::Spent& total, int rounds, bool final_round) const {
+  const auto& settings = t.registry->settings();
+  if (final_round) return "max_rounds";
+  if (tokens_of(total) >= settings.max_turn_tokens) return "token_budget";
+  if (rounds >= settings.max_rounds) return "max_rounds";
+  return "";
+}
+
+void TurnService::final_round_body(Turn& t) const {
+  json body = *t.body;
+  body["tool_choice"] = "none";
+  t.body = std::make_shared<const json>(std::move(body));
+}
+
+Task<void> TurnService::run_tools(Turn& t, const Answer& a, http::StreamWriter* out, const std::string& refused) {
   const auto& settings = t.registry->settings();
   std::vector<Call> calls;
   for (const auto& c : a.tool_calls) calls.push_back(call_of(c));
@@ -375,6 +410,10 @@ Task<void> TurnService::run_tools(Turn& t, const Answer& a, http::StreamWriter* 
       if (o->name == c.name) tool = o;
     json args = c.arguments.empty() ? json::object() : parse_json(c.arguments);
     tools::Outcome& slot = batch->outcomes[i];
+    if (!refused.empty()) {
+      slot = refusal(refused, settings);
+      continue;
+    }
     if (!tool) {
       slot.status = tools::Outcome::Status::failed;
       slot.code = "UNKNOWN_TOOL";
@@ -405,6 +444,7 @@ Task<void> TurnService::run_tools(Turn& t, const Answer& a, http::StreamWriter* 
     Call c = i < calls.size() ? calls[i] : call_of(a.tool_calls[i]);
     tools::Outcome o;
     if (i < calls.size()) o = batch->outcomes[i];
+    else if (!refused.empty()) o = refusal(refused, settings);
     else {
       o.status = tools::Outcome::Status::failed;
       o.code = "TOO_MANY_CALLS";
@@ -424,6 +464,7 @@ Task<void> TurnService::run_tools(Turn& t, const Answer& a, http::StreamWriter* 
     m.token_count = estimate_tokens(content);
     m.metadata = {{"requestId", t.caller.request_id}, {"tool", c.name}, {"outcome", o.ok() ? "ok" : o.code},
                   {"durationMs", o.duration_ms}};
+    if (!refused.empty()) m.metadata["notRun"] = refused;
     auto stored = co_await repo_->insert_message(nullptr, t.conversation.id, m);
     ContextMessage cm{stored.first.seq, "tool", content, json(), c.id, false};
     t.context_current = t.context_current && advance(t.context, stored.second, std::move(cm));
@@ -443,6 +484,7 @@ Task<void> TurnService::run_tools(Turn& t, const Answer& a, http::StreamWriter* 
 Task<TurnAnswer> TurnService::answer(std::shared_ptr<Turn> t) {
   gateway::Spent total;
   int rounds = 0;
+  bool final_round = false;  // the one call after the round limit, with tool_choice "none"
   for (;;) {
     auto call = call_info(*t);
     auto c = co_await gateway_->complete(t->body, t->caller, call);
@@ -456,14 +498,27 @@ Task<TurnAnswer> TurnService::answer(std::shared_ptr<Turn> t) {
           a.tool_calls = *calls;
     auto served = c.served;
     add_spent(total, c.spent);
-    bool more = loops(*t, a, rounds);
+    const bool calls = calls_tools(*t, a);
+    const std::string stop = calls ? stop_of(*t, total, rounds, final_round) : final_round ? "max_rounds" : "";
+    a.stop_reason = stop;
     auto stored = co_await store_answer(*t, a, served, c.spent);
-    if (!more) {
-      with_rounds(stored, total, rounds, rounds > 0 && !t->offered.empty() && a.tool_calls.is_array() && !a.tool_calls.empty());
-      co_return stored;
+    if (calls && stop.empty()) {
+      ++rounds;
+      co_await run_tools(*t, a, nullptr);
+      continue;
     }
-    ++rounds;
-    co_await run_tools(*t, a, nullptr);
+    if (calls) {
+      // Stopped with calls open: each gets its tool error, so the conversation stays valid; after the round
+      // limit the model answers once more without tools (when the budget allows).
+      co_await run_tools(*t, a, nullptr, stop);
+      if (stop == "max_rounds" && !final_round && tokens_of(total) < t->registry->settings().max_turn_tokens) {
+        final_round = true;
+        final_round_body(*t);
+        continue;
+      }
+    }
+    with_rounds(stored, total, rounds, stop);
+    co_return stored;
   }
 }
 
@@ -486,6 +541,7 @@ Task<void> TurnService::relay(std::shared_ptr<Turn> t, std::shared_ptr<gateway::
   }
   gateway::Spent total;
   int rounds = 0;
+  bool final_round = false;  // the one call after the round limit, with tool_choice "none"
   for (;;) {
     StreamRelay relay(gone ? nullptr : out);
     co_await gateway::StreamJob::pump(job, relay);
@@ -499,13 +555,18 @@ Task<void> TurnService::relay(std::shared_ptr<Turn> t, std::shared_ptr<gateway::
     auto spent = job->spent();
     auto served = job->served();
     add_spent(total, spent);
-    const bool more = loops(*t, a, rounds);
+    const bool calls = calls_tools(*t, a);
+    const std::string stop = calls ? stop_of(*t, total, rounds, final_round) : final_round ? "max_rounds" : "";
+    a.stop_reason = stop;
+    // Stopped with calls open after the round limit: refused, then one last round without tools.
+    const bool last_call = calls && stop == "max_rounds" && !final_round &&
+                           tokens_of(total) < t->registry->settings().max_turn_tokens;
+    const bool more = calls && (stop.empty() || last_call);
     json summary;
     bool stored = false;
     try {
       auto answer = co_await store_answer(*t, a, served, spent);
-      with_rounds(answer, total, rounds,
-                  !more && rounds > 0 && !t->offered.empty() && a.tool_calls.is_array() && !a.tool_calls.empty());
+      with_rounds(answer, total, rounds, more ? std::string() : stop);
       summary = to_json(answer);
       stored = true;
     } catch (const std::exception& e) {
@@ -513,11 +574,15 @@ Task<void> TurnService::relay(std::shared_ptr<Turn> t, std::shared_ptr<gateway::
                     t->conversation.id, e.what());
     }
     if (stored && more) {
-      ++rounds;
+      if (stop.empty()) ++rounds;
       std::optional<std::string> failure;
       json failure_object;
       try {
-        co_await run_tools(*t, a, gone ? nullptr : out);
+        co_await run_tools(*t, a, gone ? nullptr : out, stop);
+        if (!stop.empty()) {
+          final_round = true;
+          final_round_body(*t);
+        }
         job = co_await open_stream(t);
         continue;
       } catch (const AppError& e) {
@@ -534,6 +599,16 @@ Task<void> TurnService::relay(std::shared_ptr<Turn> t, std::shared_ptr<gateway::
       std::string event = sse_event(err) + "data: [DONE]\n\n";
       co_await out->write(event);
       co_return;
+    }
+    if (stored && calls) {
+      // Stopped (token budget, or calls again in the last round): answer the open calls with their tool
+      // error before the final event, so the stored conversation is valid.
+      try {
+        co_await run_tools(*t, a, gone ? nullptr : out, stop);
+      } catch (const std::exception& e) {
+        spdlog::warn("request {}: answering the open tool calls of conversation {} failed: {}", t->caller.request_id,
+                     t->conversation.id, e.what());
+      }
     }
     if (gone) co_return;
     if (!stored) {
@@ -567,6 +642,7 @@ Task<TurnAnswer> TurnService::store_answer(Turn& t, const Answer& a, const gatew
   m.metadata = {{"requestId", t.caller.request_id}, {"tier", served.tier},     {"attempts", served.attempts},
                 {"escalated", served.escalated},     {"finishReason", a.finish_reason}, {"context", t.prompt_info}};
   if (spent.estimated) m.metadata["estimatedUsage"] = true;
+  if (!a.stop_reason.empty()) m.metadata["stopReason"] = a.stop_reason;
   if (a.error) {
     m.metadata["incomplete"] = true;
     m.metadata["error"] = *a.error;

@@ -58,7 +58,11 @@ struct TurnAnswer {
   std::string finish_reason;
   nlohmann::json tool_calls;  // null or array
   int tool_rounds = 0;          // rounds of server-side tool calls run in this turn
-  bool tool_limit = false;      // NETOPS_TOOLS_MAX_ROUNDS reached: the last tool calls are left open
+  bool tool_limit = false;      // the loop was stopped (stop_reason) while the model still called tools
+  // "max_rounds" (NETOPS_TOOLS_MAX_ROUNDS) or "token_budget" (NETOPS_TOOLS_MAX_TURN_TOKENS): the model's
+  // last calls were answered with a tool error instead of being run; empty when the loop ended by itself.
+  std::string stop_reason;
+  std::int64_t turn_tokens = 0;  // prompt + completion tokens of every round (what the budget counts)
 };
 nlohmann::json to_json(const TurnAnswer& a);
 
@@ -86,13 +90,24 @@ class TurnService {
     nlohmann::json tool_calls;  // null or array
     std::string finish_reason;
     std::optional<std::string> error;  // the stream failed half-way: content is what arrived
+    std::string stop_reason;           // stored in the message's metadata (stopReason) when set
   };
+  // Why the loop may not run the calls of `a` (empty: it may): the round limit, the turn's token budget, or
+  // `final_round` (the model was asked to answer without tools and called them anyway).
+  std::string stop_of(const Turn& t, const gateway::Spent& total, int rounds, bool final_round) const;
   Task<TurnAnswer> store_answer(Turn& t, const Answer& a, const gateway::Served& served, const gateway::Spent& spent);
   // The tool loop: runs the calls of an assistant message (concurrently; each with its timeout), stores a
   // role "tool" message per call, sends tool_call / tool_result events to out (when not null) and appends
   // the assistant message and the results to the next round's request body.
-  Task<void> run_tools(Turn& t, const Answer& a, http::StreamWriter* out);
-  bool loops(const Turn& t, const Answer& a, int rounds) const;
+  // refused (a stop reason): nothing runs, every call is answered with that tool error (TOOL_LIMIT_REACHED
+  // or TOKEN_BUDGET_EXHAUSTED), stored and sent alike, so the stored conversation never keeps an unanswered
+  // tool call.
+  Task<void> run_tools(Turn& t, const Answer& a, http::StreamWriter* out, const std::string& refused = "");
+  // The model called tools that the loop may run (offered, no stream error).
+  bool calls_tools(const Turn& t, const Answer& a) const;
+  // After a refusal for the round limit: the body of the one last call, tool_choice "none" (the tools stay
+  // defined: the transcript holds tool calls), so the model answers from what it has.
+  void final_round_body(Turn& t) const;
 
   AppContext& ctx_;
   const ChatSettings settings_;

@@ -14,6 +14,10 @@ void register_builtin_tools(Registry& r, const ToolDeps& d) {
   add_usage_tools(r, d);
   add_audit_tools(r, d);
   if (d.tickets) add_maintenance_tools(r, d);
+  if (d.cis && d.graph && d.services) add_cmdb_tools(r, d);
+  if (d.stock || d.stock_documents) add_warehouse_tools(r, d);
+  if (d.repairs) add_repair_tools(r, d);
+  if (d.workflows) add_workflow_tools(r, d);
   if (r.settings().test_tools) add_test_tools(r, d);
 }
 

@@ -13,4 +13,8 @@ namespace netops::workflow {
 Module<WorkflowService> register_module(AppContext& ctx, std::shared_ptr<audit::AuditService> audit,
                                         std::shared_ptr<assets::AssetService> assets);
 
+// The body of POST /api/v1/workflows → NewRequest (400 naming every field at once): also used by the
+// submit_workflow_request tool, so both check a request exactly alike.
+NewRequest parse_new_request(const nlohmann::json& body);
+
 }  // namespace netops::workflow

@@ -44,6 +44,9 @@ Response tagged(const WorkflowRequest& r, int status = 200) {
   return Response::json(j, status).header("ETag", etag_of(j));
 }
 
+}  // namespace
+
+// Public: the workflow tool (modules/tools) submits through the same parsing (module.hpp).
 NewRequest parse_new_request(const json& body) {
   Validation v;
   NewRequest in;
@@ -73,6 +76,8 @@ NewRequest parse_new_request(const json& body) {
   v.throw_if_any();
   return in;
 }
+
+namespace {
 
 std::optional<std::string> reason_of(const json& body, std::initializer_list<const char*> fields) {
   Validation v;
