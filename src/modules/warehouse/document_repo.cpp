@@ -36,6 +36,21 @@ const std::string kInsertSql =
     "ZONE 'UTC', 'YYYY') || '-' || lpad(nextval('stock_document_seq')::text, 6, '0')), $3, $4, coalesce($5::date, "
     "CURRENT_DATE), $6, $7, $8, $9, $10, $11) RETURNING " +
     kDocCols;
+// Document (posted) + lines in one statement; answers the document, the lines' JSON and the lines as stored.
+const std::string kInsertPostedSql =
+    "WITH d AS (INSERT INTO stock_documents (doc_type, code, warehouse_id, target_warehouse_id, doc_date, note, "
+    "ref_type, ref_id, reversal_of_id, created_by, correlation_id, status, approved_by, posted_at) VALUES ($1, "
+    "coalesce($2, 'SD-' || to_char(now() AT TIME ZONE 'UTC', 'YYYY') || '-' || lpad(nextval('stock_document_seq')::"
+    "text, 6, '0')), $3, $4, coalesce($5::date, CURRENT_DATE), $6, $7, $8, $9, $10, $11, 'posted', $13, now()) "
+    "RETURNING *), l AS (INSERT INTO stock_document_lines (document_id, part_id, qty, unit_cost, serial_no, note, "
+    "adjust_direction, seq_no) SELECT d.id, (x->>'partId')::uuid, (x->>'qty')::int, (x->>'unitCost')::numeric, "
+    "x->>'serialNo', x->>'note', x->>'adjustDirection', n::int FROM d, json_array_elements($12::json) WITH "
+    "ORDINALITY AS t(x, n) RETURNING *) SELECT " +
+    kDocCols + ", (SELECT coalesce(json_agg(" + kLineJson +
+    " ORDER BY l.seq_no, l.id), '[]') FROM l JOIN spare_parts p ON p.id = l.part_id) AS lines_json, (SELECT "
+    "coalesce(json_agg(json_build_object('id', l.id, 'partId', l.part_id, 'qty', l.qty, 'unitCost', "
+    "l.unit_cost::text, 'adjustDirection', l.adjust_direction) ORDER BY l.seq_no, l.id), '[]') FROM l) AS stored "
+    "FROM d";
 const std::string kInsertLineSql =
     "INSERT INTO stock_document_lines (document_id, part_id, qty, unit_cost, serial_no, note, adjust_direction, "
     "seq_no) VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT coalesce(max(seq_no), 0) + 1 FROM stock_document_lines "
@@ -44,6 +59,24 @@ const std::string kStatusSql =
     "UPDATE stock_documents d SET status = $2, approved_by = coalesce($3, approved_by), posted_at = CASE WHEN $2 = "
     "'posted' THEN now() ELSE posted_at END, updated_at = now() WHERE id = $1 RETURNING " +
     kDocCols;
+
+// The lines of an input as the JSON array the insert statements read (json_array_elements).
+nlohmann::json lines_array(const std::vector<LineInput>& lines) {
+  nlohmann::json arr = nlohmann::json::array();
+  for (auto& l : lines) {
+    nlohmann::json j = {{"partId", l.part_id ? nlohmann::json(*l.part_id) : nlohmann::json()},
+                        {"qty", l.qty ? nlohmann::json(*l.qty) : nlohmann::json()}};
+    auto put = [&j](const char* k, const std::optional<std::optional<std::string>>& v) {
+      j[k] = v && *v ? nlohmann::json(**v) : nlohmann::json();
+    };
+    put("unitCost", l.unit_cost);
+    put("serialNo", l.serial_no);
+    put("note", l.note);
+    put("adjustDirection", l.adjust_direction);
+    arr.push_back(std::move(j));
+  }
+  return arr;
+}
 
 Document doc_from_row(const db::Row& r) {
   Document d;
@@ -132,6 +165,28 @@ Task<Document> DocumentRepo::insert(db::Tx& tx, const NewDocument& d) {
   co_return doc_from_row(r.front());
 }
 
+Task<MadePosted> DocumentRepo::insert_posted(db::Tx& tx, const NewDocument& d, const std::vector<LineInput>& lines,
+                                             const std::string& approved_by) {
+  db::Params params(d.doc_type, d.code, d.warehouse_id, d.target_warehouse_id, d.doc_date, d.note, d.ref_type,
+                    d.ref_id, d.reversal_of_id, d.created_by, d.correlation_id, lines_array(lines), approved_by);
+  static const db::Query kInsertPosted{"stock_documents.insert_posted", kInsertPostedSql};  // prepared once
+  auto r = co_await tx.query(kInsertPosted, std::move(params));
+  auto row = r.front();
+  MadePosted out;
+  out.document = doc_from_row(row);
+  out.lines_json = row.get<nlohmann::json>("lines_json");
+  for (auto& j : row.get<nlohmann::json>("stored")) {
+    DocLine l;
+    l.id = j.at("id").get<std::string>();
+    l.part_id = j.at("partId").get<std::string>();
+    l.qty = j.at("qty").get<int>();
+    if (j.at("unitCost").is_string()) l.unit_cost = j["unitCost"].get<std::string>();
+    if (j.at("adjustDirection").is_string()) l.adjust_direction = j["adjustDirection"].get<std::string>();
+    out.lines.push_back(std::move(l));
+  }
+  co_return out;
+}
+
 Task<Document> DocumentRepo::update(db::Tx& tx, const std::string& id, const DocumentInput& in) {
   db::Params params;
   std::string sets = "updated_at = now()";
@@ -163,19 +218,7 @@ Task<void> DocumentRepo::replace_lines(db::Tx& tx, const std::string& id, const 
       "l->>'note', l->>'adjustDirection', n::int FROM json_array_elements($2::json) WITH ORDINALITY AS t(l, n)"};
   if (!fresh) co_await tx.query(kDelete, db::Params(id));
   if (lines.empty()) co_return;
-  nlohmann::json arr = nlohmann::json::array();
-  for (auto& l : lines) {
-    nlohmann::json j = {{"partId", l.part_id ? nlohmann::json(*l.part_id) : nlohmann::json()},
-                        {"qty", l.qty ? nlohmann::json(*l.qty) : nlohmann::json()}};
-    auto put = [&j](const char* k, const std::optional<std::optional<std::string>>& v) {
-      j[k] = v && *v ? nlohmann::json(**v) : nlohmann::json();
-    };
-    put("unitCost", l.unit_cost);
-    put("serialNo", l.serial_no);
-    put("note", l.note);
-    put("adjustDirection", l.adjust_direction);
-    arr.push_back(std::move(j));
-  }
+  auto arr = lines_array(lines);
   co_await tx.query(kInsertAll, db::Params(id, arr));
 }
 

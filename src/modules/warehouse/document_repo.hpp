@@ -16,6 +16,13 @@ struct NewDocument {
   std::string created_by, correlation_id;
 };
 
+// A document created and posted in one statement (DocumentRepo::insert_posted).
+struct MadePosted {
+  Document document;                // as posted
+  std::vector<DocLine> lines;       // as stored (unit costs rounded by the column)
+  nlohmann::json lines_json;        // the API representation of the lines
+};
+
 class DocumentRepo {
  public:
   explicit DocumentRepo(db::Db& db) : db_(db) {}
@@ -26,6 +33,9 @@ class DocumentRepo {
   Task<nlohmann::json> lines_json(const std::string& id);
   Task<nlohmann::json> lines_json(db::Tx& tx, const std::string& id);
   Task<Document> insert(db::Tx& tx, const NewDocument& d);  // code from stock_document_seq unless given
+  // The document, already posted (status, approved_by, posted_at), and its lines in one statement.
+  Task<MadePosted> insert_posted(db::Tx& tx, const NewDocument& d, const std::vector<LineInput>& lines,
+                                 const std::string& approved_by);
   Task<Document> update(db::Tx& tx, const std::string& id, const DocumentInput& in);
   // fresh: the document is new (nothing to delete first).
   Task<void> replace_lines(db::Tx& tx, const std::string& id, const std::vector<LineInput>& lines,

@@ -1,5 +1,14 @@
 #include "modules/warehouse/document_service.hpp"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <deque>
+#include <memory>
+
 #include "core/error.hpp"
 #include "core/etag.hpp"
 #include "modules/warehouse/stock_math.hpp"
@@ -62,6 +71,20 @@ Task<void> DocumentService::check_shape(db::Tx& tx, const Document& d) {
 }
 
 Task<Document> DocumentService::create(const DocumentInput& in, bool post, const Caller& by) {
+  // Created and posted at once (the common case of the API and the benchmark): 4 round trips.
+  if (post && in.lines && !in.lines->empty()) {
+    std::vector<DocLine> shape;
+    for (auto& l : *in.lines) {
+      DocLine dl;
+      dl.part_id = l.part_id.value_or("");
+      dl.qty = l.qty.value_or(0);
+      if (l.adjust_direction) dl.adjust_direction = *l.adjust_direction;
+      shape.push_back(std::move(dl));
+    }
+    validate_shape(in.doc_type.value_or(""), in.warehouse_id.value_or(std::nullopt),
+                   in.target_warehouse_id.value_or(std::nullopt), shape);
+    co_return co_await create_posted_batched(in, by);
+  }
   Document out;
   auto in_tx = [&](db::Tx& tx) -> Task<void> {  // named: GCC 12 mishandles temporaries in co_await
     NewDocument d;
@@ -202,14 +225,14 @@ void DocumentService::not_enough(const std::vector<nlohmann::json>& s) {
 
 Task<std::vector<std::optional<std::string>>> DocumentService::apply_effects(db::Tx& tx,
                                                                             const std::vector<Effect>& effects,
-                                                                            const Caller& by) {
-  auto keys = keys_of(effects);
-  auto states = co_await stock_.lock_rows(tx, keys);
-  if (states.size() != keys.size()) throw Unprocessable("a warehouse or part of the document no longer exists");
-  auto shorts = shortfalls(states, effects);
-  if (!shorts.empty()) {
+                                                                            const Caller& by,
+                                                                            const nlohmann::json& events) {
+  auto actor = actor_of(by);
+  auto applied = co_await stock_.apply_all(tx, effects, actor, by.request_id, events);
+  if (applied.missing) throw Unprocessable("a warehouse or part of the document no longer exists");
+  if (!applied.shorts.empty()) {  // nothing was written; the caller's transaction rolls back
     std::vector<nlohmann::json> described;
-    for (auto& s : shorts) {
+    for (auto& s : applied.shorts) {
       auto d = co_await stock_.describe(tx, s.warehouse_id, s.part_id);
       d["warehouseId"] = s.warehouse_id;
       d["partId"] = s.part_id;
@@ -221,17 +244,7 @@ Task<std::vector<std::optional<std::string>>> DocumentService::apply_effects(db:
     }
     not_enough(described);
   }
-  std::vector<std::optional<std::string>> costs;
-  std::optional<std::string> last_out;
-  auto actor = actor_of(by);
-  for (auto& e : effects) {
-    Effect eff = e;
-    if (eff.cost_from_previous) eff.cost = last_out;
-    auto cost = co_await stock_.apply(tx, eff, actor, by.request_id);
-    if (eff.sign < 0) last_out = cost;
-    costs.push_back(cost);
-  }
-  co_return costs;
+  co_return applied.costs;
 }
 
 Task<Posted> DocumentService::post_in(db::Tx& tx, const std::string& id, const Caller& by, std::vector<Effect> first) {
@@ -248,16 +261,226 @@ Task<Posted> DocumentService::post_in(db::Tx& tx, const std::string& id, const C
   auto own = effects_of(doc->doc_type, id, *doc->warehouse_id, doc->target_warehouse_id, lines);
   effects.insert(effects.end(), own.begin(), own.end());
   Posted out;
-  out.costs = co_await apply_effects(tx, effects, by);
+  // The status first: the stock rows are locked by apply_effects, the last statement before the commit,
+  // which also writes the "posted" event with the movements and their costs (one round trip under lock).
   out.document = co_await repo_.set_status(tx, id, "posted", by.user_id);
-  nlohmann::json moved = nlohmann::json::array();
-  for (std::size_t i = 0; i < effects.size(); ++i)
-    moved.push_back({{"warehouseId", effects[i].warehouse_id}, {"partId", effects[i].part_id},
-                     {"movementType", effects[i].movement_type}, {"qty", effects[i].qty},
-                     {"unitCost", out.costs[i] ? nlohmann::json::parse(*out.costs[i]) : nlohmann::json()}});
-  nlohmann::json payload = {{"from", "draft"}, {"to", "posted"}, {"movements", moved}};
-  co_await ops_->record(tx, "stock_document", id, "posted", payload, by);
+  nlohmann::json events = nlohmann::json::array();
+  events.push_back(posted_event(id));
+  out.costs = co_await apply_effects(tx, effects, by, events);
   co_return out;
+}
+
+nlohmann::json DocumentService::posted_event(const std::string& id) {
+  return {{"entityType", "stock_document"},
+          {"entityId", id},
+          {"eventType", "posted"},
+          {"payload", {{"from", "draft"}, {"to", "posted"}}},
+          {"withMovements", true}};
+}
+
+Task<Document> DocumentService::create_posted(const DocumentInput& in, const Caller& by) {
+  Document out;
+  auto in_tx = [&](db::Tx& tx) -> Task<void> {  // named: GCC 12 mishandles temporaries in co_await
+    out = co_await create_posted_in(tx, in, by);
+  };
+  co_await ctx_.db.transaction(in_tx);
+  co_return out;
+}
+
+Task<Document> DocumentService::create_posted_in(db::Tx& tx, const DocumentInput& in, const Caller& by) {
+  Document out;
+  {
+    NewDocument d;
+    d.doc_type = in.doc_type.value_or("");
+    d.code = in.code;
+    if (in.warehouse_id) d.warehouse_id = *in.warehouse_id;
+    if (in.target_warehouse_id) d.target_warehouse_id = *in.target_warehouse_id;
+    d.doc_date = in.doc_date;
+    if (in.note) d.note = *in.note;
+    if (in.ref_type) d.ref_type = *in.ref_type;
+    if (in.ref_id) d.ref_id = *in.ref_id;
+    d.created_by = by.user_id;
+    d.correlation_id = by.request_id;
+    // One statement: the document (already posted: nobody sees it before the commit) and its lines, as stored
+    // (costs rounded by the column, as a posting of a stored draft would read them).
+    auto made = co_await repo_.insert_posted(tx, d, *in.lines, by.user_id);
+    if (!made.document.warehouse_id)
+      throw Unprocessable("the warehouse of stock document " + made.document.code + " no longer exists");
+    validate_shape(made.document.doc_type, made.document.warehouse_id, made.document.target_warehouse_id, made.lines);
+    auto effects = effects_of(made.document.doc_type, made.document.id, *made.document.warehouse_id,
+                              made.document.target_warehouse_id, made.lines);
+    // The trail as if created, then posted: the "created" event shows the draft it was.
+    nlohmann::json draft = made.document.json;
+    draft["status"] = "draft";
+    draft["postedAt"] = nullptr;
+    draft["approvedBy"] = nullptr;
+    draft["lineCount"] = made.lines.size();
+    nlohmann::json events = nlohmann::json::array();
+    events.push_back({{"entityType", "stock_document"},
+                      {"entityId", made.document.id},
+                      {"eventType", "created"},
+                      {"payload", {{"after", draft}}}});
+    events.push_back(posted_event(made.document.id));
+    co_await apply_effects(tx, effects, by, events);
+    out = std::move(made.document);
+    out.json["lines"] = std::move(made.lines_json);
+  }
+  co_return out;
+}
+
+// ---- group commit ------------------------------------------------------------------------------------------
+// Create-and-post requests of one worker queue up while a batch is being written; the next batch takes them
+// all (at most kMaxBatch) into ONE transaction: the stock rows of every document of the batch are locked first,
+// in (warehouse, part) order (warehouse_lock_stock, so batches and single postings keep one global lock order),
+// then each document is created and posted under its own SAVEPOINT — a document refused (422 NOT_ENOUGH_STOCK,
+// 400, 409…) is rolled back alone, the others go on, each seeing the stock the previous ones left —, then one
+// COMMIT (one WAL flush for the whole batch). Every request is answered after that COMMIT, with its own
+// document or its own error, exactly as if it had been posted alone. A batch that fails as a whole (its lock
+// statement or its COMMIT) posts its documents one by one instead.
+struct PostJob {
+  explicit PostJob(const boost::asio::any_io_executor& ex) : timer(ex) {}
+  const DocumentInput* in = nullptr;
+  const Caller* by = nullptr;
+  std::optional<Document> out;
+  std::exception_ptr error;
+  bool done = false;
+  boost::asio::steady_timer timer;  // cancelled when done
+};
+
+namespace {
+// ≤ 32 documents: each SAVEPOINT that writes takes a subtransaction id, and more than 64 in one transaction
+// overflow PostgreSQL's per-backend cache of them (every snapshot then consults pg_subtrans).
+constexpr std::size_t kMaxBatch = 32;
+struct PostQueue {
+  std::deque<std::shared_ptr<PostJob>> jobs;
+  bool draining = false;
+};
+// One queue per worker thread: each worker runs one io_context and has its own database pool.
+thread_local PostQueue tl_posts;
+
+constexpr db::Query kLockKeys{"stock.lock_keys", "SELECT warehouse_lock_stock($1::jsonb) AS n"};
+}  // namespace
+
+Task<Document> DocumentService::create_posted_batched(const DocumentInput& in, const Caller& by) {
+  auto ex = co_await boost::asio::this_coro::executor;
+  auto job = std::make_shared<PostJob>(ex);
+  job->in = &in;
+  job->by = &by;
+  job->timer.expires_at(boost::asio::steady_timer::time_point::max());
+  auto& q = tl_posts;
+  q.jobs.push_back(job);
+  if (!q.draining) {
+    q.draining = true;
+    boost::asio::co_spawn(ex, drain(), boost::asio::detached);
+  }
+  if (!job->done) co_await job->timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+  if (job->error) std::rethrow_exception(job->error);
+  if (!job->out) throw AppError(ErrorCode::internal, "internal error");
+  co_return std::move(*job->out);
+}
+
+Task<void> DocumentService::drain() {
+  auto& q = tl_posts;
+  struct Reset {
+    PostQueue& q;
+    ~Reset() { q.draining = false; }
+  } reset{q};
+  while (!q.jobs.empty()) {
+    std::vector<std::shared_ptr<PostJob>> batch;
+    while (!q.jobs.empty() && batch.size() < kMaxBatch) {
+      batch.push_back(std::move(q.jobs.front()));
+      q.jobs.pop_front();
+    }
+    bool handled = false;
+    if (batch.size() > 1) {
+      try {
+        handled = co_await run_batch(batch);
+      } catch (...) {
+        handled = false;
+      }
+    }
+    if (!handled) {  // alone (or the batch failed as a whole: nothing of it was committed)
+      for (auto& j : batch) {
+        j->out.reset();
+        j->error = nullptr;
+        try {
+          j->out = co_await create_posted(*j->in, *j->by);
+        } catch (...) {
+          j->error = std::current_exception();
+        }
+      }
+    }
+    for (auto& j : batch) {
+      j->done = true;
+      j->timer.cancel();
+    }
+  }
+}
+
+Task<bool> DocumentService::run_batch(std::vector<std::shared_ptr<PostJob>>& batch) {
+  nlohmann::json keys = nlohmann::json::array();
+  for (auto& j : batch) {
+    auto wh = j->in->warehouse_id.value_or(std::nullopt);
+    auto target = j->in->target_warehouse_id.value_or(std::nullopt);
+    for (auto& l : *j->in->lines) {
+      if (!l.part_id) continue;
+      if (wh) keys.push_back({{"w", *wh}, {"p", *l.part_id}});
+      if (target) keys.push_back({{"w", *target}, {"p", *l.part_id}});
+    }
+  }
+  auto lease = co_await ctx_.db.acquire();
+  db::Tx tx(std::move(lease));
+  bool failed = false;
+  try {
+    co_await tx.begin();
+    co_await tx.query(kLockKeys, db::Params(keys));
+  } catch (...) {
+    failed = true;  // e.g. an unknown warehouse or part: the documents are posted one by one (each answers)
+  }
+  if (failed) {
+    co_await tx.rollback();
+    co_return false;
+  }
+  // One savepoint at a time: released and re-set between documents (one round trip), rolled back to when a
+  // document is refused (it stays set for the next one). COMMIT ends whatever is still set.
+  try {
+    co_await tx.exec_script("SAVEPOINT batch_doc");
+  } catch (...) {
+    failed = true;
+  }
+  for (std::size_t i = 0; i < batch.size() && !failed; ++i) {
+    auto& j = batch[i];
+    bool refused = false;
+    try {
+      j->out = co_await create_posted_in(tx, *j->in, *j->by);
+    } catch (...) {
+      j->error = std::current_exception();
+      j->out.reset();
+      refused = true;
+    }
+    try {
+      if (refused)
+        co_await tx.exec_script("ROLLBACK TO SAVEPOINT batch_doc");
+      else if (i + 1 < batch.size())
+        co_await tx.exec_script("RELEASE SAVEPOINT batch_doc; SAVEPOINT batch_doc");
+    } catch (...) {
+      failed = true;  // the connection is gone or the transaction broke: nothing of the batch is committed
+    }
+  }
+  if (failed) {
+    co_await tx.rollback();
+    co_return false;
+  }
+  try {
+    co_await tx.commit();
+  } catch (...) {
+    failed = true;
+  }
+  if (failed) {
+    co_await tx.rollback();
+    co_return false;
+  }
+  co_return true;
 }
 
 Task<Document> DocumentService::post(const std::string& id, const Caller& by) {
@@ -309,13 +532,19 @@ Task<Document> DocumentService::reverse_in(db::Tx& tx, const std::string& id, co
   co_await repo_.copy_lines_reversed(tx, orig->id, rev.id);
   auto moved = co_await stock_.document_movements(tx, orig->id);
   auto effects = reversal_of(moved, rev.id);
-  co_await apply_effects(tx, effects, by);
+  // Links and status first; the stock rows are locked by the last statement, which writes the events too.
   auto posted = co_await repo_.set_status(tx, rev.id, "posted", by.user_id);
   co_await repo_.set_reversed_by(tx, orig->id, rev.id);
-  nlohmann::json on_orig = {{"reversedById", rev.id}, {"reversalCode", rev.code}};
-  co_await ops_->record(tx, "stock_document", orig->id, "reversed", on_orig, by);
-  nlohmann::json on_rev = {{"reversalOfId", orig->id}, {"reversalOfCode", orig->code}, {"to", "posted"}};
-  co_await ops_->record(tx, "stock_document", rev.id, "posted", on_rev, by);
+  nlohmann::json events = nlohmann::json::array();
+  events.push_back({{"entityType", "stock_document"},
+                    {"entityId", orig->id},
+                    {"eventType", "reversed"},
+                    {"payload", {{"reversedById", rev.id}, {"reversalCode", rev.code}}}});
+  events.push_back({{"entityType", "stock_document"},
+                    {"entityId", rev.id},
+                    {"eventType", "posted"},
+                    {"payload", {{"reversalOfId", orig->id}, {"reversalOfCode", orig->code}, {"to", "posted"}}}});
+  co_await apply_effects(tx, effects, by, events);
   co_return posted;
 }
 

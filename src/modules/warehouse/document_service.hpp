@@ -29,6 +29,8 @@ struct IssueRequest {
   int consume_reserved = 0;  // this much of the ref's reservation is released in the same posting
 };
 
+struct PostJob;  // a queued create-and-post (document_service.cpp)
+
 class DocumentService {
  public:
   DocumentService(AppContext& ctx, std::shared_ptr<ops_events::OpsEventService> ops)
@@ -64,8 +66,18 @@ class DocumentService {
   Task<Document> locked_draft(db::Tx& tx, const std::string& id);
   Task<Document> with_lines(db::Tx& tx, Document d);
   Task<void> check_shape(db::Tx& tx, const Document& d);
+  // Every effect in one round trip (StockRepo::apply_all) plus `events`; 422 NOT_ENOUGH_STOCK naming every
+  // shortfall (nothing written).
   Task<std::vector<std::optional<std::string>>> apply_effects(db::Tx& tx, const std::vector<Effect>& effects,
-                                                              const Caller& by);
+                                                              const Caller& by,
+                                                              const nlohmann::json& events);
+  Task<Document> create_posted(const DocumentInput& in, const Caller& by);
+  Task<Document> create_posted_in(db::Tx& tx, const DocumentInput& in, const Caller& by);
+  // Group commit of create-and-post (see document_service.cpp): queued per worker, posted in batches.
+  Task<Document> create_posted_batched(const DocumentInput& in, const Caller& by);
+  Task<void> drain();
+  Task<bool> run_batch(std::vector<std::shared_ptr<PostJob>>& batch);
+  static nlohmann::json posted_event(const std::string& id);
   [[noreturn]] void not_enough(const std::vector<nlohmann::json>& shortfalls);
 
   AppContext& ctx_;

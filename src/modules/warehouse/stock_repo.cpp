@@ -6,29 +6,10 @@
 namespace netops::warehouse {
 
 namespace q {
-constexpr db::Query kEnsure{
-    "stock.ensure_rows",
-    "INSERT INTO spare_part_stock (warehouse_id, part_id) SELECT w, p FROM unnest($1::uuid[], $2::uuid[]) AS k(w, p) "
-    "ORDER BY w, p ON CONFLICT (warehouse_id, part_id) DO NOTHING"};
-constexpr db::Query kLock{
-    "stock.lock_rows",
-    "SELECT s.warehouse_id, s.part_id, s.on_hand, s.reserved, s.avg_cost::text AS avg_cost FROM spare_part_stock s "
-    "JOIN unnest($1::uuid[], $2::uuid[]) AS k(w, p) ON s.warehouse_id = k.w AND s.part_id = k.p "
-    "ORDER BY s.warehouse_id, s.part_id FOR UPDATE OF s"};
-// $3 signed quantity, $4 reserved delta, $5 cost (NULL: the current average). In: the average is weighted
-// with the incoming value; out at a given cost (a reversal): the value it added is taken out again; out
-// at the average: the average stays. The movement carries the cost it moved at.
-constexpr db::Query kApply{
-    "stock.apply_effect",
-    "WITH o AS (SELECT on_hand, reserved, avg_cost FROM spare_part_stock WHERE warehouse_id = $1 AND part_id = $2), "
-    "s AS (UPDATE spare_part_stock t SET on_hand = t.on_hand + $3::int, reserved = t.reserved + $4::int, "
-    "avg_cost = CASE WHEN $3::int > 0 THEN round((o.on_hand * o.avg_cost + $3::int * coalesce($5::numeric, "
-    "o.avg_cost)) / (o.on_hand + $3::int), 4) WHEN $3::int < 0 AND $5::numeric IS NOT NULL AND o.on_hand + $3::int "
-    "> 0 THEN greatest(0, round((o.on_hand * o.avg_cost + $3::int * $5::numeric) / (o.on_hand + $3::int), 4)) ELSE "
-    "o.avg_cost END, updated_at = now() FROM o WHERE t.warehouse_id = $1 AND t.part_id = $2 RETURNING t.id) "
-    "INSERT INTO spare_part_movements (warehouse_id, part_id, movement_type, qty, unit_cost, ref_type, ref_id, "
-    "actor_user_id, correlation_id) SELECT $1, $2, $6, $7, CASE WHEN $3::int <> 0 THEN coalesce($5::numeric, "
-    "o.avg_cost) END, $8, $9, $10, $11 FROM o, s RETURNING unit_cost::text AS unit_cost"};
+constexpr db::Query kApplyAll{
+    "stock.apply_all",
+    "SELECT ord, unit_cost, short, available, requested, warehouse_id, part_id, movement_type FROM "
+    "warehouse_apply_effects($1::jsonb, $2, $3, $4::jsonb)"};
 constexpr db::Query kDocMovements{
     "stock.document_movements",
     "SELECT warehouse_id, part_id, movement_type, qty, unit_cost::text AS unit_cost FROM spare_part_movements "
@@ -54,12 +35,6 @@ constexpr db::Query kWarehouseExists{"stock.warehouse_exists", "SELECT 1 FROM wa
 }  // namespace q
 
 namespace {
-std::string uuid_array(const std::vector<std::string>& ids) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + ids[i];
-  return out + "}";
-}
-
 const std::string kStockJson =
     "json_build_object('id', s.id, 'warehouseId', s.warehouse_id, 'warehouseCode', w.code, 'warehouseName', w.name, "
     "'partId', s.part_id, 'partCode', p.part_code, 'partName', p.name, 'uom', p.uom, 'onHand', s.on_hand, "
@@ -68,32 +43,40 @@ const std::string kStockJson =
     ts("s.updated_at") + ")";
 }  // namespace
 
-Task<std::map<StockKey, StockState>> StockRepo::lock_rows(db::Tx& tx, const std::vector<StockKey>& keys) {
-  std::vector<std::string> ws, ps;
-  for (auto& [w, p] : keys) {
-    ws.push_back(w);
-    ps.push_back(p);
+Task<Applied> StockRepo::apply_all(db::Tx& tx, const std::vector<Effect>& effects,
+                                  const std::optional<std::string>& actor, const std::string& corr,
+                                  const nlohmann::json& events) {
+  nlohmann::json arr = nlohmann::json::array();
+  for (auto& e : effects) {
+    arr.push_back({{"w", e.warehouse_id},
+                   {"p", e.part_id},
+                   {"t", e.movement_type},
+                   {"q", e.qty},
+                   {"s", e.sign},
+                   {"r", e.reserved_delta},
+                   {"c", e.cost ? nlohmann::json(*e.cost) : nlohmann::json()},
+                   {"prev", e.cost_from_previous},
+                   {"rt", e.ref_type},
+                   {"ri", e.ref_id ? nlohmann::json(*e.ref_id) : nlohmann::json()}});
   }
-  auto wa = uuid_array(ws), pa = uuid_array(ps);
-  co_await tx.query(q::kEnsure, db::Params(wa, pa));
-  auto rows = co_await tx.query(q::kLock, db::Params(wa, pa));
-  std::map<StockKey, StockState> out;
+  nlohmann::json ev = events.is_array() ? events : nlohmann::json::array();
+  auto rows = co_await tx.query(q::kApplyAll, db::Params(arr, actor, corr, ev));
+  Applied out;
   for (auto r : rows) {
-    StockState s;
-    s.on_hand = r.get<int>("on_hand");
-    s.reserved = r.get<int>("reserved");
-    s.avg_cost = r.get<std::string>("avg_cost");
-    out[{r.get<std::string>("warehouse_id"), r.get<std::string>("part_id")}] = s;
+    int ord = r.get<int>("ord");
+    if (ord == 0) {
+      out.missing = true;
+      break;
+    }
+    if (r.get<bool>("short")) {
+      out.shorts.push_back({r.get<std::string>("warehouse_id"), r.get<std::string>("part_id"),
+                            r.get<std::string>("movement_type"), r.get<std::int64_t>("available"),
+                            static_cast<long long>(r.get<int>("requested"))});
+    } else {
+      out.costs.push_back(r.opt<std::string>("unit_cost"));
+    }
   }
   co_return out;
-}
-
-Task<std::optional<std::string>> StockRepo::apply(db::Tx& tx, const Effect& e, const std::optional<std::string>& actor,
-                                                  const std::string& corr) {
-  db::Params params(e.warehouse_id, e.part_id, e.sign * e.qty, e.reserved_delta, e.cost, e.movement_type, e.qty,
-                    e.ref_type, e.ref_id, actor, corr);
-  auto r = co_await tx.query(q::kApply, std::move(params));
-  co_return r.front().opt<std::string>("unit_cost");
 }
 
 Task<std::vector<Effect>> StockRepo::document_movements(db::Tx& tx, const std::string& document_id) {

@@ -13,17 +13,24 @@
 
 namespace netops::warehouse {
 
+// What warehouse_apply_effects answered: the unit cost of each effect, in order (nullopt: a reservation move),
+// or the effects that are short (then nothing was written), or missing = a warehouse or part is gone.
+struct Applied {
+  std::vector<std::optional<std::string>> costs;
+  std::vector<Shortfall> shorts;
+  bool missing = false;
+};
+
 class StockRepo {
  public:
   explicit StockRepo(db::Db& db) : db_(db) {}
 
-  // Creates the missing rows (INSERT … ON CONFLICT DO NOTHING, in key order: waits for a concurrent
-  // inserter of the same row instead of missing it), then locks every row FOR UPDATE in (warehouse, part)
-  // order. Concurrent postings therefore never deadlock.
-  Task<std::map<StockKey, StockState>> lock_rows(db::Tx& tx, const std::vector<StockKey>& keys);
-  // One effect: the stock row and one movement, in one statement; returns the movement's unit cost.
-  Task<std::optional<std::string>> apply(db::Tx& tx, const Effect& e, const std::optional<std::string>& actor,
-                                         const std::string& correlation_id);
+  // Every effect of a posting in one round trip (warehouse_apply_effects, migration 0014): creates the missing
+  // rows, locks them FOR UPDATE in (warehouse, part) order — concurrent postings therefore never deadlock —,
+  // refuses the whole set when anything is short (nothing written), else one UPDATE of the rows, one INSERT
+  // of the movements and one INSERT of `events` (ops events; "withMovements": true adds the movements).
+  Task<Applied> apply_all(db::Tx& tx, const std::vector<Effect>& effects, const std::optional<std::string>& actor,
+                          const std::string& correlation_id, const nlohmann::json& events);
   // The quantity movements of a posted document, in posting order (what a reversal undoes).
   Task<std::vector<Effect>> document_movements(db::Tx& tx, const std::string& document_id);
   // Reservation without a prior read: one conditional UPDATE and its movement; false when not available.
