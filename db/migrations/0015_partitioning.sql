@@ -17,8 +17,10 @@
 -- next months and to drop months older than the retention setting.
 
 -- ── Partition maintenance ────────────────────────────────────────────────────────────────────────────
--- Creates <parent>_pYYYYMM for month m (any date in it). Rows of that month already in the default
--- partition are moved into the new partition first (a plain CREATE … PARTITION OF would fail on them).
+-- Creates <parent>_pYYYYMM for month m (any date in it): a plain table shaped like the parent, the rows of
+-- that month the default partition caught moved into it, then ATTACH PARTITION. ATTACH takes only a SHARE
+-- UPDATE EXCLUSIVE lock on the parent (CREATE … PARTITION OF would take ACCESS EXCLUSIVE and stall every
+-- reader and writer behind it); the default partition is locked while its rows of that month move out.
 CREATE OR REPLACE FUNCTION netops_create_month_partition(parent text, m date) RETURNS boolean
 LANGUAGE plpgsql AS $fn$
 DECLARE
@@ -27,21 +29,15 @@ DECLARE
   part text := parent || '_p' || to_char(lo, 'YYYYMM');
   lo_ts text := quote_literal(lo::text || ' 00:00:00+00');
   hi_ts text := quote_literal(hi::text || ' 00:00:00+00');
-  stray boolean;
 BEGIN
   IF to_regclass(part) IS NOT NULL THEN
     RETURN false;
   END IF;
-  EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE created_at >= %s AND created_at < %s)',
-                 parent || '_default', lo_ts, hi_ts) INTO stray;
-  IF NOT stray THEN
-    EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%s) TO (%s)', part, parent, lo_ts, hi_ts);
-  ELSE
-    EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part, parent);
-    EXECUTE format('WITH moved AS (DELETE FROM %I WHERE created_at >= %s AND created_at < %s RETURNING *) '
-                   'INSERT INTO %I SELECT * FROM moved', parent || '_default', lo_ts, hi_ts, part);
-    EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I FOR VALUES FROM (%s) TO (%s)', parent, part, lo_ts, hi_ts);
-  END IF;
+  EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part, parent);
+  EXECUTE format('LOCK TABLE %I IN SHARE ROW EXCLUSIVE MODE', parent || '_default');
+  EXECUTE format('WITH moved AS (DELETE FROM %I WHERE created_at >= %s AND created_at < %s RETURNING *) '
+                 'INSERT INTO %I SELECT * FROM moved', parent || '_default', lo_ts, hi_ts, part);
+  EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I FOR VALUES FROM (%s) TO (%s)', parent, part, lo_ts, hi_ts);
   RETURN true;
 END
 $fn$;

@@ -6,9 +6,10 @@ namespace netops::partitions {
 
 namespace {
 // "netopsPT": one key for every instance; transaction-scoped, so a crash cannot leave it held. A DROP of a
-// partition waits for the parent's lock; lock_timeout keeps a long report from stalling writers behind it.
+// partition needs the parent's ACCESS EXCLUSIVE lock: lock_timeout bounds how long the queries queued behind
+// that request can wait (the run fails and is retried a minute later).
 constexpr db::Query kTryLock{"partitions.try_lock", "SELECT pg_try_advisory_xact_lock(7954894102378386516) AS locked"};
-constexpr db::Query kLockTimeout{"partitions.lock_timeout", "SET LOCAL lock_timeout = '10s'"};
+constexpr db::Query kLockTimeout{"partitions.lock_timeout", "SET LOCAL lock_timeout = '2s'"};
 constexpr db::Query kMaintain{"partitions.maintain",
                               "SELECT netops_maintain_partitions($1, $2::date, $3::int, $4::int) AS result"};
 }  // namespace
