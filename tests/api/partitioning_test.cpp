@@ -292,7 +292,10 @@ TEST(PartitionAccounting, ASpillFileReplayedTwiceIsOneRowPerRecord) {
     server.stop();
   }
   EXPECT_EQ(exec_sql(db, "SELECT count(*) FROM accounting_spill_files"), "1");
-  EXPECT_EQ(partition_of(db, "usage_logs", "request_id = 'spill-far'"), "usage_logs_default");
+  // (Where the far row lives depends on when the replay ran: the accounting may replay spill files while the
+  // migrations are still being applied, so the row can reach the old table and be moved into its own month by
+  // 0015; either way it is there once.)
+  EXPECT_EQ(exec_sql(db, "SELECT count(*) FROM usage_logs WHERE request_id = 'spill-far'"), "1");
   EXPECT_EQ(exec_sql(db, "SELECT sum(requests) FROM usage_model_daily WHERE model_id = 'spill/m'"), "2");
   EXPECT_EQ(exec_sql(db, "SELECT sum(total_tokens) FROM user_token_stats WHERE user_id = 'u-spill'"), "14");
   fs::remove_all(dir);
