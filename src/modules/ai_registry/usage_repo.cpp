@@ -97,8 +97,10 @@ Task<UsageLogPage> UsageRepo::list(const UsageFilter& f, const db::PageRequest& 
                                    const std::optional<UsageCursor>& after) {
   // The page: one ordered index range per partition (merged), at most page_size rows read.
   db::Where w = filters(f);
+  // The plain bound on created_at lets the planner skip the partitions newer than the cursor.
   if (after)
-    w.add("(created_at, id) < ('epoch'::timestamptz + {}::bigint * interval '1 microsecond', " + w.param(after->id) + "::uuid)",
+    w.add("created_at <= ('epoch'::timestamptz + {}::bigint * interval '1 microsecond') AND (created_at, id) < "
+          "('epoch'::timestamptz + {}::bigint * interval '1 microsecond', " + w.param(after->id) + "::uuid)",
           after->micros);
   std::string sql = std::string(q::kColumns) + w.sql() + " ORDER BY created_at DESC, id DESC LIMIT " +
                     w.param(p.page_size) + (after ? std::string() : " OFFSET " + w.param(p.offset()));
