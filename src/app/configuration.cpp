@@ -8,6 +8,7 @@
 #include "modules/auth/auth_settings.hpp"
 #include "modules/chat/chat_settings.hpp"
 #include "modules/gateway/gateway_settings.hpp"
+#include "modules/partitions/partitions_settings.hpp"
 #include "modules/reminders/reminders_settings.hpp"
 #include "modules/tools/tools_settings.hpp"
 #include "modules/users/users_settings.hpp"
@@ -32,7 +33,8 @@ std::vector<Section> sections() {
   return {erase(users::users_section()),     erase(auth::auth_section()),
           erase(ai_registry::ai_registry_section()), erase(gateway::gateway_section()),
           erase(chat::chat_section()),       erase(assets::assets_section()),
-          erase(reminders::reminders_section()), erase(tools::tools_section())};
+          erase(reminders::reminders_section()), erase(tools::tools_section()),
+          erase(partitions::partitions_section())};
 }
 }  // namespace
 

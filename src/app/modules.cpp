@@ -22,6 +22,7 @@
 #include "modules/warehouse/module.hpp"
 #include "modules/repair/module.hpp"
 #include "modules/attachments/module.hpp"
+#include "modules/partitions/module.hpp"
 
 namespace netops {
 
@@ -76,6 +77,9 @@ void register_modules(AppContext& ctx, llm::HttpClient& llm, Background& backgro
                                                            .workflows = workflow.service});
   chat.service->use_tools(toolset.service);
   mcp::register_module(ctx, toolset.service);
+  // Monthly partitions of usage_logs and audit_logs: created ahead, dropped past retention (daily job).
+  auto partition_jobs = partitions::register_module(ctx);
+  adopt(partition_jobs.background);
   register_console(ctx);  // the web console's files: answers what no route matches (GET /, client routes)
   register_system_routes(ctx);  // last: /docs/json documents every route registered above
 }

@@ -1,47 +1,87 @@
 #include "modules/ai_registry/usage_repo.hpp"
 
+#include <algorithm>
+#include <charconv>
+#include <string_view>
+
+#include "core/ids.hpp"
 #include "db/where.hpp"
 
 namespace netops::ai_registry {
 
 namespace q {
-// Latency percentiles over every call with a latency (errors included: a timeout is part of what a caller
-// waited); tokens fall back to prompt + completion where total_tokens is missing. `l` prefixes columns.
-std::string aggregates(const std::string& l) {
-  std::string requests = "count(" + l + "created_at)";
-  std::string ok = "count(*) FILTER (WHERE " + l + "status = 'success')";
-  return requests + " AS requests, " + ok + " AS successes, round(" + ok + "::numeric / nullif(" + requests +
-         ", 0), 4)::float8 AS success_rate, "
-         "round(percentile_cont(0.5) WITHIN GROUP (ORDER BY " + l + "latency_ms)::numeric, 1)::float8 AS p50, "
-         "round(percentile_cont(0.95) WITHIN GROUP (ORDER BY " + l + "latency_ms)::numeric, 1)::float8 AS p95, "
-         "coalesce(sum(coalesce(" + l + "total_tokens, coalesce(" + l + "prompt_tokens, 0) + coalesce(" + l +
-         "completion_tokens, 0))), 0)::bigint AS tokens, "
-         "coalesce(sum(" + l + "total_cost), 0)::numeric(18, 6)::text AS cost";
+// Percentiles from the latency histogram usage_model_latency_daily, exactly as percentile_cont computes
+// them over the calls' latencies: with N calls sorted, position f·(N−1), interpolated between the values
+// at its floor and ceiling. `hist` yields (g, v, n): a group, a latency value and how many calls had it.
+// Answers (g, f, value) for f = 0.5 and 0.95, rounded to 0.1 ms.
+std::string percentiles(const std::string& hist) {
+  return "h AS (" + hist + "), "
+         "c AS (SELECT g, v, sum(n) OVER w - n AS cs, sum(n) OVER w AS ce FROM h WINDOW w AS (PARTITION BY g ORDER BY v)), "
+         "t AS (SELECT g, sum(n) AS total FROM h GROUP BY g), "
+         "p AS (SELECT t.g, x.f, x.f * (t.total - 1)::float8 AS pos FROM t CROSS JOIN (VALUES (0.5::float8), (0.95::float8)) "
+         "AS x(f) WHERE t.total > 0), "
+         "pq AS (SELECT p.g, p.f, p.pos, min(c.v) FILTER (WHERE c.cs <= floor(p.pos) AND floor(p.pos) < c.ce) AS lo, "
+         "min(c.v) FILTER (WHERE c.cs <= ceil(p.pos) AND ceil(p.pos) < c.ce) AS hi FROM p JOIN c ON c.g = p.g "
+         "GROUP BY p.g, p.f, p.pos), "
+         "pv AS (SELECT g, f, round((lo::float8 + (hi - lo)::float8 * (pos - floor(pos)))::numeric, 1)::float8 AS value "
+         "FROM pq)";
 }
 
-const std::string kPerformanceSql =
-    "SELECT " + aggregates("") + ", count(*) FILTER (WHERE status = 'error') AS errors, "
-    "round(avg(latency_ms)::numeric, 1)::float8 AS avg_latency, "
-    "coalesce(sum(prompt_tokens), 0)::bigint AS prompt_tokens, "
-    "coalesce(sum(completion_tokens), 0)::bigint AS completion_tokens, "
-    "count(*) FILTER (WHERE escalated) AS escalations, "
-    "round(avg(quality_score), 3)::float8 AS avg_quality, "
-    "to_char(now() - make_interval(days => $2::int), 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS since "
-    "FROM usage_logs WHERE model_id = $1 AND created_at >= now() - make_interval(days => $2::int)";
+// The columns of aggregates_from_row over usage_model_daily rows `d` (sums over the group).
+const std::string kSums =
+    "coalesce(sum(d.requests), 0)::bigint AS requests, coalesce(sum(d.successes), 0)::bigint AS successes, "
+    "round(sum(d.successes)::numeric / nullif(sum(d.requests), 0), 4)::float8 AS success_rate, "
+    "least(coalesce(sum(d.tokens), 0), 9e18)::bigint AS tokens, coalesce(sum(d.cost), 0)::numeric(18, 6)::text AS cost";
 
-// One row per UTC day of the window (the session time zone is UTC), days without calls included, oldest first.
+// The window: the last $2 UTC days, today included (the session time zone is UTC).
+const std::string kPerformanceSql =
+    "WITH " + percentiles("SELECT 0 AS g, latency_ms AS v, sum(calls) AS n FROM usage_model_latency_daily "
+                          "WHERE model_id = $1 AND day >= current_date - ($2::int - 1) GROUP BY latency_ms") +
+    " SELECT " + kSums + ", coalesce(sum(d.errors), 0)::bigint AS errors, "
+    "round(sum(d.latency_sum) / nullif(sum(d.latency_count), 0), 1)::float8 AS avg_latency, "
+    "least(coalesce(sum(d.prompt_tokens), 0), 9e18)::bigint AS prompt_tokens, "
+    "least(coalesce(sum(d.completion_tokens), 0), 9e18)::bigint AS completion_tokens, "
+    "coalesce(sum(d.escalations), 0)::bigint AS escalations, "
+    "round(sum(d.quality_sum) / nullif(sum(d.quality_count), 0), 3)::float8 AS avg_quality, "
+    "(SELECT value FROM pv WHERE f = 0.5) AS p50, (SELECT value FROM pv WHERE f = 0.95) AS p95, "
+    "to_char(current_date - ($2::int - 1), 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS since "
+    "FROM usage_model_daily d WHERE d.model_id = $1 AND d.day >= current_date - ($2::int - 1)";
+
+// One row per UTC day of the window, days without calls included, oldest first.
 const std::string kHistorySql =
-    "WITH days AS (SELECT generate_series(current_date - ($2::int - 1), current_date, interval '1 day')::date AS day), "
-    "logs AS (SELECT created_at::date AS day, status, latency_ms, total_tokens, prompt_tokens, completion_tokens, "
-    "total_cost, created_at FROM usage_logs WHERE model_id = $1 AND created_at >= current_date - ($2::int - 1)) "
-    "SELECT to_char(d.day, 'YYYY-MM-DD') AS date, " + aggregates("l.") +
-    " FROM days d LEFT JOIN logs l ON l.day = d.day GROUP BY d.day ORDER BY d.day";
+    "WITH days AS (SELECT generate_series(current_date - ($2::int - 1), current_date, interval '1 day')::date AS day), " +
+    percentiles("SELECT day AS g, latency_ms AS v, calls AS n FROM usage_model_latency_daily "
+                "WHERE model_id = $1 AND day >= current_date - ($2::int - 1)") +
+    " SELECT to_char(days.day, 'YYYY-MM-DD') AS date, " + kSums +
+    ", (SELECT value FROM pv WHERE pv.g = days.day AND f = 0.5) AS p50, "
+    "(SELECT value FROM pv WHERE pv.g = days.day AND f = 0.95) AS p95 "
+    "FROM days LEFT JOIN usage_model_daily d ON d.model_id = $1 AND d.day = days.day "
+    "GROUP BY days.day ORDER BY days.day";
 
 const db::Query kPerformance{"usage.model_performance", kPerformanceSql};
 const db::Query kHistory{"usage.model_history", kHistorySql};
+
+constexpr const char* kColumns =
+    "SELECT id, user_id, model_id, provider, tier, prompt_tokens, completion_tokens, total_tokens, cache_read_tokens, "
+    "cache_write_tokens, total_cost, quality_score::float8 AS quality_score, escalated, latency_ms, "
+    "upstream_latency_ms, status, error_code, estimated, request_id, attempts, conversation_id, created_at, "
+    "(extract(epoch FROM created_at) * 1000000)::bigint AS cursor_us FROM usage_logs";
 }  // namespace q
 
-Task<db::Page<UsageLog>> UsageRepo::list(const UsageFilter& f, const db::PageRequest& p) {
+std::optional<UsageCursor> UsageCursor::parse(std::string_view s) {
+  auto dot = s.find('.');
+  if (dot == std::string_view::npos || dot == 0 || dot > 19) return std::nullopt;
+  UsageCursor c;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + dot, c.micros);
+  if (ec != std::errc() || end != s.data() + dot) return std::nullopt;
+  c.id = std::string(s.substr(dot + 1));
+  if (!is_uuid(c.id)) return std::nullopt;
+  return c;
+}
+
+namespace {
+// The filters of the list (each one an indexed column with (created_at, id) after it).
+db::Where filters(const UsageFilter& f) {
   db::Where w;
   w.eq("user_id", f.user_id);
   w.eq("model_id", f.model_id);
@@ -49,15 +89,42 @@ Task<db::Page<UsageLog>> UsageRepo::list(const UsageFilter& f, const db::PageReq
   w.eq("status", f.status);
   if (f.from) w.add("created_at >= {}::timestamptz", *f.from);
   if (f.to) w.add("created_at < {}::timestamptz", *f.to);
-  std::string sql =
-      "SELECT id, user_id, model_id, provider, tier, prompt_tokens, completion_tokens, total_tokens, cache_read_tokens, "
-      "cache_write_tokens, total_cost, quality_score::float8 AS quality_score, escalated, latency_ms, "
-      "upstream_latency_ms, status, error_code, estimated, request_id, attempts, conversation_id, created_at, "
-      "count(*) OVER () AS total FROM usage_logs" + w.sql();
-  db::Sort newest{"created_at", true};
-  sql += w.order_and_window(newest, p, "id DESC");
+  return w;
+}
+}  // namespace
+
+Task<UsageLogPage> UsageRepo::list(const UsageFilter& f, const db::PageRequest& p,
+                                   const std::optional<UsageCursor>& after) {
+  // The page: one ordered index range per partition (merged), at most page_size rows read.
+  db::Where w = filters(f);
+  // The plain bound on created_at lets the planner skip the partitions newer than the cursor.
+  if (after)
+    w.add("created_at <= ('epoch'::timestamptz + {}::bigint * interval '1 microsecond') AND (created_at, id) < "
+          "('epoch'::timestamptz + {}::bigint * interval '1 microsecond', " + w.param(after->id) + "::uuid)",
+          after->micros);
+  std::string sql = std::string(q::kColumns) + w.sql() + " ORDER BY created_at DESC, id DESC LIMIT " +
+                    w.param(p.page_size) + (after ? std::string() : " OFFSET " + w.param(p.offset()));
   auto rows = co_await db_.query(sql, w.take_params());
-  co_return db::page_of<UsageLog>(rows, p, usage_from_row);
+
+  // The total: counted up to kCountCap + 1 matches (bounded work whatever the table holds).
+  db::Where cw = filters(f);
+  std::string count_sql = "SELECT count(*) AS total FROM (SELECT 1 FROM usage_logs" + cw.sql() + " LIMIT " +
+                          cw.param(kCountCap + 1) + ") s";
+  auto counted = co_await db_.query(count_sql, cw.take_params());
+  auto total = counted.front().get<std::int64_t>("total");
+
+  UsageLogPage out;
+  out.page.page = after ? 1 : p.page;
+  out.page.page_size = p.page_size;
+  out.page.total = std::min<long long>(total, kCountCap);
+  out.page.total_exact = total <= kCountCap;
+  out.page.items.reserve(static_cast<std::size_t>(rows.size()));
+  for (auto r : rows) {
+    out.page.items.push_back(usage_from_row(r));
+    out.next = UsageCursor{r.get<std::int64_t>("cursor_us"), r.get<std::string>("id")};
+  }
+  if (static_cast<long long>(out.page.items.size()) < p.page_size) out.next.reset();
+  co_return out;
 }
 
 Task<ModelPerformance> UsageRepo::performance(const std::string& model_id, int days) {

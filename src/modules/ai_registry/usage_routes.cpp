@@ -18,12 +18,28 @@ const http::ListSpec kList{
                 {"provider", "string", ""},
                 {"status", "string", "success | error"},
                 {"from", "string", "ISO 8601 date/time, inclusive"},
-                {"to", "string", "ISO 8601 date/time, exclusive"}},
+                {"to", "string", "ISO 8601 date/time, exclusive"},
+                {"after", "string",
+                 "keyset cursor: meta.nextCursor of the previous page; the next page of the same filters, "
+                 "bounded work however deep (page is then ignored)"}},
     .sorts = {},
     .default_sort = "",
     .default_descending = true,
     .default_page_size = 50,
 };
+// ?page= beyond this many rows is refused: an OFFSET reads every row it skips; deep pages use ?after=.
+constexpr long long kMaxOffset = 100'000;
+
+nlohmann::json page_schema() {
+  auto s = schema::page_of(schema::usage_log());
+  auto& meta = s["properties"]["meta"]["properties"];
+  meta["totalExact"] = {{"type", "boolean"},
+                        {"description", "false: more than 10,000 matches, total is that lower bound"}};
+  meta["nextCursor"] = {{"type", "string"},
+                        {"nullable", true},
+                        {"description", "pass as ?after= for the next page; null on the last page"}};
+  return s;
+}
 }  // namespace
 
 void register_usage_routes(AppContext& ctx, std::shared_ptr<UsageService> svc) {
@@ -34,14 +50,29 @@ void register_usage_routes(AppContext& ctx, std::shared_ptr<UsageService> svc) {
                            req.query("status"), req.query("from"),    req.query("to")};
              if (f.status && *f.status != "success" && *f.status != "error")
                throw ValidationError("status", "must be success or error");
+             std::optional<UsageCursor> after;
+             if (auto a = req.query("after")) {
+               after = UsageCursor::parse(*a);
+               if (!after) throw ValidationError("after", "must be a meta.nextCursor of this list");
+             }
              auto p = http::paging(req, kList.default_page_size);
-             auto page = co_await svc->list(f, p);
-             co_return http::page(page, [](const UsageLog& u) { return to_json(u); });
+             if (!after && p.offset() > kMaxOffset)
+               throw ValidationError("page", "pages beyond 100,000 rows are read with ?after=<meta.nextCursor>");
+             auto result = co_await svc->list(f, p, after);
+             nlohmann::json data = nlohmann::json::array();
+             for (const auto& u : result.page.items) data.push_back(to_json(u));
+             nlohmann::json meta = {{"page", result.page.page},
+                                    {"pageSize", result.page.page_size},
+                                    {"total", result.page.total},
+                                    {"totalExact", result.page.total_exact.value_or(true)},
+                                    {"nextCursor", result.next ? nlohmann::json(result.next->text()) : nlohmann::json()}};
+             co_return Response::json({{"data", std::move(data)}, {"meta", std::move(meta)}});
            })
-      .summary("Usage log of completion calls, newest first (filters userId, modelId, provider, status, from, to)")
+      .summary("Usage log of completion calls, newest first (filters userId, modelId, provider, status, from, to; "
+               "keyset paging with ?after=<meta.nextCursor>)")
       .tag("usage")
       .list(kList)
-      .response(schema::page_of(schema::usage_log()));
+      .response(page_schema());
 }
 
 }  // namespace netops::ai_registry

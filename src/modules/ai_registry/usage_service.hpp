@@ -8,7 +8,9 @@ namespace netops::ai_registry {
 class UsageService {
  public:
   explicit UsageService(db::Db& db) : repo_(db) {}
-  Task<db::Page<UsageLog>> list(const UsageFilter& f, const db::PageRequest& p) { co_return co_await repo_.list(f, p); }
+  Task<UsageLogPage> list(const UsageFilter& f, const db::PageRequest& p, const std::optional<UsageCursor>& after) {
+    co_return co_await repo_.list(f, p, after);
+  }
 
  private:
   UsageRepo repo_;
