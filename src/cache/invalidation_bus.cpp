@@ -26,7 +26,7 @@ struct ContextFree {
 };
 using Ctx = std::unique_ptr<redisContext, ContextFree>;
 
-bool send(redisContext* c, const std::vector<std::string>& args) {
+bool send_command(redisContext* c, const std::vector<std::string>& args) {
   std::vector<const char*> argv;
   std::vector<size_t> lens;
   for (auto& a : args) argv.push_back(a.data()), lens.push_back(a.size());
@@ -39,7 +39,7 @@ bool send(redisContext* c, const std::vector<std::string>& args) {
 
 // A blocking command (before SUBSCRIBE): true when the reply is not an error.
 bool call(redisContext* c, const std::vector<std::string>& args) {
-  if (!send(c, args)) return false;
+  if (!send_command(c, args)) return false;
   void* r = nullptr;
   if (redisGetReply(c, &r) != REDIS_OK || !r) return false;
   bool ok = static_cast<redisReply*>(r)->type != REDIS_REPLY_ERROR;
@@ -116,7 +116,7 @@ void InvalidationBus::run() {
     if (ok && !ep.password.empty())
       ok = ep.user.empty() ? call(c.get(), {"AUTH", ep.password}) : call(c.get(), {"AUTH", ep.user, ep.password});
     if (ok) call(c.get(), {"CLIENT", "SETNAME", client_name_});
-    if (ok) ok = send(c.get(), {"SUBSCRIBE", channel_});
+    if (ok) ok = send_command(c.get(), {"SUBSCRIBE", channel_});
     if (!ok) {
       std::unique_lock lk(mu_);
       if (cv_.wait_for(lk, backoff, [this] { return stopping_; })) break;
@@ -164,7 +164,7 @@ void InvalidationBus::run() {
       auto now = Clock::now();
       if (now - last_ping >= kPingEvery) {
         last_ping = now;
-        if (!send(c.get(), {"PING"})) broken = true;
+        if (!send_command(c.get(), {"PING"})) broken = true;
       }
       if (now - last_heard > kSilenceLimit) broken = true;
     }

@@ -3,14 +3,17 @@
 // and id lines reach the client as sent) — while a read holding the usage chunk the client did not ask
 // for is re-framed without it, and an event split across reads is still delivered whole. The upstream is a
 // raw HTTP server of this test that sends exactly the given pieces, one chunk each.
+#include <boost/asio/buffers_iterator.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <mutex>
 #include <thread>
 
 #include "gateway_fixture.hpp"

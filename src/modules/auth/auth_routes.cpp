@@ -115,10 +115,11 @@ class Revoker : public users::AccessRevoker {
 
 Module<AuthService> register_module(AppContext& ctx, std::shared_ptr<audit::AuditService> audit,
                                     std::shared_ptr<users::UsersService> users) {
-  auto repo = std::make_shared<AuthRepo>(ctx.db);
   auto auth_settings = load_section(ctx.config, auth_section());
+  ctx.limiter.set_mode(auth_settings.rate_limit_exact ? netops::cache::RateLimiter::Mode::exact
+                                                      : netops::cache::RateLimiter::Mode::local);
+  auto repo = std::make_shared<AuthRepo>(ctx.db);
   auto cache = std::make_shared<SessionCache>(ctx, *repo, auth_settings.auth_cache_max_age_ms);
-  ctx.limiter.set_mode(auth_settings.rate_limit_exact ? cache::RateLimiter::Mode::exact : cache::RateLimiter::Mode::local);
   auto svc = std::make_shared<AuthService>(ctx, repo, cache, audit, users);
   auto keys = std::make_shared<KeyService>(ctx, repo, cache, audit);
   auto authenticator = std::make_shared<Authenticator>(ctx, repo, cache);
