@@ -106,7 +106,7 @@ const std::string kDone = "data: [DONE]\n\n";
 std::string content_of(const std::string& body) {
   std::string out;
   for (auto& e : parse_sse(body)) {
-    if (e.data == "[DONE]") continue;
+    if (e.data.empty() || e.data == "[DONE]") continue;  // a comment block has no data
     auto j = json::parse(e.data);
     for (auto& c : j["choices"])
       if (c["delta"].contains("content") && c["delta"]["content"].is_string()) out += c["delta"]["content"];
