@@ -115,8 +115,11 @@ class Revoker : public users::AccessRevoker {
 
 Module<AuthService> register_module(AppContext& ctx, std::shared_ptr<audit::AuditService> audit,
                                     std::shared_ptr<users::UsersService> users) {
+  auto auth_settings = load_section(ctx.config, auth_section());
+  ctx.limiter.set_mode(auth_settings.rate_limit_exact ? netops::cache::RateLimiter::Mode::exact
+                                                      : netops::cache::RateLimiter::Mode::local);
   auto repo = std::make_shared<AuthRepo>(ctx.db);
-  auto cache = std::make_shared<SessionCache>(ctx, *repo);
+  auto cache = std::make_shared<SessionCache>(ctx, *repo, auth_settings.auth_cache_max_age_ms);
   auto svc = std::make_shared<AuthService>(ctx, repo, cache, audit, users);
   auto keys = std::make_shared<KeyService>(ctx, repo, cache, audit);
   auto authenticator = std::make_shared<Authenticator>(ctx, repo, cache);
@@ -246,7 +249,12 @@ Module<AuthService> register_module(AppContext& ctx, std::shared_ptr<audit::Audi
       .summary("Revoke an API key (own keys; admins: any)")
       .tag("auth")
       .response(nullptr, 204);
-  return {svc, {}};
+  Background background;
+  background.run.push_back([cache]() -> Task<void> {  // the invalidation subscriber, once the server runs
+    cache->start();
+    co_return;
+  });
+  return {svc, std::move(background)};
 }
 
 }  // namespace netops::auth

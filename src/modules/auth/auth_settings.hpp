@@ -12,6 +12,8 @@ struct AuthSettings {
   int login_max_failures = 10;   // per account and per client IP …
   int login_window_s = 15 * 60;  // … within this window
   int auth_failures_per_min = 100;  // 401s per client IP per minute before 429
+  int auth_cache_max_age_ms = 1000;  // in-process copies of keys/sessions (0 = none; see session_cache.hpp)
+  bool rate_limit_exact = false;     // NETOPS_RATE_LIMIT_MODE=exact: one Redis script per request
   long long rate_limit(Tier t) const;
 };
 const ConfigSection<AuthSettings>& auth_section();

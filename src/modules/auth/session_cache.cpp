@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <mutex>
@@ -99,6 +100,129 @@ void remember_unknown(const std::string& hash) {
 }
 }  // namespace
 
+namespace {
+std::atomic<std::int64_t> g_local_hits{0};
+constexpr std::size_t kLocalMax = 100000;  // copies per kind; beyond, the map is emptied (bounded memory)
+}  // namespace
+
+SessionCache::SessionCache(AppContext& ctx, AuthRepo& repo, int max_age_ms)
+    : ctx_(ctx), repo_(repo), max_age_(std::max(0, max_age_ms)) {
+  if (max_age_.count() > 0)
+    bus_ = std::make_unique<cache::InvalidationBus>(
+        ctx_.config.redis_url, "netops:auth:invalidate", [this](std::string_view m) { on_message(m); },
+        [this] { drop_all(); });
+}
+
+SessionCache::~SessionCache() {
+  if (bus_) bus_->stop();
+}
+
+void SessionCache::start() {
+  if (bus_) bus_->start();
+}
+
+std::int64_t SessionCache::local_hits() { return g_local_hits.load(std::memory_order_relaxed); }
+
+std::size_t SessionCache::local_entries() {
+  std::lock_guard lk(local_.mu);
+  return local_.keys.size() + local_.sessions.size();
+}
+
+SessionCache::Ticket SessionCache::ticket() {
+  Ticket t;
+  if (!bus_ || !bus_->live()) return t;
+  t.usable = true;
+  t.bus = bus_->generation();
+  t.local = local_.generation.load(std::memory_order_acquire);
+  t.at = std::chrono::steady_clock::now();
+  return t;
+}
+
+bool SessionCache::still_valid(const Ticket& t) {
+  return t.usable && bus_->live() && bus_->generation() == t.bus &&
+         local_.generation.load(std::memory_order_acquire) == t.local && outstanding_tombstones() == 0;
+}
+
+std::optional<ApiKeyState> SessionCache::local_key(const std::string& hash) {
+  if (!bus_ || !bus_->live() || bus_->pending()) return std::nullopt;
+  auto now = std::chrono::steady_clock::now();
+  std::lock_guard lk(local_.mu);
+  auto it = local_.keys.find(hash);
+  if (it == local_.keys.end()) return std::nullopt;
+  if (now - it->second.read_at >= max_age_) {
+    local_.keys.erase(it);
+    return std::nullopt;
+  }
+  g_local_hits.fetch_add(1, std::memory_order_relaxed);
+  return it->second.state;
+}
+
+std::optional<SessionState> SessionCache::local_session(const std::string& id) {
+  if (!bus_ || !bus_->live() || bus_->pending()) return std::nullopt;
+  auto now = std::chrono::steady_clock::now();
+  std::lock_guard lk(local_.mu);
+  auto it = local_.sessions.find(id);
+  if (it == local_.sessions.end()) return std::nullopt;
+  if (now - it->second.read_at >= max_age_) {
+    local_.sessions.erase(it);
+    return std::nullopt;
+  }
+  g_local_hits.fetch_add(1, std::memory_order_relaxed);
+  return it->second.state;
+}
+
+void SessionCache::keep_key(const std::string& hash, const ApiKeyState& s, const Ticket& t) {
+  if (s.revoked || !s.user_active) return;
+  std::lock_guard lk(local_.mu);  // checked under the lock: drop_local takes it too
+  if (!still_valid(t)) return;
+  if (local_.keys.size() >= kLocalMax) local_.keys.clear();
+  local_.keys.insert_or_assign(hash, Entry<ApiKeyState>{s, t.at});
+}
+
+void SessionCache::keep_session(const std::string& id, const SessionState& s, const Ticket& t) {
+  if (s.revoked || !s.user_active) return;
+  std::lock_guard lk(local_.mu);
+  if (!still_valid(t)) return;
+  if (local_.sessions.size() >= kLocalMax) local_.sessions.clear();
+  local_.sessions.insert_or_assign(id, Entry<SessionState>{s, t.at});
+}
+
+void SessionCache::drop_local(char kind, const std::string& id) {
+  std::lock_guard lk(local_.mu);
+  local_.generation.fetch_add(1, std::memory_order_acq_rel);
+  if (kind == 'k') local_.keys.erase(id);
+  else if (kind == 's') local_.sessions.erase(id);
+}
+
+void SessionCache::drop_all() {
+  std::lock_guard lk(local_.mu);
+  local_.generation.fetch_add(1, std::memory_order_acq_rel);
+  local_.keys.clear();
+  local_.sessions.clear();
+}
+
+// "k:<key hash>", "s:<session id>", anything else: drop everything.
+void SessionCache::on_message(std::string_view m) {
+  if (m.size() > 2 && m[1] == ':' && (m[0] == 'k' || m[0] == 's')) drop_local(m[0], std::string(m.substr(2)));
+  else drop_all();
+}
+
+// After the tombstone is in Redis: every instance drops its copy. A lost message is covered by the max age
+// (and a lost subscription by drop_all on the receiving side).
+Task<void> SessionCache::announce(char kind, const std::string& id) {
+  drop_local(kind, id);
+  if (!bus_) co_return;
+  try {
+    std::string msg = std::string(1, kind) + ":" + id;
+    std::string channel = bus_->channel();
+    co_await ctx_.redis.publish(std::move(channel), std::move(msg));
+  } catch (const std::exception& e) {
+    spdlog::warn("revocation: publishing the invalidation failed ({}); other instances drop their copy within "
+                 "the max age",
+                 e.what());
+  }
+}
+
 std::size_t SessionCache::outstanding_tombstones() {
   auto& s = shared();
   std::lock_guard lk(s.mu);
@@ -116,10 +240,14 @@ Task<void> SessionCache::fill(const std::string& key, const std::string& value, 
 }
 
 Task<void> SessionCache::tombstone(const std::string& key, const std::string& value, long long ttl_s) {
+  char kind = key.rfind("apikey:", 0) == 0 ? 'k' : 's';
+  std::string id = key.substr(key.find(':') + 1);
+  drop_local(kind, id);  // this instance refuses at once
   for (int attempt = 0; attempt < 2; ++attempt) {
     std::vector<std::string> cmd{"SET", key, value, "EX", std::to_string(ttl_s)};
     try {
       co_await ctx_.redis.command(std::move(cmd));
+      co_await announce(kind, id);
       co_return;
     } catch (const cache::RedisUnavailable& e) {
       spdlog::warn("revocation: writing {} failed ({}); {}", key, e.what(), attempt == 0 ? "retrying" : "kept to retry");
@@ -147,21 +275,33 @@ Task<bool> SessionCache::flush_outstanding() {
     } catch (const std::exception&) {
       co_return false;
     }
-    auto& s = shared();
-    std::lock_guard lk(s.mu);
-    if (auto it = s.outstanding.find(key); it != s.outstanding.end() && it->second == v) s.outstanding.erase(it);
+    {
+      auto& s = shared();
+      std::lock_guard lk(s.mu);
+      if (auto it = s.outstanding.find(key); it != s.outstanding.end() && it->second == v) s.outstanding.erase(it);
+    }
+    char kind = key.rfind("apikey:", 0) == 0 ? 'k' : 's';
+    std::string id = key.substr(key.find(':') + 1);  // named: GCC 12 and temporaries in co_await
+    co_await announce(kind, id);
   }
   spdlog::info("revocation: {} outstanding tombstone(s) written", todo.size());
   co_return outstanding_tombstones() == 0;
 }
 
 Task<std::optional<SessionState>> SessionCache::session(const std::string& session_id) {
+  if (outstanding_tombstones() == 0)
+    if (auto copy = local_session(session_id)) co_return copy;
+  auto t = ticket();
   std::string key = "session:" + session_id;
   bool trust = co_await flush_outstanding();
   if (trust) {
     auto cached = co_await ctx_.cache.get_json(key);
     switch (kind(cached)) {
-      case Cached::entry: co_return session_from(*cached);
+      case Cached::entry: {
+        auto state = session_from(*cached);
+        keep_session(session_id, state, t);
+        co_return state;
+      }
       case Cached::revoked: co_return std::nullopt;
       case Cached::stale: trust = false; break;  // read PostgreSQL, do not cache
       default: break;
@@ -171,6 +311,7 @@ Task<std::optional<SessionState>> SessionCache::session(const std::string& sessi
   if (!state) co_return std::nullopt;
   long long ttl = std::min<long long>(kSessionTtl, state->refresh_expires_at - now_s());
   if (trust) co_await fill(key, to_json(*state).dump(), ttl);
+  if (trust) keep_session(session_id, *state, t);
   co_return state;
 }
 
@@ -180,12 +321,19 @@ Task<void> SessionCache::revoke_sessions(const std::vector<std::string>& session
 
 Task<std::optional<ApiKeyState>> SessionCache::api_key(const std::string& key_hash) {
   if (locally_unknown(key_hash)) co_return std::nullopt;
+  if (outstanding_tombstones() == 0)
+    if (auto copy = local_key(key_hash)) co_return copy;
+  auto t = ticket();
   std::string key = "apikey:" + key_hash;
   bool trust = co_await flush_outstanding();
   if (trust) {
     auto cached = co_await ctx_.cache.get_json(key);
     switch (kind(cached)) {
-      case Cached::entry: co_return key_from(*cached);
+      case Cached::entry: {
+        auto state = key_from(*cached);
+        keep_key(key_hash, state, t);
+        co_return state;
+      }
       case Cached::revoked: co_return std::nullopt;
       case Cached::unknown: remember_unknown(key_hash); co_return std::nullopt;
       case Cached::stale: trust = false; break;  // read PostgreSQL, do not cache
@@ -199,6 +347,7 @@ Task<std::optional<ApiKeyState>> SessionCache::api_key(const std::string& key_ha
     co_return std::nullopt;
   }
   if (trust) co_await fill(key, to_json(*state).dump(), kKeyTtl);
+  if (trust) keep_key(key_hash, *state, t);
   co_return state;
 }
 

@@ -69,6 +69,22 @@ void Budgets::forget(const std::string& user_id) {
   cache_.erase(user_id);
 }
 
+void Budgets::add(const std::string& user_id, system_clock::time_point at, const Decimal& cost, std::int64_t tokens) {
+  std::string day = iso_date(sys_days(floor<days>(at)));
+  std::lock_guard lock(mu_);
+  auto it = cache_.find(user_id);
+  if (it == cache_.end()) return;
+  if (it->second.day != day) {
+    cache_.erase(it);
+    return;
+  }
+  auto& u = it->second.usage;
+  u.day_cost += cost;
+  u.month_cost += cost;
+  u.day_tokens += tokens;
+  u.month_tokens += tokens;
+}
+
 Task<BudgetUsage> Budgets::usage_of(const std::string& user_id, const std::string& day,
                                     const std::string& month_start) {
   auto now = std::chrono::steady_clock::now();

@@ -4,8 +4,10 @@
 // month. A tier without limits (unlimited, or all zero) costs no query. Accounting is batched, so a burst
 // of concurrent calls can overshoot a limit by what is in flight (at most one flush interval's worth).
 // A user's sums are kept in process for kUsageTtl so that a busy user costs one query a second, not one
-// per request; this instance's accounting forgets them as soon as it has written that user's usage, so
-// only usage written by *other* instances can be up to kUsageTtl late.
+// per request; this instance's accounting adds what it has just written to them (counted locally, the
+// read a second later reconciles with what every instance wrote), so only usage written by *other*
+// instances can be up to kUsageTtl late. (A read that began in the microseconds between a batch's commit
+// and this add counts that batch twice until the next read: early refusal, never late.)
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -50,8 +52,12 @@ class Budgets {
   const BudgetLimits& limits(Tier tier) const { return limits_[static_cast<std::size_t>(tier)]; }
   // Throws AppError(budget_exceeded) with retryAfter when the user is over a limit of its tier.
   Task<void> check(std::string user_id, Tier tier);
-  // Drops the cached sums of a user (accounting calls it after writing the user's usage).
+  // Drops the cached sums of a user.
   void forget(const std::string& user_id);
+  // Adds usage this instance has just written (cost as usage_logs stores it) to the user's cached sums;
+  // drops them when the usage is of another UTC day than the sums.
+  void add(const std::string& user_id, std::chrono::system_clock::time_point at, const Decimal& cost,
+           std::int64_t tokens);
 
   static constexpr std::chrono::milliseconds kUsageTtl{1000};
 

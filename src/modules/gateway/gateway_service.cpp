@@ -81,7 +81,13 @@ Service::Service(AppContext& ctx, std::shared_ptr<ai_registry::RegistryService> 
       thresholds_{settings_.escalation_thresholds[0], settings_.escalation_thresholds[1],
                   settings_.escalation_thresholds[2], settings_.escalation_thresholds[3]} {
   accounting_.on_written = [this](const std::vector<UsageRecord>& batch) {
-    for (const auto& r : batch) budgets_.forget(r.user_id);
+    for (const auto& r : batch) {  // counted locally; the next read (≤ kUsageTtl) reconciles
+      try {
+        budgets_.add(r.user_id, r.at, Decimal::parse(r.cost.to_string(6)), r.total_tokens());
+      } catch (const std::exception&) {
+        budgets_.forget(r.user_id);
+      }
+    }
   };
   describe_metrics();
   Metrics::instance().add_collector([this](std::string& out) { breaker_.render(out, Clock::now()); });

@@ -1,5 +1,6 @@
 // A committed stream: relays the upstream's events to the client as they arrive (one write per upstream
-// read, nothing buffered), then accounts the call with what was produced.
+// read, nothing buffered; for OpenAI-compatible upstreams the read's own bytes whenever they hold whole
+// events that all go out unchanged), then accounts the call with what was produced.
 #include <spdlog/spdlog.h>
 
 #include "core/metrics.hpp"
@@ -63,6 +64,7 @@ Task<void> StreamJob::pump(std::shared_ptr<StreamJob> job, http::StreamWriter& o
                               std::max(0.0, x.elapsed() - x.upstream_seconds - x.backoff_seconds));
   std::string().swap(s.first);
   std::string error_code, message;
+  std::string bytes;  // re-used: re-framed events, when the read's bytes cannot go out as they are
   while (!gone) {
     std::optional<std::string> piece;
     try {
@@ -74,15 +76,17 @@ Task<void> StreamJob::pump(std::shared_ptr<StreamJob> job, http::StreamWriter& o
       }
     }
     if (!piece) break;
-    std::string bytes;
+    bool verbatim = false;
     try {
-      bytes = s.feed(*piece);
+      verbatim = s.feed(*piece, bytes);
     } catch (const std::length_error&) {
       error_code = "protocol";
       message = "the upstream sent an oversized stream event";
       break;
     }
-    if (!bytes.empty() && !co_await out.write(bytes)) {
+    // One upstream read, one client write: the read's own bytes when they go out unchanged.
+    const std::string& to_client = verbatim ? *piece : bytes;
+    if (!to_client.empty() && !co_await out.write(to_client)) {
       gone = true;
       break;
     }

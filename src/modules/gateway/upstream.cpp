@@ -211,14 +211,148 @@ LiveStream::LiveStream(std::unique_ptr<llm::UpstreamStream> up, bool anthropic, 
   else openai_.emplace(client_wants_usage);
 }
 
-std::string LiveStream::feed(std::string_view piece) {
+namespace {
+// The JSON string starting after its opening quote at s[i]: unescaped into out, i past the closing quote.
+// False on anything unexpected (the caller then parses the event properly).
+bool read_json_string(std::string_view s, std::size_t& i, std::string& out) {
+  auto hex4 = [&](std::size_t at, unsigned& v) {
+    if (at + 4 > s.size()) return false;
+    v = 0;
+    for (std::size_t k = at; k < at + 4; ++k) {
+      char c = s[k];
+      v <<= 4;
+      if (c >= '0' && c <= '9') v |= unsigned(c - '0');
+      else if (c >= 'a' && c <= 'f') v |= unsigned(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F') v |= unsigned(c - 'A' + 10);
+      else return false;
+    }
+    return true;
+  };
+  auto utf8 = [&](unsigned cp) {
+    if (cp < 0x80) out += char(cp);
+    else if (cp < 0x800) out += char(0xC0 | (cp >> 6)), out += char(0x80 | (cp & 0x3F));
+    else if (cp < 0x10000)
+      out += char(0xE0 | (cp >> 12)), out += char(0x80 | ((cp >> 6) & 0x3F)), out += char(0x80 | (cp & 0x3F));
+    else
+      out += char(0xF0 | (cp >> 18)), out += char(0x80 | ((cp >> 12) & 0x3F)), out += char(0x80 | ((cp >> 6) & 0x3F)),
+          out += char(0x80 | (cp & 0x3F));
+  };
+  while (i < s.size()) {
+    auto stop = s.find_first_of("\\\"", i);
+    if (stop == std::string_view::npos) return false;
+    out.append(s.substr(i, stop - i));
+    i = stop;
+    if (s[i] == '"') {
+      ++i;
+      return true;
+    }
+    if (i + 1 >= s.size()) return false;
+    char e = s[i + 1];
+    i += 2;
+    switch (e) {
+      case '"': out += '"'; break;
+      case '\\': out += '\\'; break;
+      case '/': out += '/'; break;
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'n': out += '\n'; break;
+      case 'r': out += '\r'; break;
+      case 't': out += '\t'; break;
+      case 'u': {
+        unsigned cp = 0;
+        if (!hex4(i, cp)) return false;
+        i += 4;
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+          unsigned lo = 0;
+          if (i + 6 > s.size() || s[i] != '\\' || s[i + 1] != 'u' || !hex4(i + 2, lo) || lo < 0xDC00 || lo > 0xDFFF)
+            return false;
+          i += 6;
+          cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+          return false;
+        }
+        utf8(cp);
+        break;
+      }
+      default: return false;
+    }
+  }
+  return false;
+}
+
+std::size_t count(std::string_view s, std::string_view what) {
+  std::size_t n = 0;
+  for (auto at = s.find(what); at != std::string_view::npos; at = s.find(what, at + what.size())) ++n;
+  return n;
+}
+
+std::int64_t code_points(std::string_view s) {
+  std::int64_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+}  // namespace
+
+// True when `data` is a plain content chunk of choice 0 (accounted here); false: parse it.
+bool LiveStream::scan(std::string_view data) {
+  if (data.size() < 2 || data.front() != '{' || data.back() != '}') return false;
+  for (std::string_view marker : {"\"usage\"", "\"error\"", "\"tool_calls\"", "\"function_call\"", "\"refusal\":\""})
+    if (data.find(marker) != std::string_view::npos) return false;
+  if (count(data, "\"index\":") != 1 || (count(data, "\"index\":0,") + count(data, "\"index\":0}")) != 1) return false;
+  if (auto fr = data.find("\"finish_reason\":"); fr != std::string_view::npos) {
+    if (data.compare(fr + 16, 4, "null") != 0 || count(data, "\"finish_reason\":") != 1) return false;
+  }
+  if (auto lp = data.find("\"logprobs\":"); lp != std::string_view::npos && data.compare(lp + 11, 4, "null") != 0)
+    return false;
+  auto n = count(data, "\"content\":");
+  if (n == 0) return true;  // e.g. the role-only first delta
+  if (n != 1) return false;
+  auto at = data.find("\"content\":") + 10;
+  if (data.compare(at, 4, "null") == 0) return true;
+  if (at >= data.size() || data[at] != '"') return false;
+  std::size_t i = at + 1;
+  auto before = text_.size();
+  if (!read_json_string(data, i, text_)) {
+    text_.resize(before);
+    return false;
+  }
+  scanned_code_points_ += code_points(std::string_view(text_).substr(before));
+  return true;
+}
+
+bool LiveStream::feed(std::string_view piece, std::string& out) {
+  out.clear();
+  bool at_boundary = !parser_.has_partial_event();
   events_.clear();
   parser_.feed(piece, events_);
-  std::string out;
-  for (const auto& e : events_) {
-    if (openai_) out += openai_->feed(e.event, e.data);
-    else out += anthropic_->feed(e.event, e.data);
+  if (!openai_) {
+    for (const auto& e : events_) out += anthropic_->feed(e.event, e.data);
+    return false;
   }
+  bool verbatim = at_boundary && !parser_.has_partial_event();
+  // Which events go out as they came; the others' bytes (a usage-only chunk the client did not ask for)
+  // are not forwarded, so then the kept events are re-framed instead.
+  for (auto& e : events_) {
+    if (e.data == "[DONE]" || !scan(e.data)) {
+      auto before = openai_->text().size();
+      std::string bytes = openai_->feed(e.event, e.data);
+      if (openai_->text().size() > before) text_.append(openai_->text(), before, std::string::npos);
+      if (bytes.empty()) {
+        verbatim = false;
+        e.data.clear();
+        e.event = "";  // dropped
+      }
+    }
+  }
+  if (verbatim) return true;
+  for (const auto& e : events_)
+    if (!e.event.empty()) out += sse_frame(e.event, e.data);
+  return false;
+}
+
+std::string LiveStream::feed(std::string_view piece) {
+  std::string out;
+  if (feed(piece, out)) return std::string(piece);
   return out;
 }
 
@@ -226,9 +360,10 @@ bool LiveStream::done() const { return openai_ ? openai_->done() : anthropic_->d
 bool LiveStream::failed() const { return openai_ ? openai_->failed() : anthropic_->failed(); }
 const std::string& LiveStream::error() const { return openai_ ? openai_->error() : anthropic_->error(); }
 Usage LiveStream::usage() const { return openai_ ? openai_->usage() : anthropic_->usage(); }
-const std::string& LiveStream::text() const { return openai_ ? openai_->text() : anthropic_->text(); }
+const std::string& LiveStream::text() const { return openai_ ? text_ : anthropic_->text(); }
 std::int64_t LiveStream::estimated_completion_tokens() const {
-  return openai_ ? openai_->estimated_completion_tokens() : anthropic_->estimated_completion_tokens();
+  return openai_ ? openai_->estimated_completion_tokens() + (scanned_code_points_ + 3) / 4
+                 : anthropic_->estimated_completion_tokens();
 }
 
 Task<StreamOpen> open_stream(llm::HttpClient& client, Target t, std::shared_ptr<const json> body,

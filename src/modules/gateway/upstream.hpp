@@ -70,6 +70,11 @@ class LiveStream {
   // Client bytes for these upstream bytes ("" when nothing is due). Throws std::length_error on an
   // oversized event.
   std::string feed(std::string_view piece);
+  // The same, without copies where possible: true when the client gets exactly `piece` (an OpenAI-compatible
+  // upstream's bytes that start and end on event boundaries and whose events all go to the client as they
+  // are — the common case: one upstream read, one client write, no re-framing); otherwise `out` holds the
+  // bytes (re-framed events, or "" when nothing is due).
+  bool feed(std::string_view piece, std::string& out);
   llm::UpstreamStream& upstream() { return *up_; }
   bool done() const;
   bool failed() const;
@@ -86,6 +91,12 @@ class LiveStream {
   std::vector<llm::SseEvent> events_;
   std::optional<OpenAiStream> openai_;
   std::optional<AnthropicStream> anthropic_;
+  // OpenAI-compatible streams: events recognised by a scan of their bytes (a content delta of choice 0, no
+  // usage, error, tool call, logprobs or finish reason) are accounted here without parsing their JSON;
+  // any other event goes through OpenAiStream::feed. text_ is choice 0's content from both.
+  bool scan(std::string_view data);
+  std::string text_;
+  std::int64_t scanned_code_points_ = 0;
 };
 
 struct StreamOpen {
