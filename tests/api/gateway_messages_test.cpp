@@ -23,13 +23,13 @@ Streamed read_stream(const std::string& body) {
     if (d.value("type", "") != e.event) s.consistent = false;
     if (e.event == "message_start") s.start_usage = d["message"]["usage"];
     if (e.event == "content_block_start" && d["content_block"]["type"] == "tool_use")
-      s.tool_name = d["content_block"]["name"];
+      s.tool_name = d["content_block"]["name"].get<std::string>();
     if (e.event == "content_block_delta") {
       if (d["delta"]["type"] == "text_delta") s.text += d["delta"]["text"].get<std::string>();
       if (d["delta"]["type"] == "input_json_delta") s.partial_json += d["delta"]["partial_json"].get<std::string>();
     }
     if (e.event == "message_delta") {
-      s.stop_reason = d["delta"]["stop_reason"];
+      s.stop_reason = d["delta"]["stop_reason"].get<std::string>();
       s.final_usage = d["usage"];
     }
   }
@@ -64,7 +64,7 @@ class Messages : public ::testing::Test {
     e.rule("m/fallback", "fallback", {"mocka/fail-503-m", "mockant/echo"}, {{"maxRetries", 0}});
     HttpClient c(e.server->port());
     auto key = c.post("/api/keys", {{"name", "anthropic-sdk"}}, e.admin());
-    key_ = key.json()["key"];
+    key_ = key.json()["key"].get<std::string>();
   }
   static void TearDownTestSuite() {
     delete env_;

@@ -100,7 +100,7 @@ Reply openai_embeddings(const Incoming& in, Context& ctx) {
     data.push_back(std::move(e));
   }
   ojson out = {{"object", "list"}, {"data", std::move(data)}, {"model", model}};
-  if (b.kind != Kind::nousage) out["usage"] = {{"prompt_tokens", tokens}, {"total_tokens", tokens}};
+  if (model_leaf(model).substr(0, 7) != "nousage") out["usage"] = {{"prompt_tokens", tokens}, {"total_tokens", tokens}};
   Reply r = json_reply(200, out);
   r.model = model;
   return r;

@@ -119,13 +119,13 @@ void StreamAssembler::feed(std::string_view bytes) {
       failed_ = true;
       return;
     }
-    if (id_.empty() && c.contains("id") && c["id"].is_string()) id_ = c["id"];
+    if (id_.empty() && c.contains("id") && c["id"].is_string()) id_ = c["id"].get<std::string>();
     if (c.contains("usage") && c["usage"].is_object()) usage_ = c["usage"];
     auto ch = c.find("choices");
     if (ch == c.end() || !ch->is_array() || ch->empty()) continue;
     const json& c0 = (*ch)[0];
     if (!c0.is_object() || c0.value("index", 0) != 0) continue;
-    if (c0.contains("finish_reason") && c0["finish_reason"].is_string()) finish_ = c0["finish_reason"];
+    if (c0.contains("finish_reason") && c0["finish_reason"].is_string()) finish_ = c0["finish_reason"].get<std::string>();
     auto d = c0.find("delta");
     if (d == c0.end() || !d->is_object()) continue;
     if (d->contains("content") && (*d)["content"].is_string()) text_ += (*d)["content"].get<std::string>();
