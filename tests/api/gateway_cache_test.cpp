@@ -165,8 +165,9 @@ TEST_F(Cache, HitsSkipTheBudgetButCountForTheRateLimit) {
   json big = {{"model", "mocka/echo"}, {"messages", {user_msg(std::string(300, 'q') + unique_id("t"))}}};
   ASSERT_EQ(chat(big, rid, who).status, 200);
   HttpResponse refused;
-  json other = {{"model", "mocka/echo"}, {"messages", {user_msg("x")}}};
   ASSERT_TRUE(eventually([&] {
+    // A new request each time: one answered before the budget caught up would otherwise be a hit.
+    json other = {{"model", "mocka/echo"}, {"messages", {user_msg("x " + unique_id("o"))}}};
     refused = chat(other, rid, who);
     return refused.status == 429;
   }, 5000, "budget refusal"));
