@@ -79,6 +79,7 @@ bool bool_field(const nlohmann::json& obj, const char* key, bool fallback = fals
 Reply openai_chat(const Incoming& in, Context& ctx);
 Reply openai_error(int status, std::string_view message, const char* param = nullptr, std::string_view code = {});
 Reply openai_models();
+Reply openai_embeddings(const Incoming& in, Context& ctx);  // embeddings.cpp
 
 // Anthropic Messages (anthropic.cpp).
 Reply anthropic_messages(const Incoming& in, Context& ctx);

@@ -61,6 +61,7 @@ Reply route(const Incoming& in, Context& ctx) {
   const bool get = in.method == "GET";
   const bool post = in.method == "POST";
   if (in.path == "/v1/chat/completions") return post ? openai_chat(in, ctx) : method_not_allowed("POST");
+  if (in.path == "/v1/embeddings") return post ? openai_embeddings(in, ctx) : method_not_allowed("POST");
   if (in.path == "/v1/messages") {
     if (post) return anthropic_messages(in, ctx);
     Reply r = anthropic_error(405, "Method not allowed. Use POST.");

@@ -107,6 +107,7 @@ std::string logs_json(const std::vector<UsageRecord>& batch) {
                 {"upstream_latency_ms", r.upstream_latency_ms},
                 {"status", r.success ? "success" : "error"},
                 {"estimated", r.estimated},
+                {"cache_hit", r.cache_hit},
                 {"cache_read_tokens", r.cache_read_tokens},
                 {"cache_write_tokens", r.cache_write_tokens},
                 {"request_id", r.request_id},

@@ -52,6 +52,7 @@ struct UsageRecord {
   int latency_ms = 0, upstream_latency_ms = 0;
   int attempts = 1;  // which call of the request this was (1-based)
   std::chrono::system_clock::time_point at = std::chrono::system_clock::now();
+  bool cache_hit = false;  // answered from the response cache (response_cache.hpp): no upstream call
 
   std::int64_t total_tokens() const { return prompt_tokens + completion_tokens; }
 };

@@ -9,14 +9,15 @@ namespace {
 const db::Query kInsertLogs{"gateway.usage_logs_insert", R"SQL(
 INSERT INTO usage_logs (user_id, model_id, tier, prompt_tokens, completion_tokens, total_tokens, total_cost,
   quality_score, escalated, provider, latency_ms, upstream_latency_ms, status, error_code, estimated,
-  cache_read_tokens, cache_write_tokens, request_id, attempts, conversation_id, created_at)
+  cache_read_tokens, cache_write_tokens, request_id, attempts, conversation_id, created_at, cache_hit)
 SELECT user_id, model_id, tier, prompt_tokens, completion_tokens, total_tokens, total_cost, quality_score, escalated,
   provider, latency_ms, upstream_latency_ms, status, error_code, estimated, cache_read_tokens, cache_write_tokens,
-  request_id, attempts, conversation_id, created_at
+  request_id, attempts, conversation_id, created_at, coalesce(cache_hit, false)
 FROM json_to_recordset($1::json) AS x(user_id text, model_id text, tier int, prompt_tokens bigint,
   completion_tokens bigint, total_tokens bigint, total_cost numeric, quality_score numeric, escalated bool, provider text,
   latency_ms int, upstream_latency_ms int, status text, error_code text, estimated bool, cache_read_tokens bigint,
-  cache_write_tokens bigint, request_id text, attempts int, conversation_id uuid, created_at timestamptz))SQL"};
+  cache_write_tokens bigint, request_id text, attempts int, conversation_id uuid, created_at timestamptz,
+  cache_hit bool))SQL"};
 
 // Rows are inserted in key order so two instances upserting the same keys lock them in the same order.
 const db::Query kUpsertStats{"gateway.user_token_stats_upsert", R"SQL(

@@ -4,6 +4,9 @@
 #include "core/metrics.hpp"
 #include "llm/egress.hpp"
 #include "modules/gateway/gateway_settings.hpp"
+#include "modules/gateway/messages_routes.hpp"
+#include "modules/gateway/response_cache.hpp"
+#include "modules/gateway/embeddings_service.hpp"
 #include "modules/gateway/module.hpp"
 #include "modules/gateway/served_headers.hpp"
 
@@ -36,7 +39,7 @@ json request_schema() {
             {"temperature", {{"type", "number"}}}}}};
 }
 
-Task<Response> completions(Service& svc, Request& req) {
+Task<Response> completions(Service& svc, std::shared_ptr<ResponseCache> cache, Request& req) {
   Caller caller = req.actor_or_throw();
   caller.request_id = req.request_id;
   CallInfo call;
@@ -47,8 +50,24 @@ Task<Response> completions(Service& svc, Request& req) {
   auto s = body->find("stream");
   bool stream = s != body->end() && s->is_boolean() && s->get<bool>();
   std::optional<Response> out;
+  // Response cache (opt-in: x-netops-cache: ttl=<s> or the rule's metadata.cache): a hit answers here.
+  auto ticket = co_await cache->begin(req, *body, caller);
+  if (ticket && ticket->hit) {
+    cache->record_hit(*ticket, caller, call.started);
+    co_return cache->chat_hit(*ticket, stream, client_wants_usage(*body));
+  }
   try {
-    if (stream) {
+    if (stream && ticket) {
+      auto job = co_await svc.open_stream(body, std::move(caller), std::move(call), raw);
+      CacheTicket t = *ticket;
+      Response r = Response::streamed("text/event-stream; charset=utf-8", [job, cache, t](http::StreamWriter& w) {
+        return ResponseCache::pump_and_store(job, w, cache, t);
+      });
+      add_served_headers(r, job->served());
+      add_cache_header(r, ticket);
+      r.header("Cache-Control", "no-cache");
+      out = std::move(r);
+    } else if (stream) {
       auto job = co_await svc.open_stream(body, std::move(caller), std::move(call), raw);
       Response r = Response::streamed("text/event-stream; charset=utf-8",
                                       [job](http::StreamWriter& w) { return StreamJob::pump(job, w); });
@@ -61,6 +80,10 @@ Task<Response> completions(Service& svc, Request& req) {
       Response r = c.body_bytes.empty() ? Response::json(c.parsed.response)
                                         : Response::text(std::move(c.body_bytes), "application/json");
       add_served_headers(r, c.served);
+      if (ticket) {
+        add_cache_header(r, ticket);
+        co_await cache->store(*ticket, c.parsed.response, c.served);
+      }
       double total = std::chrono::duration<double>(Clock::now() - started).count();
       Metrics::instance().observe("gateway_overhead_seconds", {}, std::max(0.0, total - c.waited_seconds));
       out = std::move(r);
@@ -88,7 +111,8 @@ netops::Module<Service> register_module(AppContext& ctx, std::shared_ptr<ai_regi
     return s ? s->in_flight() : 0;
   });
 
-  auto handler = [svc](Request& req) -> Task<Response> { return completions(*svc, req); };
+  auto rcache = std::make_shared<ResponseCache>(ctx, registry, *svc);
+  auto handler = [svc, rcache](Request& req) -> Task<Response> { return completions(*svc, rcache, req); };
   ctx.router.post("/v1/chat/completions", Role::user, handler)
       .summary("OpenAI-compatible chat completion (stream:true → SSE). model: id, tier:N or auto; headers "
                "x-netops-model/-provider/-tier/-attempts/-escalated say who answered")
@@ -100,6 +124,8 @@ netops::Module<Service> register_module(AppContext& ctx, std::shared_ptr<ai_regi
       .tag("openai")
       .body_limit(kBodyLimit)
       .request(request_schema());
+  register_messages_routes(ctx, svc, rcache);  // POST /v1/messages, /v1/messages/count_tokens (Anthropic format)
+  register_embeddings_routes(ctx, svc, registry);  // POST /v1/embeddings
 
   std::weak_ptr<Service> weak = svc;
   registry->set_circuit_breaker([weak](const std::string& model_id) -> json {

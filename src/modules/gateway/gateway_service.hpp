@@ -151,6 +151,7 @@ class Service {
   std::size_t in_flight() const;  // requests between prepare() and their end
   CircuitBreaker& breaker() { return breaker_; }
   llm::HttpClient& client() { return client_; }
+  Budgets& budgets() { return budgets_; }  // embeddings (embeddings_service.cpp)
 
   // Steps shared with the stream job (stream.cpp).
   void after_failure(Exec& x, const Target& t, const CallResult& r);
