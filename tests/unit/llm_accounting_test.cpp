@@ -112,6 +112,7 @@ TEST(AccountingSpill, RecordsRoundTripThroughAFile) {
   r.error_code = "SHUTDOWN";
   r.estimated = true;
   r.attempts = 3;
+  r.cache_hit = true;
   UsageRecord plain = record("0");
   auto dir = (std::filesystem::temp_directory_path() / ("netops-spill-unit-" + std::to_string(::getpid()))).string();
   std::filesystem::remove_all(dir);
@@ -126,6 +127,8 @@ TEST(AccountingSpill, RecordsRoundTripThroughAFile) {
   EXPECT_EQ(spill::to_line(back[0]), spill::to_line(r));
   EXPECT_EQ(spill::to_line(back[1]), spill::to_line(plain));
   EXPECT_EQ(back[0].cost, r.cost);
+  EXPECT_TRUE(back[0].cache_hit);
+  EXPECT_FALSE(back[1].cache_hit);
   EXPECT_EQ(back[0].at, std::chrono::time_point_cast<std::chrono::microseconds>(r.at));
   EXPECT_FALSE(spill::from_line("{\"user_id\": 1}").has_value());
   EXPECT_FALSE(spill::from_line("not json").has_value());

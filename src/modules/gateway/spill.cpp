@@ -34,6 +34,7 @@ std::string to_line(const UsageRecord& r) {
             {"success", r.success},
             {"error_code", r.error_code},
             {"estimated", r.estimated},
+            {"cache_hit", r.cache_hit},
             {"latency_ms", r.latency_ms},
             {"upstream_latency_ms", r.upstream_latency_ms},
             {"attempts", r.attempts},
@@ -62,6 +63,7 @@ std::optional<UsageRecord> from_line(std::string_view line) {
     r.success = j.at("success").get<bool>();
     r.error_code = j.at("error_code").get<std::string>();
     r.estimated = j.at("estimated").get<bool>();
+    if (auto h = j.find("cache_hit"); h != j.end() && h->is_boolean()) r.cache_hit = h->get<bool>();  // absent in older files
     r.latency_ms = j.at("latency_ms").get<int>();
     r.upstream_latency_ms = j.at("upstream_latency_ms").get<int>();
     r.attempts = j.at("attempts").get<int>();
