@@ -50,6 +50,7 @@ inline pid_t spawn(const std::vector<std::string>& argv, const std::string& log,
   if (pid == 0) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent) _exit(1);
+    setpgid(0, 0);  // its own process group: PgProcess::freeze() stops the postmaster and its backends
     if (!log.empty()) {
       if (std::FILE* f = std::fopen(log.c_str(), "a")) {
         dup2(fileno(f), 1);
@@ -218,6 +219,14 @@ class PgProcess {
     ::kill(pid_, sig);
     wait_exit(pid_);
     pid_ = -1;
+  }
+  // The server stops answering without closing anything (a hung host, a network partition): SIGSTOP to
+  // the postmaster and every backend; thaw() resumes them.
+  void freeze() {
+    if (pid_ > 0) ::kill(-pid_, SIGSTOP);
+  }
+  void thaw() {
+    if (pid_ > 0) ::kill(-pid_, SIGCONT);
   }
   bool ready() const {
     try {

@@ -8,6 +8,10 @@
 //   - registry changes (model disabled, provider key rotated) are seen by every instance on its next request;
 //   - a chat conversation continued on the other instances keeps its whole context;
 //   - streams pass through nginx unbuffered, and POSTs are never retried on another instance.
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <set>
 
 #include "cluster/cluster_kit.hpp"
@@ -283,7 +287,8 @@ TEST_F(Cluster, StreamsPassThroughNginxAsTheyAreWritten) {
   std::string rid = "cluster-stream-" + unique("r");
   boost::asio::io_context ioc;
   boost::asio::ip::tcp::socket sock(ioc);
-  sock.connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(nginx_->port())});
+  sock.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"),
+                                              static_cast<unsigned short>(nginx_->port())));
   json b = {{"model", "mk/long-40"}, {"stream", true}, {"messages", {{{"role", "user"}, {"content", "go"}}}}};
   std::string body = b.dump();
   std::string req = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + s.token +

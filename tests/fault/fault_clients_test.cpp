@@ -6,6 +6,8 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
+#include <iostream>
+
 #include "cluster/cluster_kit.hpp"
 
 using namespace netops::test;
@@ -287,11 +289,12 @@ TEST_F(FaultClients, HugeNumbersAreA400) {
                 100,
             4)
       << out;
-  EXPECT_EQ(raw_status("GET /api/v1/vendors?limit=" + huge + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + admin_ +
-                           "\r\nConnection: close\r\n\r\n",
-                       &out),
-            400)
-      << out;
+  for (const char* param : {"pageSize", "page"})
+    EXPECT_EQ(raw_status("GET /api/v1/vendors?" + std::string(param) + "=" + huge +
+                             " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + admin_ + "\r\nConnection: close\r\n\r\n",
+                         &out),
+              400)
+        << param << " " << out;
 }
 
 }  // namespace

@@ -72,7 +72,7 @@ TEST(FaultRedis, KilledAndRestoredUnderLoad) {
   EXPECT_EQ(c.get("/api/auth/me", loader.auth()).status, 200);
   EXPECT_TRUE(eventually(
       [&] {
-        return !redis_command(redis.url(0), {"KEYS", "session:*"}).empty() &&
+        return redis_command(redis.url(0), {"EVAL", "return #redis.call('KEYS', 'session:*')", "0"}) != "0" &&
                c.get("/api/auth/me", loader.auth()).status == 200;
       },
       10000, "the session cache filled again"));
