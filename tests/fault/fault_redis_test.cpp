@@ -4,6 +4,7 @@
 // PostgreSQL) and still hold once Redis is back, empty; rate limiting falls back to the instance (the limit
 // still applies); the session cache fills again once Redis is back.
 #include "cluster/cluster_kit.hpp"
+#include "support/redis_process.hpp"
 
 using namespace netops::test;
 using namespace cluster;
