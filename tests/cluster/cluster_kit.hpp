@@ -216,17 +216,21 @@ class PgProcess {
   // Fast shutdown (SIGINT: sessions are terminated, as on a restart or fail-over), waits for the exit.
   void stop(int sig = SIGINT) {
     if (pid_ <= 0) return;
+    thaw();  // a stopped postmaster would never exit
     ::kill(pid_, sig);
     wait_exit(pid_);
     pid_ = -1;
   }
   // The server stops answering without closing anything (a hung host, a network partition): SIGSTOP to
-  // the postmaster and every backend; thaw() resumes them.
+  // the postmaster and every process it started (backends are their own process groups: setsid), then
+  // thaw() resumes them all.
   void freeze() {
-    if (pid_ > 0) ::kill(-pid_, SIGSTOP);
+    frozen_ = family();
+    for (pid_t p : frozen_) ::kill(p, SIGSTOP);
   }
   void thaw() {
-    if (pid_ > 0) ::kill(-pid_, SIGCONT);
+    for (pid_t p : frozen_) ::kill(p, SIGCONT);
+    frozen_.clear();
   }
   bool ready() const {
     try {
@@ -243,6 +247,26 @@ class PgProcess {
 
  private:
   static std::string bin(const std::string& name) { return "/usr/lib/postgresql/15/bin/" + name; }
+  // The postmaster and its children (by the parent pid in /proc/<pid>/stat).
+  std::vector<pid_t> family() const {
+    std::vector<pid_t> out;
+    if (pid_ <= 0) return out;
+    out.push_back(pid_);
+    for (auto& e : std::filesystem::directory_iterator("/proc")) {
+      const std::string name = e.path().filename();
+      if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+      std::string stat = read_file(e.path().string() + "/stat");
+      auto close = stat.rfind(')');
+      if (close == std::string::npos) continue;
+      std::istringstream rest(stat.substr(close + 2));
+      std::string state;
+      long ppid = 0;
+      rest >> state >> ppid;
+      if (ppid == pid_) out.push_back(static_cast<pid_t>(std::stol(name)));
+    }
+    return out;
+  }
+  std::vector<pid_t> frozen_;
   int port_;
   std::string dir_;
   pid_t pid_ = -1;

@@ -139,14 +139,16 @@ TEST_F(Cluster, RoleChangeIsEffectiveOnTheNextRequestOnEveryInstance) {
   all_answer(200, 6, [&] { return client.get("/api/admin/users?limit=1", s.auth()); }, "as admin");
   auto demote = client.request("PATCH", "/api/admin/users/" + s.id, json{{"role", "user"}}.dump(), bearer(admin_));
   ASSERT_EQ(demote.status, 200) << demote.body;
-  all_answer(403, 6, [&] { return client.get("/api/admin/users?limit=1", s.auth()); }, "after the demotion");
+  // A role change ends the user's sessions: the old token (which says admin) is refused everywhere …
+  all_answer(401, 6, [&] { return client.get("/api/admin/users?limit=1", s.auth()); }, "the old token after the demotion");
+  // … and a new session has the new role on every instance.
+  auto again = login(nginx_->port(), s.email);
+  all_answer(403, 6, [&] { return client.get("/api/admin/users?limit=1", again.auth()); }, "after the demotion");
+  all_answer(200, 3, [&] { return client.get("/api/auth/me", again.auth()); }, "the demoted user's own profile");
   // Deactivation: 401 at once everywhere.
   auto off = client.request("PATCH", "/api/admin/users/" + s.id, json{{"status", "inactive"}}.dump(), bearer(admin_));
-  if (off.status == 200) {
-    all_answer(401, 6, [&] { return client.get("/api/auth/me", s.auth()); }, "after deactivation");
-  } else {
-    ADD_FAILURE() << "deactivating failed: " << off.status << " " << off.body;
-  }
+  ASSERT_EQ(off.status, 200) << off.body;
+  all_answer(401, 6, [&] { return client.get("/api/auth/me", again.auth()); }, "after deactivation");
 }
 
 TEST_F(Cluster, RevokedApiKeyIsRefusedByEveryInstance) {
