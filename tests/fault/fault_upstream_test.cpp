@@ -6,8 +6,7 @@
 //   endless       a 200 JSON body that never ends (chunked)
 //   endless-sse   an event stream that never ends (the total timeout, 3 s here, must cut it)
 // Each, streamed and not: the client gets a clean error (an envelope) or a stream that ends; a usage row is
-// written for the call; and after 3 more rounds the process holds no more descriptors and about the same memory
-// as before.
+// written for the call; and more rounds leave no descriptors behind and do not grow the memory.
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -221,13 +220,19 @@ TEST(FaultUpstream, HostileUpstreamsEndCleanlyAreAccountedAndLeakNothing) {
   round(true);
   HttpClient h(port);
   ASSERT_EQ(h.get("/health/live").status, 200);
-  long rss_before = rss_kb(pid), fds_before = open_fds(pid);
-  for (int i = 0; i < 3; ++i) round(false);
+  long fds_before = open_fds(pid);
+  for (int i = 0; i < 2; ++i) round(false);
   ASSERT_EQ(h.get("/health/live").status, 200);
   EXPECT_TRUE(eventually([&] { return open_fds(pid) <= fds_before + 4; }, 10000, "upstream sockets released"))
       << open_fds(pid) << " descriptors, " << fds_before << " before";
-  // Bodies are capped: 3 more rounds of endless bodies leave the memory where it was (within 32 MiB).
-  EXPECT_LT(rss_kb(pid), rss_before + 32 * 1024) << "RSS grew from " << rss_before << " kB";
+  // Memory is bounded, not leaked: a non-streamed answer is capped (64 MiB, llm ClientOptions), so the
+  // first rounds may raise the RSS by that much (the allocator keeps freed memory), but more rounds of
+  // endless bodies do not raise it further.
+  long rss_settled = rss_kb(pid);
+  for (int i = 0; i < 2; ++i) round(false);
+  ASSERT_EQ(h.get("/health/live").status, 200);
+  EXPECT_LT(rss_kb(pid), rss_settled + 16 * 1024) << "RSS grew from " << rss_settled << " kB over two more rounds";
+  EXPECT_TRUE(eventually([&] { return open_fds(pid) <= fds_before + 4; }, 10000, "upstream sockets released"));
   EXPECT_EQ(server.stop(), 0);
 }
 
