@@ -323,26 +323,17 @@ Task<Result> Connection::run(const Query* named, std::string_view sql, const Par
   }
   // A server that stops answering without closing (a frozen host, a partition: TCP keepalive cannot tell)
   // never fires its own statement_timeout, so the client gives up a little after it (503) — unless the
-  // caller set its own deadline, or the timeout was raised — for this transaction (SET LOCAL
-  // statement_timeout / set_config) or for the session (migrations: SET … until RESET statement_timeout):
-  // then the server's timeout is all there is.
+  // caller set its own deadline, or this transaction raised the timeout (SET LOCAL statement_timeout /
+  // set_config): then the server's timeout is all there is. Scripts (migrations) get no backstop.
   if (raised_timeout_ && PQtransactionStatus(conn_) == PQTRANS_IDLE) raised_timeout_ = false;
-  if (sql.find("statement_timeout") != std::string_view::npos) {
-    if (sql.find("RESET statement_timeout") != std::string_view::npos)
-      session_timeout_raised_ = false;
-    else if (sql.find("SET statement_timeout") != std::string_view::npos)
-      session_timeout_raised_ = true;
-    else
-      raised_timeout_ = true;
-  }
+  if (sql.find("statement_timeout") != std::string_view::npos) raised_timeout_ = true;
   struct Backstop {
     std::optional<Clock::time_point>& deadline;
     bool on;
     ~Backstop() {
       if (on) deadline.reset();
     }
-  } backstop{deadline_,
-             !deadline_ && !raised_timeout_ && !session_timeout_raised_ && cfg_.statement_timeout_ms > 0};
+  } backstop{deadline_, !deadline_ && params && !raised_timeout_ && cfg_.statement_timeout_ms > 0};
   if (backstop.on) deadline_ = Clock::now() + std::chrono::milliseconds(cfg_.statement_timeout_ms + kBackstopGraceMs);
   // Only an autocommit statement right after an idle spell may be retried: inside a transaction the
   // earlier statements died with the session, and a statement the server answered may have run.
