@@ -321,6 +321,20 @@ Task<Result> Connection::run(const Query* named, std::string_view sql, const Par
     spdlog::warn("db: statement `{}` on a broken connection", label_of(named, sql));
     throw_unavailable();
   }
+  // A server that stops answering without closing (a frozen host, a partition: TCP keepalive cannot tell)
+  // never fires its own statement_timeout, so the client gives up a little after it (503) — unless the
+  // caller set its own deadline, or this transaction raised the timeout (SET LOCAL statement_timeout /
+  // set_config): then the server's timeout is all there is. Scripts (migrations) get no backstop.
+  if (raised_timeout_ && PQtransactionStatus(conn_) == PQTRANS_IDLE) raised_timeout_ = false;
+  if (sql.find("statement_timeout") != std::string_view::npos) raised_timeout_ = true;
+  struct Backstop {
+    std::optional<Clock::time_point>& deadline;
+    bool on;
+    ~Backstop() {
+      if (on) deadline.reset();
+    }
+  } backstop{deadline_, !deadline_ && params && !raised_timeout_ && cfg_.statement_timeout_ms > 0};
+  if (backstop.on) deadline_ = Clock::now() + std::chrono::milliseconds(cfg_.statement_timeout_ms + kBackstopGraceMs);
   // Only an autocommit statement right after an idle spell may be retried: inside a transaction the
   // earlier statements died with the session, and a statement the server answered may have run.
   const bool may_retry = std::exchange(fresh_checkout_, false) && PQtransactionStatus(conn_) == PQTRANS_IDLE;

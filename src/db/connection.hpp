@@ -85,6 +85,8 @@ class Connection {
   unsigned next_statement_ = 0;
   bool broken_ = true;  // until connected
   bool fresh_checkout_ = false;
+  bool raised_timeout_ = false;  // this transaction raised statement_timeout: no client-side backstop
+  static constexpr int kBackstopGraceMs = 1000;  // client gives up this long after statement_timeout
   std::string last_error_;
 };
 

@@ -330,11 +330,15 @@ net::awaitable<void> Server::Impl::session(tcp::socket sock, std::size_t worker)
       if (hec == bhttp::error::end_of_stream || hec == beast::error::timeout || hec == net::error::eof ||
           hec == net::error::connection_reset || hec == net::error::operation_aborted)
         break;
-      // Malformed request line or headers: answer 400 (431-like limits too) and close.
-      auto code = hec == bhttp::error::header_limit ? ErrorCode::payload_too_large : ErrorCode::validation;
-      Response res = Response::json(error_envelope(AppError(code, "malformed HTTP request: " + hec.message()),
+      // Malformed request line or headers: answer 400 and close; headers beyond the limit get
+      // 431 Request Header Fields Too Large (error code PAYLOAD_TOO_LARGE in the envelope).
+      const bool too_large = hec == bhttp::error::header_limit;
+      auto code = too_large ? ErrorCode::payload_too_large : ErrorCode::validation;
+      Response res = Response::json(error_envelope(AppError(code, too_large ? "request headers exceed " +
+                                                                                  std::to_string(opts.header_limit) + " bytes"
+                                                                            : "malformed HTTP request: " + hec.message()),
                                                    req.request_id),
-                                    http_status(code));
+                                    too_large ? 431 : http_status(code));
       req.method = "-";
       try {
         co_await write_response(stream, req, res, 11, false, false);
