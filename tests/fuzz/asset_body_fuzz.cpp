@@ -65,6 +65,15 @@ void generic_reader(const json& body) {
          {"id", "createdAt"});
   b.immutable_id("00000000-0000-4000-8000-000000000001");
   tolerate([&] { v.throw_if_any(); });
+  // An accepted integer is the number the client sent, never another one.
+  for (const char* f : {"big", "optBig", "qty"}) {
+    Validation one;
+    http::BodyReader r(body, one);
+    std::optional<long long> got;
+    r.opt_integer(f, got, -1000, INT64_MAX);
+    if (one.empty() && got)
+      fuzz::check(json(*got).dump() == body[f].dump(), "an integer field was accepted as another number");
+  }
 }
 
 }  // namespace
