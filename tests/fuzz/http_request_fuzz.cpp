@@ -5,6 +5,7 @@
 // (keep the two in step); everything it calls is the gateway's own code.
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <cctype>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
