@@ -76,7 +76,9 @@ std::vector<std::vector<std::string>> parse(std::string_view text) {
 }
 
 void append_field(std::string& out, std::string_view value) {
-  if (value.find_first_of(",\"\r\n") == std::string_view::npos) {
+  // A value that starts with a byte order mark is quoted too: unquoted at the start of a file, the reader
+  // would take it for the file's BOM and drop it (found by fuzzing).
+  if (value.find_first_of(",\"\r\n") == std::string_view::npos && value.substr(0, 3) != "\xEF\xBB\xBF") {
     out.append(value);
     return;
   }

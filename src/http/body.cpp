@@ -1,6 +1,7 @@
 #include "http/body.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "core/ids.hpp"
 
@@ -69,7 +70,10 @@ void BodyReader::opt_one_of(const char* f, std::optional<std::string>& out, std:
 }
 
 bool BodyReader::integer_in(const json& j, const std::string& f, long long min, long long max, long long& out) {
-  if (!j.is_number_integer() || j.get<long long>() < min || j.get<long long>() > max) {
+  // An unsigned value beyond INT64_MAX is no long long: refused, never wrapped to a negative (found by fuzzing).
+  bool fits = j.is_number_integer() &&
+              !(j.is_number_unsigned() && j.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX));
+  if (!fits || j.get<long long>() < min || j.get<long long>() > max) {
     v_.add(f, "must be an integer between " + std::to_string(min) + " and " + std::to_string(max));
     return false;
   }
@@ -140,7 +144,8 @@ void BodyReader::uuid(const char* f, std::optional<std::optional<std::string>>& 
 }
 
 void BodyReader::only(std::initializer_list<const char*> writable, std::initializer_list<const char*> read_only) {
-  for (auto& [k, _] : body_.items()) {
+  for (auto& [key, _] : body_.items()) {
+    const std::string& k = key;  // a named reference: clang before 16 cannot capture a structured binding
     auto is = [&k](const char* n) { return k == n; };
     if (std::none_of(writable.begin(), writable.end(), is) && std::none_of(read_only.begin(), read_only.end(), is))
       v_.add(k, "unknown field");

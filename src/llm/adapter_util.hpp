@@ -50,6 +50,14 @@ inline std::int64_t int_field(const nlohmann::json& obj, const char* key) {
   return 0;
 }
 
+// A token count reported by an upstream: never negative and at most 10^12 (no real call comes near), so the
+// sums and prices made of such counts cannot overflow whatever an upstream sends (found by fuzzing).
+inline constexpr std::int64_t kMaxTokenCount = 1'000'000'000'000;
+inline std::int64_t token_count(const nlohmann::json& obj, const char* key) {
+  std::int64_t n = int_field(obj, key);
+  return n < 0 ? 0 : n > kMaxTokenCount ? kMaxTokenCount : n;
+}
+
 // OpenAI message content as plain text: a string, or the concatenated "text" parts of a content array.
 inline std::string text_of(const nlohmann::json& content) {
   if (content.is_string()) return content.get<std::string>();

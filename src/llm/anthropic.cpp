@@ -210,10 +210,10 @@ Usage anthropic_usage(const json& u) {
   Usage usage;
   if (!u.is_object()) return usage;
   usage.reported = true;
-  usage.prompt_tokens = int_field(u, "input_tokens");  // excludes cache reads/writes, priced separately
-  usage.completion_tokens = int_field(u, "output_tokens");
-  usage.cache_read_tokens = int_field(u, "cache_read_input_tokens");
-  usage.cache_write_tokens = int_field(u, "cache_creation_input_tokens");
+  usage.prompt_tokens = llm_detail::token_count(u, "input_tokens");  // excludes cache reads/writes, priced separately
+  usage.completion_tokens = llm_detail::token_count(u, "output_tokens");
+  usage.cache_read_tokens = llm_detail::token_count(u, "cache_read_input_tokens");
+  usage.cache_write_tokens = llm_detail::token_count(u, "cache_creation_input_tokens");
   return usage;
 }
 

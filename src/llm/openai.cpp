@@ -76,11 +76,11 @@ Usage openai_usage(const json& u) {
   Usage usage;
   if (!u.is_object()) return usage;
   usage.reported = true;
-  std::int64_t prompt = int_field(u, "prompt_tokens");
-  usage.completion_tokens = int_field(u, "completion_tokens");
+  std::int64_t prompt = llm_detail::token_count(u, "prompt_tokens");
+  usage.completion_tokens = llm_detail::token_count(u, "completion_tokens");
   if (auto d = u.find("prompt_tokens_details"); d != u.end() && d->is_object()) {
-    usage.cache_read_tokens = int_field(*d, "cached_tokens");
-    usage.cache_write_tokens = int_field(*d, "cache_write_tokens");  // OpenRouter, for providers that bill writes
+    usage.cache_read_tokens = llm_detail::token_count(*d, "cached_tokens");
+    usage.cache_write_tokens = llm_detail::token_count(*d, "cache_write_tokens");  // OpenRouter, for providers that bill writes
   }
   // Cached tokens are part of OpenAI's prompt_tokens; keep the three parts disjoint and never negative.
   usage.cache_read_tokens = std::clamp<std::int64_t>(usage.cache_read_tokens, 0, prompt);

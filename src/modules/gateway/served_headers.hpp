@@ -6,12 +6,7 @@
 
 namespace netops::gateway {
 
-inline void add_served_headers(http::Response& r, const Served& s) {
-  r.header("x-netops-model", s.model)
-      .header("x-netops-provider", s.provider)
-      .header("x-netops-tier", std::to_string(s.tier))
-      .header("x-netops-attempts", std::to_string(s.attempts))
-      .header("x-netops-escalated", s.escalated ? "true" : "false");
-}
+// Defined out of line: inlined into some routes, GCC 12 reports a false stringop-overread inside std::string.
+void add_served_headers(http::Response& r, const Served& s);
 
 }  // namespace netops::gateway
