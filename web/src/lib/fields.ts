@@ -34,3 +34,9 @@ export function bodyOf(fields: FieldSpec[], values: Record<string, any>): Record
   }
   return out;
 }
+
+// A location as an option: indented by its depth in the tree (materialised path /<ids>/<own id>/).
+export function locLabel(l: { name: string; path?: string | null; depth?: number | null }): string {
+  const d = l.path ? Math.max(0, l.path.split('/').filter(Boolean).length - 1) : Math.max(0, (l.depth ?? 1) - 1);
+  return '\u00a0\u00a0'.repeat(d) + l.name;
+}

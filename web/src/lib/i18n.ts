@@ -158,8 +158,8 @@ export const s = {
     none: 'No usage in this period.',
   },
   users: {
-    title: 'Users', create: 'Create user', email: 'E-mail', name: 'Name', username: 'Username', password: 'Initial password',
-    passwordHint: 'At least 8 characters; the user changes it after signing in.', role: 'Role', tier: 'Tier', status: 'Status',
+    title: 'Users', create: 'Create user', newUser: 'New user', email: 'E-mail', name: 'Name', username: 'Username', password: 'Initial password',
+    passwordHint: 'At least 10 characters.', role: 'Role', tier: 'Tier', status: 'Status',
     active: 'Active (may sign in)', inactive: 'deactivated', lastLogin: 'Last sign-in',
   },
   audit: { title: 'Audit log', action: 'Action', resource: 'Resource', userId: 'User id', time: 'Time', details: 'Details' },
@@ -203,7 +203,7 @@ export const s = {
     actions: { approve: 'Approve', reject: 'Reject', execute: 'Execute', cancel: 'Cancel' },
   },
   tickets: {
-    title: 'Maintenance tickets', open: 'Open a ticket', titleField: 'Title', severity: 'Severity', opened: 'Opened', closed: 'Closed',
+    title: 'Maintenance tickets', open: 'Open ticket', openTitle: 'Open a ticket', titleField: 'Title', severity: 'Severity', opened: 'Opened', closed: 'Closed',
     resolution: 'Resolution (optional)', to: { in_progress: 'Start work', closed: 'Close', canceled: 'Cancel' },
   },
   rem: {
