@@ -518,6 +518,44 @@ test('warehouse: below-minimum stock, an issue refused for lack of stock, the le
   await shoot(page, 'warehouse-reversal');
 }, { both: true });
 
+test('role-aware: a plain user sees no admin actions, and the API still refuses an admin screen', async () => {
+  const user = { email: `plain-${stamp.toLowerCase()}@example.com`, password: 'plain-user-pass-01' };
+  await call('POST', '/api/admin/users', { email: user.email, name: 'Plain User', password: user.password, role: 'user', tier: 'free' });
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-US' });
+  ctx.setDefaultTimeout(TIMEOUT);
+  const p = await ctx.newPage();
+  try {
+    await p.goto(base + '/');
+    await p.getByLabel('Email or username').fill(user.email);
+    await p.getByLabel('Password').fill(user.password);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByRole('button', { name: 'Menu' }).click(); // 390 px: the navigation folds behind "Menu"
+    const nav = p.getByRole('navigation', { name: 'Main navigation' });
+    await nav.getByRole('link', { name: 'Warehouse', exact: true }).waitFor();
+    for (const hidden of ['Users', 'Audit log', 'Reminders', 'Providers', 'Usage log'])
+      assert((await nav.getByRole('link', { name: hidden, exact: true }).count()) === 0, `no ${hidden} link for a user`);
+    await p.goto(base + '/warehouse/documents');
+    await p.getByRole('heading', { name: 'Warehouse: Documents' }).waitFor();
+    assert((await p.getByText('New document').count()) === 0, 'no document editor for a user');
+    await p.goto(base + '/inventory');
+    await p.getByRole('heading', { name: 'Inventory sessions' }).waitFor();
+    assert((await p.getByText('New session').count()) === 0, 'no new session for a user');
+    await p.goto(base + '/workflow');
+    await p.getByRole('heading', { name: 'Requests' }).waitFor();
+    assert((await p.getByRole('link', { name: 'To approve' }).count()) === 0, 'no approval inbox for a user');
+    await p.goto(base + '/admin/users');
+    const denied = p.getByRole('alert');
+    await denied.waitFor();
+    assert(/FORBIDDEN/.test(await denied.textContent()) && /Request id/.test(await denied.textContent()), 'the API refuses, the console says so');
+    await shoot(p, 'user-forbidden');
+  } catch (e) {
+    await p.screenshot({ path: join(shots, 'failure-plain-user.png'), fullPage: true }).catch(() => {});
+    throw e;
+  } finally {
+    await ctx.close();
+  }
+});
+
 test('sign out', async () => {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();

@@ -135,7 +135,7 @@ export function fmtNumber(v: number | null | undefined): string {
 // rule: no user-visible literal in components; a new language replaces this object with the same shape.
 export const s = {
   common: {
-    apply: 'Apply filters', cancel: 'Cancel', confirmDelete: 'Delete “{name}”?', create: 'Create', created: 'Created',
+    apply: 'Apply filters', cancel: 'Cancel', close: 'Close', confirmDelete: 'Delete “{name}”?', create: 'Create', created: 'Created',
     delete: 'Delete', edit: 'Edit', empty: 'Nothing here yet.', fixErrors: 'Please fix the highlighted fields.',
     from: 'From', loading: 'Loading…', name: 'Name', no: 'No', yes: 'Yes', requestId: 'Request id', save: 'Save',
     saved: 'Saved.', search: 'Search', status: 'Status', toExclusive: 'To (exclusive)', updated: 'Updated',
@@ -152,7 +152,7 @@ export const s = {
     answer: 'Answer', tokens: 'Tokens (prompt + completion)', cost: 'Cost (at the model’s prices)', latency: 'Time to last byte',
   },
   usage: {
-    title: 'Usage charts', source: 'From the daily roll-ups: tokens and cost per UTC day, and gateway usage by model and provider for the period.',
+    title: 'Usage charts', source: 'Per UTC day: the chat answers of the user (tokens and cost of stored messages). By model and provider: all of the user’s gateway usage in the period (daily roll-up, API and playground calls included). The usage log lists single requests.',
     user: 'User', me: 'Me', period: 'Period', days: 'days', tokensPerDay: 'Tokens per day', costPerDay: 'Cost per day (USD)',
     byModel: 'By model', byProvider: 'By provider', model: 'Model', provider: 'Provider', calls: 'Calls', tokens: 'Tokens', cost: 'Cost',
     none: 'No usage in this period.',
@@ -160,7 +160,7 @@ export const s = {
   users: {
     title: 'Users', create: 'Create user', newUser: 'New user', email: 'E-mail', name: 'Name', username: 'Username', password: 'Initial password',
     passwordHint: 'At least 10 characters.', role: 'Role', tier: 'Tier', status: 'Status',
-    active: 'Active (may sign in)', inactive: 'deactivated', lastLogin: 'Last sign-in',
+    active: 'Active (may sign in)', reset: 'Reset password', confirmReset: 'Give {name} a new generated password? Their sessions and API keys stop working.', generated: 'New password of {name}: copy it now, it is shown only once.', inactive: 'deactivated', lastLogin: 'Last sign-in',
   },
   audit: { title: 'Audit log', action: 'Action', resource: 'Resource', userId: 'User id', time: 'Time', details: 'Details' },
   catalog: {
