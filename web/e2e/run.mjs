@@ -14,7 +14,7 @@
 //
 // Prints one line per test and a closing "N passed, N failed"; exits non-zero on any failure.
 import { chromium, firefox } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 
@@ -88,6 +88,30 @@ const tests = [];
 // both: also run in Firefox (the journeys the issue names); the rest run in Chromium only, to keep the
 // ctest's time reasonable.
 const test = (name, fn, opts = {}) => tests.push({ name, fn, both: !!opts.both });
+
+// Every API path the console's source calls (string and template literals under web/src) is a documented
+// route of /docs/json (OpenAPI): `${…}` and `{…}` segments match any path parameter; queries are ignored.
+test('the console calls documented routes only (/docs/json)', async () => {
+  const doc = await (await fetch(base + '/docs/json')).json();
+  const documented = Object.keys(doc.paths).map((p) => p.split('/').map((x) => (x.startsWith('{') ? '*' : x)));
+  const walk = (d) => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
+  const used = new Set();
+  for (const f of walk(join(here, '../src')).filter((f) => /\.(ts|svelte)$/.test(f)))
+    for (const m of readFileSync(f, 'utf8').matchAll(/[`'"](\/(?:api|v1)\/[^`'"\s]*)/g)) {
+      const segs = [];
+      for (const seg of m[1].split('?')[0].split('/')) {
+        if (seg.startsWith('${') || seg.startsWith('{')) segs.push('*');
+        else if (seg.includes('${')) { segs.push(seg.slice(0, seg.indexOf('${'))); break; }
+        else segs.push(seg);
+      }
+      used.add(segs.join('/'));
+    }
+  const ok = (u) => documented.some((d) => d.length === u.length && d.every((x, i) => x === u[i] || x === '*' || u[i] === '*'));
+  const missing = [...used].map((u) => u.split('/')).filter((u) => !ok(u)).map((u) => u.join('/'));
+  assert(used.size > 50, `found the console's API paths (${used.size})`);
+  assert(missing.length === 0, `undocumented paths used by the console: ${missing.join(', ')}`);
+  console.log(`     ${used.size} API paths in web/src, all documented`);
+});
 
 test('sign in, stay signed in across a reload (refresh rotation), no CSP violations', async () => {
   const t0 = Date.now();
@@ -373,6 +397,19 @@ test('CSV import: the dry run reports a bad row, the fixed file is applied', asy
   assert(found.data.length === 2, `both assets exist (${found.data.length})`);
   seed.assets = found.data;
 }, { both: true });
+
+test('export of the filtered asset list re-imports unchanged', async () => {
+  await page.goto(`${base}/assets?search=INV-${stamp}`);
+  await page.getByRole('link', { name: `INV-${stamp}-1` }).waitFor();
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV (this filter)' }).click()]);
+  const csv = readFileSync(await dl.path(), 'utf8');
+  assert(csv.split('\n').filter((l) => l.includes(`INV-${stamp}-`)).length === 2, 'the export holds the two filtered assets');
+  await page.getByRole('link', { name: 'Import / export' }).click();
+  await page.getByLabel('or paste CSV').fill(csv);
+  await page.getByLabel('Update existing assets (by asset code)').check();
+  await page.getByRole('button', { name: 'Dry run' }).click();
+  await page.getByTestId('import-report').getByText('Unchanged: 2').waitFor();
+});
 
 test('inventory: a session started, barcode scans on a 390 px phone, live counts', async () => {
   await page.getByRole('link', { name: 'Inventory' }).click();

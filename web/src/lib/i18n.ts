@@ -177,8 +177,8 @@ export const s = {
     errors: 'Problems', allFit: 'Every model fits the new specification.',
   },
   imp: {
-    title: 'Assets: import and export', export: 'Export', exportHint: 'CSV of the asset list with its current filters; re-importing it with “update existing” changes nothing.',
-    exportButton: 'Download CSV', import: 'Import CSV', columns: 'Columns: assetCode (required), model, serialNo, macAddress, mgmtIp, hostname, vlanId, switchName, switchPort, location, status, purchaseDate, warrantyEnd, vendor, notes.',
+    title: 'Assets: import and export', export: 'Export', exportHint: 'Every asset as CSV (the asset list exports its current filter); re-importing the file with “update existing” changes nothing.',
+    exportButton: 'Download CSV of all assets', exportFiltered: 'Export CSV (this filter)', import: 'Import CSV', columns: 'Columns: assetCode (required), model, serialNo, macAddress, mgmtIp, hostname, vlanId, switchName, switchPort, location, status, purchaseDate, warrantyEnd, vendor, notes.',
     file: 'CSV file', paste: 'or paste CSV', mode: 'On errors', atomic: 'write nothing (atomic)', skipInvalid: 'skip invalid rows',
     upsert: 'Update existing assets (by asset code)', dryRun: 'Dry run', apply: 'Apply import', dryRunReport: 'Dry run: nothing was written',
     appliedReport: 'Import applied', rows: 'Rows', valid: 'Valid', invalid: 'Invalid', created: 'Created', updated: 'Updated',
@@ -192,7 +192,7 @@ export const s = {
     report: 'Report', code: 'Asset code', serial: 'Serial', expectedAt: 'Expected at', scannedAt: 'Scanned at', when: 'When',
     scanLocation: 'Scanning at', scanButton: 'Record scan', codeRequired: 'Scan or type an asset code.', duplicate: 'already scanned here',
     ready: 'Ready: scan a barcode (code + Enter).', notInProgress: 'Scans are accepted only while the session is in progress.',
-    lastScans: 'Last scans',
+    lastScans: 'Last scans', csv: 'Download CSV',
     status: { total: 'expected + scanned', found: 'found', moved: 'moved', missing: 'missing', unknown: 'unknown code' },
   },
   wf: {
@@ -243,6 +243,6 @@ export const s = {
     noServices: 'No service is affected.', nothingAffected: 'Nothing depends on this CI.', criticality: 'Criticality',
     distance: 'Distance', via: 'Via', path: 'Path', impactCol: 'Impact', openWork: 'Open tickets / repairs',
     graphOf: 'Relationship graph of {code}', graphTable: 'Graph as a table', newService: 'New service', owner: 'Owner',
-    health: 'Health', members: 'Members', role: 'Role',
+    health: 'Health', members: 'Members', role: 'Role', ciCode: 'CI code', addMember: 'Add member', removeMember: 'Remove',
   },
 } as const;
