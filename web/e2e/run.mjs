@@ -52,6 +52,8 @@ async function shoot(page, name) {
     await page.setViewportSize({ width: w.width, height: w.height });
     await page.waitForTimeout(50); // layout settles after the resize (no test result depends on it)
     await page.screenshot({ path: join(shots, `${name}-${w.name}.png`), fullPage: true });
+    const sw = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (w.width === 390 && sw > 391) throw new Error(`${name}: the page is ${sw} px wide at 390 px (horizontal overflow)`);
   }
   await page.setViewportSize({ width: 1280, height: 860 });
 }
@@ -398,7 +400,7 @@ test('CSV import: the dry run reports a bad row, the fixed file is applied', asy
   seed.assets = found.data;
 }, { both: true });
 
-test('export of the filtered asset list re-imports unchanged', async () => {
+test('export of the filtered list re-imports unchanged; bulk status and barcode labels of selected assets', async () => {
   await page.goto(`${base}/assets?search=INV-${stamp}`);
   await page.getByRole('link', { name: `INV-${stamp}-1` }).waitFor();
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV (this filter)' }).click()]);
@@ -409,6 +411,23 @@ test('export of the filtered asset list re-imports unchanged', async () => {
   await page.getByLabel('Update existing assets (by asset code)').check();
   await page.getByRole('button', { name: 'Dry run' }).click();
   await page.getByTestId('import-report').getByText('Unchanged: 2').waitFor();
+  // Select both on the list: a bulk status change (one call per asset, each result listed), then labels.
+  await page.goto(`${base}/assets?search=INV-${stamp}`);
+  await page.getByRole('checkbox', { name: 'Select every asset on this page' }).check();
+  await page.getByText('2 selected').waitFor();
+  await page.getByLabel('Set status').selectOption('in_use');
+  await page.getByRole('button', { name: 'Apply status' }).click();
+  const results = page.getByRole('list', { name: 'Results' });
+  await results.getByText(`✓ INV-${stamp}-1: in_use`).waitFor();
+  await results.getByText(`✓ INV-${stamp}-2: in_use`).waitFor();
+  await shoot(page, 'assets-bulk');
+  await page.getByRole('link', { name: 'Print labels' }).click();
+  await page.getByRole('heading', { name: 'Asset labels' }).waitFor();
+  await page.getByText('2 labels on 1 page(s)').waitFor();
+  assert((await page.getByTestId('label').count()) === 2, 'one label per selected asset');
+  assert((await page.locator('.bar128').count()) > 20, 'the labels carry barcodes');
+  await page.getByLabel('Sheet', { exact: true }).selectOption('letter-3x10');
+  await shoot(page, 'asset-labels');
 });
 
 test('inventory: a session started, barcode scans on a 390 px phone, live counts', async () => {

@@ -185,6 +185,15 @@ export const s = {
     unchanged: 'Unchanged', skipped: 'Skipped', done: 'The import was written.', errors: 'Row errors', row: 'Row', line: 'Line',
     column: 'Column', reason: 'Problem', truncated: 'Only the first 1,000 errors are listed.',
   },
+  bulk: {
+    title: 'Selected assets', selected: '{n} selected', clear: 'Clear selection', labels: 'Print labels', setStatus: 'Set status',
+    applyStatus: 'Apply status', moveTo: 'Move to', applyMove: 'Move', moved: 'moved', results: 'Results', select: 'Select',
+    selectPage: 'Select every asset on this page',
+  },
+  labels: {
+    title: 'Asset labels', back: 'Assets', sheet: 'Sheet', print: 'Print', none: 'No assets selected: select them in the asset list.',
+    count: '{n} labels on {p} page(s)', page: 'Label sheet page',
+  },
   inv: {
     title: 'Inventory sessions', new: 'New session', location: 'Location', started: 'Started', closed: 'Closed', session: 'Inventory',
     scan: 'Scan', counts: 'Counts', start: 'Start (snapshot the expected assets)', close: 'Close', cancel: 'Cancel session',
