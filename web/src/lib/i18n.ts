@@ -135,7 +135,7 @@ export function fmtNumber(v: number | null | undefined): string {
 // rule: no user-visible literal in components; a new language replaces this object with the same shape.
 export const s = {
   common: {
-    apply: 'Apply filters', cancel: 'Cancel', close: 'Close', confirmDelete: 'Delete “{name}”?', create: 'Create', created: 'Created',
+    apply: 'Apply filters', cancel: 'Cancel', close: 'Close', actions: 'Actions', confirmDelete: 'Delete “{name}”?', create: 'Create', created: 'Created',
     delete: 'Delete', edit: 'Edit', empty: 'Nothing here yet.', fixErrors: 'Please fix the highlighted fields.',
     from: 'From', loading: 'Loading…', name: 'Name', no: 'No', yes: 'Yes', requestId: 'Request id', save: 'Save',
     saved: 'Saved.', search: 'Search', status: 'Status', toExclusive: 'To (exclusive)', updated: 'Updated',
@@ -185,6 +185,7 @@ export const s = {
     unchanged: 'Unchanged', skipped: 'Skipped', done: 'The import was written.', errors: 'Row errors', row: 'Row', line: 'Line',
     column: 'Column', reason: 'Problem', truncated: 'Only the first 1,000 errors are listed.',
   },
+  chart: { table: 'table', label: 'Day', value: 'Value', summary: '{title}: {n} bars, highest {max}' },
   bulk: {
     title: 'Selected assets', selected: '{n} selected', clear: 'Clear selection', labels: 'Print labels', setStatus: 'Set status',
     applyStatus: 'Apply status', moveTo: 'Move to', applyMove: 'Move', moved: 'moved', results: 'Results', select: 'Select',
