@@ -185,6 +185,10 @@ export const s = {
     unchanged: 'Unchanged', skipped: 'Skipped', done: 'The import was written.', errors: 'Row errors', row: 'Row', line: 'Line',
     column: 'Column', reason: 'Problem', truncated: 'Only the first 1,000 errors are listed.',
   },
+  tree: {
+    title: 'Location tree', hint: 'Drag a location onto another to move it with its subtree, or use its “Move under” list.',
+    root: '(top level)', moveUnder: 'Move under', move: 'Move', moved: '“{name}” moved.',
+  },
   chart: { table: 'table', label: 'Day', value: 'Value', summary: '{title}: {n} bars, highest {max}' },
   bulk: {
     title: 'Selected assets', selected: '{n} selected', clear: 'Clear selection', labels: 'Print labels', setStatus: 'Set status',
