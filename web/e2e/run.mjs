@@ -393,6 +393,10 @@ test('catalog: categories with spec versions, vendors', async () => {
   await page.getByRole('button', { name: `Move ${branch}` }).click();
   await page.getByText(`“${branch}” moved.`).waitFor();
   assert((await call('GET', `/api/v1/locations/${seed.branch.id}`)).parentId === null, 'the branch is back at the top level');
+  await page.getByRole('link', { name: 'Asset models' }).click();
+  await page.getByRole('heading', { name: 'Catalog: Asset models' }).waitFor();
+  await page.getByRole('cell', { name: 'Juniper', exact: true }).first().waitFor(); // the model made by the asset form
+  await shoot(page, 'catalog-models');
 });
 
 test('CSV import: the dry run reports a bad row, the fixed file is applied', async () => {
@@ -555,6 +559,11 @@ test('CMDB: the graph of a host and what its outage would hit', async () => {
   await page.getByRole('cell', { name: new RegExp(`SHOP-${stamp}`) }).waitFor();
   await page.getByRole('cell', { name: new RegExp(`APP-${stamp}.*VM-${stamp}.*HOST-${stamp}`) }).waitFor();
   await shoot(page, 'cmdb-impact');
+  await page.getByRole('link', { name: 'Services' }).click();
+  await page.getByRole('button', { name: `Members: SHOP-${stamp}` }).click();
+  await page.getByRole('link', { name: `APP-${stamp}` }).waitFor();
+  await page.getByRole('row', { name: new RegExp(`SHOP-${stamp}.*high.*healthy`) }).waitFor();
+  await shoot(page, 'cmdb-services');
 }, { both: true });
 
 test('warehouse: below-minimum stock, an issue refused for lack of stock, the ledger, a reversal', async () => {
@@ -583,6 +592,12 @@ test('warehouse: below-minimum stock, an issue refused for lack of stock, the le
   await page.getByRole('link', { name: 'Ledger' }).click();
   await page.getByRole('cell', { name: new RegExp(`SFP-${stamp}`) }).first().waitFor();
   await shoot(page, 'warehouse-ledger');
+  await page.getByRole('link', { name: 'Reports' }).click();
+  await page.getByRole('row', { name: new RegExp(`SFP-${stamp}`) }).first().waitFor(); // below its minimum: to reorder
+  await shoot(page, 'warehouse-reports');
+  await page.getByRole('link', { name: 'Warehouses & parts' }).click();
+  await page.getByRole('cell', { name: `WH-${stamp}`, exact: true }).waitFor();
+  await shoot(page, 'warehouse-setup');
   await page.goto(`${base}/warehouse/documents/${seed.receipt.id}`);
   page.once('dialog', (d) => d.accept());
   await page.getByRole('button', { name: 'Reverse' }).click();
