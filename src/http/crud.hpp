@@ -22,8 +22,10 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "core/caller.hpp"
 #include "core/etag.hpp"
@@ -32,29 +34,31 @@
 
 namespace netops::http {
 
-template <class Input, class Filter>
+template <class Input, class Filter, class Patch = Input>
 struct CrudSpec {
-  std::string base;  // "/api/v1/vendors"
-  std::string noun;  // "vendor": the summaries' wording
-  std::string tag;   // OpenAPI tag
+  std::string base = {};  // "/api/v1/vendors"
+  std::string noun = {};  // "vendor": the summaries' wording
+  std::string tag = {};   // OpenAPI tag
   nlohmann::json item_schema = nlohmann::json::object();
   nlohmann::json input_schema = nlohmann::json::object();
   ListSpec list{};
-  std::function<Filter(const Request&)> filter;                     // query parameters → typed filter
-  std::function<Input(const nlohmann::json&, bool creating)> parse;  // body → typed input (400 naming fields)
+  std::function<Filter(const Request&)> filter = {};                     // query parameters → typed filter
+  std::function<Input(const nlohmann::json&, bool creating)> parse = {};  // body → typed input (400 naming fields)
   Role read_role = Role::user;
   Role write_role = Role::admin;
+  std::optional<Role> create_role = {};  // when creating needs another role than editing (default write_role)
   bool with_list = true, with_get = true, with_create = true, with_update = true, with_delete = true;
   std::string delete_summary = {};  // what a delete refuses, e.g. "409 naming what still refers to it"
   // Replace the generic /docs/json summaries where a route has more to say (empty = generic).
   struct Summaries {
-    std::string list, get, create, update;
+    std::string list = {}, get = {}, create = {}, update = {};
   } summaries = {};
   nlohmann::json list_schema = nullptr;    // the list's response schema, when documented
   nlohmann::json update_schema = nullptr;  // PATCH/PUT body schema when it differs from input_schema
   bool uuid_ids = true;                  // ids are UUIDs (400 otherwise); false: any path segment (e.g. "openai")
-  // When the update's parsing needs the id (e.g. to validate a rename); else parse(body, false) is used.
-  std::function<Input(const nlohmann::json&, const std::string& id)> parse_update = {};
+  // When the update's parsing needs the id (e.g. to validate a rename), or when an update takes its own typed
+  // input (Patch ≠ Input); else parse(body, false) is used.
+  std::function<Patch(const nlohmann::json&, const std::string& id)> parse_update = {};
 };
 
 // "a vendor", "an asset model"
@@ -76,10 +80,21 @@ inline std::string id_of(const Request& req, bool uuid) {
 inline std::string or_generic(const std::string& given, std::string generic) {
   return given.empty() ? std::move(generic) : given;
 }
+// What the service offers (a route switched on for a service without its member fails at start-up).
+using IfMatch = std::optional<std::string>;
+template <class Svc, class Input>
+concept Creates = requires(Svc& s, const Input& in, const Caller& c) { s.create(in, c); };
+template <class Svc, class Patch>
+concept Updates = requires(Svc& s, const std::string& id, const Patch& in, const IfMatch& e, const Caller& c) {
+  s.update(id, in, e, c);
+};
+template <class Svc>
+concept Removes = requires(Svc& s, const std::string& id, const IfMatch& e, const Caller& c) { s.remove(id, c); } ||
+                  requires(Svc& s, const std::string& id, const IfMatch& e, const Caller& c) { s.remove(id, e, c); };
 }  // namespace detail
 
-template <class Svc, class Input, class Filter>
-void crud(Router& router, std::shared_ptr<Svc> svc, const CrudSpec<Input, Filter>& spec) {
+template <class Svc, class Input, class Filter, class Patch>
+void crud(Router& router, std::shared_ptr<Svc> svc, const CrudSpec<Input, Filter, Patch>& spec) {
   const std::string one = spec.base + "/{id}";
   const auto list_spec = spec.list;
   const bool uuid = spec.uuid_ids;
@@ -113,60 +128,118 @@ void crud(Router& router, std::shared_ptr<Svc> svc, const CrudSpec<Input, Filter
   }
   auto parse = spec.parse;
   if (spec.with_create) {
-    router
-        .post(spec.base, spec.write_role,
-              [svc, parse](Request& req) -> Task<Response> {
-                Input in = parse(req.json(), true);
-                auto by = req.caller();
-                auto item = co_await svc->create(in, by);
-                co_return tagged_json(to_json(item), 201);
-              })
-        .summary(detail::or_generic(say.create, "Create " + with_article(spec.noun)))
-        .tag(spec.tag)
-        .request(spec.input_schema)
-        .response(spec.item_schema, 201);
+    if constexpr (detail::Creates<Svc, Input>) {
+      router
+          .post(spec.base, spec.create_role.value_or(spec.write_role),
+                [svc, parse](Request& req) -> Task<Response> {
+                  Input in = parse(req.json(), true);
+                  auto by = req.caller();
+                  auto item = co_await svc->create(in, by);
+                  co_return tagged_json(to_json(item), 201);
+                })
+          .summary(detail::or_generic(say.create, "Create " + with_article(spec.noun)))
+          .tag(spec.tag)
+          .request(spec.input_schema)
+          .response(spec.item_schema, 201);
+    } else {
+      throw std::logic_error("http::crud(" + spec.base + "): the service has no create");
+    }
   }
   if (spec.with_update) {
-    auto parse_update = spec.parse_update;
-    auto update = [svc, parse, parse_update, uuid](Request& req) -> Task<Response> {
-      auto id = detail::id_of(req, uuid);
-      Input in = parse_update ? parse_update(req.json(), id) : parse(req.json(), false);
-      auto expected = req.if_match();
-      auto by = req.caller();
-      auto item = co_await svc->update(id, in, expected, by);
-      co_return tagged_json(to_json(item));
-    };
-    const auto& update_schema = spec.update_schema.is_null() ? spec.input_schema : spec.update_schema;
-    router.patch(one, spec.write_role, update)
-        .summary(detail::or_generic(say.update,
-                                    "Update " + with_article(spec.noun) + " (partial; If-Match → 412 when stale)"))
-        .tag(spec.tag)
-        .request(update_schema)
-        .response(spec.item_schema);
-    router.put(one, spec.write_role, update)
-        .summary("Same as PATCH")
-        .tag(spec.tag)
-        .request(update_schema)
-        .response(spec.item_schema);
+    if constexpr (detail::Updates<Svc, Patch>) {
+      auto parse_update = spec.parse_update;
+      auto update = [svc, parse, parse_update, uuid](Request& req) -> Task<Response> {
+        auto id = detail::id_of(req, uuid);
+        Patch in = [&] {
+          if constexpr (std::is_same_v<Patch, Input>) {
+            return parse_update ? parse_update(req.json(), id) : parse(req.json(), false);
+          } else {
+            return parse_update(req.json(), id);  // required when Patch ≠ Input
+          }
+        }();
+        auto expected = req.if_match();
+        auto by = req.caller();
+        auto item = co_await svc->update(id, in, expected, by);
+        co_return tagged_json(to_json(item));
+      };
+      const auto& update_schema = spec.update_schema.is_null() ? spec.input_schema : spec.update_schema;
+      router.patch(one, spec.write_role, update)
+          .summary(detail::or_generic(say.update,
+                                      "Update " + with_article(spec.noun) + " (partial; If-Match → 412 when stale)"))
+          .tag(spec.tag)
+          .request(update_schema)
+          .response(spec.item_schema);
+      router.put(one, spec.write_role, update)
+          .summary("Same as PATCH")
+          .tag(spec.tag)
+          .request(update_schema)
+          .response(spec.item_schema);
+    } else {
+      throw std::logic_error("http::crud(" + spec.base + "): the service has no update");
+    }
   }
   if (spec.with_delete) {
-    router
-        .del(one, spec.write_role,
-             [svc, uuid](Request& req) -> Task<Response> {
-               auto id = detail::id_of(req, uuid);
-               auto by = req.caller();
-               if constexpr (requires { svc->remove(id, req.if_match(), by); }) {
-                 auto expected = req.if_match();
-                 co_await svc->remove(id, expected, by);
-               } else {
-                 co_await svc->remove(id, by);
-               }
-               co_return Response::no_content();
-             })
-        .summary("Delete " + with_article(spec.noun) + (spec.delete_summary.empty() ? "" : "; " + spec.delete_summary))
-        .tag(spec.tag)
-        .response(nullptr, 204);
+    if constexpr (detail::Removes<Svc>) {
+      router
+          .del(one, spec.write_role,
+               [svc, uuid](Request& req) -> Task<Response> {
+                 auto id = detail::id_of(req, uuid);
+                 auto by = req.caller();
+                 if constexpr (requires { svc->remove(id, req.if_match(), by); }) {
+                   auto expected = req.if_match();
+                   co_await svc->remove(id, expected, by);
+                 } else {
+                   co_await svc->remove(id, by);
+                 }
+                 co_return Response::no_content();
+               })
+          .summary("Delete " + with_article(spec.noun) + (spec.delete_summary.empty() ? "" : "; " + spec.delete_summary))
+          .tag(spec.tag)
+          .response(nullptr, 204);
+    } else {
+      throw std::logic_error("http::crud(" + spec.base + "): the service has no remove");
+    }
   }
+}
+
+// A verb on one object: POST <path> with {id} in it (a state change such as /approve or /status). `parse`
+// turns the request into the service's typed input (body fields, If-Match, …); `run(id, input, caller)` calls
+// the service and yields the object after the change; the answer is that object with its ETag, as its GET
+// answers it. The returned RouteSpec takes the summary, tag and schemas.
+//
+//   http::action(ctx.router, base + "/{id}/approve", Role::admin,
+//                [](const Request& r) { return reason_of(r, {"note"}); },
+//                [svc](const std::string& id, const auto& note, const Caller& by) { return svc->approve(id, note, by); })
+//       .summary("submitted → approved").tag("workflow").request(kNote).response(kRequest);
+template <class Parse, class Run>
+RouteSpec& action(Router& router, std::string path, Role role, Parse parse, Run run) {
+  return router.post(std::move(path), role, [parse, run](Request& req) -> Task<Response> {
+    auto id = req.path_uuid("id");  // named: GCC 12 mishandles temporaries in co_await
+    auto in = parse(req);
+    auto by = req.caller();
+    auto item = co_await run(id, in, by);
+    co_return tagged_json(to_json(item));
+  });
+}
+
+// The same for a verb without input: `run(id, caller)`.
+template <class Run>
+RouteSpec& action(Router& router, std::string path, Role role, Run run) {
+  return router.post(std::move(path), role, [run](Request& req) -> Task<Response> {
+    auto id = req.path_uuid("id");
+    auto by = req.caller();
+    auto item = co_await run(id, by);
+    co_return tagged_json(to_json(item));
+  });
+}
+
+// The input of a verb whose only input is the If-Match header.
+inline std::optional<std::string> if_match_of(const Request& req) { return req.if_match(); }
+
+// The body of a request whose body is optional: the parsed object, or {} when the body is empty.
+inline const nlohmann::json& body_or_empty(const Request& req) {
+  static const nlohmann::json kEmpty = nlohmann::json::object();
+  return req.body.empty() ? kEmpty : req.json();
 }
 
 }  // namespace netops::http

@@ -1,6 +1,7 @@
 #include "modules/cmdb/ci_service.hpp"
 
 #include "core/etag.hpp"
+#include "modules/ops_events/tracked.hpp"
 
 namespace netops::cmdb {
 
@@ -85,38 +86,33 @@ Task<Ci> CiService::create(const CiInput& in, const Caller& by) {
 Task<Ci> CiService::update(const std::string& id, const CiInput& in, const std::optional<std::string>& if_match,
                            const Caller& by) {
   Ci out;
-  auto in_tx = [&](db::Tx& tx) -> Task<void> {
-    auto locked = co_await repo_.lock(tx, id);
-    if (!locked) throw NotFound("CI");
-    auto current = co_await repo_.find(id, &tx);
-    auto before = to_json(*current);
-    check_expected_etag(if_match, before);
-    std::optional<std::string> type = in.type_id && *in.type_id != current->type_id ? in.type_id : std::nullopt;
-    std::optional<std::string> asset = in.asset_id && *in.asset_id != current->asset_id ? *in.asset_id : std::nullopt;
+  ops_events::Change change{"cmdb_ci", "updated", "CI", id, if_match};
+  ops_events::Load<Ci> load = [&](db::Tx& t) { return ops_events::lock_then_find(repo_, t, id); };
+  ops_events::Apply<Ci> apply = [&](db::Tx& tx, const Ci& current) -> Task<Ci> {
+    std::optional<std::string> type = in.type_id && *in.type_id != current.type_id ? in.type_id : std::nullopt;
+    std::optional<std::string> asset = in.asset_id && *in.asset_id != current.asset_id ? *in.asset_id : std::nullopt;
     std::optional<std::string> location =
-        in.location_id && *in.location_id != current->location_id ? *in.location_id : std::nullopt;
+        in.location_id && *in.location_id != current.location_id ? *in.location_id : std::nullopt;
     auto missing = co_await repo_.missing_refs(tx, type, asset, location);
     if (!missing.empty()) unknown_refs(missing);
     co_await repo_.update(tx, id, in);
     if (in.attributes || type) {
       // The merged set: stored values, then the given ones (null removes a key).
-      nlohmann::json merged = current->attributes;
+      nlohmann::json merged = current.attributes;
       if (in.attributes)
         for (auto& [k, v] : in.attributes->items()) {
           if (v.is_null()) merged.erase(k);
           else merged[k] = v;
         }
-      std::string type_id = type ? *type : current->type_id;
+      std::string type_id = type ? *type : current.type_id;
       auto checked = co_await validated(tx, type_id, merged);
       co_await repo_.replace_attributes(tx, id, checked.first, checked.second);
     }
     auto found = co_await repo_.find(id, &tx);
-    out = *found;
-    auto after = to_json(out);
-    if (after != before) {
-      nlohmann::json payload = {{"before", before}, {"after", after}};
-      co_await ops_->record(tx, "cmdb_ci", id, "updated", payload, by);
-    }
+    co_return *found;
+  };
+  auto in_tx = [&](db::Tx& tx) -> Task<void> {
+    out = co_await ops_events::tracked_update(tx, *ops_, by, change, load, apply);
   };
   co_await ctx_.db.transaction(in_tx);
   co_return out;
@@ -124,12 +120,9 @@ Task<Ci> CiService::update(const std::string& id, const CiInput& in, const std::
 
 Task<void> CiService::remove(const std::string& id, bool force, const std::optional<std::string>& if_match,
                              const Caller& by) {
-  auto in_tx = [&](db::Tx& tx) -> Task<void> {
-    auto locked = co_await repo_.lock(tx, id);
-    if (!locked) throw NotFound("CI");
-    auto current = co_await repo_.find(id, &tx);
-    auto before = to_json(*current);
-    check_expected_etag(if_match, before);
+  ops_events::Change change{"cmdb_ci", "deleted", "CI", id, if_match};
+  ops_events::Load<Ci> load = [&](db::Tx& t) { return ops_events::lock_then_find(repo_, t, id); };
+  ops_events::Drop<Ci> drop = [&](db::Tx& tx, const Ci& current) -> Task<nlohmann::json> {
     auto deps = co_await repo_.dependents(tx, id);
     if (!deps.empty() && !force) {
       std::string what;
@@ -139,7 +132,7 @@ Task<void> CiService::remove(const std::string& id, bool force, const std::optio
                   r["relTypeCode"].get<std::string>() + "-> " + r["toCiCode"].get<std::string>();
       for (auto& s : deps.services)
         if (what.size() < 400) what += (what.empty() ? "" : ", ") + std::string("service ") + s["serviceCode"].get<std::string>();
-      throw Conflict("CI " + current->ci_code + " has " + std::to_string(deps.relationships.size()) +
+      throw Conflict("CI " + current.ci_code + " has " + std::to_string(deps.relationships.size()) +
                          " active relationship(s) and " + std::to_string(deps.services.size()) +
                          " service membership(s): " + what + " (retire them, or DELETE with ?force=true)",
                      {{"relationships", deps.relationships}, {"services", deps.services}});
@@ -148,11 +141,11 @@ Task<void> CiService::remove(const std::string& id, bool force, const std::optio
       auto retired = co_await repo_.retire_relationships(tx, id);
       for (auto& rid : retired) {
         nlohmann::json payload = {{"before", {{"status", "active"}}}, {"after", {{"status", "retired"}}},
-                                  {"reason", "CI " + current->ci_code + " deleted with force"}};
+                                  {"reason", "CI " + current.ci_code + " deleted with force"}};
         co_await ops_->record(tx, "cmdb_relationship", rid, "retired", payload, by);
       }
       for (auto& s : deps.services) {
-        nlohmann::json payload = {{"before", {{"ciId", id}, {"ciCode", current->ci_code}, {"role", s["role"]}}},
+        nlohmann::json payload = {{"before", {{"ciId", id}, {"ciCode", current.ci_code}, {"role", s["role"]}}},
                                   {"reason", "CI deleted with force"}};
         std::string service_id = s["serviceId"].get<std::string>();
         co_await ops_->record(tx, "cmdb_service", service_id, "member_removed", payload, by);
@@ -160,8 +153,10 @@ Task<void> CiService::remove(const std::string& id, bool force, const std::optio
       co_await repo_.remove_memberships(tx, id);
     }
     co_await repo_.remove(tx, id);
-    nlohmann::json payload = {{"before", before}, {"forced", force}};
-    co_await ops_->record(tx, "cmdb_ci", id, "deleted", payload, by);
+    co_return nlohmann::json{{"forced", force}};
+  };
+  auto in_tx = [&](db::Tx& tx) -> Task<void> {
+    co_await ops_events::tracked_delete(tx, *ops_, by, change, load, drop);
   };
   co_await ctx_.db.transaction(in_tx);
 }

@@ -1,6 +1,7 @@
 #include "modules/cmdb/ci_type_service.hpp"
 
 #include "core/etag.hpp"
+#include "modules/ops_events/tracked.hpp"
 
 namespace netops::cmdb {
 
@@ -54,34 +55,31 @@ Task<CiType> CiTypeService::create(const CiTypeInput& in, const Caller& by) {
 Task<CiType> CiTypeService::update(const std::string& id, const CiTypeInput& in,
                                    const std::optional<std::string>& if_match, const Caller& by) {
   CiType out;
+  ops_events::Change change{"cmdb_type", "updated", "CI type", id, if_match};
+  ops_events::Load<CiType> load = [&](db::Tx& t) { return ops_events::lock_then_find(repo_, t, id); };
+  ops_events::Apply<CiType> apply = [&](db::Tx& t, const CiType&) { return repo_.update(t, id, in); };
   auto in_tx = [&](db::Tx& tx) -> Task<void> {
-    auto locked = co_await repo_.lock(tx, id);
-    if (!locked) throw NotFound("CI type");
-    auto before = co_await repo_.find(id, &tx);
-    auto before_json = to_json(*before);
-    check_expected_etag(if_match, before_json);
-    out = co_await repo_.update(tx, id, in);
-    nlohmann::json payload = {{"before", before_json}, {"after", to_json(out)}};
-    co_await ops_->record(tx, "cmdb_type", id, "updated", payload, by);
+    out = co_await ops_events::tracked_update(tx, *ops_, by, change, load, apply);
   };
   co_await ctx_.db.transaction(in_tx);
   co_return out;
 }
 
 Task<void> CiTypeService::remove(const std::string& id, const Caller& by) {
-  auto in_tx = [&](db::Tx& tx) -> Task<void> {
-    auto locked = co_await repo_.lock(tx, id);
-    if (!locked) throw NotFound("CI type");
-    auto before = co_await repo_.find(id, &tx);
-    auto cis = co_await repo_.ci_count(tx, id);
-    auto rel_types = co_await repo_.rel_type_refs(tx, id);
+  ops_events::Change change{"cmdb_type", "deleted", "CI type", id};
+  ops_events::Load<CiType> load = [&](db::Tx& t) { return ops_events::lock_then_find(repo_, t, id); };
+  ops_events::Drop<CiType> drop = [&](db::Tx& t, const CiType&) -> Task<nlohmann::json> {
+    auto cis = co_await repo_.ci_count(t, id);
+    auto rel_types = co_await repo_.rel_type_refs(t, id);
     if (cis > 0 || rel_types > 0)
       throw Conflict("CI type is used by " + std::to_string(cis) + " CI(s) and " + std::to_string(rel_types) +
                          " relationship type(s)",
                      {{"cis", cis}, {"relationshipTypes", rel_types}});
-    co_await repo_.remove(tx, id);
-    nlohmann::json payload = {{"before", to_json(*before)}};
-    co_await ops_->record(tx, "cmdb_type", id, "deleted", payload, by);
+    co_await repo_.remove(t, id);
+    co_return nlohmann::json::object();
+  };
+  auto in_tx = [&](db::Tx& tx) -> Task<void> {
+    co_await ops_events::tracked_delete(tx, *ops_, by, change, load, drop);
   };
   co_await ctx_.db.transaction(in_tx);
 }

@@ -1,6 +1,7 @@
 #include "modules/cmdb/relationship_service.hpp"
 
 #include "core/etag.hpp"
+#include "modules/ops_events/tracked.hpp"
 
 namespace netops::cmdb {
 
@@ -61,16 +62,15 @@ Task<Relationship> RelationshipService::create(const RelationshipInput& in, cons
 Task<Relationship> RelationshipService::update(const std::string& id, const RelationshipInput& in,
                                                const std::optional<std::string>& if_match, const Caller& by) {
   Relationship out;
+  ops_events::Change change{"cmdb_relationship", "updated", "relationship", id, if_match};
+  ops_events::Load<Relationship> load = [&](db::Tx& t) { return repo_.find(id, &t, true); };
+  ops_events::Apply<Relationship> apply = [&](db::Tx& t, const Relationship&) -> Task<Relationship> {
+    co_await repo_.update(t, id, in);
+    auto found = co_await repo_.find(id, &t);
+    co_return *found;
+  };
   auto in_tx = [&](db::Tx& tx) -> Task<void> {
-    auto current = co_await repo_.find(id, &tx, true);
-    if (!current) throw NotFound("relationship");
-    auto before = to_json(*current);
-    check_expected_etag(if_match, before);
-    co_await repo_.update(tx, id, in);
-    auto found = co_await repo_.find(id, &tx);
-    out = *found;
-    nlohmann::json payload = {{"before", before}, {"after", to_json(out)}};
-    co_await ops_->record(tx, "cmdb_relationship", id, "updated", payload, by);
+    out = co_await ops_events::tracked_update(tx, *ops_, by, change, load, apply);
   };
   co_await ctx_.db.transaction(in_tx);
   co_return out;
@@ -78,17 +78,17 @@ Task<Relationship> RelationshipService::update(const std::string& id, const Rela
 
 Task<void> RelationshipService::remove(const std::string& id, const std::optional<std::string>& if_match,
                                        const Caller& by) {
-  auto in_tx = [&](db::Tx& tx) -> Task<void> {
-    auto current = co_await repo_.find(id, &tx, true);
-    if (!current) throw NotFound("relationship");
-    auto before = to_json(*current);
-    check_expected_etag(if_match, before);
-    if (current->status == "retired") throw Conflict("relationship is already retired", {{"status", "retired"}});
-    co_await repo_.retire(tx, id);
-    auto after = before;
+  ops_events::Change change{"cmdb_relationship", "retired", "relationship", id, if_match};
+  ops_events::Load<Relationship> load = [&](db::Tx& t) { return repo_.find(id, &t, true); };
+  ops_events::Drop<Relationship> retire = [&](db::Tx& t, const Relationship& current) -> Task<nlohmann::json> {
+    if (current.status == "retired") throw Conflict("relationship is already retired", {{"status", "retired"}});
+    co_await repo_.retire(t, id);
+    auto after = to_json(current);
     after["status"] = "retired";
-    nlohmann::json payload = {{"before", before}, {"after", after}};
-    co_await ops_->record(tx, "cmdb_relationship", id, "retired", payload, by);
+    co_return nlohmann::json{{"after", after}};
+  };
+  auto in_tx = [&](db::Tx& tx) -> Task<void> {
+    co_await ops_events::tracked_delete(tx, *ops_, by, change, load, retire);
   };
   co_await ctx_.db.transaction(in_tx);
 }

@@ -1,6 +1,7 @@
 #include "modules/cmdb/relationship_type_service.hpp"
 
 #include "core/etag.hpp"
+#include "modules/ops_events/tracked.hpp"
 
 namespace netops::cmdb {
 
@@ -38,20 +39,19 @@ Task<RelType> RelTypeService::create(const RelTypeInput& in, const Caller& by) {
 Task<RelType> RelTypeService::update(const std::string& id, const RelTypeInput& in,
                                      const std::optional<std::string>& if_match, const Caller& by) {
   RelType out;
-  auto in_tx = [&](db::Tx& tx) -> Task<void> {
-    auto current = co_await repo_.find(id, &tx, true);
-    if (!current) throw NotFound("relationship type");
-    auto before = to_json(*current);
-    check_expected_etag(if_match, before);
+  ops_events::Change change{"cmdb_relationship_type", "updated", "relationship type", id, if_match};
+  ops_events::Load<RelType> load = [&](db::Tx& t) { return repo_.find(id, &t, true); };
+  ops_events::Apply<RelType> apply = [&](db::Tx& t, const RelType&) -> Task<RelType> {
     std::optional<std::string> from = in.allowed_from_type_id ? *in.allowed_from_type_id : std::nullopt;
     std::optional<std::string> to = in.allowed_to_type_id ? *in.allowed_to_type_id : std::nullopt;
-    auto missing = co_await repo_.missing_refs(tx, from, to);
+    auto missing = co_await repo_.missing_refs(t, from, to);
     if (!missing.empty()) unknown_refs(missing);
-    co_await repo_.update(tx, id, in);
-    auto found = co_await repo_.find(id, &tx);
-    out = *found;
-    nlohmann::json payload = {{"before", before}, {"after", to_json(out)}};
-    co_await ops_->record(tx, "cmdb_relationship_type", id, "updated", payload, by);
+    co_await repo_.update(t, id, in);
+    auto found = co_await repo_.find(id, &t);
+    co_return *found;
+  };
+  auto in_tx = [&](db::Tx& tx) -> Task<void> {
+    out = co_await ops_events::tracked_update(tx, *ops_, by, change, load, apply);
   };
   co_await ctx_.db.transaction(in_tx);
   co_return out;

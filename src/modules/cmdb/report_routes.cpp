@@ -18,36 +18,31 @@ void register_report_routes(AppContext& ctx, const CmdbServices& s) {
            })
       .summary("CI counts by type, status and environment; relationship and service totals")
       .tag("cmdb");
-  ctx.router
-      .get("/api/v1/cmdb/reports/orphans", Role::user,
-           [reports](Request& req) -> Task<Response> {
-             auto limit = req.query_int("limit", 100, 1, 1000);
-             auto r = co_await reports->orphans(limit);
-             co_return Response::json(r);
-           })
-      .summary("CIs with no active relationship and no service membership (total, first `limit` by code)")
-      .tag("cmdb")
-      .query("limit", "integer", "1..1000 (default 100)");
-  ctx.router
-      .get("/api/v1/cmdb/reports/most-connected", Role::user,
-           [reports](Request& req) -> Task<Response> {
-             auto limit = req.query_int("limit", 20, 1, 1000);
-             auto r = co_await reports->most_connected(limit);
-             co_return Response::json(r);
-           })
-      .summary("CIs with the most active relationships (dependsOn + dependents)")
-      .tag("cmdb")
-      .query("limit", "integer", "1..1000 (default 20)");
-  ctx.router
-      .get("/api/v1/cmdb/reports/retired-references", Role::user,
-           [reports](Request& req) -> Task<Response> {
-             auto limit = req.query_int("limit", 100, 1, 1000);
-             auto r = co_await reports->retired_targets(limit);
-             co_return Response::json(r);
-           })
-      .summary("Active relationships that point at (or come from) retired CIs")
-      .tag("cmdb")
-      .query("limit", "integer", "1..1000 (default 100)");
+  // The limited lists: one shape, one table.
+  struct Limited {
+    const char* path;
+    long long default_limit;
+    Task<nlohmann::json> (ReportRepo::*run)(long long);
+    const char* summary;
+  };
+  for (const auto& r : std::initializer_list<Limited>{
+           {"orphans", 100, &ReportRepo::orphans,
+            "CIs with no active relationship and no service membership (total, first `limit` by code)"},
+           {"most-connected", 20, &ReportRepo::most_connected,
+            "CIs with the most active relationships (dependsOn + dependents)"},
+           {"retired-references", 100, &ReportRepo::retired_targets,
+            "Active relationships that point at (or come from) retired CIs"}}) {
+    ctx.router
+        .get(std::string("/api/v1/cmdb/reports/") + r.path, Role::user,
+             [reports, r](Request& req) -> Task<Response> {
+               auto limit = req.query_int("limit", r.default_limit, 1, 1000);
+               auto out = co_await ((*reports).*r.run)(limit);
+               co_return Response::json(out);
+             })
+        .summary(r.summary)
+        .tag("cmdb")
+        .query("limit", "integer", "1..1000 (default " + std::to_string(r.default_limit) + ")");
+  }
 }
 
 }  // namespace netops::cmdb

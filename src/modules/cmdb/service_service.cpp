@@ -1,6 +1,7 @@
 #include "modules/cmdb/service_service.hpp"
 
 #include "core/etag.hpp"
+#include "modules/ops_events/tracked.hpp"
 
 namespace netops::cmdb {
 
@@ -26,17 +27,15 @@ Task<Service> ServiceService::create(const ServiceInput& in, const Caller& by) {
 Task<Service> ServiceService::update(const std::string& id, const ServiceInput& in,
                                      const std::optional<std::string>& if_match, const Caller& by) {
   Service out;
+  ops_events::Change change{"cmdb_service", "updated", "service", id, if_match};
+  ops_events::Load<Service> load = [&](db::Tx& t) { return ops_events::lock_then_find(repo_, t, id); };
+  ops_events::Apply<Service> apply = [&](db::Tx& t, const Service&) -> Task<Service> {
+    co_await repo_.update(t, id, in);
+    auto found = co_await repo_.find(id, &t);
+    co_return *found;
+  };
   auto in_tx = [&](db::Tx& tx) -> Task<void> {
-    auto locked = co_await repo_.lock(tx, id);
-    if (!locked) throw NotFound("service");
-    auto current = co_await repo_.find(id, &tx);
-    auto before = to_json(*current);
-    check_expected_etag(if_match, before);
-    co_await repo_.update(tx, id, in);
-    auto found = co_await repo_.find(id, &tx);
-    out = *found;
-    nlohmann::json payload = {{"before", before}, {"after", to_json(out)}};
-    co_await ops_->record(tx, "cmdb_service", id, "updated", payload, by);
+    out = co_await ops_events::tracked_update(tx, *ops_, by, change, load, apply);
   };
   co_await ctx_.db.transaction(in_tx);
   co_return out;
@@ -44,18 +43,17 @@ Task<Service> ServiceService::update(const std::string& id, const ServiceInput& 
 
 Task<void> ServiceService::remove(const std::string& id, const std::optional<std::string>& if_match,
                                   const Caller& by) {
-  auto in_tx = [&](db::Tx& tx) -> Task<void> {
-    auto locked = co_await repo_.lock(tx, id);
-    if (!locked) throw NotFound("service");
-    auto current = co_await repo_.find(id, &tx);
-    auto before = to_json(*current);
-    check_expected_etag(if_match, before);
-    auto members = co_await repo_.members(id, &tx);
+  ops_events::Change change{"cmdb_service", "deleted", "service", id, if_match};
+  ops_events::Load<Service> load = [&](db::Tx& t) { return ops_events::lock_then_find(repo_, t, id); };
+  ops_events::Drop<Service> drop = [&](db::Tx& t, const Service&) -> Task<nlohmann::json> {
+    auto members = co_await repo_.members(id, &t);
     nlohmann::json list = nlohmann::json::array();
     for (auto& m : members) list.push_back(to_json(m));
-    co_await repo_.remove(tx, id);  // members go with it (ON DELETE CASCADE)
-    nlohmann::json payload = {{"before", before}, {"members", list}};
-    co_await ops_->record(tx, "cmdb_service", id, "deleted", payload, by);
+    co_await repo_.remove(t, id);  // members go with it (ON DELETE CASCADE)
+    co_return nlohmann::json{{"members", list}};
+  };
+  auto in_tx = [&](db::Tx& tx) -> Task<void> {
+    co_await ops_events::tracked_delete(tx, *ops_, by, change, load, drop);
   };
   co_await ctx_.db.transaction(in_tx);
 }

@@ -95,90 +95,45 @@ Module<TicketService> register_module(AppContext& ctx, std::shared_ptr<audit::Au
 }
 
 void register_ticket_routes(AppContext& ctx, std::shared_ptr<TicketService> svc) {
-  const std::string one = kBase + "/{id}";
-  ctx.router
-      .get(kBase, Role::user,
-           [svc](Request& req) -> Task<Response> {
-             auto f = filter_of(req);
-             auto q = http::list_query(req, kList);
-             auto page = co_await svc->list(f, q.page, q.sort);
-             co_return http::page(page, [](const Ticket& t) { return to_json(t); });
-           })
-      .summary("List maintenance tickets (filters assetId, status, severity, openedSince/openedBefore; sort "
-               "openedAt|closedAt|severity|status)")
-      .tag("maintenance")
-      .list(kList);
+  http::crud(ctx.router, svc,
+             http::CrudSpec<NewTicket, TicketFilter, TicketPatch>{
+                 .base = kBase,
+                 .noun = "maintenance ticket",
+                 .tag = "maintenance",
+                 .item_schema = kTicket,
+                 .input_schema = kNew,
+                 .list = kList,
+                 .filter = filter_of,
+                 .parse = [](const json& body, bool) { return parse_new_ticket(body); },
+                 .read_role = Role::user,
+                 .write_role = Role::admin,
+                 .create_role = Role::user,
+                 .delete_summary = "only a canceled ticket (409 otherwise: closed tickets are maintenance history); "
+                                   "If-Match honoured",
+                 .summaries = {.list = "List maintenance tickets (filters assetId, status, severity, "
+                                       "openedSince/openedBefore; sort openedAt|closedAt|severity|status)",
+                               .get = "One maintenance ticket, with an ETag for If-Match",
+                               .create = "Open a ticket for an asset: the asset goes in_repair (event MAINT_OPEN) in "
+                                         "the same transaction; 409 when its status forbids it (disposed, retired, "
+                                         "lost), 422 when assetId names no asset",
+                               .update = "Edit title, severity, diagnosis, resolution of an open or in_progress "
+                                         "ticket (If-Match → 412 when stale; 409 once closed or canceled); status "
+                                         "changes go through /status"},
+                 .update_schema = kPatch,
+                 .parse_update = [](const json& body, const std::string&) { return parse_ticket_patch(body); }});
 
-  ctx.router
-      .get(one, Role::user,
-           [svc](Request& req) -> Task<Response> {
-             auto id = req.path_uuid("id");  // named: GCC 12 mishandles temporaries in co_await
-             auto t = co_await svc->get(id);
-             co_return http::tagged_json(to_json(t));
-           })
-      .summary("One maintenance ticket, with an ETag for If-Match")
-      .tag("maintenance")
-      .response(kTicket);
-
-  ctx.router
-      .post(kBase, Role::user,
-            [svc](Request& req) -> Task<Response> {
-              auto in = parse_new_ticket(req.json());
-              auto by = req.caller();
-              auto t = co_await svc->create(in, by);
-              co_return http::tagged_json(to_json(t), 201);
-            })
-      .summary("Open a ticket for an asset: the asset goes in_repair (event MAINT_OPEN) in the same transaction; "
-               "409 when its status forbids it (disposed, retired, lost), 422 when assetId names no asset")
-      .tag("maintenance")
-      .request(kNew)
-      .response(kTicket, 201);
-
-  auto update = [svc](Request& req) -> Task<Response> {
-    auto id = req.path_uuid("id");
-    auto patch = parse_ticket_patch(req.json());
-    auto expected = req.if_match();
-    auto by = req.caller();
-    auto t = co_await svc->update(id, patch, expected, by);
-    co_return http::tagged_json(to_json(t));
-  };
-  for (auto* method : {"PATCH", "PUT"})
-    ctx.router.add(method, one, Role::admin, update)
-        .summary("Edit title, severity, diagnosis, resolution of an open or in_progress ticket (If-Match → 412 "
-                 "when stale; 409 once closed or canceled); status changes go through /status")
-        .tag("maintenance")
-        .request(kPatch)
-        .response(kTicket);
-
-  ctx.router
-      .post(one + "/status", Role::admin,
-            [svc](Request& req) -> Task<Response> {
-              auto id = req.path_uuid("id");
-              auto change = parse_ticket_status(req.json());
-              auto expected = req.if_match();
-              auto by = req.caller();
-              auto t = co_await svc->change_status(id, change, expected, by);
-              co_return http::tagged_json(to_json(t));
-            })
+  http::action(
+      ctx.router, kBase + "/{id}/status", Role::admin,
+      [](const Request& req) { return std::pair{parse_ticket_status(req.json()), req.if_match()}; },
+      [svc](const std::string& id, const auto& in, const Caller& by) {
+        return svc->change_status(id, in.first, in.second, by);
+      })
       .summary("Move a ticket: open → in_progress | canceled, in_progress → closed | canceled (409 with the "
                "allowed states otherwise). Closing or canceling the last open ticket of the asset restores "
                "in_use (open assignment) or in_stock (event MAINT_CLOSE)")
       .tag("maintenance")
       .request(kStatusBody)
       .response(kTicket);
-
-  ctx.router
-      .del(one, Role::admin,
-           [svc](Request& req) -> Task<Response> {
-             auto id = req.path_uuid("id");
-             auto expected = req.if_match();
-             auto by = req.caller();
-             co_await svc->remove(id, expected, by);
-             co_return Response::no_content();
-           })
-      .summary("Delete a canceled ticket (409 for any other status: closed tickets are maintenance history)")
-      .tag("maintenance")
-      .response(nullptr, 204);
 }
 
 }  // namespace netops::maintenance

@@ -90,29 +90,22 @@ Module<ReminderService> register_module(AppContext& ctx, std::shared_ptr<audit::
 }
 
 void register_reminder_routes(AppContext& ctx, std::shared_ptr<ReminderService> svc) {
-  ctx.router
-      .get(kBase, Role::admin,
-           [svc](Request& req) -> Task<Response> {
-             auto f = filter_of(req);
-             auto q = http::list_query(req, kList);
-             auto page = co_await svc->list(f, q.page, q.sort);
-             co_return http::page(page, [](const Reminder& r) { return to_json(r); });
-           })
-      .summary("List reminders (filters status, type, assetId, channel, unread; sort createdAt|dueAt); "
-               "?unread=true is the ui channel's inbox")
-      .tag("reminders")
-      .list(kList);
-
-  ctx.router
-      .get(kBase + "/{id}", Role::admin,
-           [svc](Request& req) -> Task<Response> {
-             auto id = req.path_uuid("id");  // named: GCC 12 mishandles temporaries in co_await
-             auto r = co_await svc->get(id);
-             co_return http::tagged_json(to_json(r));
-           })
-      .summary("One reminder with its delivery state (attempts, lastError, nextAttemptAt) and an ETag")
-      .tag("reminders")
-      .response(kReminder);
+  http::crud(ctx.router, svc,
+             http::CrudSpec<int, ReminderFilter>{
+                 .base = kBase,
+                 .noun = "reminder",
+                 .tag = "reminders",
+                 .item_schema = kReminder,
+                 .list = kList,
+                 .filter = filter_of,
+                 .read_role = Role::admin,
+                 .with_create = false,
+                 .with_update = false,
+                 .with_delete = false,
+                 .summaries = {.list = "List reminders (filters status, type, assetId, channel, unread; sort "
+                                       "createdAt|dueAt); ?unread=true is the ui channel's inbox",
+                               .get = "One reminder with its delivery state (attempts, lastError, nextAttemptAt) "
+                                      "and an ETag"}});
 
   ctx.router
       .post(kBase + "/run", Role::admin,
@@ -127,28 +120,19 @@ void register_reminder_routes(AppContext& ctx, std::shared_ptr<ReminderService> 
       .tag("reminders")
       .response(kRunResult);
 
-  ctx.router
-      .post(kBase + "/{id}/read", Role::admin,
-            [svc](Request& req) -> Task<Response> {
-              auto id = req.path_uuid("id");
-              auto expected = req.if_match();
-              auto by = req.caller();
-              auto r = co_await svc->mark_read(id, expected, by);
-              co_return http::tagged_json(to_json(r));
-            })
+  using IfMatch = std::optional<std::string>;
+  http::action(ctx.router, kBase + "/{id}/read", Role::admin, http::if_match_of,
+               [svc](const std::string& id, const IfMatch& expected, const Caller& by) {
+                 return svc->mark_read(id, expected, by);
+               })
       .summary("Mark a reminder read (idempotent: the first readAt stays)")
       .tag("reminders")
       .response(kReminder);
 
-  ctx.router
-      .post(kBase + "/{id}/cancel", Role::admin,
-            [svc](Request& req) -> Task<Response> {
-              auto id = req.path_uuid("id");
-              auto expected = req.if_match();
-              auto by = req.caller();
-              auto r = co_await svc->cancel(id, expected, by);
-              co_return http::tagged_json(to_json(r));
-            })
+  http::action(ctx.router, kBase + "/{id}/cancel", Role::admin, http::if_match_of,
+               [svc](const std::string& id, const IfMatch& expected, const Caller& by) {
+                 return svc->cancel(id, expected, by);
+               })
       .summary("Cancel a pending or failed reminder, or a listed ui one not read yet (409 otherwise)")
       .tag("reminders")
       .response(kReminder);

@@ -1,6 +1,7 @@
 // HTTP shape of workflow requests.
 #include "core/etag.hpp"
 #include "http/body.hpp"
+#include "http/crud.hpp"
 #include "http/listing.hpp"
 #include "modules/workflow/module.hpp"
 #include "modules/workflow/workflow_rules.hpp"
@@ -41,11 +42,6 @@ const http::ListSpec kList{
 Response tagged(const WorkflowRequest& r, int status = 200) {
   auto j = to_json(r);
   return Response::json(j, status).header("ETag", etag_of(j));
-}
-
-const json& body_or_empty(const Request& req) {
-  static const json kEmpty = json::object();
-  return req.body.empty() ? kEmpty : req.json();
 }
 
 NewRequest parse_new_request(const json& body) {
@@ -162,57 +158,36 @@ void register_workflow_routes(AppContext& ctx, std::shared_ptr<WorkflowService> 
       .tag("workflow")
       .response(kRequest);
 
-  ctx.router
-      .post(base + "/{id}/approve", Role::admin,
-            [svc](Request& req) -> Task<Response> {
-              auto id = req.path_uuid("id");
-              auto note = reason_of(body_or_empty(req), {"note"});
-              auto by = req.caller();
-              auto r = co_await svc->approve(id, note, by);
-              co_return tagged(r);
-            })
+  const std::string one = base + "/{id}";
+  using Note = std::optional<std::string>;
+
+  http::action(ctx.router, one + "/approve", Role::admin,
+               [](const Request& r) { return reason_of(http::body_or_empty(r), {"note"}); },
+               [svc](const std::string& id, const Note& note, const Caller& by) { return svc->approve(id, note, by); })
       .summary("submitted → approved (403 for the requester unless super_admin: four eyes; 409 when not submitted)")
       .tag("workflow")
       .request({{"type", "object"}, {"properties", {{"note", str()}}}})
       .response(kRequest);
 
-  ctx.router
-      .post(base + "/{id}/reject", Role::admin,
-            [svc](Request& req) -> Task<Response> {
-              auto id = req.path_uuid("id");
-              auto reason = reason_of(body_or_empty(req), {"reason", "rejectionReason"});
-              auto by = req.caller();
-              auto r = co_await svc->reject(id, reason, by);
-              co_return tagged(r);
-            })
+  http::action(ctx.router, one + "/reject", Role::admin,
+               [](const Request& r) { return reason_of(http::body_or_empty(r), {"reason", "rejectionReason"}); },
+               [svc](const std::string& id, const Note& reason, const Caller& by) { return svc->reject(id, reason, by); })
       .summary("submitted → rejected; the payload is kept and payload.rejectionReason holds the reason (403 for "
                "the requester unless super_admin)")
       .tag("workflow")
       .request({{"type", "object"}, {"properties", {{"reason", str()}, {"rejectionReason", str()}}}})
       .response(kRequest);
 
-  ctx.router
-      .post(base + "/{id}/cancel", Role::user,
-            [svc](Request& req) -> Task<Response> {
-              auto id = req.path_uuid("id");
-              auto reason = reason_of(body_or_empty(req), {"reason"});
-              auto by = req.caller();
-              auto r = co_await svc->cancel(id, reason, by);
-              co_return tagged(r);
-            })
+  http::action(ctx.router, one + "/cancel", Role::user,
+               [](const Request& r) { return reason_of(http::body_or_empty(r), {"reason"}); },
+               [svc](const std::string& id, const Note& reason, const Caller& by) { return svc->cancel(id, reason, by); })
       .summary("submitted | approved → canceled, by the requester or an admin (another user's request: 404)")
       .tag("workflow")
       .request({{"type", "object"}, {"properties", {{"reason", str()}}}})
       .response(kRequest);
 
-  ctx.router
-      .post(base + "/{id}/execute", Role::admin,
-            [svc](Request& req) -> Task<Response> {
-              auto id = req.path_uuid("id");
-              auto by = req.caller();
-              auto r = co_await svc->execute(id, by);
-              co_return tagged(r);
-            })
+  http::action(ctx.router, one + "/execute", Role::admin,
+               [svc](const std::string& id, const Caller& by) { return svc->execute(id, by); })
       .summary("approved → in_progress → done, applying the effect on the asset in the same transaction; a refused "
                "effect answers its 409/422 and leaves the request approved with payload.lastError")
       .tag("workflow")
