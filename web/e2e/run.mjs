@@ -8,10 +8,13 @@
 //   E2E_CATEGORY        name of an asset category whose active spec has `ports` (integer 1–96, required)
 //   E2E_CHROMIUM        the browser's executable (default /usr/lib/chromium/chromium-headless-shell)
 //   E2E_SHOTS           screenshot directory (default build/ui-shots)
+//   E2E_BROWSER         chromium (default: every journey, screenshots) or firefox (the journeys marked
+//                       `both`, no screenshots): Debian's firefox-esr over WebDriver BiDi (channel moz-firefox)
+//   E2E_FIREFOX         Firefox's executable (default /usr/lib/firefox-esr/firefox-esr)
 //
 // Prints one line per test and a closing "N passed, N failed"; exits non-zero on any failure.
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { chromium, firefox } from 'playwright-core';
+import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 
@@ -24,6 +27,8 @@ const chatModel = env('E2E_CHAT_MODEL', 'mock/echo');
 const category = env('E2E_CATEGORY', 'E2E switches');
 const shots = resolve(env('E2E_SHOTS', join(here, '../../build/ui-shots')));
 const executablePath = env('E2E_CHROMIUM', '/usr/lib/chromium/chromium-headless-shell');
+const browserName = env('E2E_BROWSER', 'chromium');
+const inFirefox = browserName === 'firefox';
 if (!base || !password) {
   console.error('E2E_BASE_URL and E2E_ADMIN_PASSWORD are required');
   process.exit(2);
@@ -42,12 +47,22 @@ function assert(cond, message) {
 
 // Screenshots of the current screen at both widths (then back to the desktop width).
 async function shoot(page, name) {
+  if (inFirefox) return; // the screenshots are Chromium's
   for (const w of widths) {
     await page.setViewportSize({ width: w.width, height: w.height });
     await page.waitForTimeout(50); // layout settles after the resize (no test result depends on it)
     await page.screenshot({ path: join(shots, `${name}-${w.name}.png`), fullPage: true });
+    const sw = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (w.width === 390 && sw > 391) throw new Error(`${name}: the page is ${sw} px wide at 390 px (horizontal overflow)`);
   }
   await page.setViewportSize({ width: 1280, height: 860 });
+}
+
+// Number inputs: Firefox over BiDi appends to a number input's value instead of replacing it (select-all
+// does not reach it), so the field is emptied first.
+async function fillNumber(locator, value) {
+  await locator.evaluate((el) => (el.value = ''));
+  await locator.fill(value);
 }
 
 async function signIn(page) {
@@ -58,10 +73,10 @@ async function signIn(page) {
   await page.getByRole('navigation', { name: 'Main navigation' }).waitFor();
 }
 
-const browser = await chromium.launch({
-  executablePath,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-});
+const browser = inFirefox
+  ? await firefox.launch({ channel: 'moz-firefox', executablePath: env('E2E_FIREFOX', '/usr/lib/firefox-esr/firefox-esr'), headless: true })
+  : await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+console.log(`browser: ${browserName} ${browser.version()}`);
 const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US' });
 context.setDefaultTimeout(TIMEOUT);
 const page = await context.newPage();
@@ -72,7 +87,33 @@ page.on('console', (m) => {
 page.on('pageerror', (e) => consoleErrors.push(String(e)));
 
 const tests = [];
-const test = (name, fn) => tests.push({ name, fn });
+// both: also run in Firefox (the journeys the issue names); the rest run in Chromium only, to keep the
+// ctest's time reasonable.
+const test = (name, fn, opts = {}) => tests.push({ name, fn, both: !!opts.both });
+
+// Every API path the console's source calls (string and template literals under web/src) is a documented
+// route of /docs/json (OpenAPI): `${…}` and `{…}` segments match any path parameter; queries are ignored.
+test('the console calls documented routes only (/docs/json)', async () => {
+  const doc = await (await fetch(base + '/docs/json')).json();
+  const documented = Object.keys(doc.paths).map((p) => p.split('/').map((x) => (x.startsWith('{') ? '*' : x)));
+  const walk = (d) => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
+  const used = new Set();
+  for (const f of walk(join(here, '../src')).filter((f) => /\.(ts|svelte)$/.test(f)))
+    for (const m of readFileSync(f, 'utf8').matchAll(/[`'"](\/(?:api|v1)\/[^`'"\s]*)/g)) {
+      const segs = [];
+      for (const seg of m[1].split('?')[0].split('/')) {
+        if (seg.startsWith('${') || seg.startsWith('{')) segs.push('*');
+        else if (seg.includes('${')) { segs.push(seg.slice(0, seg.indexOf('${'))); break; }
+        else segs.push(seg);
+      }
+      used.add(segs.join('/'));
+    }
+  const ok = (u) => documented.some((d) => d.length === u.length && d.every((x, i) => x === u[i] || x === '*' || u[i] === '*'));
+  const missing = [...used].map((u) => u.split('/')).filter((u) => !ok(u)).map((u) => u.join('/'));
+  assert(used.size > 50, `found the console's API paths (${used.size})`);
+  assert(missing.length === 0, `undocumented paths used by the console: ${missing.join(', ')}`);
+  console.log(`     ${used.size} API paths in web/src, all documented`);
+});
 
 test('sign in, stay signed in across a reload (refresh rotation), no CSP violations', async () => {
   const t0 = Date.now();
@@ -93,9 +134,9 @@ test('sign in, stay signed in across a reload (refresh rotation), no CSP violati
   assert(page.url().endsWith('/chat'), `after sign-in the console opens the chat (${page.url()})`);
   await page.reload();
   await page.getByRole('navigation', { name: 'Main navigation' }).waitFor();
-  const csp = consoleErrors.filter((e) => /Content Security Policy|Refused to/.test(e));
+  const csp = consoleErrors.filter((e) => /Content[- ]Security[- ]Policy|Refused to/.test(e));
   assert(csp.length === 0, `CSP violations: ${csp.join(' | ')}`);
-});
+}, { both: true });
 
 test('a streamed chat answer rendered as Markdown with model, tokens, cost and latency', async () => {
   await page.goto(base + '/chat');
@@ -116,7 +157,7 @@ test('a streamed chat answer rendered as Markdown with model, tokens, cost and l
   await page.reload();
   await page.locator('article.msg.assistant strong', { hasText: 'core switch' }).waitFor();
   await shoot(page, 'chat');
-});
+}, { both: true });
 
 test('stop a long streamed answer; archive and find the conversation', async () => {
   await page.getByRole('link', { name: 'New conversation' }).click();
@@ -160,7 +201,7 @@ test('create an API key: shown once, listed, revoked', async () => {
   page.once('dialog', (d) => d.accept());
   await page.getByRole('button', { name: `Revoke ${name}` }).click();
   await page.getByRole('row', { name: new RegExp(name) }).getByText('revoked').waitFor();
-});
+}, { both: true });
 
 test('gateway admin screens load: providers, models, orchestration, usage log with filters in the URL', async () => {
   await page.getByRole('link', { name: 'Providers' }).click();
@@ -196,14 +237,14 @@ test('an asset created from the spec-driven form, after fixing a validation erro
   await page.getByLabel('Model name *').fill(`EX-${code}`);
   await page.getByLabel('Brand').fill('Juniper');
   const ports = page.getByLabel(/^Ports/);
-  await ports.fill('500'); // above maxValue 96: shown at the field before anything is sent
+  await fillNumber(ports, '500'); // above maxValue 96: shown at the field before anything is sent
   await page.getByRole('button', { name: 'Save' }).click();
   const portsError = page.locator('#err-spec-ports');
   await portsError.waitFor();
   assert((await portsError.textContent()).includes('at most 96'), 'the spec field names its range');
   assert((await ports.getAttribute('aria-invalid')) === 'true', 'the field is marked invalid');
   await shoot(page, 'asset-form');
-  await ports.fill('48');
+  await fillNumber(ports, '48');
   await page.getByRole('button', { name: 'Save' }).click();
   // The model is created; the asset is refused by the server, the error shown at the IP field.
   const ipError = page.locator('#err-mgmtIp');
@@ -226,6 +267,380 @@ test('an asset created from the spec-driven form, after fixing a validation erro
   await page.waitForURL(new RegExp(`search=${code}`));
   await page.getByRole('link', { name: code }).waitFor();
   await shoot(page, 'assets');
+}, { both: true });
+
+
+// ---- seeding through the API (the same documented routes the console uses) -----------------------------
+let adminToken = null;
+async function call(method, path, body, token = adminToken) {
+  const res = await fetch(base + path, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : null;
+}
+const stamp = Date.now().toString(36).toUpperCase();
+const seed = {};
+const approver = { email: `approver-${stamp.toLowerCase()}@example.com`, password: 'approver-pass-0123' };
+
+test('seed through the API: a second admin, locations, CMDB graph, warehouse stock', async () => {
+  adminToken = (await call('POST', '/api/auth/login', { email: login, password }, null)).accessToken;
+  await call('POST', '/api/admin/users', { email: approver.email, name: 'Second Admin', password: approver.password, role: 'admin', tier: 'pro' });
+  const locs = (await call('GET', '/api/v1/locations?pageSize=1000')).data;
+  seed.hq = locs.find((l) => l.name === 'HQ data centre') ?? (await call('POST', '/api/v1/locations', { name: 'HQ data centre' }));
+  seed.branch = await call('POST', '/api/v1/locations', { name: `Branch ${stamp}` });
+  // CMDB: APP runs_on VM runs_on HOST; service SHOP (high) has APP as a member.
+  const type = await call('POST', '/api/v1/cmdb/types', { code: `srv_${stamp.toLowerCase()}`, name: 'Server' });
+  const rt = await call('POST', '/api/v1/cmdb/relationship-types', { code: `runs_on_${stamp.toLowerCase()}`, name: 'runs on' });
+  const ci = (code, name) => call('POST', '/api/v1/cmdb/cis', { ciCode: code, name, typeId: type.id, status: 'active', environment: 'prod' });
+  seed.host = await ci(`HOST-${stamp}`, 'Hypervisor host');
+  seed.vm = await ci(`VM-${stamp}`, 'Web VM');
+  seed.app = await ci(`APP-${stamp}`, 'Web shop');
+  await call('POST', '/api/v1/cmdb/relationships', { relTypeId: rt.id, fromCiId: seed.app.id, toCiId: seed.vm.id });
+  await call('POST', '/api/v1/cmdb/relationships', { relTypeId: rt.id, fromCiId: seed.vm.id, toCiId: seed.host.id });
+  const svc = await call('POST', '/api/v1/cmdb/services', { code: `SHOP-${stamp}`, name: 'Web shop service', criticality: 'high' });
+  await call('POST', `/api/v1/cmdb/services/${svc.id}/members`, { ciId: seed.app.id, role: 'primary' });
+  // Warehouse: 2 units of a part whose minimum is 5 (below minimum), received and posted.
+  seed.wh = await call('POST', '/api/v1/warehouse/warehouses', { code: `WH-${stamp}`, name: 'Main store' });
+  seed.part = await call('POST', '/api/v1/warehouse/parts', { partCode: `SFP-${stamp}`, name: 'SFP+ optic', minLevel: 5 });
+  seed.receipt = await call('POST', '/api/v1/warehouse/documents?post=true', { docType: 'receipt', warehouseId: seed.wh.id, lines: [{ partId: seed.part.id, qty: 2, unitCost: '12.50' }] });
+}, { both: true });
+
+test('playground: a streamed completion with the x-netops headers, tokens and cost', async () => {
+  await page.getByRole('link', { name: 'Playground' }).click();
+  await page.getByRole('heading', { name: 'Playground' }).waitFor();
+  await page.getByLabel('Model').selectOption(chatModel);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.locator('#pg-prompt-err').waitFor(); // empty prompt: said at the field
+  await page.getByLabel('Prompt *').fill('ping from the playground');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByTestId('pg-answer').getByText('ping from the playground').waitFor();
+  const served = page.getByTestId('pg-served');
+  await served.getByText('x-netops-model').waitFor();
+  await served.getByText(chatModel, { exact: true }).waitFor();
+  await page.getByTestId('pg-cost').waitFor();
+  assert(/\$/.test(await page.getByTestId('pg-cost').textContent()), 'the cost is shown in money');
+  await shoot(page, 'playground');
+});
+
+test('usage charts: tokens and cost per day, by model and provider', async () => {
+  await page.getByRole('link', { name: 'Usage charts' }).click();
+  await page.getByRole('heading', { name: 'Usage charts' }).waitFor();
+  await page.locator('figure.chart svg rect.bar').first().waitFor({ state: 'attached' });
+  await page.getByRole('cell', { name: chatModel }).first().waitFor();
+  await page.getByLabel('Period').selectOption('7');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await page.waitForURL(/days=7/);
+  await page.getByRole('cell', { name: 'mock', exact: true }).first().waitFor();
+  await shoot(page, 'usage-charts');
+});
+
+test('users: a server validation error at the field, then created; the audit log shows it', async () => {
+  await page.getByRole('link', { name: 'Users' }).click();
+  await page.getByRole('heading', { name: 'Users' }).waitFor();
+  await page.getByText('New user', { exact: true }).click();
+  const email = `operator-${stamp.toLowerCase()}@example.com`;
+  await page.getByLabel('E-mail *').fill(email);
+  await page.getByLabel('Name *').fill('New Operator');
+  await page.getByLabel('Initial password *').fill('short');
+  await page.getByRole('button', { name: 'Create user', exact: true }).click();
+  const err = page.locator('#nu-password-err');
+  await err.waitFor();
+  assert((await err.textContent()).includes('10 characters'), 'the password rule is shown at the field');
+  await page.getByLabel('Initial password *').fill('long-enough-password-1');
+  await page.getByRole('button', { name: 'Create user', exact: true }).click();
+  await page.getByRole('cell', { name: email, exact: true }).waitFor();
+  await shoot(page, 'users');
+  await page.getByRole('link', { name: 'Audit log' }).click();
+  await page.getByLabel('Action').fill('user.created');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await page.waitForURL(/action=user.created/);
+  await page.getByRole('cell', { name: 'user.created' }).first().waitFor();
+  await shoot(page, 'audit');
+});
+
+test('catalog: categories with spec versions, vendors', async () => {
+  await page.getByRole('link', { name: 'Catalog' }).click();
+  await page.getByRole('link', { name: category }).click();
+  await page.getByRole('heading', { name: /Active specification/ }).waitFor();
+  await page.getByRole('cell', { name: 'ports', exact: true }).first().waitFor();
+  await shoot(page, 'catalog-category');
+  await page.getByRole('link', { name: 'Catalog' }).click();
+  await page.getByRole('link', { name: 'Vendors' }).click();
+  await page.getByText('Create: Vendors').click();
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  await page.locator('#cat-vendors-name-err').waitFor(); // name is required (server)
+  await page.getByLabel('Name *').fill(`Vendor ${stamp}`);
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  await page.getByRole('cell', { name: `Vendor ${stamp}`, exact: true }).waitFor();
+  await shoot(page, 'catalog-vendors');
+  // The location tree: a move (keyboard path; drag and drop does the same call), the cycle refused.
+  await page.getByRole('link', { name: 'Locations' }).click();
+  await page.getByRole('heading', { name: 'Location tree' }).waitFor();
+  const branch = `Branch ${stamp}`;
+  await page.getByLabel(`Move under (${branch})`).selectOption({ label: 'HQ data centre' });
+  await page.getByRole('button', { name: `Move ${branch}` }).click();
+  await page.getByText(`“${branch}” moved.`).waitFor();
+  await page.getByLabel('Move under (HQ data centre)').selectOption(seed.branch.id);
+  await page.getByRole('button', { name: 'Move HQ data centre' }).click();
+  const refusal = page.getByRole('alert');
+  await refusal.getByText(/its own descendant/).waitFor();
+  await shoot(page, 'catalog-locations');
+  await page.getByLabel(`Move under (${branch})`).selectOption('__root');
+  await page.getByRole('button', { name: `Move ${branch}` }).click();
+  await page.getByText(`“${branch}” moved.`).waitFor();
+  assert((await call('GET', `/api/v1/locations/${seed.branch.id}`)).parentId === null, 'the branch is back at the top level');
+  await page.getByRole('link', { name: 'Asset models' }).click();
+  await page.getByRole('heading', { name: 'Catalog: Asset models' }).waitFor();
+  await page.getByRole('cell', { name: 'Juniper', exact: true }).first().waitFor(); // the model made by the asset form
+  await shoot(page, 'catalog-models');
+});
+
+test('CSV import: the dry run reports a bad row, the fixed file is applied', async () => {
+  await page.getByRole('link', { name: 'Import / export' }).click();
+  await page.getByRole('heading', { name: /import and export/ }).waitFor();
+  const good = `assetCode,location,status\nINV-${stamp}-1,HQ data centre,in_stock\nINV-${stamp}-2,HQ data centre,in_stock\n`;
+  await page.getByLabel('or paste CSV').fill(good.replace('INV-' + stamp + '-2,HQ data centre,in_stock', `INV-${stamp}-2,HQ data centre,shiny`));
+  await page.getByRole('button', { name: 'Dry run' }).click();
+  const report = page.getByTestId('import-report');
+  await report.getByRole('cell', { name: 'status' }).waitFor();
+  assert((await report.textContent()).includes('Invalid: 1'), 'one invalid row reported');
+  assert(await page.getByRole('button', { name: 'Apply import' }).isDisabled(), 'an atomic import with errors cannot be applied');
+  await shoot(page, 'import-dry-run');
+  await page.getByLabel('or paste CSV').fill(good);
+  await page.getByRole('button', { name: 'Dry run' }).click();
+  await report.getByText('Created: 2').waitFor();
+  await page.getByRole('button', { name: 'Apply import' }).click();
+  await report.getByText('The import was written.').waitFor();
+  const found = await call('GET', `/api/v1/assets?search=INV-${stamp}&pageSize=10`);
+  assert(found.data.length === 2, `both assets exist (${found.data.length})`);
+  seed.assets = found.data;
+}, { both: true });
+
+test('export of the filtered list re-imports unchanged; bulk status and barcode labels of selected assets', async () => {
+  await page.goto(`${base}/assets?search=INV-${stamp}`);
+  await page.getByRole('link', { name: `INV-${stamp}-1` }).waitFor();
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV (this filter)' }).click()]);
+  const csv = readFileSync(await dl.path(), 'utf8');
+  assert(csv.split('\n').filter((l) => l.includes(`INV-${stamp}-`)).length === 2, 'the export holds the two filtered assets');
+  await page.getByRole('link', { name: 'Import / export' }).click();
+  await page.getByLabel('or paste CSV').fill(csv);
+  await page.getByLabel('Update existing assets (by asset code)').check();
+  await page.getByRole('button', { name: 'Dry run' }).click();
+  await page.getByTestId('import-report').getByText('Unchanged: 2').waitFor();
+  // Select both on the list: a bulk status change (one call per asset, each result listed), then labels.
+  await page.goto(`${base}/assets?search=INV-${stamp}`);
+  await page.getByRole('checkbox', { name: 'Select every asset on this page' }).check();
+  await page.getByText('2 selected').waitFor();
+  await page.getByLabel('Set status').selectOption('in_use');
+  await page.getByRole('button', { name: 'Apply status' }).click();
+  const results = page.getByRole('list', { name: 'Results' });
+  await results.getByText(`✓ INV-${stamp}-1: in_use`).waitFor();
+  await results.getByText(`✓ INV-${stamp}-2: in_use`).waitFor();
+  await shoot(page, 'assets-bulk');
+  await page.getByRole('link', { name: 'Print labels' }).click();
+  await page.getByRole('heading', { name: 'Asset labels' }).waitFor();
+  await page.getByText('2 labels on 1 page(s)').waitFor();
+  assert((await page.getByTestId('label').count()) === 2, 'one label per selected asset');
+  assert((await page.locator('.bar128').count()) > 20, 'the labels carry barcodes');
+  await page.getByLabel('Sheet', { exact: true }).selectOption('letter-3x10');
+  await shoot(page, 'asset-labels');
+});
+
+test('inventory: a session started, barcode scans on a 390 px phone, live counts', async () => {
+  await page.getByRole('link', { name: 'Inventory' }).click();
+  await page.getByText('New session').click();
+  await page.getByLabel('Name *').fill(`Count ${stamp}`);
+  await page.getByLabel('Location *').selectOption({ label: 'HQ data centre' });
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  await page.getByRole('heading', { name: `Inventory: Count ${stamp}` }).waitFor();
+  await page.getByRole('button', { name: /^Start/ }).click();
+  await page.getByRole('link', { name: 'Scan' }).click();
+  await page.setViewportSize({ width: 390, height: 844 });
+  const input = page.getByLabel('Asset code');
+  await input.waitFor();
+  await input.fill(`INV-${stamp}-1`);
+  await input.press('Enter');
+  const result = page.getByTestId('scan-result');
+  await result.getByText(`INV-${stamp}-1: found`).waitFor();
+  assert(await input.evaluate((el) => el === document.activeElement), 'focus stays in the code field');
+  await page.keyboard.type(`NOPE-${stamp}`);
+  await page.keyboard.press('Enter');
+  await result.getByText(`NOPE-${stamp}: unknown code`).waitFor();
+  await page.locator('.count-found strong', { hasText: '1' }).waitFor();
+  await shoot(page, 'inventory-scan');
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await page.getByRole('link', { name: `← Count ${stamp}` }).click();
+  await page.getByRole('cell', { name: `NOPE-${stamp}` }).waitFor();
+  await shoot(page, 'inventory-session');
+}, { both: true });
+
+test('workflow: a move requested by one admin, approved and executed by a second admin', async () => {
+  await page.getByRole('link', { name: 'Requests' }).click();
+  await page.getByText('New request').click();
+  await page.getByLabel('Type *').selectOption('move');
+  await page.getByLabel('Asset code *').fill(`INV-${stamp}-2`);
+  await page.getByLabel('Move to *').selectOption({ label: `Branch ${stamp}` });
+  await page.getByRole('button', { name: 'Submit request' }).click();
+  await page.getByRole('cell', { name: 'submitted' }).first().waitFor();
+  await shoot(page, 'workflow-mine');
+  const ctx2 = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US' });
+  ctx2.setDefaultTimeout(TIMEOUT);
+  const p2 = await ctx2.newPage();
+  try {
+    await p2.goto(base + '/');
+    await p2.getByLabel('Email or username').fill(approver.email);
+    await p2.getByLabel('Password').fill(approver.password);
+    await p2.getByRole('button', { name: 'Sign in' }).click();
+    await p2.getByRole('navigation', { name: 'Main navigation' }).waitFor();
+    await p2.getByRole('link', { name: 'Requests' }).click();
+    await p2.getByRole('link', { name: 'To approve' }).click();
+    const row = p2.getByRole('row', { name: new RegExp(`move.*${seed.branch.id}`) });
+    await row.getByRole('button', { name: 'Approve' }).click();
+    await p2.getByText('Approve: move ✓').waitFor();
+    await shoot(p2, 'workflow-approve');
+    await p2.getByRole('link', { name: /to execute/ }).click();
+    await p2.getByRole('row', { name: new RegExp(`move.*${seed.branch.id}`) }).getByRole('button', { name: 'Execute' }).click();
+    await p2.getByText('Execute: move ✓').waitFor();
+  } finally {
+    await ctx2.close();
+  }
+  const asset = await call('GET', `/api/v1/assets/${seed.assets.find((a) => a.assetCode.endsWith('-2')).id}`);
+  assert(asset.locationId === seed.branch.id, 'the executed request moved the asset');
+}, { both: true });
+
+test('maintenance ticket opened and started; reminders inbox', async () => {
+  await page.getByRole('link', { name: 'Maintenance' }).click();
+  await page.getByText('Open a ticket').click();
+  await page.getByLabel('Asset code *').fill(`NO-SUCH-${stamp}`);
+  await page.getByLabel('Title *').fill('Fan noise');
+  await page.getByRole('button', { name: 'Open ticket', exact: true }).click();
+  await page.locator('#tk-assetId-err').waitFor(); // an unknown asset code, at the field
+  await page.getByLabel('Asset code *').fill(`INV-${stamp}-1`);
+  await page.getByRole('button', { name: 'Open ticket', exact: true }).click();
+  const row = page.getByRole('row', { name: /Fan noise/ });
+  await row.getByRole('button', { name: 'Start work' }).click();
+  await page.getByRole('row', { name: /Fan noise.*in_progress/ }).waitFor();
+  await shoot(page, 'tickets');
+  await page.getByRole('link', { name: 'Reminders' }).click();
+  await page.getByRole('heading', { name: 'Reminders' }).waitFor();
+  await page.waitForURL(/unread=true/);
+  await page.getByRole('button', { name: 'Check now' }).click();
+  await page.getByText(/New reminders:/).waitFor();
+  await shoot(page, 'reminders');
+});
+
+test('repair order created, moved to diagnosing', async () => {
+  await page.getByRole('link', { name: 'Repair orders' }).click();
+  await page.getByText('New repair order').click();
+  await page.getByLabel('Asset code *').fill(`INV-${stamp}-1`);
+  await page.getByLabel('Title *').fill('Replace PSU');
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  await page.getByRole('heading', { name: /RO-.*Replace PSU/ }).waitFor();
+  await page.getByRole('button', { name: '→ diagnosing' }).click();
+  await page.locator('.badge', { hasText: 'diagnosing' }).waitFor();
+  await shoot(page, 'repair-order');
+});
+
+test('CMDB: the graph of a host and what its outage would hit', async () => {
+  await page.getByRole('link', { name: 'CMDB' }).click();
+  await page.getByLabel('Search').fill(`HOST-${stamp}`);
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await page.getByRole('link', { name: `HOST-${stamp}` }).click();
+  await page.getByRole('heading', { name: `HOST-${stamp}: Hypervisor host` }).waitFor();
+  await page.locator('.graph-wrap a[aria-label^="VM-"]').waitFor();
+  await shoot(page, 'cmdb-graph');
+  await page.getByRole('link', { name: 'Impact', exact: true }).click();
+  await page.waitForURL(/view=impact/);
+  await page.getByRole('link', { name: `APP-${stamp}` }).waitFor();
+  await page.getByRole('cell', { name: new RegExp(`SHOP-${stamp}`) }).waitFor();
+  await page.getByRole('cell', { name: new RegExp(`APP-${stamp}.*VM-${stamp}.*HOST-${stamp}`) }).waitFor();
+  await shoot(page, 'cmdb-impact');
+  await page.getByRole('link', { name: 'Services' }).click();
+  await page.getByRole('button', { name: `Members: SHOP-${stamp}` }).click();
+  await page.getByRole('link', { name: `APP-${stamp}` }).waitFor();
+  await page.getByRole('row', { name: new RegExp(`SHOP-${stamp}.*high.*healthy`) }).waitFor();
+  await shoot(page, 'cmdb-services');
+}, { both: true });
+
+test('warehouse: below-minimum stock, an issue refused for lack of stock, the ledger, a reversal', async () => {
+  await page.getByRole('link', { name: 'Warehouse' }).click();
+  await page.getByLabel('Only below minimum').check();
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await page.getByRole('row', { name: new RegExp(`SFP-${stamp}.*below minimum`) }).waitFor();
+  await shoot(page, 'warehouse-stock');
+  await page.getByRole('link', { name: 'Documents' }).click();
+  await page.getByText('New document').click();
+  await page.getByLabel('Type *').selectOption('issue');
+  await page.getByLabel('Warehouse *').selectOption({ label: `WH-${stamp} Main store` });
+  await page.getByRole('button', { name: 'Create draft' }).click();
+  await page.getByRole('heading', { name: /Document SD-/ }).waitFor();
+  await page.getByLabel('Part *').selectOption({ label: `SFP-${stamp} SFP+ optic` });
+  await fillNumber(page.getByLabel('Quantity *'), '10');
+  await page.getByRole('button', { name: 'Add line' }).click();
+  await page.getByRole('cell', { name: `SFP-${stamp} SFP+ optic`, exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Post', exact: true }).click();
+  const refusal = page.getByRole('alert');
+  await refusal.waitFor();
+  const text = await refusal.textContent();
+  assert(text.includes('NOT_ENOUGH_STOCK') && text.includes(`SFP-${stamp}`), `the refusal names the part: ${text}`);
+  assert((await page.getByTestId('doc-status').textContent()) === 'draft', 'the document stays a draft');
+  await shoot(page, 'warehouse-refused');
+  await page.getByRole('link', { name: 'Ledger' }).click();
+  await page.getByRole('cell', { name: new RegExp(`SFP-${stamp}`) }).first().waitFor();
+  await shoot(page, 'warehouse-ledger');
+  await page.getByRole('link', { name: 'Reports' }).click();
+  await page.getByRole('row', { name: new RegExp(`SFP-${stamp}`) }).first().waitFor(); // below its minimum: to reorder
+  await shoot(page, 'warehouse-reports');
+  await page.getByRole('link', { name: 'Warehouses & parts' }).click();
+  await page.getByRole('cell', { name: `WH-${stamp}`, exact: true }).waitFor();
+  await shoot(page, 'warehouse-setup');
+  await page.goto(`${base}/warehouse/documents/${seed.receipt.id}`);
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: 'Reverse' }).click();
+  await page.getByText('Reverses', { exact: true }).waitFor();
+  await shoot(page, 'warehouse-reversal');
+}, { both: true });
+
+test('role-aware: a plain user sees no admin actions, and the API still refuses an admin screen', async () => {
+  const user = { email: `plain-${stamp.toLowerCase()}@example.com`, password: 'plain-user-pass-01' };
+  await call('POST', '/api/admin/users', { email: user.email, name: 'Plain User', password: user.password, role: 'user', tier: 'free' });
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-US' });
+  ctx.setDefaultTimeout(TIMEOUT);
+  const p = await ctx.newPage();
+  try {
+    await p.goto(base + '/');
+    await p.getByLabel('Email or username').fill(user.email);
+    await p.getByLabel('Password').fill(user.password);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByRole('button', { name: 'Menu' }).click(); // 390 px: the navigation folds behind "Menu"
+    const nav = p.getByRole('navigation', { name: 'Main navigation' });
+    await nav.getByRole('link', { name: 'Warehouse', exact: true }).waitFor();
+    for (const hidden of ['Users', 'Audit log', 'Reminders', 'Providers', 'Usage log'])
+      assert((await nav.getByRole('link', { name: hidden, exact: true }).count()) === 0, `no ${hidden} link for a user`);
+    await p.goto(base + '/warehouse/documents');
+    await p.getByRole('heading', { name: 'Warehouse: Documents' }).waitFor();
+    assert((await p.getByText('New document').count()) === 0, 'no document editor for a user');
+    await p.goto(base + '/inventory');
+    await p.getByRole('heading', { name: 'Inventory sessions' }).waitFor();
+    assert((await p.getByText('New session').count()) === 0, 'no new session for a user');
+    await p.goto(base + '/workflow');
+    await p.getByRole('heading', { name: 'Requests' }).waitFor();
+    assert((await p.getByRole('link', { name: 'To approve' }).count()) === 0, 'no approval inbox for a user');
+    await p.goto(base + '/admin/users');
+    const denied = p.getByRole('alert');
+    await denied.waitFor();
+    assert(/FORBIDDEN/.test(await denied.textContent()) && /Request id/.test(await denied.textContent()), 'the API refuses, the console says so');
+    await shoot(p, 'user-forbidden');
+  } catch (e) {
+    await p.screenshot({ path: join(shots, 'failure-plain-user.png'), fullPage: true }).catch(() => {});
+    throw e;
+  } finally {
+    await ctx.close();
+  }
 });
 
 test('sign out', async () => {
@@ -233,11 +648,12 @@ test('sign out', async () => {
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   await page.reload();
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-});
+}, { both: true });
 
 let passed = 0;
 let failed = 0;
 for (const t of tests) {
+  if (inFirefox && !t.both) continue;
   const started = Date.now();
   try {
     await t.fn();

@@ -166,9 +166,10 @@ export async function api<T = any>(method: string, path: string, body?: unknown,
 export const get = <T = any>(path: string, signal?: AbortSignal) => api<T>('GET', path, undefined, signal);
 
 // POST that answers text/event-stream: calls onEvent with each JSON event until [DONE] or abort.
-export async function stream(path: string, body: unknown, onEvent: (e: any) => void, signal: AbortSignal): Promise<void> {
+export async function stream(path: string, body: unknown, onEvent: (e: any) => void, signal: AbortSignal, onOpen?: (res: Response) => void): Promise<void> {
   const res = await raw('POST', path, body, signal, { Accept: 'text/event-stream' });
   if (!res.ok) throw await toError(res);
+  onOpen?.(res);
   if (!res.body) throw new ApiError(res.status, 'NO_BODY', 'the answer had no body', res.headers.get('x-request-id'));
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let buf = '';
@@ -204,4 +205,31 @@ export function qs(params: Record<string, string | number | undefined | null>): 
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') u.set(k, String(v));
   const s = u.toString();
   return s ? `?${s}` : '';
+}
+
+// Downloads an authenticated GET (CSV exports) as a file: fetch with the bearer token, then a blob link.
+export async function download(path: string, filename: string): Promise<void> {
+  const res = await raw('GET', path);
+  if (!res.ok) throw await toError(res);
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+// POST of a non-JSON body (CSV import): the answer parsed as JSON; an error keeps its details (the report).
+export async function postText<T = any>(path: string, body: string, contentType: string): Promise<T> {
+  const go = () => {
+    const headers: Record<string, string> = { 'Content-Type': contentType };
+    if (access) headers.Authorization = `Bearer ${access}`;
+    return fetch(path, { method: 'POST', headers, body });
+  };
+  let res = await go();
+  if (res.status === 401 && hasRefreshToken() && (await refresh())) res = await go();
+  if (!res.ok) throw await toError(res);
+  return (await res.json()) as T;
 }

@@ -29,3 +29,4 @@ export async function restore(): Promise<void> {
 }
 
 export const isAdmin = () => session.user?.role === 'admin' || session.user?.role === 'super_admin';
+export const isSuperAdmin = () => session.user?.role === 'super_admin';
