@@ -65,8 +65,12 @@ TEST_F(ToolsOps, TheNewToolsAreListedWithSchemasAndWriteToolsFollowTheRouteRoles
       EXPECT_EQ(t["readOnly"], false);
       EXPECT_EQ(t["inputSchema"]["required"], json::array({"warehouseId", "lines"}));
     }
-    if (t["name"] == "submit_workflow_request") EXPECT_EQ(t["readOnly"], false);
-    if (t["name"] == "ci_impact") EXPECT_TRUE(t["outputSchema"].is_object()) << t.dump();
+    if (t["name"] == "submit_workflow_request") {
+      EXPECT_EQ(t["readOnly"], false);
+    }
+    if (t["name"] == "ci_impact") {
+      EXPECT_TRUE(t["outputSchema"].is_object()) << t.dump();
+    }
   }
   auto refused = invoke("create_stock_issue_draft",
                         {{"warehouseId", "00000000-0000-0000-0000-000000000001"},
@@ -190,7 +194,9 @@ TEST_F(ToolsOps, PartStockAndTheReorderListMatchTheDatabase) {
   auto in_wh1 = invoke("reorder_list", {{"warehouseId", id(wh1)}, {"limit", 200}}, user_);
   ASSERT_EQ(in_wh1.status, 200);
   for (const auto& i : in_wh1.json()["result"]["items"])
-    if (i["partId"] == id(part)) EXPECT_EQ(i["available"], 3);
+    if (i["partId"] == id(part)) {
+      EXPECT_EQ(i["available"], 3);
+    }
 }
 
 TEST_F(ToolsOps, AStockIssueDraftIsCreatedButNeverPosted) {
