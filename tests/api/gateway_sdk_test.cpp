@@ -52,5 +52,7 @@ TEST(GatewaySdk, OfficialSdksWorkUnchanged) {
   auto out = run(cmd);
   EXPECT_NE(out.find("all ok"), std::string::npos) << out;
   // The SDK calls were accounted like any other.
-  EXPECT_NE(env.sql("SELECT count(*) FROM usage_logs WHERE model_id = 'mocka/embed'"), "0");
+  // (accounting writes in batches: poll until the batch of the last call has landed)
+  EXPECT_TRUE(eventually([&] { return env.sql("SELECT count(*) FROM usage_logs WHERE model_id = 'mocka/embed'") != "0"; },
+                         10000, "the embeddings calls' usage rows"));
 }
