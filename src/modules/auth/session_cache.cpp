@@ -216,6 +216,13 @@ Task<void> SessionCache::announce(char kind, const std::string& id) {
     std::string msg = std::string(1, kind) + ":" + id;
     std::string channel = bus_->channel();
     co_await ctx_.redis.publish(std::move(channel), std::move(msg));
+    // A barrier before the caller is answered. Redis answers the publisher before it writes the message to
+    // the subscribers (both in the same pass over its pending writes, publisher first), so a client quick
+    // enough could reach another instance before the message does. Redis reads this PING only after that
+    // pass has finished: once it is answered, every subscriber socket holds the message, and the
+    // subscriber's pending() check makes the next request on any instance on this host see it.
+    std::vector<std::string> ping{"PING"};  // named: GCC 12 and braced temporaries in co_await
+    co_await ctx_.redis.command(std::move(ping));
   } catch (const std::exception& e) {
     spdlog::warn("revocation: publishing the invalidation failed ({}); other instances drop their copy within "
                  "the max age",
