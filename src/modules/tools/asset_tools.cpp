@@ -7,6 +7,7 @@
 #include "modules/assets/asset_body.hpp"
 #include "modules/assets/asset_rules.hpp"
 #include "modules/tools/builtin.hpp"
+#include "modules/tools/pick.hpp"
 
 namespace netops::tools {
 
@@ -16,9 +17,21 @@ namespace {
 
 const json kStatuses = {"in_stock", "in_use", "in_repair", "retired", "disposed", "lost"};
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
+std::string str(const json& row, const char* key) {
+  auto it = row.find(key);
+  return it != row.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// The asset a code, hostname or serial names among the rows found (pick.hpp). A plain function: GCC 12
+// mishandles temporaries in coroutine bodies.
+std::string pick_asset(const json& rows, const std::string& code) {
+  const json& row = pick_one(
+      rows, code, "asset", "id",
+      [](const json& r) { return std::vector<std::string>{str(r, "assetCode"), str(r, "hostname"), str(r, "serialNo")}; },
+      [](const json& r) {
+        return json{{"id", str(r, "id")}, {"assetCode", str(r, "assetCode")}, {"hostname", str(r, "hostname")}};
+      });
+  return str(row, "id");
 }
 
 }  // namespace
@@ -57,10 +70,8 @@ void add_asset_tools(Registry& r, const ToolDeps& d) {
         if (a.contains("query")) f.search = a["query"].get<std::string>();
         if (a.contains("status"))
           for (const auto& s : a["status"]) f.statuses.push_back(s.get<std::string>());
-        if (a.contains("locationId")) f.location_id = lower(a["locationId"].get<std::string>());
-        http::Paging p;
-        p.page = 1;
-        p.page_size = a.value("limit", 10);
+        if (a.contains("locationId")) f.location_id = id_arg(a, "locationId");
+        http::Paging p{.page = 1, .page_size = a.value("limit", 10)};
         http::Sort s{"created_at", true};
         auto [rows, total] = co_await assets->list(f, p, s);
         co_return json{{"total", total.value}, {"totalExact", total.exact}, {"items", std::move(rows)}};
@@ -91,37 +102,21 @@ void add_asset_tools(Registry& r, const ToolDeps& d) {
       .run = [assets](const json& a, const Caller&) -> Task<json> {
         std::string id;
         if (a.contains("id")) {
-          id = lower(a["id"].get<std::string>());
+          id = id_arg(a, "id");
         } else if (a.contains("code")) {
           std::string code = a["code"].get<std::string>();
           assets::Filter f;
           f.search = code;
-          http::Paging p;
-          p.page = 1;
-          p.page_size = 20;
+          http::Paging p{.page = 1, .page_size = 20};
           http::Sort s{"created_at", true};
           auto [rows, total] = co_await assets->list(f, p, s);
-          const std::string want = lower(code);
-          for (const auto& row : rows)
-            for (const char* k : {"assetCode", "hostname", "serialNo"})
-              if (id.empty() && row.contains(k) && row[k].is_string() && lower(row[k].get<std::string>()) == want)
-                id = row["id"].get<std::string>();
-          if (id.empty() && rows.size() == 1) id = rows[0]["id"].get<std::string>();
-          if (id.empty()) {
-            if (rows.empty()) throw NotFound("asset " + code);
-            json candidates = json::array();
-            for (const auto& row : rows) candidates.push_back(row.value("assetCode", ""));
-            throw Unprocessable("\"" + code + "\" matches several assets; give one of their codes or the id",
-                                {{"candidates", candidates}});
-          }
+          id = pick_asset(rows, code);
         } else {
           throw ValidationError("arguments", "give id or code");
         }
         auto asset = co_await assets->find(id);
         auto detail = co_await assets->detail(asset);
-        http::Paging p;
-        p.page = 1;
-        p.page_size = a.value("events", 20);
+        http::Paging p{.page = 1, .page_size = a.value("events", 20)};
         json timeline = json::array();
         long long timeline_total = 0;
         if (p.page_size > 0) {
@@ -156,7 +151,7 @@ void add_asset_tools(Registry& r, const ToolDeps& d) {
         json body = {{"status", a["status"]}};
         if (a.contains("note")) body["note"] = a["note"];
         auto change = assets::parse_status_change(body);
-        std::string id = lower(a["id"].get<std::string>());
+        std::string id = id_arg(a, "id");
         std::optional<std::string> expected;
         auto asset = co_await assets->change_status(id, change, expected, by);
         co_return json{{"asset", to_json(asset)}};

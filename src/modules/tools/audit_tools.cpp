@@ -29,9 +29,7 @@ void add_audit_tools(Registry& r, const ToolDeps& d) {
         audit::Filter f;
         if (a.contains("action")) f.action = a["action"].get<std::string>();
         if (a.contains("resource")) f.resource = a["resource"].get<std::string>();
-        db::PageRequest p;
-        p.page = 1;
-        p.page_size = a.value("limit", 20);
+        db::PageRequest p{.page = 1, .page_size = a.value("limit", 20)};
         auto page = co_await audit->list(f, p);
         json items = json::array();
         for (const auto& e : page.items) items.push_back(to_json(e));

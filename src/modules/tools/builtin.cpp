@@ -1,5 +1,7 @@
 #include "modules/tools/builtin.hpp"
 
+#include <cctype>
+
 namespace netops::tools {
 
 nlohmann::json uuid_schema(const char* description) {
@@ -7,6 +9,13 @@ nlohmann::json uuid_schema(const char* description) {
           {"pattern", "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},
           {"description", description}};
 }
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string id_arg(const nlohmann::json& args, const char* key) { return lower(args.at(key).get<std::string>()); }
 
 void register_builtin_tools(Registry& r, const ToolDeps& d) {
   add_asset_tools(r, d);

@@ -55,4 +55,9 @@ void add_test_tools(Registry& r, const ToolDeps& d);      // test_tools.cpp (NET
 // Shared schema pieces.
 nlohmann::json uuid_schema(const char* description);
 
+// Shared argument handling.
+std::string lower(std::string s);  // ASCII lower case (codes and UUIDs compare case-insensitively)
+// A UUID argument (the schema checked its shape), lower-cased as the database writes them.
+std::string id_arg(const nlohmann::json& args, const char* key);
+
 }  // namespace netops::tools

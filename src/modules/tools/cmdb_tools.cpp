@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "modules/tools/builtin.hpp"
+#include "modules/tools/pick.hpp"
 
 namespace netops::tools {
 
@@ -15,16 +16,24 @@ namespace {
 
 constexpr int kMaxRows = 200;
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
+// Plain functions, not inside the coroutines: GCC 12 mishandles temporaries in coroutine bodies.
+std::string pick_ci(const std::vector<cmdb::Ci>& found, const std::string& text) {
+  return pick_one(
+             found, text, "CI", "ciId", [](const cmdb::Ci& c) { return std::vector<std::string>{c.ci_code, c.name}; },
+             [](const cmdb::Ci& c) { return json{{"id", c.id}, {"ciCode", c.ci_code}, {"name", c.name}}; })
+      .id;
+}
+cmdb::Service pick_service(const std::vector<cmdb::Service>& found, const std::string& text) {
+  return pick_one(
+      found, text, "service", "serviceId",
+      [](const cmdb::Service& c) { return std::vector<std::string>{c.code, c.name}; },
+      [](const cmdb::Service& c) { return json{{"id", c.id}, {"code", c.code}, {"name", c.name}}; });
 }
 
-// The CI named by `ciId` or `ci` (its code or name: an exact match — case-insensitive — wins, else the only
-// CI whose code or name contains the text). Several candidates: a tool error listing them.
+// The CI named by `ciId` or `ci` (its code or name, see pick.hpp).
 Task<std::string> resolve_ci(std::shared_ptr<cmdb::CiService> cis, const json& a) {
   if (a.contains("ciId")) {
-    auto id = lower(a["ciId"].get<std::string>());
+    auto id = id_arg(a, "ciId");
     co_await cis->exists(id);  // 404 NOT_FOUND
     co_return id;
   }
@@ -32,53 +41,26 @@ Task<std::string> resolve_ci(std::shared_ptr<cmdb::CiService> cis, const json& a
   std::string text = a["ci"].get<std::string>();
   cmdb::CiFilter f;
   f.search = text;
-  db::PageRequest p;
-  p.page = 1;
-  p.page_size = 20;
+  db::PageRequest p{.page = 1, .page_size = 20};  // named: GCC 12 mishandles temporaries in co_await
   db::Sort s{"c.ci_code", false};
   auto page = co_await cis->list(f, p, s);
-  const std::string want = lower(text);
-  std::vector<const cmdb::Ci*> exact;
-  for (const auto& c : page.items)
-    if (lower(c.ci_code) == want) exact.push_back(&c);
-  if (exact.empty())
-    for (const auto& c : page.items)
-      if (lower(c.name) == want) exact.push_back(&c);
-  if (exact.size() == 1) co_return exact.front()->id;
-  if (exact.empty() && page.items.size() == 1) co_return page.items.front().id;
-  if (page.items.empty()) throw NotFound("CI");
-  json candidates = json::array();
-  for (const auto& c : page.items) candidates.push_back({{"id", c.id}, {"ciCode", c.ci_code}, {"name", c.name}});
-  throw Unprocessable("several CIs match \"" + text.substr(0, 100) + "\": call again with ciId",
-                      {{"candidates", std::move(candidates)}});
+  co_return pick_ci(page.items, text);
 }
 
 Task<cmdb::Service> resolve_service(std::shared_ptr<cmdb::ServiceService> services, const json& a) {
   if (a.contains("serviceId")) {
-    auto id = lower(a["serviceId"].get<std::string>());
-    auto s = co_await services->get(id);  // 404 NOT_FOUND
-    co_return s;
+    auto id = id_arg(a, "serviceId");
+    auto found = co_await services->get(id);  // 404 NOT_FOUND
+    co_return found;
   }
   if (!a.contains("service")) throw ValidationError("arguments.service", "give serviceId or service (a code or name)");
   std::string text = a["service"].get<std::string>();
   cmdb::ServiceFilter f;
   f.search = text;
-  db::PageRequest p;
-  p.page = 1;
-  p.page_size = 20;
+  db::PageRequest p{.page = 1, .page_size = 20};  // named: GCC 12 mishandles temporaries in co_await
   db::Sort s{"s.code", false};
   auto page = co_await services->list(f, p, s);
-  const std::string want = lower(text);
-  std::vector<const cmdb::Service*> exact;
-  for (const auto& c : page.items)
-    if (lower(c.code) == want || lower(c.name) == want) exact.push_back(&c);
-  if (exact.size() == 1) co_return *exact.front();
-  if (exact.empty() && page.items.size() == 1) co_return page.items.front();
-  if (page.items.empty()) throw NotFound("service");
-  json candidates = json::array();
-  for (const auto& c : page.items) candidates.push_back({{"id", c.id}, {"code", c.code}, {"name", c.name}});
-  throw Unprocessable("several services match \"" + text.substr(0, 100) + "\": call again with serviceId",
-                      {{"candidates", std::move(candidates)}});
+  co_return pick_service(page.items, text);
 }
 
 // Keeps at most `limit` entries of out[key]; says how many were left out.

@@ -31,16 +31,13 @@ void add_location_tools(Registry& r, const ToolDeps& d) {
         json out = {{"matches", json::array()}};
         std::string id;
         if (a.contains("id")) {
-          id = a["id"].get<std::string>();
-          for (auto& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+          id = id_arg(a, "id");
           auto one = co_await locations->get(id);
           out["matches"].push_back(to_json(one));
         } else if (a.contains("name")) {
           catalog::ListFilter f;
           f.search = a["name"].get<std::string>();
-          db::PageRequest p;
-          p.page = 1;
-          p.page_size = 25;
+          db::PageRequest p{.page = 1, .page_size = 25};
           db::Sort s{"name", false};
           auto page = co_await locations->list(f, p, s);
           for (const auto& l : page.items) out["matches"].push_back(to_json(l));

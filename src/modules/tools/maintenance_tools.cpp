@@ -30,16 +30,13 @@ void add_maintenance_tools(Registry& r, const ToolDeps& d) {
       .read_only = true,
       .run = [tickets](const json& a, const Caller&) -> Task<json> {
         maintenance::TicketFilter f;
-        std::string asset = a["assetId"].get<std::string>();
-        for (auto& c : asset) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        std::string asset = id_arg(a, "assetId");
         f.asset_id = asset;
         if (a.contains("status"))
           for (const auto& s : a["status"]) f.statuses.push_back(s.get<std::string>());
         else
           f.statuses = {"open", "in_progress"};
-        db::PageRequest p;
-        p.page = 1;
-        p.page_size = a.value("limit", 20);
+        db::PageRequest p{.page = 1, .page_size = a.value("limit", 20)};
         db::Sort s{"t.opened_at", true};
         auto page = co_await tickets->list(f, p, s);
         json items = json::array();

@@ -33,14 +33,11 @@ void add_repair_tools(Registry& r, const ToolDeps& d) {
       .read_only = true,
       .run = [repairs](const json& a, const Caller&) -> Task<json> {
         repair::OrderFilter f;
-        std::string asset = a["assetId"].get<std::string>();
-        for (auto& c : asset) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        std::string asset = id_arg(a, "assetId");
         f.asset_id = asset;
         std::string status = a.value("status", std::string("active"));
         if (status != "all") f.status = status;
-        db::PageRequest p;
-        p.page = 1;
-        p.page_size = a.value("limit", 20);
+        db::PageRequest p{.page = 1, .page_size = a.value("limit", 20)};
         db::Sort s{"o.opened_at", true};
         auto page = co_await repairs->list(f, p, s);
         json items = json::array();

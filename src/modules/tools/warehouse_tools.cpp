@@ -15,10 +15,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 long long number(const json& j, const char* key) {
   auto it = j.find(key);
@@ -59,12 +55,10 @@ void add_warehouse_tools(Registry& r, const ToolDeps& d) {
           if (!a.contains("partId") && !a.contains("part"))
             throw ValidationError("arguments.partId", "give partId or part (a part code or name)");
           warehouse::StockFilter f;
-          if (a.contains("partId")) f.part_id = lower(a["partId"].get<std::string>());
+          if (a.contains("partId")) f.part_id = id_arg(a, "partId");
           if (a.contains("part")) f.search = a["part"].get<std::string>();
-          if (a.contains("warehouseId")) f.warehouse_id = lower(a["warehouseId"].get<std::string>());
-          db::PageRequest p;
-          p.page = 1;
-          p.page_size = a.value("limit", 50);
+          if (a.contains("warehouseId")) f.warehouse_id = id_arg(a, "warehouseId");
+          db::PageRequest p{.page = 1, .page_size = a.value("limit", 50)};
           db::Sort s{"p.part_code, w.code", false};
           auto page = co_await stock->stock(f, p, s);
           // Totals per part over the rows returned.
@@ -113,10 +107,8 @@ void add_warehouse_tools(Registry& r, const ToolDeps& d) {
         .read_only = true,
         .run = [stock](const json& a, const Caller&) -> Task<json> {
           std::optional<std::string> wh;
-          if (a.contains("warehouseId")) wh = lower(a["warehouseId"].get<std::string>());
-          db::PageRequest p;
-          p.page = 1;
-          p.page_size = a.value("limit", 50);
+          if (a.contains("warehouseId")) wh = id_arg(a, "warehouseId");
+          db::PageRequest p{.page = 1, .page_size = a.value("limit", 50)};
           auto page = co_await stock->reorder(wh, p);
           json items = json::array();
           for (auto& row : page.items) items.push_back(std::move(row));
