@@ -1,6 +1,7 @@
 // HTTP shape of business services and their members.
 #include <algorithm>
 
+#include "http/children.hpp"
 #include "http/crud.hpp"
 #include "modules/cmdb/cmdb_body.hpp"
 #include "modules/cmdb/module.hpp"
@@ -63,42 +64,23 @@ void register_service_routes(AppContext& ctx, const CmdbServices& s) {
                  .delete_summary = "its memberships go with it",
              });
 
-  ctx.router
-      .get("/api/v1/cmdb/services/{id}/members", Role::user,
-           [svc](Request& req) -> Task<Response> {
-             auto id = req.path_uuid("id");
-             auto rows = co_await svc->members(id);
-             json data = json::array();
-             for (auto& m : rows) data.push_back(to_json(m));
-             auto n = static_cast<long long>(data.size());
-             co_return http::page(std::move(data), 1, std::max(n, 1LL), n);
-           })
+  const std::string members = "/api/v1/cmdb/services/{id}/members";
+  http::list_children(ctx.router, members, Role::user, [svc](const std::string& id) { return svc->members(id); })
       .summary("Members of a service (all of them: one page)")
       .tag("cmdb");
-
-  ctx.router
-      .post("/api/v1/cmdb/services/{id}/members", Role::admin,
-            [svc](Request& req) -> Task<Response> {
-              auto id = req.path_uuid("id");
-              auto in = parse_member(req.json());
-              auto by = req.caller();
-              auto m = co_await svc->add_member(id, in.ci_id, in.role, by);
-              co_return Response::json(to_json(m), 201);
-            })
+  http::add_child(
+      ctx.router, members, Role::admin, [](const Request& r) { return parse_member(r.json()); },
+      [svc](const std::string& id, const MemberInput& in, const Caller& by) {
+        return svc->add_member(id, in.ci_id, in.role, by);
+      })
       .summary("Add a CI to a service with a role (404 unknown CI, 409 already a member)")
       .tag("cmdb")
       .request(kMember)
       .response(kMember, 201);
-
-  ctx.router
-      .del("/api/v1/cmdb/services/{id}/members/{memberId}", Role::admin,
-           [svc](Request& req) -> Task<Response> {
-             auto id = req.path_uuid("id");
-             auto member = req.path_uuid("memberId");
-             auto by = req.caller();
-             co_await svc->remove_member(id, member, by);
-             co_return Response::no_content();
-           })
+  http::remove_child(ctx.router, members + "/{memberId}", "memberId", Role::admin,
+                     [svc](const std::string& id, const std::string& member, const Caller& by) {
+                       return svc->remove_member(id, member, by);
+                     })
       .summary("Remove a member from a service")
       .tag("cmdb")
       .response(nullptr, 204);

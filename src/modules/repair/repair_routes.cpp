@@ -1,4 +1,5 @@
 // HTTP shape of repair orders.
+#include "http/children.hpp"
 #include "http/crud.hpp"
 #include "modules/ops_events/module.hpp"
 #include "modules/repair/module.hpp"
@@ -99,72 +100,39 @@ void register_repair_routes(AppContext& ctx, std::shared_ptr<RepairService> svc,
                 {"properties", {{"status", kStatusEnum}, {"note", kStr}, {"diagnosis", kStr}, {"resolution", kStr}}}})
       .response(kOrder);
 
-  ctx.router
-      .get(base + "/{id}/parts", Role::user,
-           [svc](Request& req) -> Task<Response> {
-             auto id = req.path_uuid("id");
-             auto parts = co_await svc->parts(id);
-             co_return Response::json({{"data", parts}});
-           })
+  http::list_children(ctx.router, base + "/{id}/parts", Role::user, [svc](const std::string& id) { return svc->parts(id); })
       .summary("Part lines of a repair order (returned ones flagged)")
       .tag("maintenance");
-  ctx.router
-      .post(base + "/{id}/parts", Role::admin,
-            [svc](Request& req) -> Task<Response> {
-              auto id = req.path_uuid("id");
-              auto in = parse_part_line(req.json());
-              auto by = req.caller();
-              auto out = co_await svc->add_part(id, in, by);
-              co_return Response::json(out, 201);
-            })
+  http::add_child(
+      ctx.router, base + "/{id}/parts", Role::admin, [](const Request& r) { return parse_part_line(r.json()); },
+      [svc](const std::string& id, const PartInput& in, const Caller& by) { return svc->add_part(id, in, by); })
       .summary("Add a part line: a stocked part (partId + warehouseId) is issued through a generated, posted issue "
                "document in the same transaction at the moving average (consuming the order's reservation first; "
                "422 NOT_ENOUGH_STOCK); partsCost recomputed")
       .tag("maintenance")
       .request(kPartInput);
-  ctx.router
-      .del(base + "/{id}/parts/{lineId}", Role::admin,
-           [svc](Request& req) -> Task<Response> {
-             auto id = req.path_uuid("id");
-             auto line_id = req.path_uuid("lineId");
-             auto by = req.caller();
-             auto out = co_await svc->remove_part(id, line_id, by);
-             co_return Response::json(out);
-           })
+  http::remove_child(ctx.router, base + "/{id}/parts/{lineId}", "lineId", Role::admin,
+                     [svc](const std::string& id, const std::string& line, const Caller& by) {
+                       return svc->remove_part(id, line, by);
+                     })
       .summary("Remove a part line of an open order: the part returns to stock through a reversal of its issue "
                "document; the line stays, flagged returned")
       .tag("maintenance");
 
-  ctx.router
-      .get(base + "/{id}/reservations", Role::user,
-           [svc](Request& req) -> Task<Response> {
-             auto id = req.path_uuid("id");
-             auto out = co_await svc->reservations(id);
-             co_return Response::json({{"data", out}});
-           })
+  http::list_children(ctx.router, base + "/{id}/reservations", Role::user,
+                      [svc](const std::string& id) { return svc->reservations(id); })
       .summary("Reservation lines of a repair order (open ones are what it holds)")
       .tag("maintenance");
-  ctx.router
-      .post(base + "/{id}/reservations", Role::admin,
-            [svc](Request& req) -> Task<Response> {
-              auto id = req.path_uuid("id");
-              auto in = parse_reservation(req.json());
-              auto by = req.caller();
-              auto out = co_await svc->reserve(id, in, by);
-              co_return Response::json(out, 201);
-            })
+  http::add_child(
+      ctx.router, base + "/{id}/reservations", Role::admin, [](const Request& r) { return parse_reservation(r.json()); },
+      [svc](const std::string& id, const ReservationInput& in, const Caller& by) { return svc->reserve(id, in, by); })
       .summary("Reserve parts while waiting_parts (one conditional UPDATE; 422 NOT_ENOUGH_STOCK)")
       .tag("maintenance")
       .request(kReservationInput);
-  ctx.router
-      .del(base + "/{id}/reservations/{reservationId}", Role::admin,
-           [svc](Request& req) -> Task<Response> {
-             auto id = req.path_uuid("id");
-             auto rid = req.path_uuid("reservationId");
-             auto by = req.caller();
-             auto out = co_await svc->release(id, rid, by);
-             co_return Response::json(out);
-           })
+  http::remove_child(ctx.router, base + "/{id}/reservations/{reservationId}", "reservationId", Role::admin,
+                     [svc](const std::string& id, const std::string& rid, const Caller& by) {
+                       return svc->release(id, rid, by);
+                     })
       .summary("Release an open reservation")
       .tag("maintenance");
 
