@@ -5,10 +5,12 @@
 #include <spdlog/spdlog.h>
 
 #include "app/app.hpp"
+#include "core/allocator.hpp"
 #include "app/configuration.hpp"
 #include "core/log.hpp"
 
 int main(int argc, char** argv) {
+  netops::tune_allocator();
   std::string footer = "\nEnvironment variables:\n";
   for (auto& v : netops::all_config_vars()) {
     char line[256];

@@ -1,0 +1,12 @@
+#pragma once
+// How the process's allocator gives memory back (glibc malloc).
+namespace netops {
+
+// Called once at start-up, before any thread. By default glibc raises its mmap threshold (up to 32 MiB)
+// each time it frees a mapped block, after which large buffers — an upstream answer read to its 64 MiB
+// cap, a big request body — come from the per-thread arenas and stay resident after they are freed, a
+// different arena each time. A fixed threshold keeps every block ≥ 1 MiB mapped (returned to the system on
+// free) and trims an arena's top beyond 4 MiB, so the RSS goes back down after a large request.
+void tune_allocator();
+
+}  // namespace netops
