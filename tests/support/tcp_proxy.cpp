@@ -84,12 +84,8 @@ void TcpProxy::accept_loop() {
 
 // One connection: bytes both ways until either side closes (or the proxy stops, or the cut fires).
 void TcpProxy::pump(int client, int target) {
-  Cut cut;
+  Cut cut;                 // read when the cut is armed: connections opened before (a pool's) count too
   bool following = false;  // this connection may be the one to cut
-  {
-    std::lock_guard lk(mu_);
-    if (armed_) cut = cut_;
-  }
   enum { waiting_first, waiting_then, waiting_reply } stage = waiting_first;
   std::string from_client, from_target;
   char buf[65536];
@@ -102,6 +98,10 @@ void TcpProxy::pump(int client, int target) {
       ssize_t r = ::recv(client, buf, sizeof buf, 0);
       if (r <= 0) break;
       auto len = static_cast<std::size_t>(r);
+      if (cut.client_first.empty()) {
+        std::lock_guard lk(mu_);
+        if (armed_) cut = cut_;
+      }
       if (!cut.client_first.empty() && !fired_) {
         if (stage == waiting_first && seen(from_client, buf, len, cut.client_first)) {
           bool expected = false;
