@@ -8,7 +8,10 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <algorithm>
 #include <atomic>
+#include <cctype>
+#include <iterator>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -315,6 +318,29 @@ Task<Connection::Outcome> Connection::attempt(const Query* named, std::string_vi
       PQsendQueryPrepared(conn_, it->second.statement.c_str(), n, values.data(), nullptr, nullptr, 0) == 1);
 }
 
+bool transaction_control(std::string_view sql) {
+  static constexpr std::string_view kControl[] = {"BEGIN", "START TRANSACTION", "COMMIT", "END",
+                                                   "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE"};
+  bool any = false;
+  while (!sql.empty()) {
+    auto semi = sql.find(';');
+    auto stmt = sql.substr(0, semi);
+    sql = semi == std::string_view::npos ? std::string_view{} : sql.substr(semi + 1);
+    auto first = stmt.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos) continue;  // empty, e.g. after the last ';'
+    stmt.remove_prefix(first);
+    bool known = std::any_of(std::begin(kControl), std::end(kControl), [&](std::string_view k) {
+      if (stmt.size() < k.size()) return false;
+      for (std::size_t i = 0; i < k.size(); ++i)
+        if (std::toupper(static_cast<unsigned char>(stmt[i])) != k[i]) return false;
+      return stmt.size() == k.size() || !std::isalnum(static_cast<unsigned char>(stmt[k.size()]));
+    });
+    if (!known) return false;
+    any = true;
+  }
+  return any;
+}
+
 Task<Result> Connection::run(const Query* named, std::string_view sql, const Params* params) {
   last_error_.clear();
   if (broken_ || !conn_) {
@@ -324,7 +350,10 @@ Task<Result> Connection::run(const Query* named, std::string_view sql, const Par
   // A server that stops answering without closing (a frozen host, a partition: TCP keepalive cannot tell)
   // never fires its own statement_timeout, so the client gives up a little after it (503) — unless the
   // caller set its own deadline, or this transaction raised the timeout (SET LOCAL statement_timeout /
-  // set_config): then the server's timeout is all there is. Scripts (migrations) get no backstop.
+  // set_config): then the server's timeout is all there is. Every round trip of a transaction is covered:
+  // parameterised statements and the transaction-control scripts (BEGIN, ROLLBACK, SAVEPOINT, RELEASE;
+  // COMMIT is parameterised, Tx::commit). Other scripts (migrations, which lift the session's timeout and
+  // may wait on the advisory lock or run long DDL) get no backstop.
   if (raised_timeout_ && PQtransactionStatus(conn_) == PQTRANS_IDLE) raised_timeout_ = false;
   if (sql.find("statement_timeout") != std::string_view::npos) raised_timeout_ = true;
   struct Backstop {
@@ -333,7 +362,8 @@ Task<Result> Connection::run(const Query* named, std::string_view sql, const Par
     ~Backstop() {
       if (on) deadline.reset();
     }
-  } backstop{deadline_, !deadline_ && params && !raised_timeout_ && cfg_.statement_timeout_ms > 0};
+  } backstop{deadline_, !deadline_ && (params || transaction_control(sql)) && !raised_timeout_ &&
+                            cfg_.statement_timeout_ms > 0};
   if (backstop.on) deadline_ = Clock::now() + std::chrono::milliseconds(cfg_.statement_timeout_ms + kBackstopGraceMs);
   // Only an autocommit statement right after an idle spell may be retried: inside a transaction the
   // earlier statements died with the session, and a statement the server answered may have run.

@@ -19,6 +19,11 @@ struct pg_conn;
 
 namespace netops::db {
 
+// True when every statement of `sql` is transaction control (BEGIN, START TRANSACTION, COMMIT, END,
+// ROLLBACK, ABORT, SAVEPOINT, RELEASE — any case, ';'-separated): one quick round trip, bounded like a
+// parameterised statement (Connection::run).
+bool transaction_control(std::string_view sql);
+
 class Connection {
  public:
   using Clock = std::chrono::steady_clock;

@@ -5,7 +5,7 @@
 //   - logout, API-key revocation and a role change hold on the very next request on every instance;
 //   - a user's rate limit is counted once across instances: the same number of requests pass as on one;
 //   - a budget is counted once: tokens recorded once per call, and every instance refuses once it is spent;
-//   - registry changes (model disabled, provider key rotated) are seen by every instance (within ~1 s);
+//   - registry changes (model disabled, provider key rotated) are seen by the next request on every instance;
 //   - a chat conversation continued on the other instances keeps its whole context;
 //   - streams pass through nginx unbuffered, and POSTs are never retried on another instance.
 #include <boost/asio/buffer.hpp>
@@ -237,37 +237,44 @@ TEST_F(Cluster, BudgetIsCountedOnceAcrossInstances) {
       10000, "usage recorded once per call"));
 }
 
-// Every instance routes with its own in-memory snapshot of the registry and compares `registry:version` in
-// Redis at most once a second (modules/ai_registry/registry.hpp): the instance that took the write uses it
-// before answering, the others within about a second — asserted as "all three, eventually". (The issue asks
-// for "on their next request"; see the README's cluster table.)
+// Every instance routes with its own in-memory snapshot of the registry (modules/ai_registry/registry.hpp).
+// The write publishes on the invalidation bus and answers only after a PING that follows the PUBLISH, and
+// every instance checks the bus before serving its snapshot: the very next request, whichever instance
+// serves it, sees the change — no waiting. Five rounds of each change, because a race would show only now
+// and then. (Without the bus — Redis down — instances poll registry:version once a second; not tested here.)
 TEST_F(Cluster, RegistryChangesAreSeenByEveryInstance) {
   auto s = new_user(nginx_->port(), admin_, "user", "enterprise");
-  // Three requests in a row reach the three instances; true when all three answer `want` (200 or not 200).
-  auto all_three = [&](bool want_ok, const std::string& text) {
-    std::set<std::string> agreeing;
+  int n = 0;
+  // The three requests right after the write (they reach the three instances) must all answer accordingly.
+  auto next_three = [&](bool want_ok, const std::string& what) {
+    std::set<std::string> seen;
     for (int i = 0; i < 3; ++i) {
-      auto r = complete("mk/toggle", text, s.auth());
-      if ((r.status == 200) == want_ok) agreeing.insert(upstream(r));
+      auto r = complete("mk/toggle", what + " " + std::to_string(++n), s.auth());  // distinct: no cached answer
+      EXPECT_EQ(r.status == 200, want_ok) << what << " (request " << i << " on " << upstream(r) << "): " << r.status
+                                         << " " << r.body;
+      seen.insert(upstream(r));
     }
-    return agreeing.size() == 3;
+    EXPECT_EQ(seen.size(), 3u) << what << ": requests did not reach all three instances";
   };
-  all_answer(200, 3, [&] { return complete("mk/toggle", "on", s.auth()); }, "model enabled");
-  auto off = client.request("PATCH", "/api/models/mk%2Ftoggle", json{{"enabled", false}}.dump(), bearer(admin_));
-  ASSERT_EQ(off.status, 200) << off.body;
-  EXPECT_TRUE(eventually([&] { return all_three(false, "off"); }, 5000, "every instance refusing the disabled model"));
-  auto on = client.request("PATCH", "/api/models/mk%2Ftoggle", json{{"enabled", true}}.dump(), bearer(admin_));
-  ASSERT_EQ(on.status, 200) << on.body;
-  EXPECT_TRUE(eventually([&] { return all_three(true, "on again"); }, 5000, "every instance using it again"));
-
-  // Key rotation: the upstream accepts only kKey. A wrong key reaches every instance …
-  auto wrong = client.request("PATCH", "/api/providers/mk", json{{"apiKey", kWrongKey}}.dump(), bearer(admin_));
-  ASSERT_EQ(wrong.status, 200) << wrong.body;
-  EXPECT_TRUE(eventually([&] { return all_three(false, "wrong key"); }, 5000, "every instance using the wrong key"));
-  // … and so does the rotated one.
-  auto right = client.request("PATCH", "/api/providers/mk", json{{"apiKey", kKey}}.dump(), bearer(admin_));
-  ASSERT_EQ(right.status, 200) << right.body;
-  EXPECT_TRUE(eventually([&] { return all_three(true, "rotated"); }, 5000, "every instance using the rotated key"));
+  auto patch = [&](const std::string& path, const json& body) {
+    auto r = client.request("PATCH", path, body.dump(), bearer(admin_));
+    ASSERT_EQ(r.status, 200) << r.body;
+  };
+  next_three(true, "model enabled");
+  for (int round = 0; round < 5; ++round) {
+    patch("/api/models/mk%2Ftoggle", {{"enabled", false}});
+    next_three(false, "disabled, round " + std::to_string(round));
+    patch("/api/models/mk%2Ftoggle", {{"enabled", true}});
+    next_three(true, "enabled again, round " + std::to_string(round));
+  }
+  // Key rotation: the upstream accepts only kKey. A wrong key is used by every instance at once …
+  for (int round = 0; round < 5; ++round) {
+    patch("/api/providers/mk", {{"apiKey", kWrongKey}});
+    next_three(false, "wrong key, round " + std::to_string(round));
+    // … and so is the rotated one.
+    patch("/api/providers/mk", {{"apiKey", kKey}});
+    next_three(true, "rotated key, round " + std::to_string(round));
+  }
 }
 
 TEST_F(Cluster, ChatConversationKeepsItsContextOnEveryInstance) {

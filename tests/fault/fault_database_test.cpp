@@ -3,12 +3,16 @@
 // Redis, vendor creations: two rows each — the vendor and its audit row — and /health/ready polls); the
 // database is stopped (fast shutdown: every session terminated) and started again. Asserted:
 //   - during the outage requests answer 503 fast (none takes longer than the statement timeout plus the
-//     connect timeout), never 500 and never a dropped connection;
+//     connect timeout), never 500 and never a dropped connection — also while the database hangs
+//     (SIGSTOP) instead of closing its connections: every round trip of a transaction (BEGIN, statements,
+//     COMMIT, ROLLBACK) has a client-side limit;
 //   - /health/ready fails during the outage and recovers by itself; the pool reconnects without help;
 //   - no partial writes: every vendor has its audit row and every audit row its vendor;
-//   - every completion the client was answered 200 for — also those during the outage — has exactly one
-//     usage_logs row once the database is back (nothing lost, nothing doubled).
+//   - every completion the client was answered 200 for — also those during the outage and the hang — has
+//     exactly one usage_logs row once the database is back, and user_token_stats adds up to those rows
+//     (nothing lost, nothing doubled — also for a usage batch whose COMMIT answer the hang swallowed).
 #include "cluster/cluster_kit.hpp"
+#include "support/fault_kit.hpp"
 
 using namespace netops::test;
 using namespace cluster;
@@ -33,18 +37,7 @@ TEST(FaultDatabase, RestartUnderLoadCostsAvailabilityOnly) {
   const int port = server.port();
   std::string admin = login_admin(server).token;
   HttpClient c(port);
-  ASSERT_EQ(c.post("/api/providers",
-                   {{"id", "mk"}, {"name", "mk"}, {"apiEndpoint", mock.url() + "/v1"}, {"authType", "bearer"},
-                    {"apiKey", kKey}},
-                   bearer(admin))
-                .status,
-            201);
-  ASSERT_EQ(c.post("/api/models",
-                   {{"id", "mk/echo"}, {"provider", "mk"}, {"tier", 0}, {"costPer1kInput", "0.001"},
-                    {"costPer1kOutput", "0.002"}},
-                   bearer(admin))
-                .status,
-            201);
+  add_mock_provider(port, admin, mock.url(), kKey, {{"mk/echo"}});
   auto user = new_user(port, admin, "user", "unlimited");
   // Warm the session cache: during the outage authentication is answered from Redis.
   ASSERT_EQ(c.get("/api/auth/me", user.auth()).status, 200);
@@ -77,8 +70,29 @@ TEST(FaultDatabase, RestartUnderLoadCostsAvailabilityOnly) {
   HttpClient probe(port);
   EXPECT_TRUE(eventually([&] { return probe.get("/health/ready").status == 200; }, 10000, "/health/ready again"));
 
-  // Accounting: the completions stop here, so that no usage batch is in flight when the database hangs
-  // below (a COMMIT whose answer never comes is a question of its own).
+  // A database that hangs instead of closing (SIGSTOP: a frozen host, a partition). Every round trip of a
+  // write's transaction — BEGIN included, which once waited for as long as the server stayed frozen — is
+  // bounded a second after the statement timeout: the writes keep answering 503, and everything recovers
+  // when the server answers again. The completions go on meanwhile (their accounting waits).
+  std::size_t refused_before = writes.count(503);
+  pg.freeze();
+  auto frozen_at = std::chrono::steady_clock::now();
+  EXPECT_TRUE(eventually([&] { return writes.count(503) >= refused_before + 6; }, 30000,
+                         "503s from the writes while PostgreSQL hangs"));
+  EXPECT_EQ(probe.get("/health/ready").status, 503);
+  pg.thaw();
+  auto thawed_at = std::chrono::steady_clock::now();
+  writes_before = writes.count(201);
+  EXPECT_TRUE(eventually([&] { return writes.count(201) >= writes_before + 10; }, 30000, "writes after the hang"));
+  EXPECT_TRUE(eventually([&] { return probe.get("/health/ready").status == 200; }, 10000, "/health/ready after the hang"));
+  std::size_t refused_in_hang = 0;  // sent while the server was frozen, and answered 503 (not after the thaw)
+  for (auto& s : writes.samples())
+    if (s.at >= frozen_at && s.at < thawed_at && s.status == 503) ++refused_in_hang;
+  EXPECT_GE(refused_in_hang, 4u) << "writes sent while the database hung were not refused";
+
+  // Accounting: the completions ran through both outages. A usage batch caught by the hang may have sent its
+  // COMMIT and given up on the answer (the client-side limit) while the frozen server then committed it on
+  // thaw; the batch is written again, and its idempotency key (migration 0019) keeps it from counting twice.
   completions.stop();
   std::size_t answered = completions.count(200);
 
@@ -96,6 +110,12 @@ TEST(FaultDatabase, RestartUnderLoadCostsAvailabilityOnly) {
                      "SELECT count(*) FROM (SELECT request_id FROM usage_logs WHERE user_id = '" + user.id +
                          "' GROUP BY request_id HAVING count(*) > 1) d"),
             "0");
+  // … and the counters hold exactly what the rows say (a batch written twice would add its tokens twice).
+  EXPECT_EQ(exec_sql(server.database_url(), "SELECT coalesce(sum(total_tokens), 0) || '/' || count(*) FILTER (WHERE "
+                                            "status = 'success') FROM usage_logs WHERE user_id = '" + user.id + "'"),
+            exec_sql(server.database_url(), "SELECT coalesce(sum(total_tokens), 0) || '/' || "
+                                            "coalesce(sum(message_count), 0) FROM user_token_stats WHERE user_id = '" +
+                                                user.id + "'"));
 
   writes.stop();
   ready.stop();

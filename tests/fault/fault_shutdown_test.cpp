@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "cluster/cluster_kit.hpp"
+#include "support/fault_kit.hpp"
 
 using namespace netops::test;
 using namespace cluster;
@@ -16,29 +17,6 @@ using nlohmann::json;
 namespace {
 
 const std::string kKey = "sk-fault-SECRET0123456789abcdefghijklmnop";
-
-int connect_to(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-bool send_all(int fd, const std::string& s) {
-  std::size_t off = 0;
-  while (off < s.size()) {
-    ssize_t n = ::send(fd, s.data() + off, s.size() - off, MSG_NOSIGNAL);
-    if (n <= 0) return false;
-    off += static_cast<std::size_t>(n);
-  }
-  return true;
-}
 
 TEST(FaultShutdown, SigtermLetsInFlightRequestsAndStreamsFinish) {
   constexpr int kRequests = 500, kStreams = 100;
@@ -51,20 +29,7 @@ TEST(FaultShutdown, SigtermLetsInFlightRequestsAndStreamsFinish) {
   server.start();
   const int port = server.port();
   std::string admin = login_admin(server).token;
-  HttpClient c(port);
-  ASSERT_EQ(c.post("/api/providers",
-                   {{"id", "mk"}, {"name", "mk"}, {"apiEndpoint", mock.url() + "/v1"}, {"authType", "bearer"},
-                    {"apiKey", kKey}},
-                   bearer(admin))
-                .status,
-            201);
-  for (const char* id : {"mk/slow-2000", "mk/long-60"})
-    ASSERT_EQ(c.post("/api/models",
-                     {{"id", id}, {"provider", "mk"}, {"tier", 0}, {"costPer1kInput", "0.001"},
-                      {"costPer1kOutput", "0.002"}, {"supportsStreaming", true}},
-                     bearer(admin))
-                  .status,
-              201);
+  add_mock_provider(port, admin, mock.url(), kKey, {{"mk/slow-2000", true}, {"mk/long-60", true}});
   auto user = new_user(port, admin, "user", "unlimited");
   HttpClient stats(mock.port());
   stats.post("/stats/reset", json::object());

@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include "cache/invalidation_bus.hpp"
 #include "cache/redis.hpp"
 #include "db/db.hpp"
 #include "modules/ai_registry/model_repo.hpp"
@@ -19,6 +20,9 @@ namespace net = boost::asio;
 
 namespace {
 constexpr std::int64_t kFailedRetryNs = 1'000'000'000;  // a failed load is retried at most once a second
+// How long snapshot() waits for a message already on the bus's socket to be delivered (microseconds in
+// practice; the bound only matters when the subscriber thread is starved).
+constexpr auto kSettleLimit = std::chrono::milliseconds(200);
 }
 
 namespace {
@@ -52,8 +56,38 @@ bool Snapshot::usable(const ModelConfig& m) const {
   return p && p->status == "active";
 }
 
-Registry::Registry(db::Db& db, cache::Redis& redis, std::string master_key_hex)
-    : db_(db), redis_(redis), master_key_(std::move(master_key_hex)) {}
+Registry::Registry(db::Db& db, cache::Redis& redis, std::string master_key_hex, std::string redis_url)
+    : db_(db), redis_(redis), master_key_(std::move(master_key_hex)) {
+  // Every message (and every loss of the subscription) moves the bus generation, which is all snapshot()
+  // compares: the messages need no handler.
+  if (!redis_url.empty())
+    bus_ = std::make_unique<cache::InvalidationBus>(std::move(redis_url), kRegistryChannelPrefix, nullptr, nullptr);
+}
+
+Registry::~Registry() {
+  if (bus_) bus_->stop();
+}
+
+void Registry::start() {
+  if (bus_) bus_->start();
+}
+
+bool Registry::bus_moved(const Snapshot& s) const {
+  return bus_ && bus_->live() && bus_->generation() != s.bus_generation;
+}
+
+bool Registry::recently_failed() const {
+  return steady_ns(std::chrono::steady_clock::now()) - failed_at_ns_.load(std::memory_order_acquire) < kFailedRetryNs;
+}
+
+Task<void> Registry::settle_bus() {
+  auto until = std::chrono::steady_clock::now() + kSettleLimit;
+  net::steady_timer timer(co_await net::this_coro::executor);
+  while (bus_->live() && bus_->pending() && std::chrono::steady_clock::now() < until) {
+    timer.expires_after(std::chrono::microseconds(200));
+    co_await timer.async_wait(net::as_tuple(net::use_awaitable));
+  }
+}
 
 Task<std::shared_ptr<const Snapshot>> Registry::snapshot() {
   auto s = snap_.load(std::memory_order_acquire);
@@ -62,7 +96,16 @@ Task<std::shared_ptr<const Snapshot>> Registry::snapshot() {
   if (s && s->local_generation != generation && failed_generation_.load(std::memory_order_acquire) == generation &&
       steady_ns(now) - failed_at_ns_.load(std::memory_order_acquire) < kFailedRetryNs)
     co_return s;  // loading this generation just failed: keep serving what there is for a moment
-  if (s && s->local_generation == local_generation_.load(std::memory_order_acquire) && now - s->built_at < kMaxAge) {
+  if (s && s->local_generation == generation && now - s->built_at < kMaxAge && bus_ && bus_->live()) {
+    // A message that reached this host before this request is delivered before it is answered.
+    if (bus_->pending()) co_await settle_bus();
+    // Another instance wrote: reload, unless a load failed a moment ago (PostgreSQL down: keep serving).
+    if (bus_->live() && bus_->generation() != s->bus_generation && !recently_failed())
+      co_return co_await reload(std::move(s));
+  }
+  // And, bus or not, registry:version once a second: all there is while the bus is down, and a backstop
+  // for a message lost while it was up.
+  if (s && s->local_generation == generation && now - s->built_at < kMaxAge) {
     auto due = next_check_ns_.load(std::memory_order_relaxed);
     auto now_ns = steady_ns(now);
     if (now_ns < due) co_return s;
@@ -83,7 +126,8 @@ Task<std::shared_ptr<const Snapshot>> Registry::reload(std::shared_ptr<const Sna
     // is served meanwhile rather than piling up queries; one that misses a write of this process is not
     // (a model just created here must be callable at once): wait for the load, and load again if it
     // began before that write.
-    if (stale && stale->local_generation == local_generation_.load(std::memory_order_acquire)) co_return stale;
+    // The same holds for a write another instance announced on the bus (its writer has been answered).
+    if (stale && !local_write_missing(*stale) && !bus_moved(*stale)) co_return stale;
     net::steady_timer timer(co_await net::this_coro::executor);
     while (reloading_.load(std::memory_order_acquire)) {
       timer.expires_after(std::chrono::milliseconds(1));
@@ -91,7 +135,9 @@ Task<std::shared_ptr<const Snapshot>> Registry::reload(std::shared_ptr<const Sna
     }
     auto fresh = snap_.load(std::memory_order_acquire);
     auto generation = local_generation_.load(std::memory_order_acquire);
-    if (fresh && (fresh->local_generation == generation || failed_generation_.load() == generation)) co_return fresh;
+    bool local_ok = fresh && (fresh->local_generation == generation || failed_generation_.load() == generation);
+    bool bus_ok = fresh && (!bus_moved(*fresh) || recently_failed());
+    if (local_ok && bus_ok) co_return fresh;
     co_return co_await reload(std::move(fresh));
   }
 
@@ -99,6 +145,7 @@ Task<std::shared_ptr<const Snapshot>> Registry::reload(std::shared_ptr<const Sna
   // Read both markers before the tables: a write landing during the load then triggers another reload.
   snap->built_at = std::chrono::steady_clock::now();
   snap->local_generation = local_generation_.load(std::memory_order_acquire);
+  snap->bus_generation = bus_ ? bus_->generation() : 0;
   snap->version = co_await read_version();
   try {
     ProviderRepo providers(db_, master_key_);
@@ -158,6 +205,21 @@ Task<void> Registry::changed(std::vector<std::string> model_ids) {
                  std::chrono::duration_cast<std::chrono::minutes>(kMaxAge).count());
   } catch (const cache::RedisError& e) {
     spdlog::warn("model registry: announcing a change failed: {}", e.what());
+  }
+  if (!bus_) co_return;
+  try {
+    std::string channel = bus_->channel();  // named: GCC 12 and temporaries in co_await
+    std::string message = "changed";
+    co_await redis_.publish(std::move(channel), std::move(message));
+    // A barrier before the writer is answered (as in auth's SessionCache::announce): Redis answers the
+    // publisher before it writes the message to the subscribers; it reads this PING only after that pass, so
+    // once the PING is answered every subscriber socket on this host holds the message, and the subscriber's
+    // pending() check in snapshot() makes the next request on any instance reload.
+    std::vector<std::string> ping{"PING"};
+    co_await redis_.command(std::move(ping));
+  } catch (const std::exception& e) {
+    spdlog::warn("model registry: publishing the change failed ({}); other instances follow by polling {}", e.what(),
+                 kRegistryVersionKey);
   }
 }
 

@@ -3,10 +3,18 @@
 // completion costs no query. One Registry per process (created by ai_registry::register_module).
 //
 // Freshness: snapshot() reloads (one query per table) when the snapshot is older than kMaxAge, when this
-// process changed something (invalidate()), or when the Redis counter `registry:version` — bumped by every
-// write on any instance — differs from the value the snapshot was built at. That counter is read at most
-// once per kVersionCheckEvery per process, so every instance sees a change within about a second and the
-// hot path is two atomic loads and a clock read. With Redis down, the age and local invalidation remain.
+// process changed something (invalidate()), or when another instance announced a write:
+//   - through the invalidation bus (cache/invalidation_bus.hpp, channel netops:registry:invalidate:<db>):
+//     changed() publishes after the commit and answers only after a PING that follows the PUBLISH, so once
+//     the write's response has left, every subscriber socket on this host holds the message. snapshot()
+//     waits while bus.pending() (bytes on the socket, or being delivered) and reloads when the bus
+//     generation moved since the snapshot was built: the next request on any instance sees the write;
+//   - and by polling the Redis counter `registry:version` (bumped by every write) at most once per
+//     kVersionCheckEvery: all there is while the bus is not live (subscription being re-established), and a
+//     backstop for a lost message — every instance within about a second. When the bus comes back its
+//     generation moves, so a message missed meanwhile costs one reload. With Redis down, the age and local
+//     invalidation remain.
+// The hot path is a few atomic loads, a clock read and one poll() without waiting.
 //
 // Thread-safety: any worker may call any member; the current snapshot is swapped atomically and a
 // snapshot, once published, never changes (hold the shared_ptr for the duration of a request).
@@ -28,11 +36,13 @@ class Db;
 }
 namespace netops::cache {
 class Redis;
+class InvalidationBus;
 }
 
 namespace netops::ai_registry {
 
 inline constexpr const char* kRegistryVersionKey = "registry:version";
+inline constexpr const char* kRegistryChannelPrefix = "netops:registry:invalidate";  // + ":<redis db>"
 
 struct Snapshot {
   std::unordered_map<std::string, ModelConfig> models;  // every model, usable or not (to tell "disabled" apart)
@@ -42,6 +52,7 @@ struct Snapshot {
   std::array<std::vector<const ModelConfig*>, 4> by_tier;
 
   std::int64_t version = -1;  // registry:version when built; -1 when Redis was unavailable
+  std::uint64_t bus_generation = 0;  // the invalidation bus's generation when built (read before the tables)
   std::uint64_t local_generation = 0;
   std::chrono::steady_clock::time_point built_at;
 
@@ -61,7 +72,11 @@ class Registry {
   static constexpr auto kMaxAge = std::chrono::minutes(5);
   static constexpr auto kVersionCheckEvery = std::chrono::seconds(1);
 
-  Registry(db::Db& db, cache::Redis& redis, std::string master_key_hex);
+  // redis_url: where the invalidation bus subscribes (empty: no bus, polling only). start() it once the
+  // server runs; the destructor stops it.
+  Registry(db::Db& db, cache::Redis& redis, std::string master_key_hex, std::string redis_url = {});
+  ~Registry();
+  void start();
 
   // The current snapshot, reloaded first when stale (see above). Throws only when there is no snapshot
   // yet and the database cannot be read; a failed reload otherwise keeps serving the previous snapshot.
@@ -73,13 +88,20 @@ class Registry {
   void invalidate() { local_generation_.fetch_add(1, std::memory_order_acq_rel); }
   // After a committed write: invalidate() and reload, so the write's response leaves only once this process
   // routes with it (requests meanwhile wait for that load rather than see the old snapshot); INCR
-  // registry:version (other instances follow within ~1 s) and delete the model:config:{id} cache entries of
-  // the named models. Redis failures are tolerated.
+  // registry:version, delete the model:config:{id} cache entries of the named models, and publish on the
+  // bus followed by a PING (the next request on every instance sees the write). Redis failures are
+  // tolerated (other instances then follow within kMaxAge).
   Task<void> changed(std::vector<std::string> model_ids = {});
 
  private:
   Task<std::shared_ptr<const Snapshot>> reload(std::shared_ptr<const Snapshot> stale);
   Task<std::int64_t> read_version();  // -1 when Redis is unavailable
+  bool bus_moved(const Snapshot& s) const;  // the bus is live and a message arrived since `s` was built
+  bool recently_failed() const;             // a load failed less than a second ago
+  Task<void> settle_bus();                  // waits (bounded) while a message is on its way to delivery
+  bool local_write_missing(const Snapshot& s) const {
+    return s.local_generation != local_generation_.load(std::memory_order_acquire);
+  }
 
   db::Db& db_;
   cache::Redis& redis_;
@@ -92,6 +114,7 @@ class Registry {
   // (retried at most once a second) instead of queueing behind loads that keep failing.
   std::atomic<std::uint64_t> failed_generation_{~std::uint64_t{0}};
   std::atomic<std::int64_t> failed_at_ns_{0};
+  std::unique_ptr<cache::InvalidationBus> bus_;
 };
 
 }  // namespace netops::ai_registry

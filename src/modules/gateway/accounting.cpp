@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <limits>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 #include <tuple>
@@ -116,6 +117,7 @@ std::string logs_json(const std::vector<UsageRecord>& batch) {
     row["quality_score"] = r.quality_score ? json(*r.quality_score) : json(nullptr);
     row["error_code"] = r.error_code.empty() ? json(nullptr) : json(r.error_code);
     row["conversation_id"] = r.conversation_id ? json(*r.conversation_id) : json(nullptr);
+    row["usage_key"] = r.usage_key.empty() ? json(nullptr) : json(r.usage_key);
     rows.push_back(std::move(row));
   }
   return rows.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -282,11 +284,13 @@ UsageRecord sanitised(UsageRecord r) {
   r.provider = fit(r.provider, 100);
   r.user_id = fit(r.user_id, 255);
   if (r.conversation_id && !is_uuid(*r.conversation_id)) r.conversation_id.reset();
+  if (!r.usage_key.empty() && !is_uuid(r.usage_key)) r.usage_key = new_uuid();
   clamp_to_columns(r);
   return r;
 }
 
 void Accounting::push(UsageRecord r) {
+  if (r.usage_key.empty()) r.usage_key = new_uuid();
   if (clamp_to_columns(r))
     spdlog::warn("usage accounting: the record of request {} ({} {}) carried values beyond what its columns hold; "
                  "clamped (tokens ≤ {}, cost ≤ 9223372.036854)",
@@ -322,13 +326,46 @@ Task<void> Accounting::run() {
   wake_->executor = executor;
   wake_->running.store(true, std::memory_order_release);
   for (;;) {
-    timer.expires_after(interval_);
+    timer.expires_after(std::max(interval_, backoff_));
     co_await timer.async_wait(net::as_tuple(net::use_awaitable));
     // Spill files of an earlier stop, once the database (and migration 0009) is there.
+    bool failed = false;
     if (spill_pending_ && !spill_dir_.empty()) spill_pending_ = !co_await replay_spill();
     while (pending() > 0)
-      if (!co_await write_one_batch()) break;  // the database is failing: try again next tick
+      if (!co_await write_one_batch()) {
+        failed = true;  // the database is failing: try again after the back-off
+        break;
+      }
+    if (failed) note_failure();
+    else note_success();
   }
+}
+
+void Accounting::note_failure() {
+  auto now = std::chrono::steady_clock::now();
+  if (failed_attempts_++ == 0) {
+    failing_since_ = last_failing_log_ = now;
+    spdlog::warn("usage accounting: writing to the database failed ({}); {} record(s) wait, retrying with back-off "
+                 "(up to {} ms)",
+                 last_failure_, pending(), kMaxBackoff.count());
+  } else if (now - last_failing_log_ >= kMaxBackoff) {
+    last_failing_log_ = now;
+    spdlog::warn("usage accounting: the database has been failing for {} s ({} attempts, last: {}); {} record(s) wait",
+                 std::chrono::duration_cast<std::chrono::seconds>(now - failing_since_).count(), failed_attempts_,
+                 last_failure_, pending());
+  }
+  backoff_ = std::min(kMaxBackoff, std::max(interval_, backoff_) * 2);
+}
+
+void Accounting::note_success() {
+  if (failed_attempts_ == 0) return;
+  spdlog::info("usage accounting: the database takes records again after {} failed attempt(s) over {} s; the queue "
+               "is written",
+               failed_attempts_,
+               std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - failing_since_)
+                   .count());
+  failed_attempts_ = 0;
+  backoff_ = std::chrono::milliseconds(0);
 }
 
 Task<bool> Accounting::write_one_batch() {
@@ -366,7 +403,9 @@ Task<bool> Accounting::write_one_batch() {
   // is taken apart like a refused one, so it cannot block the queue forever.
   if (*failure == Failure::internal && ++internal_failures_ < 3) failure = Failure::transient;
   if (*failure == Failure::transient) {
-    spdlog::warn("usage accounting: writing {} record(s) failed, will retry: {}", batch.size(), why);
+    // Logged by the flusher's back-off (note_failure), once when it starts and then at most every kMaxBackoff.
+    spdlog::debug("usage accounting: writing {} record(s) failed, will retry: {}", batch.size(), why);
+    last_failure_ = why;
     std::lock_guard lock(mu_);
     for (auto it = batch.rbegin(); it != batch.rend(); ++it) queue_.push_front(std::move(*it));
     co_return false;
@@ -445,11 +484,31 @@ Task<void> Accounting::write(const std::vector<UsageRecord>& batch, bool with_lo
   co_await db_.transaction(in_tx);
 }
 
-Task<void> Accounting::write_tx(db::Tx& tx, const std::vector<UsageRecord>& batch, bool with_log) {
-  std::string logs = with_log ? logs_json(batch) : std::string("[]"), stats = stats_json(batch),
-              conversations = conversations_json(batch);
+Task<void> Accounting::write_tx(db::Tx& tx, const std::vector<UsageRecord>& all, bool with_log) {
+  // The counters count only the rows this transaction inserted: a record whose row is already there was
+  // counted when that row was written (usage_key, accounting.hpp).
+  std::vector<UsageRecord> fresh;
+  const std::vector<UsageRecord>* counted = &all;
+  if (with_log && !all.empty()) {
+    auto keys = co_await repo_.insert_logs(tx, logs_json(all));
+    if (keys.size() != all.size()) {
+      std::multiset<std::string> inserted(keys.begin(), keys.end());
+      for (const auto& r : all) {
+        auto it = r.usage_key.empty() ? inserted.end() : inserted.find(r.usage_key);
+        if (r.usage_key.empty() || it != inserted.end()) {
+          if (it != inserted.end()) inserted.erase(it);
+          fresh.push_back(r);
+        }
+      }
+      spdlog::warn("usage accounting: {} of {} record(s) had been written before (a batch written again after its "
+                   "answer was lost); not counted twice",
+                   all.size() - fresh.size(), all.size());
+      counted = &fresh;
+    }
+  }
+  const auto& batch = *counted;
+  std::string stats = stats_json(batch), conversations = conversations_json(batch);
   auto providers = provider_usage(batch);
-  if (logs != "[]") co_await repo_.insert_logs(tx, logs);
   if (stats != "[]") co_await repo_.upsert_stats(tx, stats);
   if (conversations != "[]") co_await repo_.count_conversations(tx, conversations);
   // ai_providers is ai_registry's table: its service adds the counters, in this transaction.
@@ -467,7 +526,10 @@ Task<bool> Accounting::replay_spill() {
       continue;
     }
     if (bad > 0) spdlog::error("usage accounting: {} line(s) of {} are not usage records; skipped", bad, path);
-    for (auto& r : records) clamp_to_columns(r);
+    for (auto& r : records) {
+      clamp_to_columns(r);
+      if (r.usage_key.empty()) r.usage_key = new_uuid();  // files of builds before the key
+    }
     const std::string id = std::filesystem::path(path).filename().string();
     bool fresh = false;
     try {

@@ -10,6 +10,12 @@
 // usage_logs row is still refused its counters (user_token_stats, provider usage) are applied on their own —
 // so one bad field never loses a call's tokens and cost, and one bad batch never blocks the queue. On SIGTERM
 // the app awaits flush(), which writes everything that is queued.
+// Exactly once: every record carries a usage_key; usage_logs rows are inserted ON CONFLICT DO NOTHING and the
+// counters (user_token_stats, conversation counts, provider usage) are added only for the rows that were
+// inserted, so a batch written twice (an answer lost after COMMIT, then the retry) counts once. Only the
+// last resort of a refused record — its counters without its row — has no key to check.
+// While the database fails, the flusher backs off (interval doubled per failed attempt up to
+// kMaxBackoff, logged when it starts, at most every kMaxBackoff while it lasts, and when it ends).
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -53,6 +59,11 @@ struct UsageRecord {
   int attempts = 1;  // which call of the request this was (1-based)
   std::chrono::system_clock::time_point at = std::chrono::system_clock::now();
   bool cache_hit = false;  // answered from the response cache (response_cache.hpp): no upstream call
+  // Idempotency key of the call's usage_logs row (a UUID; Accounting::push sets it when empty). With
+  // created_at it is unique in usage_logs (migration 0019): a batch written again — its COMMIT reached the
+  // database but the answer was lost, or a spill file replayed after its rows were written — inserts nothing
+  // and adds nothing to the counters.
+  std::string usage_key{};
 
   std::int64_t total_tokens() const { return prompt_tokens + completion_tokens; }
 };
@@ -77,6 +88,7 @@ std::vector<ai_registry::ProviderUsage> provider_usage(const std::vector<UsageRe
 class Accounting {
  public:
   static constexpr std::size_t kBatch = 500;
+  static constexpr std::chrono::milliseconds kMaxBackoff{5000};
 
   // spill_dir: where flush() writes what the database would not take (spill.hpp); "" = nowhere (dropped).
   // providers: ai_registry's service, which adds each batch's provider counters (its table) in the batch's
@@ -107,7 +119,15 @@ class Accounting {
   Task<bool> write_each(std::vector<UsageRecord>& batch);
   // One record: true when written, false when refused; sets `unavailable` on a transient failure.
   Task<bool> write_single(const UsageRecord& r, bool with_log, std::string& why, bool& unavailable);
+  void note_failure();  // the flusher's back-off and its log lines
+  void note_success();
   int internal_failures_ = 0;  // consecutive batches failing with an unexplained database error
+  // The flusher's back-off while the database fails: the wait before the next attempt, how many attempts
+  // failed in a row, and when the last "still failing" line was logged.
+  std::chrono::milliseconds backoff_{0};
+  int failed_attempts_ = 0;
+  std::chrono::steady_clock::time_point failing_since_{}, last_failing_log_{};
+  std::string last_failure_;
 
   db::Db& db_;
   AccountingRepo repo_;

@@ -5,19 +5,23 @@
 namespace netops::gateway {
 
 namespace {
-// usage_logs rows; created_at is the call's time, not the flush's.
+// usage_logs rows; created_at is the call's time, not the flush's. A row whose (created_at, usage_key) is
+// already there (the batch was written before and its answer lost) is skipped; the keys inserted are answered
+// so that the counters count only those.
 const db::Query kInsertLogs{"gateway.usage_logs_insert", R"SQL(
 INSERT INTO usage_logs (user_id, model_id, tier, prompt_tokens, completion_tokens, total_tokens, total_cost,
   quality_score, escalated, provider, latency_ms, upstream_latency_ms, status, error_code, estimated,
-  cache_read_tokens, cache_write_tokens, request_id, attempts, conversation_id, created_at, cache_hit)
+  cache_read_tokens, cache_write_tokens, request_id, attempts, conversation_id, created_at, cache_hit, usage_key)
 SELECT user_id, model_id, tier, prompt_tokens, completion_tokens, total_tokens, total_cost, quality_score, escalated,
   provider, latency_ms, upstream_latency_ms, status, error_code, estimated, cache_read_tokens, cache_write_tokens,
-  request_id, attempts, conversation_id, created_at, coalesce(cache_hit, false)
+  request_id, attempts, conversation_id, created_at, coalesce(cache_hit, false), usage_key
 FROM json_to_recordset($1::json) AS x(user_id text, model_id text, tier int, prompt_tokens bigint,
   completion_tokens bigint, total_tokens bigint, total_cost numeric, quality_score numeric, escalated bool, provider text,
   latency_ms int, upstream_latency_ms int, status text, error_code text, estimated bool, cache_read_tokens bigint,
   cache_write_tokens bigint, request_id text, attempts int, conversation_id uuid, created_at timestamptz,
-  cache_hit bool))SQL"};
+  cache_hit bool, usage_key uuid)
+ON CONFLICT (created_at, usage_key) DO NOTHING
+RETURNING usage_key::text)SQL"};
 
 // Rows are inserted in key order so two instances upserting the same keys lock them in the same order.
 const db::Query kUpsertStats{"gateway.user_token_stats_upsert", R"SQL(
@@ -51,9 +55,13 @@ INSERT INTO accounting_spill_files (id, records) VALUES ($1, $2::int) ON CONFLIC
 
 }  // namespace
 
-Task<void> AccountingRepo::insert_logs(db::Tx& tx, const std::string& rows_json) {
+Task<std::vector<std::string>> AccountingRepo::insert_logs(db::Tx& tx, const std::string& rows_json) {
   db::Params p(rows_json);
-  co_await tx.query(kInsertLogs, std::move(p));
+  auto rows = co_await tx.query(kInsertLogs, std::move(p));
+  std::vector<std::string> keys;
+  for (auto row : rows)
+    if (auto k = row.opt<std::string>(0)) keys.push_back(std::move(*k));
+  co_return keys;
 }
 
 Task<void> AccountingRepo::upsert_stats(db::Tx& tx, const std::string& rows_json) {

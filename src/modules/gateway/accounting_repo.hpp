@@ -4,6 +4,7 @@
 // counters belong to ai_registry (its service writes them in the same transaction).
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "core/task.hpp"
 
@@ -15,7 +16,8 @@ namespace netops::gateway {
 
 class AccountingRepo {
  public:
-  Task<void> insert_logs(db::Tx& tx, const std::string& rows_json);
+  // Inserts the rows whose (created_at, usage_key) is not there yet; answers the usage_keys inserted.
+  Task<std::vector<std::string>> insert_logs(db::Tx& tx, const std::string& rows_json);
   // Rows inserted in key order so two instances upserting the same keys lock them in the same order.
   Task<void> upsert_stats(db::Tx& tx, const std::string& rows_json);
   Task<void> count_conversations(db::Tx& tx, const std::string& rows_json);

@@ -41,6 +41,7 @@ std::string to_line(const UsageRecord& r) {
             {"at_us", std::chrono::duration_cast<std::chrono::microseconds>(r.at.time_since_epoch()).count()}};
   j["conversation_id"] = r.conversation_id ? json(*r.conversation_id) : json(nullptr);
   j["quality_score"] = r.quality_score ? json(*r.quality_score) : json(nullptr);
+  j["usage_key"] = r.usage_key;
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -72,6 +73,7 @@ std::optional<UsageRecord> from_line(std::string_view line) {
             std::chrono::microseconds(j.at("at_us").get<std::int64_t>())));
     if (auto c = j.find("conversation_id"); c != j.end() && c->is_string()) r.conversation_id = c->get<std::string>();
     if (auto q = j.find("quality_score"); q != j.end() && q->is_number()) r.quality_score = q->get<double>();
+    if (auto k = j.find("usage_key"); k != j.end() && k->is_string()) r.usage_key = k->get<std::string>();
     return r;
   } catch (const std::exception&) {
     return std::nullopt;
