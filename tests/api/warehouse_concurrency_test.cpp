@@ -184,3 +184,73 @@ TEST_F(WarehouseConcurrency, DraftPostsReversalsAndReceiptsInterleaved) {
   EXPECT_EQ(sql("SELECT count(*) FROM stock_documents o JOIN stock_documents r ON r.reversal_of_id = o.id "
                 "WHERE o.reversed_by_id IS DISTINCT FROM r.id"), "0");
 }
+
+// Group commit (warehouse_post_batch, one statement per batch of concurrent create-and-post requests): every
+// request is answered as if posted alone. 16 clients at once send documents that post, documents that are
+// short (422 naming the part), documents naming a part that does not exist and receipts at a cost. A refused
+// document leaves nothing and does not stop the others of its batch; a posted answer
+// is exactly what GET of the document shows afterwards; every posted document has its created and posted
+// events; the ledger balances.
+TEST_F(WarehouseConcurrency, BatchedPostingsAnswerAsIfPostedAlone) {
+  constexpr int kClients = 16;
+  auto a = warehouse("BA");
+  auto plenty = part("BP"), scarce = part("BS");
+  receive(a, plenty, 100000, "1.00");
+  receive(a, scarce, 3, "1.00");
+  const std::string unknown = "00000000-0000-4000-8000-00000000b0b0";
+  // The answer of a lone posting naming an unknown part: the batched ones must answer the same.
+  auto alone = document("issue", a, json::array({line(unknown, 1)}), true);
+  ASSERT_GE(alone.status, 400) << alone.body;
+  auto alone_code = alone.json()["error"]["code"];
+
+  std::mutex mu;
+  std::vector<std::string> unexpected, posted_ids;
+  int shorts = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kClients; ++t) {
+    threads.emplace_back([&, t] {
+      HttpClient c(server_->port());
+      for (int i = 0; i < 12; ++i) {
+        int kind = (t + i) % 4;
+        json body = {{"docType", kind == 3 ? "receipt" : "issue"}, {"warehouseId", a}};
+        if (kind == 0) body["lines"] = json::array({line(plenty, 1), line(plenty, 2)});
+        if (kind == 1) body["lines"] = json::array({line(plenty, 1), line(scarce, 1000)});
+        if (kind == 2) body["lines"] = json::array({line(unknown, 1)});
+        if (kind == 3) body["lines"] = json::array({line(plenty, 2, {{"unitCost", "1.25"}})});
+        auto r = c.post("/api/v1/warehouse/documents?post=true", body, bearer(admin_));
+        std::lock_guard<std::mutex> lock(mu);
+        if ((kind == 0 || kind == 3) && r.status == 201) {
+          posted_ids.push_back(r.json()["id"]);
+          auto got = c.get("/api/v1/warehouse/documents/" + r.json()["id"].get<std::string>(), bearer(admin_));
+          if (got.status != 200 || got.json() != r.json())
+            unexpected.push_back("answer differs from GET: " + r.body + " vs " + got.body);
+          if (kind == 3 && r.json()["lines"][0]["unitCost"] != json(1.25)) unexpected.push_back("cost " + r.body);
+        } else if (kind == 1 && r.status == 422 && r.json()["error"]["code"] == "NOT_ENOUGH_STOCK" &&
+                   r.json()["error"]["details"]["partId"] == scarce &&
+                   r.json()["error"]["details"]["available"] == 3 && r.json()["error"]["details"]["asked"] == 1000) {
+          ++shorts;
+        } else if (kind == 2 && r.status == alone.status && r.json()["error"]["code"] == alone_code) {
+          // refused like a lone posting
+        } else {
+          unexpected.push_back(std::to_string(kind) + ": " + std::to_string(r.status) + " " + r.body);
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+
+  EXPECT_TRUE(unexpected.empty()) << unexpected.size() << " unexpected answers, first: "
+                                  << (unexpected.empty() ? "" : unexpected.front());
+  EXPECT_EQ(shorts, kClients * 12 / 4);
+  ASSERT_EQ(posted_ids.size(), static_cast<std::size_t>(kClients * 12 / 2));
+  // Nothing of a refused document stays; the posted ones are all there with their events.
+  EXPECT_EQ(sql("SELECT count(*) FROM stock_documents WHERE warehouse_id = '" + a + "'"),
+            std::to_string(posted_ids.size() + 2));
+  EXPECT_EQ(stock(a, scarce)["onHand"], 3);
+  EXPECT_EQ(sql("SELECT count(*) FROM ops_events e JOIN stock_documents d ON d.id = e.entity_id WHERE d.warehouse_id "
+                "= '" + a + "' AND e.event_type IN ('created', 'posted')"),
+            std::to_string(2 * (posted_ids.size() + 2)));
+  // issues took 3 each (kind 0) and 1 each (never: kind 1 is refused whole); receipts added 2 each.
+  EXPECT_EQ(stock(a, plenty)["onHand"].get<long long>(), 100000 - 3 * (kClients * 12 / 4) + 2 * (kClients * 12 / 4));
+  expect_ledger_balanced();
+}

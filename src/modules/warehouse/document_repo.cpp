@@ -187,6 +187,45 @@ Task<MadePosted> DocumentRepo::insert_posted(db::Tx& tx, const NewDocument& d, c
   co_return out;
 }
 
+nlohmann::json DocumentRepo::batch_entry(const NewDocument& d, const std::vector<LineInput>& lines,
+                                         const std::string& approved_by, const std::optional<std::string>& actor,
+                                         nlohmann::json effects) {
+  auto opt = [](const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
+  return {{"docType", d.doc_type},
+          {"code", opt(d.code)},
+          {"warehouseId", opt(d.warehouse_id)},
+          {"targetWarehouseId", opt(d.target_warehouse_id)},
+          {"docDate", opt(d.doc_date)},
+          {"note", opt(d.note)},
+          {"refType", opt(d.ref_type)},
+          {"refId", opt(d.ref_id)},
+          {"createdBy", d.created_by},
+          {"correlationId", d.correlation_id},
+          {"approvedBy", approved_by},
+          {"actor", opt(actor)},
+          {"lines", lines_array(lines)},
+          {"effects", std::move(effects)}};
+}
+
+Task<std::vector<BatchOutcome>> DocumentRepo::post_batch(const nlohmann::json& docs) {
+  static constexpr db::Query kPostBatch{
+      "stock_documents.post_batch",
+      "SELECT i, doc, shorts, missing, err_state, err_msg FROM warehouse_post_batch($1::jsonb) ORDER BY i"};
+  auto rows = co_await db_.query(kPostBatch, db::Params(docs));
+  std::vector<BatchOutcome> out;
+  out.reserve(static_cast<std::size_t>(rows.size()));
+  for (auto r : rows) {
+    BatchOutcome o;
+    if (auto doc = r.opt<nlohmann::json>("doc")) o.document = std::move(*doc);
+    if (auto shorts = r.opt<nlohmann::json>("shorts")) o.shorts = std::move(*shorts);
+    o.missing = r.get<bool>("missing");
+    if (auto state = r.opt<std::string>("err_state"))
+      o.error = *state + ": " + r.opt<std::string>("err_msg").value_or("");
+    out.push_back(std::move(o));
+  }
+  co_return out;
+}
+
 Task<Document> DocumentRepo::update(db::Tx& tx, const std::string& id, const DocumentInput& in) {
   db::Params params;
   std::string sets = "updated_at = now()";

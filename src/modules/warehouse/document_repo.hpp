@@ -23,6 +23,14 @@ struct MadePosted {
   nlohmann::json lines_json;        // the API representation of the lines
 };
 
+// What warehouse_post_batch (migration 0017) answers for one document of a batch.
+struct BatchOutcome {
+  std::optional<nlohmann::json> document;  // posted: the API representation with its lines
+  nlohmann::json shorts;                   // refused for a shortfall: one object per short effect (else null)
+  bool missing = false;                    // refused: a warehouse or part no longer exists
+  std::optional<std::string> error;        // refused for another reason (SQLSTATE and message)
+};
+
 class DocumentRepo {
  public:
   explicit DocumentRepo(db::Db& db) : db_(db) {}
@@ -36,6 +44,13 @@ class DocumentRepo {
   // The document, already posted (status, approved_by, posted_at), and its lines in one statement.
   Task<MadePosted> insert_posted(db::Tx& tx, const NewDocument& d, const std::vector<LineInput>& lines,
                                  const std::string& approved_by);
+  // One document of a batch, as warehouse_post_batch reads it (effects without the document id).
+  static nlohmann::json batch_entry(const NewDocument& d, const std::vector<LineInput>& lines,
+                                    const std::string& approved_by, const std::optional<std::string>& actor,
+                                    nlohmann::json effects);
+  // Creates and posts every document of `docs` in ONE statement — its own transaction, outside any other —
+  // each under its own subtransaction; one outcome per document, in order.
+  Task<std::vector<BatchOutcome>> post_batch(const nlohmann::json& docs);
   Task<Document> update(db::Tx& tx, const std::string& id, const DocumentInput& in);
   // fresh: the document is new (nothing to delete first).
   Task<void> replace_lines(db::Tx& tx, const std::string& id, const std::vector<LineInput>& lines,

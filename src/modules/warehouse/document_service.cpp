@@ -3,11 +3,13 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <deque>
 #include <memory>
+#include <mutex>
 
 #include "core/error.hpp"
 #include "core/etag.hpp"
@@ -329,37 +331,70 @@ Task<Document> DocumentService::create_posted_in(db::Tx& tx, const DocumentInput
 }
 
 // ---- group commit ------------------------------------------------------------------------------------------
-// Create-and-post requests of one worker queue up while a batch is being written; the next batch takes them
-// all (at most kMaxBatch) into ONE transaction: the stock rows of every document of the batch are locked first,
-// in (warehouse, part) order (warehouse_lock_stock, so batches and single postings keep one global lock order),
-// then each document is created and posted under its own SAVEPOINT — a document refused (422 NOT_ENOUGH_STOCK,
-// 400, 409…) is rolled back alone, the others go on, each seeing the stock the previous ones left —, then one
-// COMMIT (one WAL flush for the whole batch). Every request is answered after that COMMIT, with its own
-// document or its own error, exactly as if it had been posted alone. A batch that fails as a whole (its lock
-// statement or its COMMIT) posts its documents one by one instead.
+// Create-and-post requests of the whole process (every worker thread) queue up while a batch is being written;
+// the next batch takes them all (at most kMaxBatch) and posts them with ONE statement, warehouse_post_batch
+// (migration 0017), which is its own transaction: the stock rows of every document of the batch are locked
+// first, in (warehouse, part) order (so batches and single postings keep one global lock order), then each
+// document is created and posted inside its own exception block — a subtransaction: a document refused (422
+// NOT_ENOUGH_STOCK, a vanished warehouse or part, any error) is rolled back alone and the others go on, each
+// seeing the stock the previous ones left —, then the statement commits (one WAL flush for the batch). Every
+// request is answered after that commit, with its own document or its own error, as if posted alone. A
+// document refused for anything but a shortfall or a vanished row is posted again alone by its own request
+// (create_posted), so that it gets exactly the answer a lone posting gives; a batch whose statement fails as a
+// whole (nothing of it committed) posts every document alone likewise.
+//
+// One queue for the process rather than one per worker: two workers' batches would only take turns on the same
+// hot rows; one batch of 16 holds them once. The batch runs on the worker that started draining (its
+// connection pool); each waiting request is woken on its own executor.
 struct PostJob {
-  explicit PostJob(const boost::asio::any_io_executor& ex) : timer(ex) {}
+  explicit PostJob(const boost::asio::any_io_executor& e) : ex(e), timer(e) {}
+  boost::asio::any_io_executor ex;  // the waiting request's worker
   const DocumentInput* in = nullptr;
   const Caller* by = nullptr;
   std::optional<Document> out;
   std::exception_ptr error;
-  bool done = false;
+  bool alone = false;  // to be posted by itself (create_posted), by the waiting request
+  bool done = false;   // set on the request's own executor
   boost::asio::steady_timer timer;  // cancelled when done
 };
 
-namespace {
-// ≤ 32 documents: each SAVEPOINT that writes takes a subtransaction id, and more than 64 in one transaction
-// overflow PostgreSQL's per-backend cache of them (every snapshot then consults pg_subtrans).
-constexpr std::size_t kMaxBatch = 32;
 struct PostQueue {
+  std::mutex mutex;  // the queue is shared by every worker thread
   std::deque<std::shared_ptr<PostJob>> jobs;
   bool draining = false;
 };
-// One queue per worker thread: each worker runs one io_context and has its own database pool.
-thread_local PostQueue tl_posts;
 
-constexpr db::Query kLockKeys{"stock.lock_keys", "SELECT warehouse_lock_stock($1::jsonb) AS n"};
+namespace {
+// ≤ 32 documents: each document's exception block that writes takes a subtransaction id, and more than 64 in
+// one transaction overflow PostgreSQL's per-backend cache of them (every snapshot then consults pg_subtrans).
+constexpr std::size_t kMaxBatch = 32;
+
+Document document_of(nlohmann::json j) {
+  Document d;
+  auto text = [&j](const char* k) -> std::optional<std::string> {
+    auto it = j.find(k);
+    if (it == j.end() || !it->is_string()) return std::nullopt;
+    return it->get<std::string>();
+  };
+  d.id = text("id").value_or("");
+  d.doc_type = text("docType").value_or("");
+  d.code = text("code").value_or("");
+  d.status = text("status").value_or("");
+  d.warehouse_id = text("warehouseId");
+  d.target_warehouse_id = text("targetWarehouseId");
+  d.reversal_of_id = text("reversalOfId");
+  d.reversed_by_id = text("reversedById");
+  d.ref_type = text("refType");
+  d.ref_id = text("refId");
+  d.json = std::move(j);
+  return d;
+}
 }  // namespace
+
+DocumentService::DocumentService(AppContext& ctx, std::shared_ptr<ops_events::OpsEventService> ops)
+    : ctx_(ctx), repo_(ctx.db), stock_(ctx.db), ops_(std::move(ops)), posts_(std::make_unique<PostQueue>()) {}
+
+DocumentService::~DocumentService() = default;
 
 Task<Document> DocumentService::create_posted_batched(const DocumentInput& in, const Caller& by) {
   auto ex = co_await boost::asio::this_coro::executor;
@@ -367,120 +402,104 @@ Task<Document> DocumentService::create_posted_batched(const DocumentInput& in, c
   job->in = &in;
   job->by = &by;
   job->timer.expires_at(boost::asio::steady_timer::time_point::max());
-  auto& q = tl_posts;
-  q.jobs.push_back(job);
-  if (!q.draining) {
-    q.draining = true;
-    boost::asio::co_spawn(ex, drain(), boost::asio::detached);
+  bool start = false;
+  {
+    std::lock_guard lock(posts_->mutex);
+    posts_->jobs.push_back(job);
+    if (!posts_->draining) posts_->draining = start = true;
   }
+  if (start) boost::asio::co_spawn(ex, drain(), boost::asio::detached);
   if (!job->done) co_await job->timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+  if (job->alone) co_return co_await create_posted(in, by);
   if (job->error) std::rethrow_exception(job->error);
   if (!job->out) throw AppError(ErrorCode::internal, "internal error");
   co_return std::move(*job->out);
 }
 
 Task<void> DocumentService::drain() {
-  auto& q = tl_posts;
-  struct Reset {
-    PostQueue& q;
-    ~Reset() { q.draining = false; }
-  } reset{q};
-  while (!q.jobs.empty()) {
+  for (;;) {
     std::vector<std::shared_ptr<PostJob>> batch;
-    while (!q.jobs.empty() && batch.size() < kMaxBatch) {
-      batch.push_back(std::move(q.jobs.front()));
-      q.jobs.pop_front();
-    }
-    bool handled = false;
-    if (batch.size() > 1) {
-      try {
-        handled = co_await run_batch(batch);
-      } catch (...) {
-        handled = false;
+    {
+      std::lock_guard lock(posts_->mutex);
+      if (posts_->jobs.empty()) {
+        posts_->draining = false;
+        break;
+      }
+      while (!posts_->jobs.empty() && batch.size() < kMaxBatch) {
+        batch.push_back(std::move(posts_->jobs.front()));
+        posts_->jobs.pop_front();
       }
     }
-    if (!handled) {  // alone (or the batch failed as a whole: nothing of it was committed)
+    try {
+      co_await run_batch(batch);
+    } catch (...) {  // the statement failed as a whole: nothing of the batch was committed
       for (auto& j : batch) {
         j->out.reset();
         j->error = nullptr;
-        try {
-          j->out = co_await create_posted(*j->in, *j->by);
-        } catch (...) {
-          j->error = std::current_exception();
-        }
+        j->alone = true;
       }
     }
-    for (auto& j : batch) {
-      j->done = true;
-      j->timer.cancel();
-    }
+    for (auto& j : batch)  // wake each request on its own worker (the timer is not thread-safe)
+      boost::asio::post(j->ex, [j] {
+        j->done = true;
+        j->timer.cancel();
+      });
   }
 }
 
-Task<bool> DocumentService::run_batch(std::vector<std::shared_ptr<PostJob>>& batch) {
-  nlohmann::json keys = nlohmann::json::array();
+Task<void> DocumentService::run_batch(std::vector<std::shared_ptr<PostJob>>& batch) {
+  nlohmann::json docs = nlohmann::json::array();
   for (auto& j : batch) {
-    auto wh = j->in->warehouse_id.value_or(std::nullopt);
-    auto target = j->in->target_warehouse_id.value_or(std::nullopt);
-    for (auto& l : *j->in->lines) {
-      if (!l.part_id) continue;
-      if (wh) keys.push_back({{"w", *wh}, {"p", *l.part_id}});
-      if (target) keys.push_back({{"w", *target}, {"p", *l.part_id}});
+    const auto& in = *j->in;
+    const auto& by = *j->by;
+    NewDocument d;
+    d.doc_type = in.doc_type.value_or("");
+    d.code = in.code;
+    if (in.warehouse_id) d.warehouse_id = *in.warehouse_id;
+    if (in.target_warehouse_id) d.target_warehouse_id = *in.target_warehouse_id;
+    d.doc_date = in.doc_date;
+    if (in.note) d.note = *in.note;
+    if (in.ref_type) d.ref_type = *in.ref_type;
+    if (in.ref_id) d.ref_id = *in.ref_id;
+    d.created_by = by.user_id;
+    d.correlation_id = by.request_id;
+    // The effects of the lines as given (create() validated their shape); the statement sets the document id
+    // and rounds each cost as the line column stores it.
+    std::vector<DocLine> lines;
+    for (auto& l : *in.lines) {
+      DocLine dl;
+      dl.part_id = l.part_id.value_or("");
+      dl.qty = l.qty.value_or(0);
+      if (l.unit_cost && *l.unit_cost) dl.unit_cost = **l.unit_cost;
+      if (l.adjust_direction && *l.adjust_direction) dl.adjust_direction = **l.adjust_direction;
+      lines.push_back(std::move(dl));
     }
+    auto effects = effects_of(d.doc_type, "", d.warehouse_id.value_or(""), d.target_warehouse_id, lines);
+    for (auto& e : effects) e.ref_id.reset();
+    docs.push_back(DocumentRepo::batch_entry(d, *in.lines, by.user_id, actor_of(by), effects_json(effects)));
   }
-  auto lease = co_await ctx_.db.acquire();
-  db::Tx tx(std::move(lease));
-  bool failed = false;
-  try {
-    co_await tx.begin();
-    co_await tx.query(kLockKeys, db::Params(keys));
-  } catch (...) {
-    failed = true;  // e.g. an unknown warehouse or part: the documents are posted one by one (each answers)
-  }
-  if (failed) {
-    co_await tx.rollback();
-    co_return false;
-  }
-  // One savepoint at a time: released and re-set between documents (one round trip), rolled back to when a
-  // document is refused (it stays set for the next one). COMMIT ends whatever is still set.
-  try {
-    co_await tx.exec_script("SAVEPOINT batch_doc");
-  } catch (...) {
-    failed = true;
-  }
-  for (std::size_t i = 0; i < batch.size() && !failed; ++i) {
+  auto outcomes = co_await repo_.post_batch(docs);
+  for (std::size_t i = 0; i < batch.size(); ++i) {
     auto& j = batch[i];
-    bool refused = false;
+    if (i >= outcomes.size()) {  // cannot happen (one row per document); answer it alone rather than guess
+      j->alone = true;
+      continue;
+    }
+    auto& o = outcomes[i];
     try {
-      j->out = co_await create_posted_in(tx, *j->in, *j->by);
+      if (o.document) {
+        j->out = document_of(std::move(*o.document));
+      } else if (o.missing) {
+        throw Unprocessable("a warehouse or part of the document no longer exists");
+      } else if (o.shorts.is_array() && !o.shorts.empty()) {
+        not_enough(o.shorts.get<std::vector<nlohmann::json>>());
+      } else {
+        j->alone = true;  // o.error: answered exactly by a posting of its own
+      }
     } catch (...) {
       j->error = std::current_exception();
-      j->out.reset();
-      refused = true;
-    }
-    try {
-      if (refused)
-        co_await tx.exec_script("ROLLBACK TO SAVEPOINT batch_doc");
-      else if (i + 1 < batch.size())
-        co_await tx.exec_script("RELEASE SAVEPOINT batch_doc; SAVEPOINT batch_doc");
-    } catch (...) {
-      failed = true;  // the connection is gone or the transaction broke: nothing of the batch is committed
     }
   }
-  if (failed) {
-    co_await tx.rollback();
-    co_return false;
-  }
-  try {
-    co_await tx.commit();
-  } catch (...) {
-    failed = true;
-  }
-  if (failed) {
-    co_await tx.rollback();
-    co_return false;
-  }
-  co_return true;
 }
 
 Task<Document> DocumentService::post(const std::string& id, const Caller& by) {

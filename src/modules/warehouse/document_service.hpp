@@ -29,12 +29,13 @@ struct IssueRequest {
   int consume_reserved = 0;  // this much of the ref's reservation is released in the same posting
 };
 
-struct PostJob;  // a queued create-and-post (document_service.cpp)
+struct PostJob;    // a queued create-and-post (document_service.cpp)
+struct PostQueue;  // the process's one queue of them (document_service.cpp)
 
 class DocumentService {
  public:
-  DocumentService(AppContext& ctx, std::shared_ptr<ops_events::OpsEventService> ops)
-      : ctx_(ctx), repo_(ctx.db), stock_(ctx.db), ops_(std::move(ops)) {}
+  DocumentService(AppContext& ctx, std::shared_ptr<ops_events::OpsEventService> ops);
+  ~DocumentService();
 
   Task<db::Page<Document>> list(const DocumentFilter& f, const db::PageRequest& p, const db::Sort& s);
   Task<Document> get(const std::string& id);  // with its lines; 404 when absent
@@ -73,10 +74,11 @@ class DocumentService {
                                                               const nlohmann::json& events);
   Task<Document> create_posted(const DocumentInput& in, const Caller& by);
   Task<Document> create_posted_in(db::Tx& tx, const DocumentInput& in, const Caller& by);
-  // Group commit of create-and-post (see document_service.cpp): queued per worker, posted in batches.
+  // Group commit of create-and-post (see document_service.cpp): one queue for the process, each batch posted
+  // by one statement (warehouse_post_batch, migration 0017).
   Task<Document> create_posted_batched(const DocumentInput& in, const Caller& by);
   Task<void> drain();
-  Task<bool> run_batch(std::vector<std::shared_ptr<PostJob>>& batch);
+  Task<void> run_batch(std::vector<std::shared_ptr<PostJob>>& batch);
   static nlohmann::json posted_event(const std::string& id);
   [[noreturn]] void not_enough(const std::vector<nlohmann::json>& shortfalls);
 
@@ -84,6 +86,7 @@ class DocumentService {
   DocumentRepo repo_;
   StockRepo stock_;
   std::shared_ptr<ops_events::OpsEventService> ops_;
+  std::unique_ptr<PostQueue> posts_;
 };
 
 }  // namespace netops::warehouse

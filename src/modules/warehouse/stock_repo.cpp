@@ -43,9 +43,7 @@ const std::string kStockJson =
     ts("s.updated_at") + ")";
 }  // namespace
 
-Task<Applied> StockRepo::apply_all(db::Tx& tx, const std::vector<Effect>& effects,
-                                  const std::optional<std::string>& actor, const std::string& corr,
-                                  const nlohmann::json& events) {
+nlohmann::json effects_json(const std::vector<Effect>& effects) {
   nlohmann::json arr = nlohmann::json::array();
   for (auto& e : effects) {
     arr.push_back({{"w", e.warehouse_id},
@@ -59,6 +57,13 @@ Task<Applied> StockRepo::apply_all(db::Tx& tx, const std::vector<Effect>& effect
                    {"rt", e.ref_type},
                    {"ri", e.ref_id ? nlohmann::json(*e.ref_id) : nlohmann::json()}});
   }
+  return arr;
+}
+
+Task<Applied> StockRepo::apply_all(db::Tx& tx, const std::vector<Effect>& effects,
+                                  const std::optional<std::string>& actor, const std::string& corr,
+                                  const nlohmann::json& events) {
+  auto arr = effects_json(effects);
   nlohmann::json ev = events.is_array() ? events : nlohmann::json::array();
   auto rows = co_await tx.query(q::kApplyAll, db::Params(arr, actor, corr, ev));
   Applied out;

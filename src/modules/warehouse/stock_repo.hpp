@@ -21,6 +21,9 @@ struct Applied {
   bool missing = false;
 };
 
+// The effects as warehouse_apply_effects reads them (JSON array, see migration 0014).
+nlohmann::json effects_json(const std::vector<Effect>& effects);
+
 class StockRepo {
  public:
   explicit StockRepo(db::Db& db) : db_(db) {}
