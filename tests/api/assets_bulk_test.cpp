@@ -62,6 +62,7 @@ TEST_F(AssetsBulk, OneRefusalChangesNothingAndNamesTheFailingIds) {
   ASSERT_EQ(r.status, 422) << r.body;
   auto e = r.json()["error"];
   EXPECT_EQ(e["code"], "UNPROCESSABLE");
+  EXPECT_EQ(e["message"], "2 of 4 assets refused the status change; nothing was changed");
   auto failed = e["details"]["failedIds"];
   ASSERT_EQ(failed.size(), 2u) << e.dump();
   std::set<std::string> f{failed[0].get<std::string>(), failed[1].get<std::string>()};

@@ -77,8 +77,10 @@ Task<nlohmann::json> AssetBulkService::run(const std::vector<std::string>& ids, 
       // Atomic: one refusal and nothing is written (the exception rolls the transaction back).
       nlohmann::json failed_ids = nlohmann::json::array();
       for (const auto& f : failed) failed_ids.push_back(f["id"]);
-      throw Unprocessable(std::to_string(failed.size()) + " of " + std::to_string(ids.size()) + " assets refused the " +
-                              std::string(action) + "; nothing was changed",
+      // The message first: the details below move `failed`, and argument evaluation order is unspecified.
+      auto message = std::to_string(failed.size()) + " of " + std::to_string(ids.size()) + " assets refused the " +
+                     std::string(action) + "; nothing was changed";
+      throw Unprocessable(std::move(message),
                           {{"failedIds", std::move(failed_ids)}, {"failed", std::move(failed)}, {"results", results}});
     }
   };
