@@ -296,3 +296,24 @@ TEST_F(Workflow, VisibilityAndPermissions) {
   EXPECT_EQ(count_events(a, "REQUEST_CANCELED"), "2");
   EXPECT_EQ(call(admin2_.token, "GET", "/api/v1/workflows/" + netops::new_uuid()).status, 404);
 }
+
+TEST_F(Workflow, EveryAnswerNamesTheAssetByCodeAndHostname) {
+  auto a = create({{"hostname", "core-sw-7"}});
+  const std::string code = a["assetCode"];
+  auto w = submit(user_, {{"requestType", "repair"}, {"assetId", a["id"]}});
+  EXPECT_EQ(w["assetCode"], code) << "submit (INSERT … RETURNING)";
+  EXPECT_EQ(w["assetHostname"], "core-sw-7");
+  auto got = call(user_, "GET", base(w));
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(got.json()["assetCode"], code);
+  auto list = call(admin_, "GET", "/api/v1/workflows?assetId=" + a["id"].get<std::string>());
+  ASSERT_EQ(list.status, 200) << list.body;
+  ASSERT_EQ(list.json()["data"].size(), 1u);
+  EXPECT_EQ(list.json()["data"][0]["assetCode"], code);
+  EXPECT_EQ(list.json()["data"][0]["assetHostname"], "core-sw-7");
+  // The asset's current code, not a copy: a rename shows in the next answer (UPDATE … RETURNING too).
+  sql("UPDATE assets SET asset_code = '" + code + "-R' WHERE id = '" + a["id"].get<std::string>() + "'");
+  auto approved = call(admin2_.token, "POST", base(w) + "/approve");
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(approved.json()["assetCode"], code + "-R");
+}

@@ -222,6 +222,16 @@ test('gateway admin screens load: providers, models, orchestration, usage log wi
   await page.waitForURL(/status=success/);
   await page.getByRole('cell', { name: chatModel, exact: true }).first().waitFor();
   await shoot(page, 'usage');
+  // Open one request by its id: the link carries ?requestId= (and its day as from); the call's fields shown.
+  const rid = (await page.locator('td a code').first().textContent()).trim();
+  await page.locator('td a code').first().click();
+  await page.waitForURL(/requestId=/);
+  assert(new URL(page.url()).searchParams.get('requestId') === rid, 'the request id is in the URL');
+  const one = page.getByTestId('usage-one');
+  await one.getByRole('heading', { name: `Request ${rid}` }).waitFor();
+  await one.getByText(chatModel, { exact: true }).waitFor();
+  assert((await page.locator('tbody tr').count()) === 1, 'one request listed');
+  await shoot(page, 'usage-request');
 });
 
 test('an asset created from the spec-driven form, after fixing a validation error', async () => {
@@ -329,12 +339,24 @@ test('playground: a streamed completion with the x-netops headers, tokens and co
 test('usage charts: tokens and cost per day, by model and provider', async () => {
   await page.getByRole('link', { name: 'Usage charts' }).click();
   await page.getByRole('heading', { name: 'Usage charts' }).waitFor();
+  // Admins see every user by default (GET /api/usage/daily, the daily roll-up).
+  await page.getByTestId('usage-source').getByText(/^All users/).waitFor();
+  assert((await page.getByLabel('User').inputValue()) === '', 'All users is the default choice');
   await page.locator('figure.chart svg rect.bar').first().waitFor({ state: 'attached' });
   await page.getByRole('cell', { name: chatModel }).first().waitFor();
   await page.getByLabel('Period').selectOption('7');
   await page.getByRole('button', { name: 'Apply filters' }).click();
   await page.waitForURL(/days=7/);
   await page.getByRole('cell', { name: 'mock', exact: true }).first().waitFor();
+  // One user: the admin themselves (the per-user roll-ups).
+  await page.getByLabel('User').selectOption('me');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await page.waitForURL(/userId=me/);
+  await page.getByTestId('usage-source').getByText(/^Per UTC day: the chat answers of the user/).waitFor();
+  await page.getByLabel('User').selectOption('');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await page.waitForURL((u) => !u.searchParams.has('userId'));
+  await page.getByTestId('usage-source').getByText(/^All users/).waitFor();
   await shoot(page, 'usage-charts');
 });
 
@@ -431,15 +453,34 @@ test('export of the filtered list re-imports unchanged; bulk status and barcode 
   await page.getByLabel('Update existing assets (by asset code)').check();
   await page.getByRole('button', { name: 'Dry run' }).click();
   await page.getByTestId('import-report').getByText('Unchanged: 2').waitFor();
-  // Select both on the list: a bulk status change (one call per asset, each result listed), then labels.
+  // Select both on the list: bulk status, then bulk assign (one POST /api/v1/assets/bulk/… call each, every
+  // result listed), then a refused bulk status (assigned assets cannot go back to stock: nothing changes).
   await page.goto(`${base}/assets?search=INV-${stamp}`);
   await page.getByRole('checkbox', { name: 'Select every asset on this page' }).check();
   await page.getByText('2 selected').waitFor();
+  const bulkCalls = [];
+  const onRequest = (r) => { if (r.method() === 'POST' && /\/api\/v1\/assets\//.test(r.url())) bulkCalls.push(new URL(r.url()).pathname); };
+  page.on('request', onRequest);
   await page.getByLabel('Set status').selectOption('in_use');
   await page.getByRole('button', { name: 'Apply status' }).click();
   const results = page.getByRole('list', { name: 'Results' });
   await results.getByText(`✓ INV-${stamp}-1: in_use`).waitFor();
   await results.getByText(`✓ INV-${stamp}-2: in_use`).waitFor();
+  await page.getByLabel('Assignee type').selectOption('department');
+  await page.getByLabel('Assignee id').fill('noc');
+  await page.getByLabel('Assignee name').fill('NOC team');
+  await page.getByRole('button', { name: 'Assign', exact: true }).click();
+  await results.getByText(`✓ INV-${stamp}-1: assigned to NOC team`).waitFor();
+  await results.getByText(`✓ INV-${stamp}-2: assigned to NOC team`).waitFor();
+  await page.getByLabel('Set status').selectOption('in_stock');
+  await page.getByRole('button', { name: 'Apply status' }).click();
+  await results.getByText(new RegExp(`✗ INV-${stamp}-1: the asset is assigned to NOC team`)).waitFor();
+  await page.getByText(/2 of 2 assets refused the status change; nothing was changed/).waitFor();
+  assert(JSON.stringify(bulkCalls) === JSON.stringify(['/api/v1/assets/bulk/status', '/api/v1/assets/bulk/assign', '/api/v1/assets/bulk/status']),
+    `one bulk call per action, not one per asset: ${bulkCalls.join(', ')}`);
+  page.off('request', onRequest);
+  const still = await call('GET', `/api/v1/assets?search=INV-${stamp}-1`);
+  assert(still.data[0].status === 'in_use', 'the refused bulk change changed nothing');
   await shoot(page, 'assets-bulk');
   await page.getByRole('link', { name: 'Print labels' }).click();
   await page.getByRole('heading', { name: 'Asset labels' }).waitFor();
@@ -448,6 +489,14 @@ test('export of the filtered list re-imports unchanged; bulk status and barcode 
   assert((await page.locator('.bar128').count()) > 20, 'the labels carry barcodes');
   await page.getByLabel('Sheet', { exact: true }).selectOption('letter-3x10');
   await shoot(page, 'asset-labels');
+  // QR per sheet: the encoder is a lazily loaded chunk; one code per label, no barcodes left.
+  await page.getByLabel('Code', { exact: true }).selectOption('qr');
+  await page.waitForURL(/symbology=qr/);
+  await page.getByTestId('qr').nth(1).waitFor({ state: 'attached' });
+  assert((await page.getByTestId('qr').count()) === 2, 'one QR code per label');
+  assert((await page.locator('.bar128').count()) === 0, 'QR replaces the barcodes');
+  assert((await page.locator('.qr-dot').count()) > 50, 'the QR codes have modules');
+  await shoot(page, 'asset-labels-qr');
 });
 
 test('inventory: a session started, barcode scans on a 390 px phone, live counts', async () => {
@@ -543,6 +592,23 @@ test('repair order created, moved to diagnosing', async () => {
   await page.getByRole('button', { name: '→ diagnosing' }).click();
   await page.locator('.badge', { hasText: 'diagnosing' }).waitFor();
   await shoot(page, 'repair-order');
+  // Waiting for parts: reserve one SFP from the store, then release it (stock back as it was).
+  await page.getByRole('button', { name: '→ waiting_parts' }).click();
+  await page.locator('.badge', { hasText: 'waiting_parts' }).waitFor();
+  const form = page.getByRole('form', { name: 'Reserve' });
+  await form.getByLabel('Part *').selectOption({ label: `SFP-${stamp} SFP+ optic` });
+  await form.getByLabel('Warehouse *').selectOption({ label: `WH-${stamp} Main store` });
+  await fillNumber(form.getByLabel('Quantity *'), '1');
+  await form.getByRole('button', { name: 'Reserve' }).click();
+  const reserved = page.getByRole('table', { name: 'Reserved parts' });
+  await reserved.getByRole('cell', { name: 'open', exact: true }).waitFor();
+  const stock = await call('GET', `/api/v1/warehouse/stock?partId=${seed.part.id}`);
+  assert(stock.data[0].reserved === 1, `one unit reserved: ${JSON.stringify(stock.data[0])}`);
+  await shoot(page, 'repair-order-reservations');
+  await page.getByRole('button', { name: `Release SFP-${stamp}` }).click();
+  await reserved.getByRole('cell', { name: 'released', exact: true }).waitFor();
+  const after = await call('GET', `/api/v1/warehouse/stock?partId=${seed.part.id}`);
+  assert(after.data[0].reserved === 0, 'the release gave the unit back');
 });
 
 test('CMDB: the graph of a host and what its outage would hit', async () => {
@@ -565,6 +631,34 @@ test('CMDB: the graph of a host and what its outage would hit', async () => {
   await page.getByRole('row', { name: new RegExp(`SHOP-${stamp}.*high.*healthy`) }).waitFor();
   await shoot(page, 'cmdb-services');
 }, { both: true });
+
+test('CMDB: a CI created from its type\'s attribute schema, a client-side error fixed', async () => {
+  const type = await call('POST', '/api/v1/cmdb/types', {
+    code: `sw_${stamp.toLowerCase()}`, name: `Switch ${stamp}`,
+    attributes: [
+      { key: 'rackUnit', label: 'Rack unit', fieldType: 'integer', required: true, minValue: 1, maxValue: 48 },
+      { key: 'stack', label: 'Stacked', fieldType: 'boolean' },
+      { key: 'role', label: 'Role', fieldType: 'enum', enumValues: ['core', 'access'] },
+    ],
+  });
+  await page.getByRole('link', { name: 'CMDB' }).click();
+  await page.getByText('New CI').click();
+  await page.getByLabel('Code *').fill(`SW-${stamp}`);
+  await page.getByLabel('Name *').fill('Access switch');
+  await page.getByLabel('Type *').selectOption(type.id);
+  await fillNumber(page.getByLabel('Rack unit *'), '60');
+  await page.getByLabel('Role', { exact: true }).selectOption('access');
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  await page.getByText('must be at most 48').waitFor();
+  await fillNumber(page.getByLabel('Rack unit *'), '12');
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  await page.getByRole('heading', { name: `SW-${stamp}: Access switch` }).waitFor();
+  const id = new URL(page.url()).pathname.split('/').pop();
+  const ci = await call('GET', `/api/v1/cmdb/cis/${id}`);
+  assert(ci.attributes.rackUnit === 12 && ci.attributes.role === 'access' && ci.attributes.stack === false,
+    `attributes stored as typed values: ${JSON.stringify(ci.attributes)}`);
+  await shoot(page, 'cmdb-ci-attributes');
+});
 
 test('warehouse: below-minimum stock, an issue refused for lack of stock, the ledger, a reversal', async () => {
   await page.getByRole('link', { name: 'Warehouse' }).click();

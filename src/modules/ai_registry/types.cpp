@@ -317,6 +317,26 @@ nlohmann::json to_json(const ModelHistory& h) {
   return {{"modelId", h.model_id}, {"days", h.days}, {"data", std::move(data)}};
 }
 
+nlohmann::json to_json(const UsageDaily& d) {
+  nlohmann::json data = nlohmann::json::array();
+  for (const auto& r : d.data) {
+    nlohmann::json row = {{"date", r.date},
+                          {"requests", r.requests},
+                          {"successes", r.successes},
+                          {"errors", r.errors},
+                          {"tokens", r.tokens},
+                          {"promptTokens", r.prompt_tokens},
+                          {"completionTokens", r.completion_tokens},
+                          {"cost", r.cost}};
+    if (!d.group_by.empty()) row["key"] = r.key ? nlohmann::json(*r.key) : nlohmann::json();
+    data.push_back(std::move(row));
+  }
+  return {{"days", d.days},
+          {"groupBy", d.group_by.empty() ? nlohmann::json() : nlohmann::json(d.group_by)},
+          {"since", d.since},
+          {"data", std::move(data)}};
+}
+
 nlohmann::json to_openai_json(const ModelConfig& m) {
   return {{"id", m.id}, {"object", "model"}, {"created", m.created_unix}, {"owned_by", m.provider}};
 }

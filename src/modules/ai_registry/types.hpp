@@ -97,7 +97,7 @@ struct RuleFilter {
   std::optional<bool> enabled;
 };
 struct UsageFilter {
-  std::optional<std::string> user_id, model_id, provider, status, from, to;
+  std::optional<std::string> user_id, model_id, provider, status, from, to, request_id;
 };
 
 // GET /api/providers/{id}/credits: what the gateway accounted on the provider row.
@@ -159,6 +159,19 @@ struct ModelHistory {
   int days = 30;
   std::vector<DayUsage> data;
 };
+// GET /api/usage/daily: all users' usage per UTC day from usage_model_daily, optionally per model or provider.
+struct UsageDailyRow {
+  std::string date;                // YYYY-MM-DD (UTC)
+  std::optional<std::string> key;  // the model id or provider (grouped answers); null provider: model deleted
+  std::int64_t requests = 0, successes = 0, errors = 0, tokens = 0, prompt_tokens = 0, completion_tokens = 0;
+  std::string cost;  // exact decimal, 6 places
+};
+struct UsageDaily {
+  int days = 30;
+  std::string group_by;  // "" | "model" | "provider"
+  std::string since;     // first day, YYYY-MM-DD
+  std::vector<UsageDailyRow> data;
+};
 
 // Row mapping. provider_from_row decrypts the key with the master key (hex); a key that does not decrypt
 // leaves api_key empty and sets api_key_unreadable instead of failing the whole read.
@@ -187,6 +200,7 @@ nlohmann::json to_json(const ModelConfig& m);
 nlohmann::json to_json(const Rule& r);
 nlohmann::json to_json(const ProviderCredits& c);
 nlohmann::json to_json(const UsageLog& u);
+nlohmann::json to_json(const UsageDaily& d);
 nlohmann::json to_json(const ModelPerformance& p);
 nlohmann::json to_json(const ModelHistory& h);
 // GET /v1/models entry: {"id","object":"model","created","owned_by"}.

@@ -58,6 +58,34 @@ const std::string kHistorySql =
     "FROM days LEFT JOIN usage_model_daily d ON d.model_id = $1 AND d.day = days.day "
     "GROUP BY days.day ORDER BY days.day";
 
+// All users' usage per UTC day over the last $1 days (today included), from usage_model_daily alone.
+const std::string kDailySums =
+    "coalesce(sum(d.requests), 0)::bigint AS requests, coalesce(sum(d.successes), 0)::bigint AS successes, "
+    "coalesce(sum(d.errors), 0)::bigint AS errors, least(coalesce(sum(d.tokens), 0), 9e18)::bigint AS tokens, "
+    "least(coalesce(sum(d.prompt_tokens), 0), 9e18)::bigint AS prompt_tokens, "
+    "least(coalesce(sum(d.completion_tokens), 0), 9e18)::bigint AS completion_tokens, "
+    "coalesce(sum(d.cost), 0)::numeric(18, 6)::text AS cost";
+// Ungrouped: one row per day, days without calls as zeros, oldest first.
+const std::string kDailySql =
+    "WITH days AS (SELECT generate_series(current_date - ($1::int - 1), current_date, interval '1 day')::date AS day) "
+    "SELECT to_char(days.day, 'YYYY-MM-DD') AS date, NULL::text AS key, " + kDailySums +
+    " FROM days LEFT JOIN usage_model_daily d ON d.day = days.day GROUP BY days.day ORDER BY days.day";
+// Grouped: one row per (day, model) or (day, provider) that had calls, oldest day first, then key.
+const std::string kDailyByModelSql =
+    "SELECT to_char(d.day, 'YYYY-MM-DD') AS date, d.model_id::text AS key, " + kDailySums +
+    " FROM usage_model_daily d WHERE d.day >= current_date - ($1::int - 1) GROUP BY d.day, d.model_id "
+    "ORDER BY d.day, d.model_id";
+// The provider is the model's current one (model_configs); a deleted model's rows have a null key.
+const std::string kDailyByProviderSql =
+    "SELECT to_char(d.day, 'YYYY-MM-DD') AS date, m.provider::text AS key, " + kDailySums +
+    " FROM usage_model_daily d LEFT JOIN model_configs m ON m.id = d.model_id "
+    "WHERE d.day >= current_date - ($1::int - 1) GROUP BY d.day, m.provider ORDER BY d.day, m.provider NULLS LAST";
+
+const db::Query kDaily{"usage.daily", kDailySql};
+const db::Query kDailyByModel{"usage.daily_by_model", kDailyByModelSql};
+const db::Query kDailyByProvider{"usage.daily_by_provider", kDailyByProviderSql};
+const db::Query kSince{"usage.daily_since", "SELECT to_char(current_date - ($1::int - 1), 'YYYY-MM-DD') AS since"};
+
 const db::Query kPerformance{"usage.model_performance", kPerformanceSql};
 const db::Query kHistory{"usage.model_history", kHistorySql};
 
@@ -87,6 +115,7 @@ db::Where filters(const UsageFilter& f) {
   w.eq("model_id", f.model_id);
   w.eq("provider", f.provider);
   w.eq("status", f.status);
+  w.eq("request_id", f.request_id);
   if (f.from) w.add("created_at >= {}::timestamptz", *f.from);
   if (f.to) w.add("created_at < {}::timestamptz", *f.to);
   return w;
@@ -124,6 +153,29 @@ Task<UsageLogPage> UsageRepo::list(const UsageFilter& f, const db::PageRequest& 
     out.next = UsageCursor{r.get<std::int64_t>("cursor_us"), r.get<std::string>("id")};
   }
   if (static_cast<long long>(out.page.items.size()) < p.page_size) out.next.reset();
+  co_return out;
+}
+
+Task<UsageDaily> UsageRepo::daily(int days, const std::string& group_by) {
+  const db::Query& query = group_by == "model" ? q::kDailyByModel : group_by == "provider" ? q::kDailyByProvider : q::kDaily;
+  auto rows = co_await db_.query(query, db::Params(days));
+  auto since = co_await db_.query(q::kSince, db::Params(days));
+  UsageDaily out;
+  out.days = days;
+  out.group_by = group_by;
+  out.since = since.front().get<std::string>("since");
+  out.data.reserve(static_cast<std::size_t>(rows.size()));
+  for (auto r : rows) {
+    out.data.push_back({.date = r.get<std::string>("date"),
+                        .key = r.opt<std::string>("key"),
+                        .requests = r.get<std::int64_t>("requests"),
+                        .successes = r.get<std::int64_t>("successes"),
+                        .errors = r.get<std::int64_t>("errors"),
+                        .tokens = r.get<std::int64_t>("tokens"),
+                        .prompt_tokens = r.get<std::int64_t>("prompt_tokens"),
+                        .completion_tokens = r.get<std::int64_t>("completion_tokens"),
+                        .cost = r.get<std::string>("cost")});
+  }
   co_return out;
 }
 

@@ -36,6 +36,8 @@ class UsageRepo {
   // Aggregates over the last `days` UTC days, today included (performance), or per UTC day (history).
   Task<ModelPerformance> performance(const std::string& model_id, int days);
   Task<ModelHistory> history(const std::string& model_id, int days);
+  // All users, per UTC day over the last `days` days; group_by "" | "model" | "provider" (GET /api/usage/daily).
+  Task<UsageDaily> daily(int days, const std::string& group_by);
 
  private:
   db::Db& db_;

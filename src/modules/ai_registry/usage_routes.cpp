@@ -1,4 +1,7 @@
-// HTTP shape of GET /api/usage/logs.
+// HTTP shape of GET /api/usage/logs and GET /api/usage/daily.
+#include <chrono>
+
+#include "core/dates.hpp"
 #include "core/error.hpp"
 #include "http/listing.hpp"
 #include "modules/ai_registry/schemas.hpp"
@@ -19,6 +22,9 @@ const http::ListSpec kList{
                 {"status", "string", "success | error"},
                 {"from", "string", "ISO 8601 date/time, inclusive"},
                 {"to", "string", "ISO 8601 date/time, exclusive"},
+                {"requestId", "string",
+                 "exact x-request-id of the call; searched within from/to, from defaulting to the last "
+                 "31 UTC days (usage_logs has no request_id index)"},
                 {"after", "string",
                  "keyset cursor: meta.nextCursor of the previous page; the next page of the same filters, "
                  "bounded work however deep (page is then ignored)"}},
@@ -40,6 +46,33 @@ nlohmann::json page_schema() {
                         {"description", "pass as ?after= for the next page; null on the last page"}};
   return s;
 }
+
+nlohmann::json daily_schema() {
+  auto str = [](const char* d = "") {
+    nlohmann::json j = {{"type", "string"}};
+    if (*d) j["description"] = d;
+    return j;
+  };
+  nlohmann::json integer = {{"type", "integer"}};
+  nlohmann::json row = {
+      {"type", "object"},
+      {"properties",
+       {{"date", str("UTC day, YYYY-MM-DD")},
+        {"key", {{"type", "string"}, {"nullable", true}, {"description", "model id or provider (groupBy only)"}}},
+        {"requests", integer},
+        {"successes", integer},
+        {"errors", integer},
+        {"tokens", integer},
+        {"promptTokens", integer},
+        {"completionTokens", integer},
+        {"cost", str("exact decimal sum of total_cost, 6 places")}}}};
+  return {{"type", "object"},
+          {"properties",
+           {{"days", integer},
+            {"groupBy", {{"type", "string"}, {"nullable", true}}},
+            {"since", str("first day of the window, YYYY-MM-DD")},
+            {"data", {{"type", "array"}, {"items", row}}}}}};
+}
 }  // namespace
 
 void register_usage_routes(AppContext& ctx, std::shared_ptr<UsageService> svc) {
@@ -47,7 +80,13 @@ void register_usage_routes(AppContext& ctx, std::shared_ptr<UsageService> svc) {
       .get("/api/usage/logs", Role::admin,
            [svc](Request& req) -> Task<Response> {
              UsageFilter f{req.query("userId"), req.query("modelId"), req.query("provider"),
-                           req.query("status"), req.query("from"),    req.query("to")};
+                           req.query("status"), req.query("from"),    req.query("to"),
+                           req.query("requestId")};
+             if (f.request_id && (f.request_id->empty() || f.request_id->size() > 100))
+               throw ValidationError("requestId", "must be 1-100 characters");
+             // No index on request_id: the lookup is bounded to a window of partitions.
+             if (f.request_id && !f.from)
+               f.from = utc_date(std::chrono::system_clock::now() - std::chrono::days(30));
              if (f.status && *f.status != "success" && *f.status != "error")
                throw ValidationError("status", "must be success or error");
              std::optional<UsageCursor> after;
@@ -68,11 +107,29 @@ void register_usage_routes(AppContext& ctx, std::shared_ptr<UsageService> svc) {
                                     {"nextCursor", result.next ? nlohmann::json(result.next->text()) : nlohmann::json()}};
              co_return Response::json({{"data", std::move(data)}, {"meta", std::move(meta)}});
            })
-      .summary("Usage log of completion calls, newest first (filters userId, modelId, provider, status, from, to; "
-               "keyset paging with ?after=<meta.nextCursor>)")
+      .summary("Usage log of completion calls, newest first (filters userId, modelId, provider, status, from, to, "
+               "requestId; keyset paging with ?after=<meta.nextCursor>)")
       .tag("usage")
       .list(kList)
       .response(page_schema());
+
+  ctx.router
+      .get("/api/usage/daily", Role::admin,
+           [svc](Request& req) -> Task<Response> {
+             auto days = static_cast<int>(req.query_int("days", 30, 1, 366));
+             std::string group_by = req.query("groupBy").value_or("");
+             if (!group_by.empty() && group_by != "model" && group_by != "provider")
+               throw ValidationError("groupBy", "must be model or provider");
+             co_return Response::json(to_json(co_await svc->daily(days, group_by)));
+           })
+      .summary("All users' tokens and cost per UTC day over the last `days` days (today included), from the "
+               "daily roll-up usage_model_daily (never the raw log). Without groupBy one row per day, days "
+               "without calls as zeros; with groupBy=model|provider one row per day and key that had calls "
+               "(provider: the model's current provider, null key when the model was deleted)")
+      .tag("usage")
+      .query("days", "integer", "1–366, default 30")
+      .query("groupBy", "string", "model | provider (absent: one total per day)")
+      .response(daily_schema());
 }
 
 }  // namespace netops::ai_registry

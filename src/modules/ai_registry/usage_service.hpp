@@ -11,6 +11,7 @@ class UsageService {
   Task<UsageLogPage> list(const UsageFilter& f, const db::PageRequest& p, const std::optional<UsageCursor>& after) {
     co_return co_await repo_.list(f, p, after);
   }
+  Task<UsageDaily> daily(int days, const std::string& group_by) { co_return co_await repo_.daily(days, group_by); }
 
  private:
   UsageRepo repo_;

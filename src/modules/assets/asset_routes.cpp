@@ -106,6 +106,7 @@ Module<AssetService> register_module(AppContext& ctx, std::shared_ptr<audit::Aud
   register_asset_routes(ctx, svc);
   register_import_routes(ctx, svc);
   register_attachment_routes(ctx);
+  register_asset_bulk_routes(ctx, svc);
   Module<AssetService> m{svc, {}};
   m.background.drain.push_back([svc] { return svc->background().drain(std::chrono::seconds(10)); });
   return m;

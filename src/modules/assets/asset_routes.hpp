@@ -14,5 +14,6 @@ extern const nlohmann::json kAssetSchema;
 void register_asset_routes(AppContext& ctx, std::shared_ptr<AssetService> svc);
 void register_import_routes(AppContext& ctx, std::shared_ptr<AssetService> svc);      // import_routes.cpp
 void register_attachment_routes(AppContext& ctx);                                      // attachment_routes.cpp
+void register_asset_bulk_routes(AppContext& ctx, std::shared_ptr<AssetService> svc);  // asset_bulk_routes.cpp
 
 }  // namespace netops::assets

@@ -12,6 +12,8 @@ nlohmann::json to_json(const WorkflowRequest& r) {
   return {{"id", r.id},
           {"requestType", r.request_type},
           {"assetId", opt(r.asset_id)},
+          {"assetCode", opt(r.asset_code)},
+          {"assetHostname", opt(r.asset_hostname)},
           {"fromDept", opt(r.from_dept)},
           {"toDept", opt(r.to_dept)},
           {"requestedBy", opt(r.requested_by)},
@@ -38,6 +40,8 @@ WorkflowRequest request_from_row(const db::Row& r) {
   w.correlation_id = r.opt<std::string>("correlation_id");
   w.created_at = r.timestamp("created_at");
   w.updated_at = r.timestamp("updated_at");
+  w.asset_code = r.opt<std::string>("asset_code");
+  w.asset_hostname = r.opt<std::string>("asset_hostname");
   return w;
 }
 

@@ -22,7 +22,11 @@ const json kTypeEnum = {{"type", "string"}, {"enum", {"assign", "return", "move"
 const json kRequest = {
     {"type", "object"},
     {"properties",
-     {{"id", str()}, {"requestType", kTypeEnum}, {"assetId", str()}, {"fromDept", str()}, {"toDept", str()},
+     {{"id", str()}, {"requestType", kTypeEnum}, {"assetId", str()},
+      {"assetCode", {{"type", "string"}, {"nullable", true}, {"description", "the asset's current code (read-only)"}}},
+      {"assetHostname",
+       {{"type", "string"}, {"nullable", true}, {"description", "the asset's current hostname (read-only; assets have no name column)"}}},
+      {"fromDept", str()}, {"toDept", str()},
       {"requestedBy", str()}, {"approvedBy", str()},
       {"status",
        {{"type", "string"}, {"enum", {"submitted", "approved", "rejected", "in_progress", "done", "canceled"}}}},
@@ -147,7 +151,11 @@ void register_workflow_routes(AppContext& ctx, std::shared_ptr<WorkflowService> 
       .request({{"type", "object"},
                 {"required", {"requestType", "assetId"}},
                 {"properties",
-                 {{"requestType", kTypeEnum}, {"type", kTypeEnum}, {"assetId", str()}, {"fromDept", str()},
+                 {{"requestType", kTypeEnum}, {"type", kTypeEnum}, {"assetId", str()},
+      {"assetCode", {{"type", "string"}, {"nullable", true}, {"description", "the asset's current code (read-only)"}}},
+      {"assetHostname",
+       {{"type", "string"}, {"nullable", true}, {"description", "the asset's current hostname (read-only; assets have no name column)"}}},
+      {"fromDept", str()},
                   {"toDept", str()}, {"payload", {{"type", "object"}}}}}})
       .response(kRequest, 201);
 

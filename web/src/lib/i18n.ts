@@ -11,6 +11,8 @@ const en = {
   'nav.rules': 'Orchestration',
   'nav.keys': 'API keys',
   'nav.usage': 'Usage log',
+  'usageLog.request': 'Request',
+  'usageLog.all': 'Back to the whole log',
   'nav.menu': 'Menu',
   'nav.admin': 'Gateway admin',
   'auth.title': 'Sign in',
@@ -155,7 +157,8 @@ export const s = {
     title: 'Usage charts', source: 'Per UTC day: the chat answers of the user (tokens and cost of stored messages). By model and provider: all of the user’s gateway usage in the period (daily roll-up, API and playground calls included). The usage log lists single requests.',
     user: 'User', me: 'Me', period: 'Period', days: 'days', tokensPerDay: 'Tokens per day', costPerDay: 'Cost per day (USD)',
     byModel: 'By model', byProvider: 'By provider', model: 'Model', provider: 'Provider', calls: 'Calls', tokens: 'Tokens', cost: 'Cost',
-    none: 'No usage in this period.',
+    none: 'No usage in this period.', allUsers: 'All users', unknown: '(model removed)',
+    sourceAll: 'All users, per UTC day, from the gateway’s daily roll-up (every API, chat and playground call). By model and provider: the same roll-up summed over the period; a model’s provider is its current one. The usage log lists single requests.',
   },
   users: {
     title: 'Users', create: 'Create user', newUser: 'New user', email: 'E-mail', name: 'Name', username: 'Username', password: 'Initial password',
@@ -193,11 +196,13 @@ export const s = {
   bulk: {
     title: 'Selected assets', selected: '{n} selected', clear: 'Clear selection', labels: 'Print labels', setStatus: 'Set status',
     applyStatus: 'Apply status', moveTo: 'Move to', applyMove: 'Move', moved: 'moved', results: 'Results', select: 'Select',
-    selectPage: 'Select every asset on this page',
+    selectPage: 'Select every asset on this page', assign: 'Assign the selection', assigneeType: 'Assignee type',
+    assigneeId: 'Assignee id', assigneeName: 'Assignee name', applyAssign: 'Assign', assigned: 'assigned to {name}',
+    notApplied: 'not applied (another asset was refused; nothing was changed)',
   },
   labels: {
     title: 'Asset labels', back: 'Assets', sheet: 'Sheet', print: 'Print', none: 'No assets selected: select them in the asset list.',
-    count: '{n} labels on {p} page(s)', page: 'Label sheet page',
+    count: '{n} labels on {p} page(s)', page: 'Label sheet page', symbology: 'Code',
   },
   inv: {
     title: 'Inventory sessions', new: 'New session', location: 'Location', started: 'Started', closed: 'Closed', session: 'Inventory',
@@ -231,6 +236,8 @@ export const s = {
     parts: 'Parts', noParts: 'No parts yet.', addPart: 'Add part', partName: 'Non-stocked part name',
     stockedHint: 'A stocked part is issued from the warehouse at once.', nonStockedHint: 'Instead of a stocked part.',
     action: 'Action', returned: 'returned', returnPart: 'Return to stock',
+    reservations: 'Reserved parts', reservationsHint: 'While the order waits for parts, stock can be reserved for it; closing or canceling the order releases what is still open.',
+    noReservations: 'No reservations.', reserve: 'Reserve', release: 'Release',
   },
   wh: {
     title: 'Warehouse', stock: 'Stock', documents: 'Documents', movements: 'Ledger', reports: 'Reports', setup: 'Warehouses & parts',

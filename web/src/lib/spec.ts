@@ -96,3 +96,57 @@ export function toJson(d: SpecDef, v: FieldValue): unknown {
       return String(v);
   }
 }
+
+// A version's definitions as FieldSpecs of a generic Form (CMDB CI attributes), keyed `<prefix><key>` so the
+// server's `attributes.<key>` errors land at the field. multi_enum is a comma-separated text input there.
+export function activeDefs(defs: SpecDef[]): SpecDef[] {
+  return defs.filter((d) => d.isActive !== false && !d.isReadonly).sort((a, b) => (a.sortOrder ?? 0) - (b.sortOrder ?? 0));
+}
+export function specFields(defs: SpecDef[], prefix: string): Array<import('./fields').FieldSpec> {
+  return defs.map((d) => {
+    const label = `${d.label}${d.unit ? ` (${d.unit})` : ''}`;
+    const base = { key: prefix + d.key, label, required: d.required && d.fieldType !== 'boolean', hint: d.helpText ?? undefined };
+    switch (d.fieldType) {
+      case 'boolean':
+        return { ...base, type: 'checkbox' as const };
+      case 'enum':
+        return { ...base, type: 'select' as const, options: d.enumValues ?? [] };
+      case 'multi_enum':
+        return { ...base, type: 'text' as const, hint: d.helpText ?? (d.enumValues ?? []).join(', ') };
+      case 'integer':
+      case 'port':
+        return { ...base, type: 'number' as const, step: String(d.stepValue ?? 1) };
+      case 'number':
+        return { ...base, type: 'number' as const, step: d.stepValue != null ? String(d.stepValue) : 'any' };
+      case 'date':
+        return { ...base, type: 'date' as const };
+      case 'datetime':
+        return { ...base, type: 'datetime' as const };
+      case 'json':
+        return { ...base, type: 'textarea' as const, wide: true };
+      default:
+        return { ...base, type: (d.fieldType === 'email' ? 'email' : 'text') as 'email' | 'text' };
+    }
+  });
+}
+// The form values of specFields → {values for the API, client errors by field key} (the same checks as
+// check(); a multi_enum's text split on commas).
+export function specValues(defs: SpecDef[], values: Record<string, any>, prefix: string): { json: Record<string, unknown>; errors: Array<{ field: string; issue: string }> } {
+  const json: Record<string, unknown> = {};
+  const errors: Array<{ field: string; issue: string }> = [];
+  for (const d of defs) {
+    let v: FieldValue = values[prefix + d.key] ?? (d.fieldType === 'boolean' ? false : '');
+    if (d.fieldType === 'multi_enum') {
+      const list = String(v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+      const bad = list.filter((x) => d.enumValues && !d.enumValues.includes(x));
+      if (bad.length) { errors.push({ field: prefix + d.key, issue: `must be among ${(d.enumValues ?? []).join(', ')}` }); continue; }
+      if (!list.length && d.required) { errors.push({ field: prefix + d.key, issue: 'is required' }); continue; }
+      v = list;
+    }
+    const m = check(d, v);
+    if (m) { errors.push({ field: prefix + d.key, issue: m }); continue; }
+    const out = toJson(d, v);
+    if (out !== undefined && !(Array.isArray(out) && out.length === 0)) json[d.key] = out;
+  }
+  return { json, errors };
+}
