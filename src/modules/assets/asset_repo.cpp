@@ -1,10 +1,15 @@
 #include "modules/assets/asset_repo.hpp"
 
 #include "modules/assets/asset_rules.hpp"
+#include "modules/assets/import_repo.hpp"
 
 namespace netops::assets {
 
 namespace q {
+// The expression of idx_assets_search_trgm (db/migrations/0018_asset_indexes.sql), character for character.
+constexpr const char* kSearchText =
+    "(COALESCE(a.asset_code::text, '') || ' ' || COALESCE(a.serial_no::text, '') || ' ' || "
+    "COALESCE(a.hostname::text, '') || ' ' || COALESCE(a.mac_address::text, ''))";
 const std::string kFindSql = "SELECT " + asset_columns() + " FROM assets a WHERE a.id = $1";
 const std::string kLockSql = kFindSql + " FOR UPDATE";
 const db::Query kFind{"assets.find", kFindSql};
@@ -109,11 +114,19 @@ std::string where_sql(const Filter& f, db::Params& params) {
     for (auto& s : f.statuses) list += (list.empty() ? "" : ", ") + params.push(s);
     w += " AND a.status IN (" + list + ")";
   }
-  // Subtree by materialized path (the location's own path is a prefix of every descendant's), as an
-  // array so the assets side is a plain = ANY on location_id.
-  if (f.location_id)
+  // Resolved beforehand (resolve_locations), one location is a plain "=": the planner then walks
+  // idx_assets_location_created in order instead of filtering the created_at walk. Otherwise the subtree
+  // by materialized path (the location's own path is a prefix of every descendant's), as an array so
+  // the assets side is a plain = ANY on location_id.
+  if (f.location_ids && f.location_ids->size() == 1) {
+    w += " AND a.location_id = " + params.push(f.location_ids->front()) + "::uuid";
+  } else if (f.location_ids) {
+    std::vector<std::optional<std::string>> ids(f.location_ids->begin(), f.location_ids->end());
+    w += " AND a.location_id = ANY (" + params.push(pg_array(ids)) + "::uuid[])";
+  } else if (f.location_id) {
     w += " AND a.location_id = ANY (ARRAY(SELECT l.id FROM locations l WHERE l.path LIKE "
          "(SELECT path FROM locations WHERE id = " + params.push(*f.location_id) + "::uuid) || '%'))";
+  }
   if (f.category_id)
     w += " AND a.model_id IN (SELECT id FROM asset_models WHERE category_id = " + params.push(*f.category_id) + "::uuid)";
   if (f.model_id) w += " AND a.model_id = " + params.push(*f.model_id) + "::uuid";
@@ -129,10 +142,16 @@ std::string where_sql(const Filter& f, db::Params& params) {
       auto pattern = [&](const std::string& t) { return contains ? "%" + db::like_escape(t) + "%" : db::like_escape(t) + "%"; };
       auto text = params.push(pattern(plan.text));
       static constexpr const char* kTextColumns[] = {"asset_code", "serial_no", "hostname", "mac_address"};
+      std::string columns;
       for (std::string col : kTextColumns) {
         if (col == "mac_address" && plan.mac_prefix) continue;
-        any.push_back(contains ? "a." + col + " ILIKE " + text : "lower(a." + col + ") LIKE " + text);
+        columns += (columns.empty() ? "" : " OR ") +
+                   (contains ? "a." + col + " ILIKE " + text : "lower(a." + col + ") LIKE " + text);
       }
+      // Containment is found through the one trigram index over the combined text (a column containing
+      // the term means the combined text does), then checked column by column.
+      any.push_back(contains ? "(" + std::string(q::kSearchText) + " ILIKE " + text + " AND (" + columns + "))"
+                             : columns);
     }
     if (plan.mac_prefix) any.push_back("lower(a.mac_address) LIKE " + params.push(db::like_escape(*plan.mac_prefix) + "%"));
     if (plan.mac) any.push_back("a.mac_address = " + params.push(*plan.mac));
@@ -146,6 +165,19 @@ std::string where_sql(const Filter& f, db::Params& params) {
     }
   }
   return w;
+}
+
+Task<void> AssetRepo::resolve_locations(Filter& f) {
+  // Subtree by materialized path: the location's own path is a prefix of every descendant's.
+  static constexpr db::Query kSubtree{
+      "assets.location_subtree",
+      "SELECT l.id FROM locations l WHERE l.path LIKE (SELECT path FROM locations WHERE id = $1::uuid) || '%'"};
+  if (!f.location_id || f.location_ids) co_return;
+  auto rows = co_await db_.query(kSubtree, db::Params(*f.location_id));
+  std::vector<std::string> ids;
+  ids.reserve(static_cast<std::size_t>(rows.size()));
+  for (auto r : rows) ids.push_back(r.get<std::string>("id"));
+  f.location_ids = std::move(ids);
 }
 
 Task<std::optional<Asset>> AssetRepo::find(const std::string& id) {
