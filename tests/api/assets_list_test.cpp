@@ -77,8 +77,8 @@ TEST_F(AssetLists, LocationPagesAreNewestFirstForLeavesAndSubtrees) {
   EXPECT_EQ(r.json()["meta"]["total"], 2);
 }
 
-// Containment search goes through one trigram index over the four text columns together, but still
-// matches column by column: a term spanning two columns of the same asset matches nothing.
+// Containment search matches column by column: a term spanning two columns of the same asset matches
+// nothing.
 TEST_F(AssetLists, SearchDoesNotMatchAcrossColumns) {
   EXPECT_EQ(codes("search=L1%20ZQX"), V{});
   EXPECT_EQ(codes("search=alpha-1%20list"), V{});

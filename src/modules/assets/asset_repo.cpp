@@ -6,10 +6,6 @@
 namespace netops::assets {
 
 namespace q {
-// The expression of idx_assets_search_trgm (db/migrations/0018_asset_indexes.sql), character for character.
-constexpr const char* kSearchText =
-    "(COALESCE(a.asset_code::text, '') || ' ' || COALESCE(a.serial_no::text, '') || ' ' || "
-    "COALESCE(a.hostname::text, '') || ' ' || COALESCE(a.mac_address::text, ''))";
 const std::string kFindSql = "SELECT " + asset_columns() + " FROM assets a WHERE a.id = $1";
 const std::string kLockSql = kFindSql + " FOR UPDATE";
 const db::Query kFind{"assets.find", kFindSql};
@@ -142,16 +138,10 @@ std::string where_sql(const Filter& f, db::Params& params) {
       auto pattern = [&](const std::string& t) { return contains ? "%" + db::like_escape(t) + "%" : db::like_escape(t) + "%"; };
       auto text = params.push(pattern(plan.text));
       static constexpr const char* kTextColumns[] = {"asset_code", "serial_no", "hostname", "mac_address"};
-      std::string columns;
       for (std::string col : kTextColumns) {
         if (col == "mac_address" && plan.mac_prefix) continue;
-        columns += (columns.empty() ? "" : " OR ") +
-                   (contains ? "a." + col + " ILIKE " + text : "lower(a." + col + ") LIKE " + text);
+        any.push_back(contains ? "a." + col + " ILIKE " + text : "lower(a." + col + ") LIKE " + text);
       }
-      // Containment is found through the one trigram index over the combined text (a column containing
-      // the term means the combined text does), then checked column by column.
-      any.push_back(contains ? "(" + std::string(q::kSearchText) + " ILIKE " + text + " AND (" + columns + "))"
-                             : columns);
     }
     if (plan.mac_prefix) any.push_back("lower(a.mac_address) LIKE " + params.push(db::like_escape(*plan.mac_prefix) + "%"));
     if (plan.mac) any.push_back("a.mac_address = " + params.push(*plan.mac));

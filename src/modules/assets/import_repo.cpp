@@ -83,10 +83,9 @@ Task<CsvNames> ImportRepo::csv_names(db::Tx& tx) { co_return co_await load_csv_n
 
 Task<std::vector<Asset>> ImportRepo::lock_by_codes(db::Tx& tx, const std::vector<std::string>& codes) {
   std::vector<std::optional<std::string>> items(codes.begin(), codes.end());
-  // pg_trgm (≥ 1.6) lets a trigram GIN index on asset_code answer "=", and for a long list of codes the
-  // planner preferred it to the unique btree — minutes instead of milliseconds. Since 0018 the trigram
-  // index is over the combined search text, which "=" cannot use; bitmap scans stay off for this one
-  // statement so that a trigram index on the column can never take this plan again.
+  // pg_trgm (≥ 1.6) lets the trigram GIN index answer "=", and for a long list of codes the planner
+  // prefers it to the unique btree — minutes instead of milliseconds. GIN is bitmap-only, so turning
+  // bitmap scans off for this one statement leaves the btree.
   co_await tx.query(std::string_view("SET LOCAL enable_bitmapscan = off"));
   auto rows = co_await tx.query(q::kLockByCodes, db::Params(pg_array(items)));
   co_await tx.query(std::string_view("SET LOCAL enable_bitmapscan = DEFAULT"));
