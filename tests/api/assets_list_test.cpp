@@ -57,6 +57,35 @@ TEST_F(AssetLists, LocationFilterIncludesDescendants) {
   EXPECT_EQ(codes("locationId=" + netops::new_uuid()), V{});
 }
 
+// A leaf location is listed through its own ordered index walk (one location: a plain "="), a subtree
+// through a list of locations: both answer newest first with the same offset pages as without a filter.
+TEST_F(AssetLists, LocationPagesAreNewestFirstForLeavesAndSubtrees) {
+  auto page_codes = [&](const std::string& query) {
+    auto r = as_user("GET", "/api/v1/assets?" + query);
+    EXPECT_EQ(r.status, 200) << query << ": " << r.body;
+    std::vector<std::string> out;
+    auto body = r.json();
+    for (auto& a : body["data"]) out.push_back(a["assetCode"]);
+    return out;
+  };
+  EXPECT_EQ(page_codes("locationId=" + a1_ + "&pageSize=1&page=1"), V{"L5"});
+  EXPECT_EQ(page_codes("locationId=" + a1_ + "&pageSize=1&page=2"), V{"L1"});
+  EXPECT_EQ(page_codes("locationId=" + a1_ + "&pageSize=1&page=3"), V{});
+  EXPECT_EQ(page_codes("locationId=" + a1_ + "&sort=createdAt"), (V{"L1", "L5"}));
+  EXPECT_EQ(page_codes("locationId=" + root_ + "&pageSize=2&page=2"), (V{"L2", "L1"}));
+  auto r = as_user("GET", "/api/v1/assets?locationId=" + a1_ + "&pageSize=1&page=3");
+  EXPECT_EQ(r.json()["meta"]["total"], 2);
+}
+
+// Containment search matches column by column: a term spanning two columns of the same asset matches
+// nothing.
+TEST_F(AssetLists, SearchDoesNotMatchAcrossColumns) {
+  EXPECT_EQ(codes("search=L1%20ZQX"), V{});
+  EXPECT_EQ(codes("search=alpha-1%20list"), V{});
+  EXPECT_EQ(codes("search=PHA-1"), (V{"L1"}));
+  EXPECT_EQ(codes("search=beta-02"), (V{"L2"}));
+}
+
 TEST_F(AssetLists, FiltersCombine) {
   auto in_root = "locationId=" + root_ + "&";
   EXPECT_EQ(codes(in_root + "status=in_use,lost"), (V{"L1", "L3"}));

@@ -1,6 +1,7 @@
 #include "modules/assets/asset_repo.hpp"
 
 #include "modules/assets/asset_rules.hpp"
+#include "modules/assets/import_repo.hpp"
 
 namespace netops::assets {
 
@@ -109,11 +110,19 @@ std::string where_sql(const Filter& f, db::Params& params) {
     for (auto& s : f.statuses) list += (list.empty() ? "" : ", ") + params.push(s);
     w += " AND a.status IN (" + list + ")";
   }
-  // Subtree by materialized path (the location's own path is a prefix of every descendant's), as an
-  // array so the assets side is a plain = ANY on location_id.
-  if (f.location_id)
+  // Resolved beforehand (resolve_locations), one location is a plain "=": the planner then walks
+  // idx_assets_location_created in order instead of filtering the created_at walk. Otherwise the subtree
+  // by materialized path (the location's own path is a prefix of every descendant's), as an array so
+  // the assets side is a plain = ANY on location_id.
+  if (f.location_ids && f.location_ids->size() == 1) {
+    w += " AND a.location_id = " + params.push(f.location_ids->front()) + "::uuid";
+  } else if (f.location_ids) {
+    std::vector<std::optional<std::string>> ids(f.location_ids->begin(), f.location_ids->end());
+    w += " AND a.location_id = ANY (" + params.push(pg_array(ids)) + "::uuid[])";
+  } else if (f.location_id) {
     w += " AND a.location_id = ANY (ARRAY(SELECT l.id FROM locations l WHERE l.path LIKE "
          "(SELECT path FROM locations WHERE id = " + params.push(*f.location_id) + "::uuid) || '%'))";
+  }
   if (f.category_id)
     w += " AND a.model_id IN (SELECT id FROM asset_models WHERE category_id = " + params.push(*f.category_id) + "::uuid)";
   if (f.model_id) w += " AND a.model_id = " + params.push(*f.model_id) + "::uuid";
@@ -146,6 +155,19 @@ std::string where_sql(const Filter& f, db::Params& params) {
     }
   }
   return w;
+}
+
+Task<void> AssetRepo::resolve_locations(Filter& f) {
+  // Subtree by materialized path: the location's own path is a prefix of every descendant's.
+  static constexpr db::Query kSubtree{
+      "assets.location_subtree",
+      "SELECT l.id FROM locations l WHERE l.path LIKE (SELECT path FROM locations WHERE id = $1::uuid) || '%'"};
+  if (!f.location_id || f.location_ids) co_return;
+  auto rows = co_await db_.query(kSubtree, db::Params(*f.location_id));
+  std::vector<std::string> ids;
+  ids.reserve(static_cast<std::size_t>(rows.size()));
+  for (auto r : rows) ids.push_back(r.get<std::string>("id"));
+  f.location_ids = std::move(ids);
 }
 
 Task<std::optional<Asset>> AssetRepo::find(const std::string& id) {

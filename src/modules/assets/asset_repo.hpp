@@ -37,6 +37,9 @@ class AssetRepo {
   // One page of list rows (list_item_json) — see repo.cpp for how the filters use the indexes.
   // plan: bitmap index scans only, and/or a statement timeout (503 SERVICE_UNAVAILABLE when it expires).
   Task<nlohmann::json> list(const Filter& f, const http::Paging& p, const http::Sort& s, ListPlan plan = {});
+  // Fills f.location_ids with the subtree of f.location_id (one round trip), so the list and count
+  // statements name the locations and the planner can walk one location's assets in order.
+  Task<void> resolve_locations(Filter& f);
   // Up to `cap` ids matching f (a search), found with bitmap index scans only; then a page of them.
   Task<std::vector<std::string>> search_ids(const Filter& f, long long cap);
   Task<nlohmann::json> list_ids(const std::vector<std::string>& ids, const http::Paging& p, const http::Sort& s);

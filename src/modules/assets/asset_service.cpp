@@ -30,8 +30,10 @@ constexpr int kWalkBudgetMs = 30;
 
 }  // namespace
 
-Task<std::pair<nlohmann::json, AssetService::Total>> AssetService::list(const Filter& f, const http::Paging& p,
+Task<std::pair<nlohmann::json, AssetService::Total>> AssetService::list(const Filter& filter, const http::Paging& p,
                                                                           const http::Sort& s) {
+  Filter f = filter;
+  co_await repo_.resolve_locations(f);
   nlohmann::json rows;
   if (f.search) {
     // Trigram matches defeat the planner's estimates (repo.cpp search_ids), so searches pick their own

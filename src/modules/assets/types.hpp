@@ -41,6 +41,8 @@ struct MoveInput {
 struct Filter {
   std::vector<std::string> statuses;
   std::optional<std::string> location_id, category_id, model_id, vendor_id, warranty_before, search;
+  // The subtree of location_id (itself and every descendant), when AssetRepo::resolve_locations looked it up.
+  std::optional<std::vector<std::string>> location_ids;
 };
 
 // "a.id, a.asset_code, …, host(a.mgmt_ip) AS mgmt_ip, …, a.created_at, a.updated_at"
