@@ -35,7 +35,7 @@ void describe_metrics() {
   auto& m = Metrics::instance();
   m.describe("upstream_requests_total", "counter", "LLM upstream calls by provider, model and HTTP status (or error kind)");
   m.describe("upstream_errors_total", "counter", "failed LLM upstream calls by provider, model and kind");
-  m.describe("upstream_latency_seconds", "histogram", "LLM upstream exchange time (streams: until the stream was committed)");
+  m.describe("upstream_latency_seconds", "histogram", "LLM upstream exchange time (streams: until the first event)");
   m.describe("tokens_total", "counter", "tokens by provider, model and kind (prompt | completion)");
   m.describe("cost_total", "counter", "cost in USD by provider and model (exact amounts are in usage_logs)");
   m.describe("gateway_overhead_seconds", "histogram",

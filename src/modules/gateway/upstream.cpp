@@ -1,7 +1,6 @@
 #include "modules/gateway/upstream.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <ctime>
@@ -390,16 +389,8 @@ Task<StreamOpen> open_stream(llm::HttpClient& client, Target t, std::shared_ptr<
                       t.provider->id);
       co_return out;
     }
-    // An upstream that answered 2xx with an event stream has committed to streaming: so do we, at once (the
-    // client gets the response headers now, not after the upstream's first event, as from a plain reverse
-    // proxy). A failure after this point is a failure mid-stream (an error event, accounted, counted by the
-    // breaker), no longer a failover. Any other 2xx body is read until its first event as before, so an
-    // upstream that answers something else fails over.
-    std::string type = up->header("content-type");
-    for (auto& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    const bool event_stream = type.find("text/event-stream") != std::string::npos;
     auto live = std::make_unique<LiveStream>(std::move(up), anthropic, client_model, client_wants_usage(*body));
-    while (!event_stream && live->first.empty() && !live->done() && !live->failed()) {
+    while (live->first.empty() && !live->done() && !live->failed()) {
       auto piece = co_await live->upstream().read();
       if (!piece) break;
       live->first += live->feed(*piece);
@@ -410,7 +401,7 @@ Task<StreamOpen> open_stream(llm::HttpClient& client, Target t, std::shared_ptr<
       r.error_code = "stream_error";
       r.message = live->error();
       live->upstream().cancel();
-    } else if (live->first.empty() && !event_stream) {
+    } else if (live->first.empty()) {
       r.error_code = "protocol";
       r.message = "the upstream stream ended without any event";
     } else {

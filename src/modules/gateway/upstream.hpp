@@ -42,7 +42,7 @@ struct CallResult {
   bool provider_config = false;        // 401/402/403/404: the provider's key, credits or model are wrong (no retry)
   ParsedResponse parsed;               // when ok (non-stream)
   std::string client_body;             // OpenAI upstream: its bytes with "model" replaced ("" → dump parsed)
-  double upstream_seconds = 0;         // time spent in the exchange (stream: until it was committed)
+  double upstream_seconds = 0;         // time spent in the exchange (stream: until the first event)
 };
 
 // retry-after-ms ("1500"), else Retry-After as seconds ("2") or as an HTTP-date (the time left until then,
@@ -62,8 +62,7 @@ Task<CallResult> call_upstream(llm::HttpClient& client, Target t, std::shared_pt
                                std::shared_ptr<const std::string> raw, llm::Timeouts timeouts,
                                std::string client_model);
 
-// An upstream stream the gateway has committed to: its response headers are in (and, unless it declared
-// text/event-stream, its first event).
+// An upstream stream the gateway has committed to: the response headers and the first event are in.
 class LiveStream {
  public:
   LiveStream(std::unique_ptr<llm::UpstreamStream> up, bool anthropic, const std::string& client_model,
@@ -105,8 +104,7 @@ struct StreamOpen {
   std::unique_ptr<LiveStream> stream;
 };
 
-// Opens the stream: a 2xx text/event-stream answer commits at its headers; another 2xx body only once its
-// first event is in. Until then a failure can still fail over.
+// Opens the stream and waits for the headers AND the first event: until then a failure can still fail over.
 Task<StreamOpen> open_stream(llm::HttpClient& client, Target t, std::shared_ptr<const nlohmann::json> body,
                              std::shared_ptr<const std::string> raw, llm::Timeouts timeouts,
                              std::string client_model);
