@@ -21,25 +21,30 @@ bool valid_request_id(std::string_view id) {
   return true;
 }
 
+Response error_response(const AppError& err, int status, const Request& req) {
+  if (req.route && req.route->error_renderer_) return req.route->error_renderer_(err, status, req);
+  auto r = Response::json(error_envelope(err, req.request_id), status);
+  if (err.code() == ErrorCode::method_not_allowed && err.details().contains("allowed")) {
+    std::string allow;
+    for (auto& m : err.details()["allowed"]) allow += (allow.empty() ? "" : ", ") + m.get<std::string>();
+    r.header("Allow", allow);
+  }
+  if (err.details().contains("retryAfter"))
+    r.header("Retry-After", std::to_string(err.details()["retryAfter"].get<long long>()));
+  return r;
+}
+
 Response error_response(const std::exception_ptr& e, const Request& req) {
   try {
     std::rethrow_exception(e);
   } catch (const AppError& err) {
-    auto r = Response::json(error_envelope(err, req.request_id), err.status());
-    if (err.code() == ErrorCode::method_not_allowed && err.details().contains("allowed")) {
-      std::string allow;
-      for (auto& m : err.details()["allowed"]) allow += (allow.empty() ? "" : ", ") + m.get<std::string>();
-      r.header("Allow", allow);
-    }
-    if (err.details().contains("retryAfter"))
-      r.header("Retry-After", std::to_string(err.details()["retryAfter"].get<long long>()));
-    return r;
+    return error_response(err, err.status(), req);
   } catch (const std::exception& ex) {
     spdlog::error("request {} {} {} failed: {}", req.request_id, req.method, req.path, ex.what());
   } catch (...) {
     spdlog::error("request {} {} {} failed with a non-standard exception", req.request_id, req.method, req.path);
   }
-  return Response::json(error_envelope(AppError(ErrorCode::internal, "internal error"), req.request_id), 500);
+  return error_response(AppError(ErrorCode::internal, "internal error"), 500, req);
 }
 
 void Pipeline::set_authenticator(Authenticator a) {

@@ -60,7 +60,10 @@ class Pipeline {
   Fallback fallback_;
 };
 
+// The answer to a failure of this request: the route's error renderer when it has one (req.route, set once
+// the route matched), else the SPEC §2 envelope.
 Response error_response(const std::exception_ptr& e, const Request& req);
+Response error_response(const AppError& err, int status, const Request& req);
 // A client-supplied request id is echoed when it is 1–100 characters of [A-Za-z0-9._:-] (else a UUID is made).
 bool valid_request_id(std::string_view id);
 // Throws 403 FORBIDDEN unless an API key with these scopes (empty = the defaults) may use the route.

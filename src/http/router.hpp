@@ -17,6 +17,10 @@
 #include "http/request.hpp"
 #include "http/response.hpp"
 
+namespace netops {
+class AppError;
+}
+
 namespace netops::http {
 
 using Handler = std::function<Task<Response>(Request&)>;
@@ -49,6 +53,11 @@ struct RouteSpec {
   // What /docs/json states as the minimum role when the handler checks the caller itself (e.g. /metrics:
   // anonymous for the pipeline so a token can be checked, admin for a person); unset = min_role.
   std::optional<Role> documented_role_;
+  // Renders this route's errors, the ones raised before its handler included (authentication, rate limit,
+  // body too large, …: http::error_response and the server's own refusals); unset = the SPEC §2 envelope.
+  // For routes whose clients parse another shape (e.g. /v1/messages: Anthropic's error object).
+  using ErrorRenderer = std::function<Response(const AppError&, int status, const Request&)>;
+  ErrorRenderer error_renderer_;
 
   RouteSpec& summary(std::string s) { summary_ = std::move(s); return *this; }
   RouteSpec& tag(std::string t) { tag_ = std::move(t); return *this; }
@@ -65,6 +74,7 @@ struct RouteSpec {
   RouteSpec& no_database() { needs_database_ = false; return *this; }
   RouteSpec& scope(std::string s) { scope_ = std::move(s); return *this; }
   RouteSpec& documented_role(Role r) { documented_role_ = r; return *this; }
+  RouteSpec& errors(ErrorRenderer r) { error_renderer_ = std::move(r); return *this; }
   // A list route: documents its filters, sort fields and paging (http/listing.hpp).
   RouteSpec& list(const ListSpec& spec);
   RouteSpec& query(std::string name, std::string type, std::string description) {

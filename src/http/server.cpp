@@ -400,11 +400,9 @@ net::awaitable<void> Server::Impl::session(tcp::socket sock, std::size_t worker)
     std::size_t limit = (match.route && match.route->body_limit_) ? match.route->body_limit_ : opts.body_limit;
     bool read_ok = !answered;
     auto too_large = [&] {
-      res = Response::json(error_envelope(AppError(ErrorCode::payload_too_large,
-                                                   "request body exceeds " + std::to_string(limit) + " bytes",
-                                                   {{"limit", limit}}),
-                                          req.request_id),
-                           413);
+      res = error_response(AppError(ErrorCode::payload_too_large,
+                                    "request body exceeds " + std::to_string(limit) + " bytes", {{"limit", limit}}),
+                           413, req);
       keep_alive = false;  // the unread body makes the connection unusable
       read_ok = false;
     };
@@ -421,9 +419,7 @@ net::awaitable<void> Server::Impl::session(tcp::socket sock, std::size_t worker)
         too_large();
       } else if (bec && bec.category() == boost::system::generic_category()) {  // open/write failed: ours
         spdlog::error("spooling a request body to {} failed: {}", match.route->body_to_file_, bec.message());
-        res = Response::json(error_envelope(AppError(ErrorCode::internal, "the upload could not be stored"),
-                                            req.request_id),
-                             500);
+        res = error_response(AppError(ErrorCode::internal, "the upload could not be stored"), 500, req);
         keep_alive = false;
         read_ok = false;
       } else if (bec) {

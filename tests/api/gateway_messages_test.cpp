@@ -1,6 +1,10 @@
 // The Anthropic Messages API in front of the orchestrator (POST /v1/messages, /v1/messages/count_tokens):
 // Anthropic wire format in and out, to OpenAI-compatible (translated) and Anthropic providers, plain and
 // streamed, with tools, errors in Anthropic's shape, and the same accounting as completions.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+
 #include "gateway_fixture.hpp"
 #include "support/sse.hpp"
 
@@ -258,6 +262,43 @@ TEST_F(Messages, FailoverAndErrorsInAnthropicShape) {
   EXPECT_EQ(client.post("/v1/messages", {{"model", "mocka/echo"}, {"max_tokens", 5}, {"messages", {user_msg("x")}}}).status, 401);
   EXPECT_EQ(client.post("/v1/messages", {{"model", "mocka/echo"}, {"max_tokens", 5}, {"messages", {user_msg("x")}}},
                         {{"x-api-key", "nk_wrong"}}).status, 401);
+}
+
+// Refusals raised before the handler (the pipeline's authentication, the server's body limit) come in
+// Anthropic's shape on /v1/messages too: the official SDK parses {"type":"error","error":{"type",…}}.
+TEST_F(Messages, RefusalsBeforeTheHandlerAreInAnthropicShape) {
+  json body = {{"model", "mocka/echo"}, {"max_tokens", 5}, {"messages", {user_msg("x")}}};
+  for (const Headers& who : {Headers{}, Headers{{"x-api-key", "nk_wrong"}}}) {
+    auto r = client.post("/v1/messages", body, who);
+    ASSERT_EQ(r.status, 401) << r.body;
+    EXPECT_EQ(r.json()["type"], "error") << r.body;
+    EXPECT_EQ(r.json()["error"]["type"], "authentication_error") << r.body;
+    EXPECT_FALSE(r.json()["error"]["message"].get<std::string>().empty());
+  }
+  auto counted = client.post("/v1/messages/count_tokens", body, Headers{{"x-api-key", "nk_wrong"}});
+  ASSERT_EQ(counted.status, 401);
+  EXPECT_EQ(counted.json()["error"]["type"], "authentication_error") << counted.body;
+
+  // A declared body over the route's limit: refused by the server before it reads a byte of it.
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::socket sock(ioc);
+  sock.connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(env_->server->port())});
+  boost::asio::write(sock, boost::asio::buffer("POST /v1/messages HTTP/1.1\r\nHost: x\r\nx-api-key: " + key_ +
+                                               "\r\nContent-Type: application/json\r\nContent-Length: 99999999\r\n\r\n"));
+  std::string raw;
+  char buf[4096];
+  boost::system::error_code ec;
+  while (!ec) raw.append(buf, sock.read_some(boost::asio::buffer(buf), ec));  // the server closes after it
+  ASSERT_NE(raw.find(" 413 "), std::string::npos) << raw;
+  json err = json::parse(raw.substr(raw.find("\r\n\r\n") + 4));
+  EXPECT_EQ(err["type"], "error") << raw;
+  EXPECT_EQ(err["error"]["type"], "request_too_large") << raw;
+
+  // Other routes keep the SPEC envelope.
+  auto chat = client.post("/v1/chat/completions", {{"model", "mocka/echo"}, {"messages", {user_msg("x")}}},
+                          Headers{{"authorization", "Bearer nk_wrong"}});
+  ASSERT_EQ(chat.status, 401);
+  EXPECT_TRUE(chat.json()["error"].contains("code")) << chat.body;
 }
 
 TEST_F(Messages, BudgetRefusalIsAnAnthropicRateLimitError) {

@@ -99,3 +99,52 @@ TEST(Pipeline, PrechecksGateDatabaseRoutesOnly) {
   auto h = make("GET", "/health");
   EXPECT_EQ(run(p, h).status, 200);
 }
+
+// A route's error renderer answers every error of that route, the refusals before its handler included
+// (here: 401 without a credential, and a middleware's 429); other routes keep the SPEC envelope.
+TEST(Pipeline, RouteErrorRendererShapesRefusalsBeforeTheHandler) {
+  Router router;
+  auto shaped = [](const AppError& e, int status, const Request&) {
+    return Response::json({{"type", "error"}, {"error", {{"status", status}, {"message", e.what()}}}}, status);
+  };
+  router.post("/shaped", Role::user, [](Request&) -> Task<Response> { co_return Response::no_content(); }).errors(shaped);
+  router.get("/shaped-open", Role::anonymous, [](Request&) -> Task<Response> {
+    throw std::runtime_error("hidden");
+    co_return Response::no_content();
+  }).errors(shaped);
+  router.post("/plain", Role::user, [](Request&) -> Task<Response> { co_return Response::no_content(); });
+  Pipeline p(router);
+  auto a = make("POST", "/shaped");
+  auto r = run(p, a);
+  ASSERT_EQ(r.status, 401);
+  auto body = nlohmann::json::parse(r.body);
+  EXPECT_EQ(body["type"], "error");
+  EXPECT_EQ(body["error"]["status"], 401);
+
+  auto internal = make("GET", "/shaped-open");
+  auto ri = run(p, internal);
+  ASSERT_EQ(ri.status, 500);
+  EXPECT_EQ(nlohmann::json::parse(ri.body)["type"], "error");
+  EXPECT_EQ(ri.body.find("hidden"), std::string::npos);
+
+  auto plain = make("POST", "/plain");
+  auto rp = run(p, plain);
+  ASSERT_EQ(rp.status, 401);
+  EXPECT_TRUE(nlohmann::json::parse(rp.body)["error"].contains("code"));
+
+  Pipeline limited(router);
+  limited.add_middleware([](Request&) -> Task<void> {
+    throw AppError(ErrorCode::rate_limited, "slow down", {{"retryAfter", 3}});
+    co_return;
+  });
+  limited.set_authenticator([](Request&) -> Task<std::optional<Actor>> {
+    Actor a;
+    a.user_id = "u1";
+    a.role = Role::user;
+    co_return a;
+  });
+  auto b = make("POST", "/shaped");
+  auto rl = run(limited, b);
+  ASSERT_EQ(rl.status, 429);
+  EXPECT_EQ(nlohmann::json::parse(rl.body)["error"]["message"], "slow down");
+}

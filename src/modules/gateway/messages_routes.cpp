@@ -199,11 +199,13 @@ void register_messages_routes(AppContext& ctx, std::shared_ptr<Service> svc, std
                "provider, OpenAI-compatible ones translated. Auth: x-api-key or Bearer; errors in Anthropic's shape")
       .tag("anthropic")
       .body_limit(kBodyLimit)
+      .errors(anthropic_error)  // refusals before the handler too (401, 403, 413, 429, 503)
       .request(request_schema(false));
   ctx.router.post("/v1/messages/count_tokens", Role::user, [](Request& req) -> Task<Response> { return count_tokens(req); })
       .summary("Anthropic count_tokens: the gateway's estimate of the request's input tokens (no upstream call)")
       .tag("anthropic")
       .body_limit(kBodyLimit)
+      .errors(anthropic_error)
       .request(request_schema(true));
 }
 
