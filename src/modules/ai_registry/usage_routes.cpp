@@ -23,8 +23,7 @@ const http::ListSpec kList{
                 {"from", "string", "ISO 8601 date/time, inclusive"},
                 {"to", "string", "ISO 8601 date/time, exclusive"},
                 {"requestId", "string",
-                 "exact x-request-id of the call; searched within from/to, from defaulting to the last "
-                 "31 UTC days (usage_logs has no request_id index)"},
+                 "exact x-request-id of the call (indexed: any age)"},
                 {"after", "string",
                  "keyset cursor: meta.nextCursor of the previous page; the next page of the same filters, "
                  "bounded work however deep (page is then ignored)"}},
@@ -84,9 +83,6 @@ void register_usage_routes(AppContext& ctx, std::shared_ptr<UsageService> svc) {
                            req.query("requestId")};
              if (f.request_id && (f.request_id->empty() || f.request_id->size() > 100))
                throw ValidationError("requestId", "must be 1-100 characters");
-             // No index on request_id: the lookup is bounded to a window of partitions.
-             if (f.request_id && !f.from)
-               f.from = utc_date(std::chrono::system_clock::now() - std::chrono::days(30));
              if (f.status && *f.status != "success" && *f.status != "error")
                throw ValidationError("status", "must be success or error");
              std::optional<UsageCursor> after;
