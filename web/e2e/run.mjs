@@ -482,6 +482,10 @@ test('export of the filtered list re-imports unchanged; bulk status and barcode 
   const still = await call('GET', `/api/v1/assets?search=INV-${stamp}-1`);
   assert(still.data[0].status === 'in_use', 'the refused bulk change changed nothing');
   await shoot(page, 'assets-bulk');
+  // Export of the selection: the two selected assets only, in the import's columns.
+  const [sel] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV (selected)' }).click()]);
+  const selCsv = readFileSync(await sel.path(), 'utf8');
+  assert(selCsv.startsWith('assetCode,') && selCsv.trim().split('\n').length === 3, `the selection's export holds its 2 assets: ${selCsv.slice(0, 200)}`);
   await page.getByRole('link', { name: 'Print labels' }).click();
   await page.getByRole('heading', { name: 'Asset labels' }).waitFor();
   await page.getByText('2 labels on 1 page(s)').waitFor();

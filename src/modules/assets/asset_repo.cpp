@@ -128,6 +128,10 @@ std::string where_sql(const Filter& f, db::Params& params) {
   if (f.model_id) w += " AND a.model_id = " + params.push(*f.model_id) + "::uuid";
   if (f.vendor_id) w += " AND a.vendor_id = " + params.push(*f.vendor_id) + "::uuid";
   if (f.warranty_before) w += " AND a.warranty_end < " + params.push(*f.warranty_before) + "::date";
+  if (!f.ids.empty()) {
+    std::vector<std::optional<std::string>> ids(f.ids.begin(), f.ids.end());
+    w += " AND a.id = ANY (" + params.push(pg_array(ids)) + "::uuid[])";
+  }
   if (f.search) {
     auto plan = plan_search(*f.search);
     std::vector<std::string> any;

@@ -44,6 +44,7 @@ void document_filters(http::RouteSpec& r) {
       .query("modelId", "string", "asset model UUID")
       .query("vendorId", "string", "vendor UUID")
       .query("warrantyBefore", "string", "YYYY-MM-DD: warranty ends before this date")
+      .query("ids", "string", "comma-separated asset UUIDs (at most 500): these assets only, e.g. a selection")
       .query("search", "string",
              "assetCode/serialNo/hostname/macAddress (containment, prefix under 3 characters), MAC in any "
              "spelling, management IP by address, CIDR or IPv4 text prefix (\"10.1.2.\")");
@@ -83,6 +84,25 @@ Filter filter_of(const Request& req) {
   uuid_param("categoryId", f.category_id);
   uuid_param("modelId", f.model_id);
   uuid_param("vendorId", f.vendor_id);
+  if (auto ids = req.query("ids"); ids && !ids->empty()) {
+    std::string_view rest = *ids;
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      std::string one(rest.substr(0, comma));
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+      if (one.empty()) continue;
+      if (!is_uuid(one)) {
+        v.add("ids", "must be comma-separated asset UUIDs");
+        break;
+      }
+      for (auto& c : one) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      f.ids.push_back(std::move(one));
+      if (f.ids.size() > 500) {
+        v.add("ids", "at most 500 ids");
+        break;
+      }
+    }
+  }
   if (auto w = req.query("warrantyBefore"); w && !w->empty()) {
     if (!valid_date(*w)) v.add("warrantyBefore", "must be a date (YYYY-MM-DD)");
     else f.warranty_before = *w;

@@ -76,7 +76,7 @@ Task<std::string> AssetService::count_key(std::string_view kind, const Filter& f
   auto opt = [](const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
   nlohmann::json key_doc = {{"s", f.statuses},        {"l", opt(f.location_id)},     {"c", opt(f.category_id)},
                             {"m", opt(f.model_id)},   {"v", opt(f.vendor_id)},       {"w", opt(f.warranty_before)},
-                            {"q", opt(f.search)}};
+                            {"q", opt(f.search)},     {"i", f.ids}};
   std::optional<std::string> gen;
   try {
     gen = co_await ctx_.redis.get(kTotalsGenerationKey);

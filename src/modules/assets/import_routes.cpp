@@ -96,7 +96,7 @@ void register_import_routes(AppContext& ctx, std::shared_ptr<AssetService> svc) 
   exp.summary("CSV export (the import's columns; model/vendor/location by name or path) of the assets matching the "
               "list filters, streamed")
       .tag("assets");
-  for (const char* q : {"status", "locationId", "categoryId", "modelId", "vendorId", "warrantyBefore", "search"})
+  for (const char* q : {"status", "locationId", "categoryId", "modelId", "vendorId", "warrantyBefore", "search", "ids"})
     exp.query(q, "string", "as in GET /api/v1/assets");
 }
 

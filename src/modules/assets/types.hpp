@@ -41,6 +41,7 @@ struct MoveInput {
 struct Filter {
   std::vector<std::string> statuses;
   std::optional<std::string> location_id, category_id, model_id, vendor_id, warranty_before, search;
+  std::vector<std::string> ids;  // ?ids=: these assets only (a selection; at most kMaxIds)
   // The subtree of location_id (itself and every descendant), when AssetRepo::resolve_locations looked it up.
   std::optional<std::vector<std::string>> location_ids;
 };

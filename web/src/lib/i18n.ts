@@ -194,7 +194,7 @@ export const s = {
   },
   chart: { table: 'table', label: 'Day', value: 'Value', summary: '{title}: {n} bars, highest {max}' },
   bulk: {
-    title: 'Selected assets', selected: '{n} selected', clear: 'Clear selection', labels: 'Print labels', setStatus: 'Set status',
+    title: 'Selected assets', selected: '{n} selected', clear: 'Clear selection', labels: 'Print labels', exportSelected: 'Export CSV (selected)', setStatus: 'Set status',
     applyStatus: 'Apply status', moveTo: 'Move to', applyMove: 'Move', moved: 'moved', results: 'Results', select: 'Select',
     selectPage: 'Select every asset on this page', assign: 'Assign the selection', assigneeType: 'Assignee type',
     assigneeId: 'Assignee id', assigneeName: 'Assignee name', applyAssign: 'Assign', assigned: 'assigned to {name}',
