@@ -71,7 +71,10 @@ TEST_F(RouteMatrix, EveryCaseAnswersItsStatusAndErrorCode) {
     json code = nullptr;
     if (r.header("content-type").rfind("application/json", 0) == 0 && !r.body.empty()) {
       auto j = json::parse(r.body, nullptr, false);
-      if (j.is_object() && j.contains("error") && j["error"].is_object()) code = j["error"].value("code", json());
+      // The SPEC envelope's error.code; routes in Anthropic's wire format (/v1/messages) answer
+      // {"type": "error", "error": {"type": …}}: their error.type stands for the code.
+      if (j.is_object() && j.contains("error") && j["error"].is_object())
+        code = j.value("type", "") == "error" ? j["error"].value("type", json()) : j["error"].value("code", json());
     }
     EXPECT_EQ(code, c.value("code", json())) << where << " → " << r.body.substr(0, 300);
   }
