@@ -59,20 +59,27 @@ const nlohmann::json kAssetSchema = [] {
   return nlohmann::json{{"type", "object"}, {"properties", props}};
 }();
 
+namespace {
+// "a,,b" → {"a", "b"}: the items of a comma-separated query parameter.
+std::vector<std::string> comma_list(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    auto comma = text.find(',');
+    if (comma != 0) out.emplace_back(text.substr(0, comma));
+    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+  }
+  return out;
+}
+}  // namespace
+
 Filter filter_of(const Request& req) {
   Filter f;
   Validation v;
-  if (auto s = req.query("status"); s && !s->empty()) {
-    std::string_view rest = *s;
-    while (!rest.empty()) {
-      auto comma = rest.find(',');
-      std::string one(rest.substr(0, comma));
-      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-      if (one.empty()) continue;
+  if (auto s = req.query("status"))
+    for (auto& one : comma_list(*s)) {
       if (!valid_status(one)) v.add("status", "unknown status \"" + one + "\"");
       else f.statuses.push_back(one);
     }
-  }
   auto uuid_param = [&](const char* name, std::optional<std::string>& into) {
     auto p = req.query(name);
     if (!p || p->empty()) return;
@@ -84,13 +91,8 @@ Filter filter_of(const Request& req) {
   uuid_param("categoryId", f.category_id);
   uuid_param("modelId", f.model_id);
   uuid_param("vendorId", f.vendor_id);
-  if (auto ids = req.query("ids"); ids && !ids->empty()) {
-    std::string_view rest = *ids;
-    while (!rest.empty()) {
-      auto comma = rest.find(',');
-      std::string one(rest.substr(0, comma));
-      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-      if (one.empty()) continue;
+  if (auto ids = req.query("ids")) {
+    for (auto& one : comma_list(*ids)) {
       if (!is_uuid(one)) {
         v.add("ids", "must be comma-separated asset UUIDs");
         break;
