@@ -15,6 +15,7 @@
 #include <list>
 
 #include "cluster/cluster_kit.hpp"
+#include "support/fault_kit.hpp"
 
 using namespace netops::test;
 using namespace cluster;
@@ -25,17 +26,7 @@ namespace {
 class EvilUpstream {
  public:
   EvilUpstream() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(fd_, 128) != 0)
-      throw std::runtime_error("bind/listen failed");
-    socklen_t len = sizeof a;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
+    fd_ = listen_loopback(port_);
     acceptor_ = std::thread([this] {
       for (;;) {
         int c = ::accept(fd_, nullptr, nullptr);
@@ -60,15 +51,6 @@ class EvilUpstream {
   int port() const { return port_; }
 
  private:
-  static bool send_all(int fd, const std::string& s) {
-    std::size_t off = 0;
-    while (off < s.size()) {
-      ssize_t n = ::send(fd, s.data() + off, s.size() - off, MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      off += static_cast<std::size_t>(n);
-    }
-    return true;
-  }
   static std::string chunk(const std::string& s) {
     char len[16];
     std::snprintf(len, sizeof len, "%zx\r\n", s.size());

@@ -1,5 +1,7 @@
 #include "support/tcp_proxy.hpp"
 
+#include "support/fault_kit.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -20,30 +22,10 @@ bool seen(std::string& window, const char* chunk, std::size_t n, const std::stri
   return found;
 }
 
-bool send_all(int fd, const char* p, std::size_t n) {
-  while (n > 0) {
-    ssize_t w = ::send(fd, p, n, MSG_NOSIGNAL);
-    if (w <= 0) return false;
-    p += w;
-    n -= static_cast<std::size_t>(w);
-  }
-  return true;
-}
 }  // namespace
 
 TcpProxy::TcpProxy(int target_port) : target_port_(target_port) {
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-  int one = 1;
-  ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(listen_fd_, 128) != 0)
-    throw std::runtime_error("tcp proxy: cannot listen");
-  socklen_t len = sizeof a;
-  ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len);
-  port_ = ntohs(a.sin_port);
+  listen_fd_ = listen_loopback(port_);
   acceptor_ = std::thread([this] { accept_loop(); });
 }
 
@@ -68,14 +50,9 @@ void TcpProxy::accept_loop() {
     if (::poll(&p, 1, 100) <= 0) continue;
     int client = ::accept(listen_fd_, nullptr, nullptr);
     if (client < 0) continue;
-    int target = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(static_cast<uint16_t>(target_port_));
-    if (::connect(target, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    int target = connect_to(target_port_);
+    if (target < 0) {
       ::close(client);
-      ::close(target);
       continue;
     }
     pumps_.emplace_back([this, client, target] { pump(client, target); });

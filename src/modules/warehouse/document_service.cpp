@@ -19,6 +19,22 @@ namespace netops::warehouse {
 
 namespace {
 
+// The document row a create writes, from its input and its author.
+NewDocument new_document(const DocumentInput& in, const Caller& by) {
+  NewDocument d;
+  d.doc_type = in.doc_type.value_or("");
+  d.code = in.code;
+  if (in.warehouse_id) d.warehouse_id = *in.warehouse_id;
+  if (in.target_warehouse_id) d.target_warehouse_id = *in.target_warehouse_id;
+  d.doc_date = in.doc_date;
+  if (in.note) d.note = *in.note;
+  if (in.ref_type) d.ref_type = *in.ref_type;
+  if (in.ref_id) d.ref_id = *in.ref_id;
+  d.created_by = by.user_id;
+  d.correlation_id = by.request_id;
+  return d;
+}
+
 std::optional<std::string> actor_of(const Caller& by) {
   if (by.user_id.empty()) return std::nullopt;
   return by.user_id;
@@ -89,17 +105,7 @@ Task<Document> DocumentService::create(const DocumentInput& in, bool post, const
   }
   Document out;
   auto in_tx = [&](db::Tx& tx) -> Task<void> {  // named: GCC 12 mishandles temporaries in co_await
-    NewDocument d;
-    d.doc_type = in.doc_type.value_or("");
-    d.code = in.code;
-    if (in.warehouse_id) d.warehouse_id = *in.warehouse_id;
-    if (in.target_warehouse_id) d.target_warehouse_id = *in.target_warehouse_id;
-    d.doc_date = in.doc_date;
-    if (in.note) d.note = *in.note;
-    if (in.ref_type) d.ref_type = *in.ref_type;
-    if (in.ref_id) d.ref_id = *in.ref_id;
-    d.created_by = by.user_id;
-    d.correlation_id = by.request_id;
+    NewDocument d = new_document(in, by);
     if (d.warehouse_id && d.target_warehouse_id && *d.warehouse_id == *d.target_warehouse_id)
       throw ValidationError("targetWarehouseId", "must differ from warehouseId");
     // The shape is checked on the input (no read back): every line is new.
@@ -292,17 +298,7 @@ Task<Document> DocumentService::create_posted(const DocumentInput& in, const Cal
 Task<Document> DocumentService::create_posted_in(db::Tx& tx, const DocumentInput& in, const Caller& by) {
   Document out;
   {
-    NewDocument d;
-    d.doc_type = in.doc_type.value_or("");
-    d.code = in.code;
-    if (in.warehouse_id) d.warehouse_id = *in.warehouse_id;
-    if (in.target_warehouse_id) d.target_warehouse_id = *in.target_warehouse_id;
-    d.doc_date = in.doc_date;
-    if (in.note) d.note = *in.note;
-    if (in.ref_type) d.ref_type = *in.ref_type;
-    if (in.ref_id) d.ref_id = *in.ref_id;
-    d.created_by = by.user_id;
-    d.correlation_id = by.request_id;
+    NewDocument d = new_document(in, by);
     // One statement: the document (already posted: nobody sees it before the commit) and its lines, as stored
     // (costs rounded by the column, as a posting of a stored draft would read them).
     auto made = co_await repo_.insert_posted(tx, d, *in.lines, by.user_id);
@@ -452,17 +448,7 @@ Task<void> DocumentService::run_batch(std::vector<std::shared_ptr<PostJob>>& bat
   for (auto& j : batch) {
     const auto& in = *j->in;
     const auto& by = *j->by;
-    NewDocument d;
-    d.doc_type = in.doc_type.value_or("");
-    d.code = in.code;
-    if (in.warehouse_id) d.warehouse_id = *in.warehouse_id;
-    if (in.target_warehouse_id) d.target_warehouse_id = *in.target_warehouse_id;
-    d.doc_date = in.doc_date;
-    if (in.note) d.note = *in.note;
-    if (in.ref_type) d.ref_type = *in.ref_type;
-    if (in.ref_id) d.ref_id = *in.ref_id;
-    d.created_by = by.user_id;
-    d.correlation_id = by.request_id;
+    NewDocument d = new_document(in, by);
     // The effects of the lines as given (create() validated their shape); the statement sets the document id
     // and rounds each cost as the line column stores it.
     std::vector<DocLine> lines;
