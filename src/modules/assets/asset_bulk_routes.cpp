@@ -9,6 +9,7 @@ namespace netops::assets {
 using http::Request;
 using http::Response;
 using http::Role;
+using http::Router;
 
 namespace {
 nlohmann::json str() { return {{"type", "string"}}; }
@@ -49,18 +50,25 @@ const std::string kAtomic =
     std::to_string(kBulkMaxIds) + " ids (400 beyond)";
 }  // namespace
 
+// POST <path>: the body's ids and the action's own input (parse), then run(ids, input, caller) → its report.
+template <class Parse, class Run>
+http::RouteSpec& bulk_route(Router& router, std::string path, Parse parse, Run run) {
+  return router.post(std::move(path), Role::admin, [parse, run](Request& req) -> Task<Response> {
+    auto body = req.json();
+    auto ids = parse_bulk_ids(body);
+    auto in = parse(body);
+    auto by = req.caller();
+    auto report = co_await run(ids, in, by);  // named: GCC 12 mishandles temporaries in co_await
+    co_return Response::json(report);
+  });
+}
+
 void register_asset_bulk_routes(AppContext& ctx, std::shared_ptr<AssetService> svc) {
   auto bulk = std::make_shared<AssetBulkService>(ctx, std::move(svc));
+  using Ids = std::vector<std::string>;
 
-  ctx.router
-      .post("/api/v1/assets/bulk/status", Role::admin,
-            [bulk](Request& req) -> Task<Response> {
-              auto body = req.json();
-              auto ids = parse_bulk_ids(body);
-              auto change = parse_status_change(body);
-              auto by = req.caller();
-              co_return Response::json(co_await bulk->change_status(ids, change, by));
-            })
+  bulk_route(ctx.router, "/api/v1/assets/bulk/status", parse_status_change,
+             [bulk](const Ids& ids, const StatusChange& c, const Caller& by) { return bulk->change_status(ids, c, by); })
       .summary("Change the status of the selected assets (event STATUS_CHANGED each)" + kAtomic)
       .tag("assets")
       .request(body_schema({{"status", {{"type", "string"},
@@ -68,30 +76,16 @@ void register_asset_bulk_routes(AppContext& ctx, std::shared_ptr<AssetService> s
                            {"status"}))
       .response(result_schema());
 
-  ctx.router
-      .post("/api/v1/assets/bulk/move", Role::admin,
-            [bulk](Request& req) -> Task<Response> {
-              auto body = req.json();
-              auto ids = parse_bulk_ids(body);
-              auto m = parse_move(body);
-              auto by = req.caller();
-              co_return Response::json(co_await bulk->move(ids, m, by));
-            })
+  bulk_route(ctx.router, "/api/v1/assets/bulk/move", parse_move,
+             [bulk](const Ids& ids, const MoveInput& m, const Caller& by) { return bulk->move(ids, m, by); })
       .summary("Move the selected assets to one location (event MOVED each; an asset already there is "
                "unchanged)" + kAtomic)
       .tag("assets")
       .request(body_schema({{"locationId", str()}}, {"locationId"}))
       .response(result_schema());
 
-  ctx.router
-      .post("/api/v1/assets/bulk/assign", Role::admin,
-            [bulk](Request& req) -> Task<Response> {
-              auto body = req.json();
-              auto ids = parse_bulk_ids(body);
-              auto a = parse_assignment(body);
-              auto by = req.caller();
-              co_return Response::json(co_await bulk->assign(ids, a, by));
-            })
+  bulk_route(ctx.router, "/api/v1/assets/bulk/assign", parse_assignment,
+             [bulk](const Ids& ids, const NewAssignment& a, const Caller& by) { return bulk->assign(ids, a, by); })
       .summary("Assign the selected assets to one assignee (closes each open assignment first; status in_use; "
                "events UNASSIGNED/ASSIGNED each)" + kAtomic)
       .tag("assets")
