@@ -148,7 +148,8 @@ std::string where_sql(const Filter& f, db::Params& params) {
       }
     }
     if (plan.mac_prefix) any.push_back("lower(a.mac_address) LIKE " + params.push(db::like_escape(*plan.mac_prefix) + "%"));
-    if (plan.mac) any.push_back("a.mac_address = " + params.push(*plan.mac));
+    // lower(): the index of the prefix above serves it (migration 0021), whatever case a MAC was stored in.
+    if (plan.mac) any.push_back("lower(a.mac_address) = " + params.push(*plan.mac));
     if (plan.cidr) any.push_back("a.mgmt_ip <<= " + params.push(*plan.cidr) + "::inet");
     for (auto& [lo, hi] : plan.ip_ranges)
       any.push_back("a.mgmt_ip BETWEEN " + params.push(lo) + "::inet AND " + params.push(hi) + "::inet");

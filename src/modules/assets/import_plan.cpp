@@ -279,6 +279,21 @@ Plan plan_import(const ParsedFile& file, const CsvNames& names,
   return plan;
 }
 
+void event_payloads(Plan& plan) {
+  for (auto& rp : plan.rows) {
+    if (rp.action == RowPlan::Action::create) {
+      const nlohmann::json set = values_json(rp.values);
+      nlohmann::json after = nlohmann::json::object();  // the fields the row sets; nulls say nothing new
+      for (auto it = set.begin(); it != set.end(); ++it)
+        if (!it->is_null()) after[it.key()] = *it;
+      if (!after.contains("status")) after["status"] = "in_stock";
+      rp.event = nlohmann::json{{"action", "created"}, {"row", rp.row}, {"after", std::move(after)}}.dump();
+    } else if (rp.action == RowPlan::Action::update) {
+      rp.event = nlohmann::json{{"action", "updated"}, {"row", rp.row}, {"changes", rp.changes}}.dump();
+    }
+  }
+}
+
 std::vector<std::string> csv_header() {
   std::vector<std::string> out;
   for (auto& c : columns()) {

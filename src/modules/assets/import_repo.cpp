@@ -104,8 +104,8 @@ Task<std::unordered_set<std::string>> ImportRepo::assigned(db::Tx& tx, const std
   co_return out;
 }
 
-Task<std::unordered_map<std::string, std::string>> ImportRepo::insert(db::Tx& tx, const std::vector<const Column*>& cols,
-                                                                   const std::vector<const Values*>& rows) {
+Task<std::unordered_set<std::string>> ImportRepo::insert(db::Tx& tx, const std::vector<const Column*>& cols,
+                                                          const std::vector<const RowPlan*>& rows, const Caller& who) {
   std::string names, selects, aliases, arrays;
   for (std::size_t i = 0; i < cols.size(); ++i) {
     std::string sep = i ? ", " : "";
@@ -114,18 +114,36 @@ Task<std::unordered_map<std::string, std::string>> ImportRepo::insert(db::Tx& tx
     aliases += sep + std::string(cols[i]->sql);
     arrays += sep + "$" + std::to_string(i + 1) + "::text[]";
   }
+  const std::string events = "$" + std::to_string(cols.size() + 1) + "::jsonb[]";
+  const std::string actor = "$" + std::to_string(cols.size() + 2);
+  const std::string correlation = "$" + std::to_string(cols.size() + 3);
+  // The rows and their events in one statement: the events come from what was inserted (RETURNING), so a
+  // row skipped by ON CONFLICT gets none, and no second round trip carries the new ids back.
   // clock_timestamp(): rows of one import get distinct created_at values, so "newest first" stays a
   // cheap, stable index order instead of one huge tie.
-  const std::string sql = "INSERT INTO assets (" + names + ", created_at, updated_at) SELECT " + selects +
-                          ", clock_timestamp(), clock_timestamp() FROM unnest(" + arrays + ") AS v(" + aliases +
-                          ") ON CONFLICT (asset_code) DO NOTHING RETURNING id, asset_code";
-  std::unordered_map<std::string, std::string> out;
+  const std::string sql = "WITH v AS (SELECT * FROM unnest(" + arrays + ", " + events + ") AS v(" + aliases +
+                          ", event)), ins AS (INSERT INTO assets (" + names + ", created_at, updated_at) SELECT " +
+                          selects + ", clock_timestamp(), clock_timestamp() FROM v ON CONFLICT (asset_code) DO NOTHING "
+                          "RETURNING id, asset_code), ev AS (INSERT INTO asset_events (asset_id, event_type, payload, "
+                          "actor_user_id, correlation_id, created_at) SELECT ins.id, 'IMPORTED', v.event, " + actor +
+                          ", " + correlation + ", clock_timestamp() FROM ins JOIN v ON v.asset_code = ins.asset_code) "
+                          "SELECT asset_code FROM ins";
+  std::vector<const Values*> values;
+  values.reserve(rows.size());
+  for (auto* rp : rows) values.push_back(&rp->values);
+  std::unordered_set<std::string> out;
   for (std::size_t from = 0; from < rows.size(); from += kBatchRows) {
     std::size_t to = std::min(rows.size(), from + kBatchRows);
     db::Params params;
-    for (auto* c : cols) params.add(pg_array(column_of(rows, c->sql, from, to)));
+    for (auto* c : cols) params.add(pg_array(column_of(values, c->sql, from, to)));
+    std::vector<std::optional<std::string>> docs;
+    docs.reserve(to - from);
+    for (std::size_t i = from; i < to; ++i) docs.emplace_back(rows[i]->event);
+    params.add(pg_array(docs));
+    params.add(who.user_id);
+    params.add(who.request_id);
     auto inserted = co_await tx.query(sql, std::move(params));
-    for (auto r : inserted) out[r.get<std::string>("asset_code")] = r.get<std::string>("id");
+    for (auto r : inserted) out.insert(r.get<std::string>("asset_code"));
   }
   co_return out;
 }

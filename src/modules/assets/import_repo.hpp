@@ -10,6 +10,7 @@
 #include "db/db.hpp"
 #include "modules/assets/csv_names.hpp"
 #include "modules/assets/asset_rules.hpp"
+#include "modules/assets/import_plan.hpp"
 #include "modules/assets/types.hpp"
 
 namespace netops::assets {
@@ -25,14 +26,15 @@ class ImportRepo {
   Task<std::vector<Asset>> lock_by_codes(db::Tx& tx, const std::vector<std::string>& codes);
   // Which of these assets have an open assignment.
   Task<std::unordered_set<std::string>> assigned(db::Tx& tx, const std::vector<std::string>& asset_ids);
-  // Inserts rows that all carry the columns `cols` (asset_code first). Returns code → id of the rows
-  // inserted; a code that exists by now is skipped (ON CONFLICT DO NOTHING) and absent from the result.
-  Task<std::unordered_map<std::string, std::string>> insert(db::Tx& tx, const std::vector<const Column*>& cols,
-                                                           const std::vector<const Values*>& rows);
+  // Inserts rows that all carry the columns `cols` (asset_code first), each with its IMPORTED event
+  // (RowPlan::event) in the same statement. Returns the codes inserted; a code that exists by now is
+  // skipped (ON CONFLICT DO NOTHING), gets no event and is absent from the result.
+  Task<std::unordered_set<std::string>> insert(db::Tx& tx, const std::vector<const Column*>& cols,
+                                               const std::vector<const RowPlan*>& rows, const Caller& who);
   // Updates rows by id with the columns `cols` (a NULL status keeps the current one).
   Task<void> update(db::Tx& tx, const std::vector<const Column*>& cols,
                     const std::vector<std::pair<std::string, const Values*>>& rows);
-  // One IMPORTED event per (asset id, JSON payload text).
+  // One IMPORTED event per (asset id, JSON payload text): the updated rows' events.
   Task<void> imported_events(db::Tx& tx, const std::vector<std::string>& asset_ids,
                              const std::vector<std::string>& payloads, const Caller& who);
   // Up to `limit` assets after `after` in id order (keyset), for the export.
