@@ -85,12 +85,13 @@ TEST_F(AssetFiles, DryRunWritesNothingThenTheRealImportDoes) {
   EXPECT_EQ(as_admin("GET", "/api/v1/assets?search=" + p + "-3").json()["data"][0]["status"], "in_stock");
 }
 
-// Rows are written in statements of 1,000, each row with its IMPORTED event in the same statement: across
-// batch boundaries, and with a refused row shifting the written ones, every asset gets exactly one event
-// carrying its own row number and values.
+// Rows are validated in ranges of 10,000 (the next range while the database writes the last) and written
+// in statements of 1,000, each row with its IMPORTED event in the same statement. Atomic: a bad row in a
+// later range leaves nothing written. skipInvalid: across batch and range boundaries, with a refused row
+// shifting the written ones, every asset gets exactly one event carrying its own row number and values.
 TEST_F(AssetFiles, EveryRowOfAFileOfSeveralBatchesGetsItsOwnEvent) {
   auto p = unique("BAT");
-  constexpr int kRows = 2345, kBad = 1500;  // data row kBad (CSV row kBad + 1) has an invalid VLAN
+  constexpr int kRows = 12345, kBad = 10500;  // data row kBad (CSV row kBad + 1) has an invalid VLAN
   auto code_of = [&](int i) {  // zero-padded: a code's search matches that code only
     auto n = std::to_string(i);
     return p + "-" + std::string(5 - n.size(), '0') + n;
@@ -98,13 +99,16 @@ TEST_F(AssetFiles, EveryRowOfAFileOfSeveralBatchesGetsItsOwnEvent) {
   std::string csv = "assetCode,serialNo,vlanId\n";
   for (int i = 1; i <= kRows; ++i)
     csv += code_of(i) + ",SER-" + std::to_string(i) + "," + (i == kBad ? "99999" : std::to_string(1 + i % 4000)) + "\n";
+  auto atomic = import(csv);
+  ASSERT_EQ(atomic.status, 422) << atomic.body;
+  EXPECT_EQ(atomic.json()["error"]["details"]["errors"][0]["row"], kBad + 1);
+  EXPECT_EQ(count("search=" + p), 0);
   auto r = import(csv, "mode=skipInvalid");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json()["created"], kRows - 1);
   EXPECT_EQ(r.json()["errorCount"], 1);
   EXPECT_EQ(r.json()["errors"][0]["row"], kBad + 1);
-  EXPECT_EQ(count("search=" + p), kRows - 1);
-  for (int i : {1, 999, 1000, 1001, 1002, kBad - 1, kBad + 1, 2001, kRows}) {
+  for (int i : {1, 999, 1000, 1001, 9999, 10000, 10001, kBad - 1, kBad + 1, kRows}) {
     auto code = code_of(i);
     auto list = as_admin("GET", "/api/v1/assets?search=" + code).json()["data"];
     json asset;

@@ -160,10 +160,11 @@ ParsedFile parse_file(std::string_view text, const ParseLimits& limits) {
   return out;
 }
 
-Plan plan_import(const ParsedFile& file, const CsvNames& names,
-                 const std::unordered_map<std::string, const Asset*>& existing,
-                 const std::unordered_set<std::string>& assigned, const ImportOptions& opts) {
-  Plan plan;
+ImportPlanner::ImportPlanner(const ParsedFile& file, const CsvNames& names,
+                             const std::unordered_map<std::string, const Asset*>& existing,
+                             const std::unordered_set<std::string>& assigned, const ImportOptions& opts)
+    : file_(file), names_(names), existing_(existing), assigned_(assigned), opts_(opts) {
+  Plan& plan = plan_;
   plan.report.opts = opts;
   plan.report.rows = file.records.size();
   for (auto& c : columns()) {  // the asset columns this file sets, in table order (asset_code first)
@@ -173,9 +174,26 @@ Plan plan_import(const ParsedFile& file, const CsvNames& names,
       if (sets) plan.columns.push_back(&c);
     }
   }
-  std::unordered_map<std::string, std::size_t> first_row_of_code;
-  plan.rows.reserve(file.records.size());
-  for (std::size_t i = 0; i < file.records.size(); ++i) {
+  plan.rows.resize(file.records.size());
+}
+
+Plan plan_import(const ParsedFile& file, const CsvNames& names,
+                 const std::unordered_map<std::string, const Asset*>& existing,
+                 const std::unordered_set<std::string>& assigned, const ImportOptions& opts) {
+  ImportPlanner planner(file, names, existing, assigned, opts);
+  planner.rows(0, file.records.size());
+  return std::move(planner.plan());
+}
+
+void ImportPlanner::rows(std::size_t from, std::size_t to) {
+  const ParsedFile& file = file_;
+  const CsvNames& names = names_;
+  const auto& existing = existing_;
+  const auto& assigned = assigned_;
+  const ImportOptions& opts = opts_;
+  Plan& plan = plan_;
+  auto& first_row_of_code = first_row_of_code_;
+  for (std::size_t i = from; i < to && i < file.records.size(); ++i) {
     const auto& rec = file.records[i];
     RowPlan rp;
     rp.row = i + 2;
@@ -274,23 +292,21 @@ Plan plan_import(const ParsedFile& file, const CsvNames& names,
     if (ok) ++plan.report.valid;
     else ++plan.report.invalid;
     if (!ok) rp.action = RowPlan::Action::invalid;
-    plan.rows.push_back(std::move(rp));
+    event_payload(rp);
+    plan.rows[i] = std::move(rp);
   }
-  return plan;
 }
 
-void event_payloads(Plan& plan) {
-  for (auto& rp : plan.rows) {
-    if (rp.action == RowPlan::Action::create) {
-      const nlohmann::json set = values_json(rp.values);
-      nlohmann::json after = nlohmann::json::object();  // the fields the row sets; nulls say nothing new
-      for (auto it = set.begin(); it != set.end(); ++it)
-        if (!it->is_null()) after[it.key()] = *it;
-      if (!after.contains("status")) after["status"] = "in_stock";
-      rp.event = nlohmann::json{{"action", "created"}, {"row", rp.row}, {"after", std::move(after)}}.dump();
-    } else if (rp.action == RowPlan::Action::update) {
-      rp.event = nlohmann::json{{"action", "updated"}, {"row", rp.row}, {"changes", rp.changes}}.dump();
-    }
+void event_payload(RowPlan& rp) {
+  if (rp.action == RowPlan::Action::create) {
+    const nlohmann::json set = values_json(rp.values);
+    nlohmann::json after = nlohmann::json::object();  // the fields the row sets; nulls say nothing new
+    for (auto it = set.begin(); it != set.end(); ++it)
+      if (!it->is_null()) after[it.key()] = *it;
+    if (!after.contains("status")) after["status"] = "in_stock";
+    rp.event = nlohmann::json{{"action", "created"}, {"row", rp.row}, {"after", std::move(after)}}.dump();
+  } else if (rp.action == RowPlan::Action::update) {
+    rp.event = nlohmann::json{{"action", "updated"}, {"row", rp.row}, {"changes", rp.changes}}.dump();
   }
 }
 

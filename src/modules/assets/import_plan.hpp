@@ -72,7 +72,7 @@ struct RowPlan {
   Values values;               // the columns this file sets, canonical text
   std::string id;              // existing asset (update / unchanged)
   nlohmann::json changes;      // update: before/after of the changed fields
-  std::string event;           // create/update: the IMPORTED event's payload (JSON text), see event_payloads
+  std::string event;           // create/update: the IMPORTED event's payload (JSON text), see event_payload
 };
 
 struct Plan {
@@ -81,15 +81,38 @@ struct Plan {
   ImportReport report;                 // rows, valid, invalid, unchanged and the row errors
 };
 
+// Validates the rows of a file in consecutive ranges, so an import can write the rows validated so far
+// while the next range is validated. plan().rows is sized for the whole file up front (a row's address
+// never changes); a row is final once rows() covered it. Rows must be given in order, each once.
 // existing: the assets of the file's codes, by code; assigned: ids of those with an open assignment.
+class ImportPlanner {
+ public:
+  ImportPlanner(const ParsedFile& file, const CsvNames& names,
+                const std::unordered_map<std::string, const Asset*>& existing,
+                const std::unordered_set<std::string>& assigned, const ImportOptions& opts);
+  // Validates the data records [from, to) (0-based) and fills their RowPlan::event (see event_payload).
+  void rows(std::size_t from, std::size_t to);
+  Plan& plan() { return plan_; }
+
+ private:
+  const ParsedFile& file_;
+  const CsvNames& names_;
+  const std::unordered_map<std::string, const Asset*>& existing_;
+  const std::unordered_set<std::string>& assigned_;
+  const ImportOptions opts_;
+  Plan plan_;
+  std::unordered_map<std::string, std::size_t> first_row_of_code_;
+};
+
+// The whole file at once: ImportPlanner over every row.
 Plan plan_import(const ParsedFile& file, const CsvNames& names,
                  const std::unordered_map<std::string, const Asset*>& existing,
                  const std::unordered_set<std::string>& assigned, const ImportOptions& opts);
 
-// Fills RowPlan::event of every row to create or update: {"action": "created", "row", "after": the fields
+// Fills RowPlan::event of a row to create or update: {"action": "created", "row", "after": the fields
 // the row sets} or {"action": "updated", "row", "changes"}. Pure and CPU-bound (100,000 JSON documents for a
-// large file): the service runs it off the event loop with the validation.
-void event_payloads(Plan& plan);
+// large file): ImportPlanner::rows runs it for the rows it validated, off the event loop.
+void event_payload(RowPlan& row);
 
 // The header row of the export, which the import reads back.
 std::vector<std::string> csv_header();

@@ -2,7 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <chrono>
+#include <optional>
 
 #include "core/csv.hpp"
 
@@ -27,6 +33,26 @@ struct PhaseClock {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
   }
 };
+
+// Rows validated per range; the database writes one range while the next is validated.
+constexpr std::size_t kChunkRows = 10 * kBatchRows;
+
+// Runs both tasks at once on this worker and waits for both: neither is cancelled when the other fails
+// (a statement in flight always finishes, so the connection stays usable). The first failure is rethrown.
+template <class A, class B>
+Task<A> both(Task<A> a, Task<B> b) {
+  namespace asio = boost::asio;
+  auto ex = co_await asio::this_coro::executor;
+  auto [order, ea, ra, eb, rb] =
+      co_await asio::experimental::make_parallel_group(asio::co_spawn(ex, std::move(a), asio::deferred),
+                                                       asio::co_spawn(ex, std::move(b), asio::deferred))
+          .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+  (void)order;
+  (void)rb;
+  if (ea) std::rethrow_exception(ea);
+  if (eb) std::rethrow_exception(eb);
+  co_return std::move(ra);
+}
 
 std::string trimmed(const std::string& s) {
   auto b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
@@ -59,64 +85,79 @@ Task<ImportResult> ImportService::import_csv(const std::string& text, const Impo
   for (auto& rec : file.records)
     if (rec.size() > code_col && !trimmed(rec[code_col]).empty()) codes.push_back(trimmed(rec[code_col]));
 
-  Plan plan;
+  // What the planner reads; it outlives the transaction, whose report it holds.
+  CsvNames names;
+  std::vector<Asset> current;
+  std::unordered_map<std::string, const Asset*> existing;
+  std::unordered_set<std::string> assigned;
+  std::optional<ImportPlanner> planner;
   bool committed = false;
   auto in_tx = [&](db::Tx& tx) -> Task<void> {  // named: GCC 12 mishandles temporaries in co_await
     clock.mark("begin");
-    auto names = co_await repo_.csv_names(tx);
+    names = co_await repo_.csv_names(tx);
     clock.mark("names");
-    auto current = co_await repo_.lock_by_codes(tx, codes);
+    current = co_await repo_.lock_by_codes(tx, codes);
     clock.mark("lock");
-    std::unordered_map<std::string, const Asset*> existing;
     std::vector<std::string> ids;
     for (auto& a : current) {
       existing[*a.get("asset_code")] = &a;
       ids.push_back(a.id);
     }
-    auto assigned = co_await repo_.assigned(tx, ids);
-    // Phase 2, validate every row and column, and write the events' payloads: off the event loop too.
-    auto validate = [&] {
-      Plan p = plan_import(file, names, existing, assigned, opts);
-      event_payloads(p);
-      return p;
+    assigned = co_await repo_.assigned(tx, ids);
+    // Phases 2 and 3, validate and apply, overlapped: the rows are validated (off the event loop) in
+    // ranges of kChunkRows, and while the database writes one range the next is validated. A range is
+    // written in statements of kBatchRows rows, each row with its IMPORTED event. Atomic mode writes
+    // nothing more once a row failed, but still validates every row for the report.
+    planner.emplace(file, names, existing, assigned, opts);
+    Plan& p = planner->plan();
+    auto& r = p.report;
+    const std::size_t n = file.records.size();
+    auto validate = [&planner, n](std::size_t from) {
+      return [&planner, n, from] {
+        planner->rows(from, std::min(n, from + kChunkRows));
+        return true;
+      };
     };
-    plan = co_await ctx_.blocking.run(std::move(validate));
-    clock.mark("validate");
-    auto& r = plan.report;
+    co_await ctx_.blocking.run(validate(0));
+    std::unordered_set<std::string> inserted;
+    for (std::size_t from = 0; from < n; from += kChunkRows) {
+      std::vector<const RowPlan*> new_rows;
+      if (opts.skip_invalid || r.invalid == 0)
+        for (std::size_t i = from; i < std::min(n, from + kChunkRows); ++i)
+          if (p.rows[i].action == RowPlan::Action::create) new_rows.push_back(&p.rows[i]);
+      auto write = repo_.insert(tx, p.columns, new_rows, who);
+      std::unordered_set<std::string> written;
+      if (from + kChunkRows < n)
+        written = co_await both(std::move(write), ctx_.blocking.run(validate(from + kChunkRows)));
+      else
+        written = co_await std::move(write);
+      inserted.merge(written);
+    }
+    clock.mark("validate_insert");
     if (!opts.skip_invalid && r.invalid > 0) throw Rollback{};
-
-    // Phase 3, apply: multi-row statements, each row with its IMPORTED event.
-    std::vector<const RowPlan*> new_rows;
     std::vector<std::pair<std::string, const Values*>> changed;
     std::vector<std::string> event_ids, payloads;
-    for (auto& rp : plan.rows) {
-      if (rp.action == RowPlan::Action::create) {
-        new_rows.push_back(&rp);
-      } else if (rp.action == RowPlan::Action::update) {
+    for (auto& rp : p.rows) {
+      if (rp.action == RowPlan::Action::update) {
         changed.emplace_back(rp.id, &rp.values);
         event_ids.push_back(rp.id);
         payloads.push_back(rp.event);
       } else if (rp.action == RowPlan::Action::unchanged) {
         ++r.unchanged;
+      } else if (rp.action == RowPlan::Action::create) {
+        if (inserted.count(*rp.values.at("asset_code"))) {
+          ++r.created;
+          continue;
+        }
+        // Created by someone else since the rows were locked.
+        r.add({rp.row, file.lines[rp.row - 2], "assetCode", "already exists (created concurrently by another request)"});
+        --r.valid;
+        ++r.invalid;
+        rp.action = RowPlan::Action::invalid;
       }
-    }
-    clock.mark("split");
-    auto inserted = co_await repo_.insert(tx, plan.columns, new_rows, who);
-    clock.mark("insert");
-    for (auto& rp : plan.rows) {
-      if (rp.action != RowPlan::Action::create) continue;
-      if (inserted.count(*rp.values.at("asset_code"))) {
-        ++r.created;
-        continue;
-      }
-      // Created by someone else since the rows were locked.
-      r.add({rp.row, file.lines[rp.row - 2], "assetCode", "already exists (created concurrently by another request)"});
-      --r.valid;
-      ++r.invalid;
-      rp.action = RowPlan::Action::invalid;
     }
     if (!opts.skip_invalid && r.invalid > 0) throw Rollback{};
-    co_await repo_.update(tx, plan.columns, changed);
+    co_await repo_.update(tx, p.columns, changed);
     r.updated = changed.size();
     clock.mark("update");
     co_await repo_.imported_events(tx, event_ids, payloads, who);
@@ -124,13 +165,14 @@ Task<ImportResult> ImportService::import_csv(const std::string& text, const Impo
     r.skipped = r.invalid;
     if (opts.dry_run) throw Rollback{};
     committed = true;
+
   };
   try {
     co_await ctx_.db.transaction(in_tx);
   } catch (const Rollback&) {
   }
   clock.mark(committed ? "commit" : "rollback");
-  auto& r = plan.report;
+  auto& r = planner->plan().report;
   bool failed = !opts.skip_invalid && r.invalid > 0;
   if (failed) {  // atomic: nothing was (or would be) written
     r.created = r.updated = r.unchanged = 0;
