@@ -14,7 +14,8 @@ using boost::system::error_code;
 using Kind = UpstreamError::Kind;
 using std::chrono::milliseconds;
 
-constexpr std::size_t kMaxRetries = 1;  // a stale pooled connection is retried once, on a fresh one
+constexpr std::size_t kMaxRetries = 1;
+constexpr std::size_t kReadRoom = 16 * 1024;  // socket read size for the headers and body of an answer  // a stale pooled connection is retried once, on a fresh one
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -162,7 +163,11 @@ Task<std::shared_ptr<UpstreamStream::State>> start_exchange(std::shared_ptr<Work
   st->origin = url.origin();
   st->timeouts = req.timeouts;
   st->total_deadline = after(Clock::now(), req.timeouts.total_ms);
-  st->piece.resize(std::max<std::size_t>(piece_size, 1));
+  st->piece_size = std::max<std::size_t>(piece_size, 1);
+  st->piece = std::make_unique_for_overwrite<char[]>(st->piece_size);
+  // Beast reads max(512, free capacity) bytes per socket read: without room reserved, an answer or a
+  // stream arrives 512 bytes per system call.
+  st->buf.reserve(kReadRoom);
   const bool head_request = req.method == "HEAD";
   const std::string head = serialize_request_head(req, url, pool->options(), st->request_keep_alive);
   const std::array<net::const_buffer, 2> request_bytes{net::buffer(head), net::buffer(req.body)};
@@ -232,13 +237,13 @@ Task<std::optional<std::string>> read_piece(std::shared_ptr<UpstreamStream::Stat
       co_return std::nullopt;
     }
     auto& body = p.get().body();
-    body.data = st->piece.data();
-    body.size = st->piece.size();
+    body.data = st->piece.get();
+    body.size = st->piece_size;
     body.more = true;
     auto [ec, n] = co_await conn->read_some(st->buf, p);
     if (st->cancelled)
       fail(*st, *conn, UpstreamError(Kind::closed, "upstream stream from " + st->origin + " was cancelled"));
-    std::size_t got = st->piece.size() - p.get().body().size;
+    std::size_t got = st->piece_size - p.get().body().size;
     if (ec == http::error::need_buffer) ec = {};  // the piece is full: hand it over
     if (ec == net::ssl::error::stream_truncated && p.need_eof()) {
       // Many servers end a read-until-close body without a TLS close_notify; the body still ended.
@@ -248,7 +253,7 @@ Task<std::optional<std::string>> read_piece(std::shared_ptr<UpstreamStream::Stat
     if (ec) fail(*st, *conn, io_error(ec, d, st->origin, "while reading the body"));
     if (got > 0) {
       if (p.is_done()) finish(*st);  // the connection is free before the caller asks again
-      co_return std::string(st->piece.data(), got);
+      co_return std::string(st->piece.get(), got);
     }
   }
 }

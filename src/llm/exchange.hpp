@@ -22,7 +22,10 @@ struct UpstreamStream::State {
   Headers headers;
   std::optional<ResponseParser> parser;
   beast::flat_buffer buf;    // bytes read from the socket and not parsed yet
-  std::vector<char> piece;   // the body buffer one read() fills
+  // The body buffer one read() fills: left uninitialised (read() writes before anyone reads), since
+  // zero-filling it cost a memset per upstream call.
+  std::unique_ptr<char[]> piece;
+  std::size_t piece_size = 0;
   bool request_keep_alive = true;  // the caller did not send "Connection: close"
   bool done = false;
   bool failed = false;
