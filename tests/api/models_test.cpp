@@ -436,6 +436,56 @@ TEST_F(Models, PerformanceHistoryAndUsageLogs) {
   EXPECT_EQ(call("GET", "/api/usage/logs?from=yesterday-ish").status, 400);
 }
 
+// A finished day's percentiles are kept once computed (migration 0023) and computed again when a late row
+// lands on that day; today's are always computed.
+TEST_F(Models, HistoryKeepsFinishedDaysPercentilesUntilALateRowLands) {
+  provider("keep");
+  model("keep/m", "keep", 1);
+  const std::string day = kToday + " - interval '3 days'";
+  auto add = [&](int latency, const std::string& at) {
+    sql("INSERT INTO usage_logs (user_id, model_id, provider, tier, prompt_tokens, completion_tokens, total_tokens, "
+        "total_cost, latency_ms, status, escalated, created_at) VALUES ('u-k', 'keep/m', 'keep', 1, 1, 1, 2, 0, " +
+        std::to_string(latency) + ", 'success', false, " + at + ")");
+  };
+  add(100, day + " + interval '1 hour'");
+  add(300, day + " + interval '2 hours'");
+  add(50, kToday + " + interval '1 second'");
+  auto history = [&] {
+    auto h = call("GET", "/api/models/keep/m/history?days=7");
+    EXPECT_EQ(h.status, 200) << h.body;
+    return h.json()["data"];
+  };
+  auto kept = [&] {
+    return sql("SELECT coalesce(p50::text, '-') || '/' || coalesce(pct_calls::text, '-') FROM usage_model_daily "
+               "WHERE model_id = 'keep/m' AND day = ((" + day + ") AT TIME ZONE 'UTC')::date");
+  };
+  auto d = history();
+  ASSERT_EQ(d.size(), 7u);
+  EXPECT_DOUBLE_EQ(d[3]["latencyP50Ms"].get<double>(), 200);
+  EXPECT_DOUBLE_EQ(d[3]["latencyP95Ms"].get<double>(), 290);
+  EXPECT_DOUBLE_EQ(d[6]["latencyP50Ms"].get<double>(), 50);
+  EXPECT_EQ(kept(), "200/2") << "the finished day's percentiles are kept with the calls they cover";
+  EXPECT_EQ(sql("SELECT coalesce(pct_calls::text, '-') FROM usage_model_daily WHERE model_id = 'keep/m' AND day = " +
+                kTodayUtc + "::date"),
+            "-")
+      << "today is not kept";
+
+  // The kept value is what a later history answers (it is not computed again).
+  sql("UPDATE usage_model_daily SET p50 = 222 WHERE model_id = 'keep/m' AND day = ((" + day + ") AT TIME ZONE 'UTC')::date");
+  EXPECT_DOUBLE_EQ(history()[3]["latencyP50Ms"].get<double>(), 222);
+
+  // A late row on that day: computed again over the three calls, and kept again.
+  add(500, day + " + interval '3 hours'");
+  d = history();
+  EXPECT_DOUBLE_EQ(d[3]["latencyP50Ms"].get<double>(), 300);
+  EXPECT_DOUBLE_EQ(d[3]["latencyP95Ms"].get<double>(), 480);  // 300 + 0.9 × (500 − 300)
+  EXPECT_EQ(d[3]["requests"], 3);
+  EXPECT_EQ(kept(), "300/3");
+  // Today's new calls show at once.
+  add(150, kToday + " + interval '2 seconds'");
+  EXPECT_DOUBLE_EQ(history()[6]["latencyP50Ms"].get<double>(), 100);
+}
+
 TEST_F(Models, CreditsAndHealth) {
   auto c = call("GET", "/api/providers/openai/credits");
   ASSERT_EQ(c.status, 200) << c.body;

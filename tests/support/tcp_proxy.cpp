@@ -64,7 +64,7 @@ void TcpProxy::pump(int client, int target) {
   Cut cut;                 // read when the cut is armed: connections opened before (a pool's) count too
   bool following = false;  // this connection may be the one to cut
   enum { waiting_first, waiting_then, waiting_reply } stage = waiting_first;
-  std::string from_client, from_target;
+  std::string from_client, from_target, rollback_window;
   char buf[65536];
   while (!stop_) {
     pollfd p[2] = {{client, POLLIN, 0}, {target, POLLIN, 0}};
@@ -89,6 +89,13 @@ void TcpProxy::pump(int client, int target) {
           }
         } else if (following && stage == waiting_then && seen(from_client, buf, len, cut.client_then)) {
           stage = waiting_reply;
+        } else if (following && stage == waiting_then && seen(rollback_window, buf, len, "ROLLBACK")) {
+          // That transaction was not the one: the next connection that shows `client_first` may follow.
+          following = false;
+          stage = waiting_first;
+          from_client.clear();
+          rollback_window.clear();
+          claimed_ = false;
         }
       }
       if (!send_all(target, buf, len)) break;

@@ -3,7 +3,9 @@
 // connection at a chosen moment of a conversation — after the client sent `client_first` and then
 // `client_then`, as soon as the target's answer contains `target_reply`, that answer is dropped and both
 // sides are closed. Used to lose the answer to a COMMIT the server has carried out (a PostgreSQL outage at
-// the worst moment), without stopping the database. Byte patterns are searched across read boundaries.
+// the worst moment), without stopping the database. A connection that sends ROLLBACK after `client_first`
+// (and before `client_then`) gives the cut up to the next one that shows `client_first`: the transaction
+// that carried it did not commit. Byte patterns are searched across read boundaries.
 #include <atomic>
 #include <mutex>
 #include <string>

@@ -47,16 +47,28 @@ const std::string kPerformanceSql =
     "to_char(current_date - ($2::int - 1), 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS since "
     "FROM usage_model_daily d WHERE d.model_id = $1 AND d.day >= current_date - ($2::int - 1)";
 
-// One row per UTC day of the window, days without calls included, oldest first.
+// One row per UTC day of the window, days without calls included, oldest first. A day's percentiles come
+// from the histogram only when not kept (migration 0023): today, or a day whose kept values were computed
+// over another number of calls than it has now. What is computed for days before today is kept, by rows
+// taken with SKIP LOCKED (two histories of one model at once never wait for each other or deadlock; a day
+// one of them skipped is computed again next time). The answer uses the values computed by this statement.
 const std::string kHistorySql =
-    "WITH days AS (SELECT generate_series(current_date - ($2::int - 1), current_date, interval '1 day')::date AS day), " +
-    percentiles("SELECT day AS g, latency_ms AS v, calls AS n FROM usage_model_latency_daily "
-                "WHERE model_id = $1 AND day >= current_date - ($2::int - 1)") +
-    " SELECT to_char(days.day, 'YYYY-MM-DD') AS date, " + kSums +
-    ", (SELECT value FROM pv WHERE pv.g = days.day AND f = 0.5) AS p50, "
-    "(SELECT value FROM pv WHERE pv.g = days.day AND f = 0.95) AS p95 "
+    "WITH days AS (SELECT generate_series(current_date - ($2::int - 1), current_date, interval '1 day')::date AS day), "
+    "need AS (SELECT day FROM usage_model_daily WHERE model_id = $1 AND day >= current_date - ($2::int - 1) "
+    "AND latency_count > 0 AND (day = current_date OR pct_calls IS DISTINCT FROM latency_count)), " +
+    percentiles("SELECT l.day AS g, l.latency_ms AS v, l.calls AS n FROM usage_model_latency_daily l "
+                "JOIN need ON need.day = l.day WHERE l.model_id = $1") +
+    ", fresh AS (SELECT pv.g AS day, max(pv.value) FILTER (WHERE pv.f = 0.5) AS p50, "
+    "max(pv.value) FILTER (WHERE pv.f = 0.95) AS p95, max(t.total) AS total FROM pv JOIN t ON t.g = pv.g GROUP BY pv.g), "
+    "kept AS (SELECT d.day FROM usage_model_daily d JOIN fresh ON fresh.day = d.day "
+    "WHERE d.model_id = $1 AND d.day < current_date FOR UPDATE OF d SKIP LOCKED), "
+    "stored AS (UPDATE usage_model_daily d SET p50 = fresh.p50, p95 = fresh.p95, pct_calls = fresh.total "
+    "FROM fresh JOIN kept ON kept.day = fresh.day WHERE d.model_id = $1 AND d.day = fresh.day RETURNING d.day) "
+    "SELECT to_char(days.day, 'YYYY-MM-DD') AS date, " + kSums +
+    ", CASE WHEN max(fresh.day) IS NOT NULL THEN max(fresh.p50) ELSE max(d.p50) END AS p50, "
+    "CASE WHEN max(fresh.day) IS NOT NULL THEN max(fresh.p95) ELSE max(d.p95) END AS p95 "
     "FROM days LEFT JOIN usage_model_daily d ON d.model_id = $1 AND d.day = days.day "
-    "GROUP BY days.day ORDER BY days.day";
+    "LEFT JOIN fresh ON fresh.day = days.day GROUP BY days.day ORDER BY days.day";
 
 // All users' usage per UTC day over the last $1 days (today included), from usage_model_daily alone.
 const std::string kDailySums =

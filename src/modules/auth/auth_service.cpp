@@ -20,11 +20,13 @@ audit::Entry entry(std::optional<std::string> user, std::string action, std::str
                       by.request_id};
 }
 // A valid Argon2id hash of a random password: verifying against it costs the same as a real check, so
-// a login for an unknown account takes as long as one with a wrong password.
+// a login for an unknown account takes as long as one with a wrong password. Made at the first such login,
+// on the hashing thread (AuthService::verify), never on an event loop.
 const std::string& dummy_hash() {
   static const std::string h = hash_password(random_token(24));
   return h;
 }
+const std::string kNoAccount;  // the hash verify() is given for an unknown account
 }  // namespace
 
 nlohmann::json with_ip(nlohmann::json details, const Caller& by) {
@@ -38,7 +40,7 @@ Task<std::string> AuthService::hash(const std::string& password) {
 }
 
 Task<bool> AuthService::verify(const std::string& h, const std::string& password) {
-  auto work = [h, password] { return verify_password(h, password); };
+  auto work = [h, password] { return verify_password(h.empty() ? dummy_hash() : h, password); };
   co_return co_await ctx_.blocking.run(std::move(work));
 }
 
@@ -83,7 +85,7 @@ Task<Tokens> AuthService::login(const LoginInput& in, const Caller& by) {
   std::exception_ptr not_checked;
   try {
     user = co_await users_->find_by_login(login);
-    ok = co_await verify(user ? user->password_hash : dummy_hash(), password);
+    ok = co_await verify(user ? user->password_hash : kNoAccount, password);
   } catch (...) {
     not_checked = std::current_exception();
   }

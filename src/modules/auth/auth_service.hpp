@@ -40,6 +40,7 @@ class AuthService {
 
  private:
   Task<std::string> hash(const std::string& password);
+  // On the hashing thread; an empty hash (no such account) is checked against a dummy hash of like cost.
   Task<bool> verify(const std::string& hash, const std::string& password);
   std::string access_token(const std::string& user_id, const std::string& role, const std::string& session_id) const;
   Tokens tokens(const users::User& u, const std::string& session_id, const std::string& access,

@@ -123,6 +123,31 @@ std::string logs_json(const std::vector<UsageRecord>& batch) {
   return rows.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+// The keys of records counted without their usage_logs row (AccountingRepo::mark_counted_without_row).
+std::string keys_json(const std::vector<UsageRecord>& batch) {
+  json rows = json::array();
+  for (const auto& r : batch)
+    rows.push_back({{"usage_key", r.usage_key.empty() ? json(nullptr) : json(r.usage_key)},
+                    {"request_id", r.request_id},
+                    {"user_id", r.user_id},
+                    {"model_id", r.model_id}});
+  return rows.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// The records whose key is among those a statement inserted (a record without a key always counts).
+std::vector<UsageRecord> only_keys(const std::vector<UsageRecord>& all, const std::vector<std::string>& keys) {
+  std::multiset<std::string> inserted(keys.begin(), keys.end());
+  std::vector<UsageRecord> fresh;
+  for (const auto& r : all) {
+    auto it = r.usage_key.empty() ? inserted.end() : inserted.find(r.usage_key);
+    if (r.usage_key.empty() || it != inserted.end()) {
+      if (it != inserted.end()) inserted.erase(it);
+      fresh.push_back(r);
+    }
+  }
+  return fresh;
+}
+
 // A failed call that used no tokens adds nothing to the daily stats; message_count counts answers.
 std::string stats_json(const std::vector<UsageRecord>& batch) {
   struct Sum {
@@ -200,6 +225,8 @@ namespace {
 
 using detail::logs_json;
 using detail::provider_usage;
+using detail::keys_json;
+using detail::only_keys;
 using detail::stats_json;
 
 // transient: the database is unavailable or a concurrent writer got in the way — retry the batch as is.
@@ -485,21 +512,21 @@ Task<void> Accounting::write(const std::vector<UsageRecord>& batch, bool with_lo
 }
 
 Task<void> Accounting::write_tx(db::Tx& tx, const std::vector<UsageRecord>& all, bool with_log) {
-  // The counters count only the rows this transaction inserted: a record whose row is already there was
-  // counted when that row was written (usage_key, accounting.hpp).
-  std::vector<UsageRecord> fresh;
+  // The counters count only the records this transaction is the first to write: a record whose usage_logs
+  // row (or, written without its row, whose key in usage_counted_without_row) is already there was counted
+  // when that was written (usage_key, accounting.hpp), and this is the batch sent again after a lost answer.
   const std::vector<UsageRecord>* counted = &all;
-  if (with_log && !all.empty()) {
-    auto keys = co_await repo_.insert_logs(tx, logs_json(all));
+  std::vector<UsageRecord> fresh;
+  if (!all.empty()) {
+    // (No temporaries inside co_await: GCC 12 miscompiles them in coroutines.)
+    const std::string rows = with_log ? logs_json(all) : keys_json(all);
+    std::vector<std::string> keys;
+    if (with_log)
+      keys = co_await repo_.insert_logs(tx, rows);
+    else
+      keys = co_await repo_.mark_counted_without_row(tx, rows);
     if (keys.size() != all.size()) {
-      std::multiset<std::string> inserted(keys.begin(), keys.end());
-      for (const auto& r : all) {
-        auto it = r.usage_key.empty() ? inserted.end() : inserted.find(r.usage_key);
-        if (r.usage_key.empty() || it != inserted.end()) {
-          if (it != inserted.end()) inserted.erase(it);
-          fresh.push_back(r);
-        }
-      }
+      fresh = only_keys(all, keys);
       spdlog::warn("usage accounting: {} of {} record(s) had been written before (a batch written again after its "
                    "answer was lost); not counted twice",
                    all.size() - fresh.size(), all.size());

@@ -81,6 +81,9 @@ UsageRecord sanitised(UsageRecord r);
 namespace detail {  // the statements' JSON parameters (unit-tested: sums never overflow)
 std::string logs_json(const std::vector<UsageRecord>& batch);
 std::string stats_json(const std::vector<UsageRecord>& batch);
+std::string keys_json(const std::vector<UsageRecord>& batch);  // usage_counted_without_row rows
+// The records whose usage_key is among `keys` (each key once; a record without a key always kept).
+std::vector<UsageRecord> only_keys(const std::vector<UsageRecord>& all, const std::vector<std::string>& keys);
 std::string providers_json(const std::vector<UsageRecord>& batch);  // provider_usage as JSON
 std::vector<ai_registry::ProviderUsage> provider_usage(const std::vector<UsageRecord>& batch);
 }  // namespace detail

@@ -50,18 +50,38 @@ WITH x AS (
 UPDATE user_token_stats s SET conversation_count = s.conversation_count + n.c FROM n
 WHERE s.user_id = n.user_id AND s.date = n.date AND s.model = n.model AND s.provider = n.provider)SQL"};
 
+// Records whose row was refused and that are counted without it (migration 0022): the keys inserted are
+// answered, so a write sent again after a lost COMMIT answer counts nothing twice.
+const db::Query kMarkCountedWithoutRow{"gateway.usage_counted_without_row_insert", R"SQL(
+INSERT INTO usage_counted_without_row (usage_key, request_id, user_id, model_id)
+SELECT usage_key, request_id, user_id, model_id
+FROM json_to_recordset($1::json) AS x(usage_key uuid, request_id text, user_id text, model_id text)
+ON CONFLICT (usage_key) DO NOTHING
+RETURNING usage_key::text)SQL"};
+
 const db::Query kMarkSpill{"gateway.accounting_spill_mark", R"SQL(
 INSERT INTO accounting_spill_files (id, records) VALUES ($1, $2::int) ON CONFLICT (id) DO NOTHING RETURNING id)SQL"};
+
+// The usage_keys a RETURNING answered.
+std::vector<std::string> keys_of(const db::Result& rows) {
+  std::vector<std::string> keys;
+  for (auto row : rows)
+    if (auto k = row.opt<std::string>(0)) keys.push_back(std::move(*k));
+  return keys;
+}
 
 }  // namespace
 
 Task<std::vector<std::string>> AccountingRepo::insert_logs(db::Tx& tx, const std::string& rows_json) {
   db::Params p(rows_json);
   auto rows = co_await tx.query(kInsertLogs, std::move(p));
-  std::vector<std::string> keys;
-  for (auto row : rows)
-    if (auto k = row.opt<std::string>(0)) keys.push_back(std::move(*k));
-  co_return keys;
+  co_return keys_of(rows);
+}
+
+Task<std::vector<std::string>> AccountingRepo::mark_counted_without_row(db::Tx& tx, const std::string& rows_json) {
+  db::Params p(rows_json);
+  auto rows = co_await tx.query(kMarkCountedWithoutRow, std::move(p));
+  co_return keys_of(rows);
 }
 
 Task<void> AccountingRepo::upsert_stats(db::Tx& tx, const std::string& rows_json) {

@@ -18,6 +18,8 @@ class AccountingRepo {
  public:
   // Inserts the rows whose (created_at, usage_key) is not there yet; answers the usage_keys inserted.
   Task<std::vector<std::string>> insert_logs(db::Tx& tx, const std::string& rows_json);
+  // Records counted without their usage_logs row: inserts the keys not there yet and answers them.
+  Task<std::vector<std::string>> mark_counted_without_row(db::Tx& tx, const std::string& rows_json);
   // Rows inserted in key order so two instances upserting the same keys lock them in the same order.
   Task<void> upsert_stats(db::Tx& tx, const std::string& rows_json);
   Task<void> count_conversations(db::Tx& tx, const std::string& rows_json);
