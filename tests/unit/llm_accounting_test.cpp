@@ -134,3 +134,49 @@ TEST(AccountingSpill, RecordsRoundTripThroughAFile) {
   EXPECT_FALSE(spill::from_line("not json").has_value());
   std::filesystem::remove_all(dir);
 }
+
+#include "core/json_text.hpp"
+
+// The usage rows are written as text (no DOM): the same JSON value as the DOM would give, for every field,
+// including strings that need escaping or carry invalid UTF-8, and optional fields absent or present.
+TEST(AccountingLogsJson, TextEqualsWhatTheDomWrites) {
+  UsageRecord a = record("0.0123456");
+  a.request_id = "req \"quoted\" \\ tab\t nl\n \x01 é \xFF\xFE end";
+  a.model_id = "m/ü";
+  a.quality_score = 0.1 + 0.2;
+  a.error_code = "http_500";
+  a.conversation_id = "0190a5b4-2c3d-7e8f-9a0b-1c2d3e4f5a6b";
+  a.usage_key = "0190a5b4-2c3d-7e8f-9a0b-1c2d3e4f5a6c";
+  a.success = false;
+  a.cache_hit = true;
+  UsageRecord b = record("1");
+  b.prompt_tokens = kMaxRecordTokens;
+  auto rows = json::parse(detail::logs_json({a, b}));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0]["request_id"], json::parse(json(a.request_id).dump(-1, ' ', false, json::error_handler_t::replace)));
+  EXPECT_EQ(rows[0]["model_id"], "m/ü");
+  EXPECT_DOUBLE_EQ(rows[0]["quality_score"].get<double>(), 0.1 + 0.2);
+  EXPECT_EQ(rows[0]["status"], "error");
+  EXPECT_EQ(rows[0]["error_code"], "http_500");
+  EXPECT_EQ(rows[0]["conversation_id"], *a.conversation_id);
+  EXPECT_EQ(rows[0]["usage_key"], a.usage_key);
+  EXPECT_EQ(rows[0]["cache_hit"], true);
+  EXPECT_EQ(rows[0]["total_cost"], "0.012346");
+  EXPECT_TRUE(rows[1]["quality_score"].is_null());
+  EXPECT_TRUE(rows[1]["error_code"].is_null());
+  EXPECT_TRUE(rows[1]["conversation_id"].is_null());
+  EXPECT_TRUE(rows[1]["usage_key"].is_null());
+  EXPECT_EQ(rows[1]["prompt_tokens"], kMaxRecordTokens);
+  EXPECT_EQ(rows[1]["status"], "success");
+  EXPECT_EQ(detail::logs_json({}), "[]");
+}
+
+TEST(JsonText, StringsAreWrittenAsNlohmannWritesThem) {
+  for (std::string s : {std::string(""), std::string("plain ascii 123"), std::string("quote\" backslash\\"),
+                        std::string("ctl \x01\x1f del \x7f"), std::string("utf8 é 日本"), std::string("bad \xC3 \xFF"),
+                        std::string("nul \0 in", 8)}) {
+    std::string out;
+    append_json_string(out, s);
+    EXPECT_EQ(out, json(s).dump(-1, ' ', false, json::error_handler_t::replace)) << s;
+  }
+}

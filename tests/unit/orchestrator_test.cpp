@@ -370,6 +370,14 @@ TEST(Wire, OpenAiBodiesAreEditedAsBytes) {
   EXPECT_FALSE(openai_body_bytes(R"({"mod\u0065l":"x","messages":[]})", "m", false));
   EXPECT_FALSE(openai_body_bytes(R"({"model":"x")", "m", false));
   EXPECT_FALSE(openai_body_bytes(R"([1,2])", "m", false));
+  // Strings ending in runs of backslashes: an even run before a quote closes the string, an odd one escapes it.
+  std::string runs = R"({"messages":[{"content":"a\\"},{"content":"b\\\"\\\\\" \"model\":1"}],"model":"x"})";
+  ASSERT_NO_THROW(json::parse(runs));
+  auto r = openai_body_bytes(runs, "y", false);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(json::parse(*r)["model"], "y");
+  EXPECT_EQ(json::parse(*r)["messages"], json::parse(runs)["messages"]);
+  EXPECT_FALSE(openai_body_bytes(R"({"model":"x","messages":[{"content":"open \"}]})", "m", false));
   auto quoted = openai_body_bytes(R"({"model":"x","stream":false})", "we\"ird", false);
   ASSERT_TRUE(quoted.has_value());
   EXPECT_EQ(json::parse(*quoted)["model"], "we\"ird");

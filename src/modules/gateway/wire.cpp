@@ -1,5 +1,7 @@
 #include "modules/gateway/wire.hpp"
 
+#include <cstring>
+
 #include <nlohmann/json.hpp>
 
 namespace netops::gateway {
@@ -12,17 +14,23 @@ void skip_ws(std::string_view t, std::size_t& i) {
   while (i < t.size() && ws(t[i])) ++i;
 }
 
-// i at an opening quote → i after the closing quote; false when unterminated.
+// i at an opening quote → i after the closing quote; false when unterminated. memchr finds each quote (the
+// bodies are mostly message text); a quote after an odd run of backslashes is escaped and skipped.
 bool skip_string(std::string_view t, std::size_t& i, bool* escaped = nullptr) {
+  const char* base = t.data();
+  const std::size_t n = t.size();
   ++i;
-  while (i < t.size()) {
-    char c = t[i++];
-    if (c == '"') return true;
-    if (c == '\\') {
-      if (escaped) *escaped = true;
-      ++i;
-    }
+  while (i < n) {
+    const void* q = std::memchr(base + i, '"', n - i);
+    if (!q) break;
+    const auto at = static_cast<std::size_t>(static_cast<const char*>(q) - base);
+    if (escaped && std::memchr(base + i, '\\', at - i)) *escaped = true;
+    std::size_t k = at;
+    while (k > i && base[k - 1] == '\\') --k;
+    i = at + 1;
+    if ((at - k) % 2 == 0) return true;
   }
+  i = n;
   return false;
 }
 
