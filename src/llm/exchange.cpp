@@ -223,6 +223,35 @@ Task<std::shared_ptr<UpstreamStream::State>> start_exchange(std::shared_ptr<Work
   co_return st;
 }
 
+// Beast parses one element (chunk header or chunk body) per read_some and posts its completion when the
+// bytes were already buffered: a socket read that brought 40 chunked SSE events would come out as 40 pieces,
+// 40 client writes and 40 trips through the scheduler. Whatever the last socket read brought is parsed here,
+// synchronously, into the rest of the piece; it stops at an element that is not all there yet (its bytes stay
+// buffered for the next read), at a full piece, or at the end of the body. Returns the body bytes added.
+std::size_t drain_buffered(UpstreamStream::State& st, std::size_t got) {
+  auto& p = *st.parser;
+  std::size_t added = 0;
+  while (got + added < st.piece_size && st.buf.size() > 0 && !p.is_done()) {
+    auto& body = p.get().body();
+    const std::size_t room = st.piece_size - got - added;
+    body.data = st.piece.get() + got + added;
+    body.size = room;
+    body.more = true;
+    error_code ec;
+    const std::size_t used = p.put(st.buf.data(), ec);
+    st.buf.consume(used);
+    const std::size_t wrote = room - p.get().body().size;
+    added += wrote;
+    if (ec == http::error::need_more || ec == http::error::need_buffer) break;
+    if (ec) {  // a malformed chunk: what came before it goes out now, the next read() fails
+      st.parse_error = ec;
+      break;
+    }
+    if (used == 0 && wrote == 0) break;
+  }
+  return added;
+}
+
 Task<std::optional<std::string>> read_piece(std::shared_ptr<UpstreamStream::State> st) {
   if (st->done) co_return std::nullopt;
   if (st->cancelled) throw UpstreamError(Kind::closed, "upstream stream from " + st->origin + " was cancelled");
@@ -232,6 +261,7 @@ Task<std::optional<std::string>> read_piece(std::shared_ptr<UpstreamStream::Stat
   Deadline d = pick(after(Clock::now(), st->timeouts.idle_ms), "idle", st->timeouts.idle_ms, *st);
   arm(*conn, d.at);
   for (;;) {
+    if (st->parse_error) fail(*st, *conn, io_error(st->parse_error, d, st->origin, "while reading the body"));
     if (p.is_done()) {
       finish(*st);
       co_return std::nullopt;
@@ -251,6 +281,7 @@ Task<std::optional<std::string>> read_piece(std::shared_ptr<UpstreamStream::Stat
       p.put_eof(ec);
     }
     if (ec) fail(*st, *conn, io_error(ec, d, st->origin, "while reading the body"));
+    got += drain_buffered(*st, got);
     if (got > 0) {
       if (p.is_done()) finish(*st);  // the connection is free before the caller asks again
       co_return std::string(st->piece.get(), got);

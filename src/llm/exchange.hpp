@@ -22,6 +22,7 @@ struct UpstreamStream::State {
   Headers headers;
   std::optional<ResponseParser> parser;
   beast::flat_buffer buf;    // bytes read from the socket and not parsed yet
+  boost::system::error_code parse_error;  // met while parsing buffered bytes: the next read() fails with it
   // The body buffer one read() fills: left uninitialised (read() writes before anyone reads), since
   // zero-filling it cost a memset per upstream call.
   std::unique_ptr<char[]> piece;

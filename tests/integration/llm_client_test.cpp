@@ -184,6 +184,58 @@ TEST(LlmClient, StreamDeliversBytesBeforeTheirChunkCompletes) {
   });
 }
 
+// What one socket read brought is handed over as one piece (the gateway then writes it to its client in
+// one system call): 40 chunked events sent in one write come out of the first read() together, and a
+// malformed chunk after good ones still lets the good ones out before the read that fails.
+TEST(LlmClient, StreamHandsOverWhatOneReadBroughtAsOnePiece) {
+  std::string events, chunks;
+  for (int i = 0; i < 40; ++i) {
+    std::string e = "data: {\"n\":" + std::to_string(i) + "}\n\n";
+    events += e;
+    char size[16];
+    std::snprintf(size, sizeof size, "%zx", e.size());
+    chunks += std::string(size) + "\r\n" + e + "\r\n";
+  }
+  std::atomic<bool> client_got_first{false};
+  TestServer::Handler h = [&](Peer& p) -> Task<void> {
+    auto req = co_await p.read_request();
+    if (!req) co_return;
+    std::string head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/event-stream\r\n\r\n";
+    if (req->target() == "/bad") {
+      co_await p.write(head + "5\r\nhello\r\nzz\r\n");
+      co_await p.sleep(1s);
+      co_return;
+    }
+    co_await p.write(head + chunks);
+    std::function<bool()> got = [&] { return client_got_first.load(); };
+    if (!co_await p.until(got)) co_return;
+    co_await p.write("0\r\n\r\n");
+  };
+  TestServer server(h);
+  Workers w;
+  w.run([&]() -> Task<void> {
+    auto s = co_await w.http().open(request(server.url("/good")));
+    auto first = co_await s->read();
+    EXPECT_EQ(first.value_or("<end>"), events);
+    client_got_first = true;
+    EXPECT_FALSE(co_await s->read());
+    EXPECT_TRUE(s->done());
+  });
+  w.run([&]() -> Task<void> {
+    auto s = co_await w.http().open(request(server.url("/bad")));
+    auto first = co_await s->read();
+    EXPECT_EQ(first.value_or("<end>"), "hello");
+    std::string error;
+    try {
+      co_await s->read();
+    } catch (const UpstreamError& e) {
+      error = e.what();
+      EXPECT_EQ(e.kind, Kind::protocol);
+    }
+    EXPECT_NE(error.find("malformed"), std::string::npos) << error;
+  });
+}
+
 TEST(LlmClient, BodyUntilCloseAndHttp10) {
   TestServer::Handler h = [](Peer& p) -> Task<void> {
     auto req = co_await p.read_request();
