@@ -385,3 +385,50 @@ TEST(Wire, OpenAiBodiesAreEditedAsBytes) {
             R"({"id":"c","model":"mocka/echo","choices":[]})");
   EXPECT_FALSE(with_model(R"({"id":"c"})", "x").has_value());
 }
+
+// LiveStream accounts plain content chunks with one pass over their bytes instead of parsing them; whatever
+// route each chunk takes, the stream's text, usage and client bytes must be what the parse gives
+// (OpenAiStream alone, event by event). The chunks carry "usage":null as OpenAI's do when usage was asked.
+TEST(LiveStreamScan, AccountsChunksAsTheParseWould) {
+  const std::vector<std::string> chunks = {
+      R"({"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}],"usage":null})",
+      R"({"id":"c","choices":[{"index":0,"delta":{"content":"Hi \"there\"\n\u00e9 \ud83d\ude00 \\"},"logprobs":null,"finish_reason":null}],"usage":null})",
+      R"({ "choices" : [ { "index" : 0 , "delta" : { "content" : "spaced" } } ] , "usage" : null })",
+      R"({"choices":[{"index":0,"delta":{"content":null}}],"usage":null})",
+      R"({"choices":[{"index":0,"delta":{"content":"two"}},{"index":1,"delta":{"content":"other"}}],"usage":null})",
+      R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"name":"f","arguments":"{}"}}]}}],"usage":null})",
+      R"({"choices":[{"index":1,"delta":{"content":"not zero"}}],"usage":null})",
+      R"({"choices":[{"index":0,"delta":{"content":"last"},"finish_reason":"stop"}],"usage":null})",
+      // Some providers put usage on the last content chunk: it must be read, not scanned past.
+      R"({"choices":[{"index":0,"delta":{"content":"!"}}],"usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}})",
+  };
+  for (bool wants_usage : {false, true}) {
+    SCOPED_TRACE(wants_usage ? "client wants usage" : "usage injected");
+    std::string piece, expected_out;
+    OpenAiStream parsed(wants_usage);
+    for (const auto& c : chunks) {
+      piece += "data: " + c + "\n\n";
+      expected_out += parsed.feed("message", c);
+    }
+    piece += "data: [DONE]\n\n";
+    expected_out += parsed.feed("message", "[DONE]");
+    LiveStream live(nullptr, false, "m", wants_usage);
+    std::string out;
+    const bool verbatim = live.feed(piece, out);
+    EXPECT_EQ(live.text(), parsed.text());
+    EXPECT_EQ(live.text(), "Hi \"there\"\n\u00e9 \U0001F600 \\spacedtwolast!");
+    EXPECT_EQ(live.usage().prompt_tokens, 3);
+    EXPECT_EQ(live.usage().completion_tokens, 4);
+    EXPECT_TRUE(live.usage().reported);
+    EXPECT_TRUE(live.done());
+    EXPECT_EQ(verbatim ? piece : out, expected_out);
+    EXPECT_EQ(verbatim, true) << "every event goes out as it came (the usage rides on a content chunk)";
+  }
+  // A usage-only chunk the client did not ask for is dropped, so the rest is re-framed.
+  LiveStream live(nullptr, false, "m", false);
+  std::string out;
+  std::string piece = "data: " + chunks[1] + "\n\ndata: {\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2}}\n\n";
+  EXPECT_FALSE(live.feed(piece, out));
+  EXPECT_EQ(out, "data: " + chunks[1] + "\n\n");
+  EXPECT_EQ(live.usage().completion_tokens, 2);
+}

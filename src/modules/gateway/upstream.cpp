@@ -280,12 +280,6 @@ bool read_json_string(std::string_view s, std::size_t& i, std::string& out) {
   return false;
 }
 
-std::size_t count(std::string_view s, std::string_view what) {
-  std::size_t n = 0;
-  for (auto at = s.find(what); at != std::string_view::npos; at = s.find(what, at + what.size())) ++n;
-  return n;
-}
-
 std::int64_t code_points(std::string_view s) {
   std::int64_t n = 0;
   for (unsigned char c : s) n += (c & 0xC0) != 0x80;
@@ -293,26 +287,57 @@ std::int64_t code_points(std::string_view s) {
 }
 }  // namespace
 
-// True when `data` is a plain content chunk of choice 0 (accounted here); false: parse it.
-bool LiveStream::scan(std::string_view data) {
-  if (data.size() < 2 || data.front() != '{' || data.back() != '}') return false;
-  for (std::string_view marker : {"\"usage\"", "\"error\"", "\"tool_calls\"", "\"function_call\"", "\"refusal\":\""})
-    if (data.find(marker) != std::string_view::npos) return false;
-  if (count(data, "\"index\":") != 1 || (count(data, "\"index\":0,") + count(data, "\"index\":0}")) != 1) return false;
-  if (auto fr = data.find("\"finish_reason\":"); fr != std::string_view::npos) {
-    if (data.compare(fr + 16, 4, "null") != 0 || count(data, "\"finish_reason\":") != 1) return false;
-  }
-  if (auto lp = data.find("\"logprobs\":"); lp != std::string_view::npos && data.compare(lp + 11, 4, "null") != 0)
-    return false;
-  auto n = count(data, "\"content\":");
-  if (n == 0) return true;  // e.g. the role-only first delta
-  if (n != 1) return false;
-  auto at = data.find("\"content\":") + 10;
-  if (data.compare(at, 4, "null") == 0) return true;
-  if (at >= data.size() || data[at] != '"') return false;
-  std::size_t i = at + 1;
-  auto before = text_.size();
-  if (!read_json_string(data, i, text_)) {
+// True when `data` is a plain content chunk of choice 0 (accounted here); false: parse it. One pass over the
+// bytes: exactly one choice, with "index":0, null finish_reason and logprobs, a delta whose only accounted
+// member is "content" (a string or null; tool calls, function calls and refusals need the parse), and no
+// usage object ("usage":null rides on every chunk when usage is asked for, and we always ask) or error.
+bool LiveStream::scan(std::string_view d) {
+  std::size_t i = 0;
+  const std::size_t before = text_.size();
+  bool choice_seen = false, index_zero = false, content_seen = false;
+  auto null_here = [&] {
+    if (d.compare(i, 4, "null") != 0) return false;
+    i += 4;
+    return true;
+  };
+  auto delta = [&](std::string_view key) {
+    if (key == "content") {
+      if (null_here()) return true;
+      if (content_seen || i >= d.size() || d[i] != '"') return false;
+      content_seen = true;
+      ++i;
+      return read_json_string(d, i, text_);
+    }
+    if (key == "tool_calls" || key == "function_call" || key == "refusal") return null_here();
+    return skip_value(d, i);
+  };
+  auto choice = [&](std::string_view key) {
+    if (key == "index") {
+      std::size_t start = i;
+      if (!skip_value(d, i)) return false;
+      index_zero = d.substr(start, i - start) == "0";
+      return index_zero;
+    }
+    if (key == "finish_reason" || key == "logprobs") return null_here();
+    if (key == "delta") return each_member(d, i, delta);
+    return skip_value(d, i);
+  };
+  auto top = [&](std::string_view key) {
+    if (key == "choices") {
+      if (choice_seen || i >= d.size() || d[i] != '[') return false;
+      choice_seen = true;
+      ++i;
+      if (!each_member(d, i, choice)) return false;
+      skip_ws(d, i);
+      return i < d.size() && d[i++] == ']';
+    }
+    if (key == "usage") return null_here();
+    if (key == "error") return false;
+    return skip_value(d, i);
+  };
+  bool ok = each_member(d, i, top);
+  skip_ws(d, i);
+  if (!ok || i != d.size() || !index_zero) {
     text_.resize(before);
     return false;
   }

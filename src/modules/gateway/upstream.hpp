@@ -91,8 +91,8 @@ class LiveStream {
   std::vector<llm::SseEvent> events_;
   std::optional<OpenAiStream> openai_;
   std::optional<AnthropicStream> anthropic_;
-  // OpenAI-compatible streams: events recognised by a scan of their bytes (a content delta of choice 0, no
-  // usage, error, tool call, logprobs or finish reason) are accounted here without parsing their JSON;
+  // OpenAI-compatible streams: events recognised by one pass over their bytes (a content delta of choice 0,
+  // no usage object, error, tool call, logprobs or finish reason) are accounted here without parsing them;
   // any other event goes through OpenAiStream::feed. text_ is choice 0's content from both.
   bool scan(std::string_view data);
   std::string text_;

@@ -7,8 +7,8 @@
 namespace netops::gateway {
 
 namespace {
-
 bool ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+}  // namespace
 
 void skip_ws(std::string_view t, std::size_t& i) {
   while (i < t.size() && ws(t[i])) ++i;
@@ -16,7 +16,7 @@ void skip_ws(std::string_view t, std::size_t& i) {
 
 // i at an opening quote → i after the closing quote; false when unterminated. memchr finds each quote (the
 // bodies are mostly message text); a quote after an odd run of backslashes is escaped and skipped.
-bool skip_string(std::string_view t, std::size_t& i, bool* escaped = nullptr) {
+bool skip_string(std::string_view t, std::size_t& i, bool* escaped) {
   const char* base = t.data();
   const std::size_t n = t.size();
   ++i;
@@ -62,51 +62,24 @@ bool skip_value(std::string_view t, std::size_t& i) {
   return i > start;
 }
 
-}  // namespace
-
 TopLevel scan_top_level(std::string_view t) {
   TopLevel out;
   std::size_t i = 0;
   skip_ws(t, i);
-  if (i >= t.size() || t[i] != '{') return out;
-  out.open = i++;
-  skip_ws(t, i);
-  if (i < t.size() && t[i] == '}') {
-    out.ok = true;
-    return out;
-  }
-  while (i < t.size()) {
-    skip_ws(t, i);
-    if (i >= t.size() || t[i] != '"') return out;
-    std::size_t key_start = i + 1;
-    bool escaped = false;
-    if (!skip_string(t, i, &escaped) || escaped) return out;  // an escaped key might spell "model"
-    std::string_view key = t.substr(key_start, i - 1 - key_start);
-    skip_ws(t, i);
-    if (i >= t.size() || t[i] != ':') return out;
-    ++i;
-    skip_ws(t, i);
+  out.open = i;
+  bool ok = each_member(t, i, [&](std::string_view key) {
     Span v{i, i};
-    if (!skip_value(t, i)) return out;
+    if (!skip_value(t, i)) return false;
     v.end = i;
     if (key == "model") out.model = v;
     else if (key == "stream") {
       out.has_stream = true;
       out.stream = v;
     } else if (key == "stream_options") out.has_stream_options = true;
-    skip_ws(t, i);
-    if (i < t.size() && t[i] == ',') {
-      ++i;
-      continue;
-    }
-    if (i < t.size() && t[i] == '}') {
-      ++i;
-      skip_ws(t, i);
-      out.ok = i == t.size();
-      return out;
-    }
-    return out;
-  }
+    return true;
+  });
+  skip_ws(t, i);
+  out.ok = ok && i == t.size();
   return out;
 }
 

@@ -27,6 +27,52 @@ struct TopLevel {
 // Scans the top level of a JSON object (nested values are skipped, not parsed).
 TopLevel scan_top_level(std::string_view text);
 
+// Reading JSON text without parsing it. Each takes i at the first byte of what it reads and leaves it after.
+void skip_ws(std::string_view t, std::size_t& i);
+// i at an opening quote; *escaped set when the string holds a backslash; false when unterminated.
+bool skip_string(std::string_view t, std::size_t& i, bool* escaped = nullptr);
+// Any value (strings, objects and arrays skipped by their delimiters, not validated); false when truncated.
+bool skip_value(std::string_view t, std::size_t& i);
+
+// The members of the object at t[i] (after optional white space): for each, read(key) is called with i at
+// the value and must leave i after it (skip_value, or its own reading), returning false to give up. False
+// when the text is not an object, a key is escaped (it might spell any name) or read gave up; i is then
+// anywhere. On true, i is after the closing brace.
+template <class Read>
+bool each_member(std::string_view t, std::size_t& i, Read&& read) {
+  skip_ws(t, i);
+  if (i >= t.size() || t[i] != '{') return false;
+  ++i;
+  skip_ws(t, i);
+  if (i < t.size() && t[i] == '}') {
+    ++i;
+    return true;
+  }
+  for (;;) {
+    skip_ws(t, i);
+    if (i >= t.size() || t[i] != '"') return false;
+    const std::size_t key_start = i + 1;
+    bool escaped = false;
+    if (!skip_string(t, i, &escaped) || escaped) return false;
+    const std::string_view key = t.substr(key_start, i - 1 - key_start);
+    skip_ws(t, i);
+    if (i >= t.size() || t[i] != ':') return false;
+    ++i;
+    skip_ws(t, i);
+    if (!read(key)) return false;
+    skip_ws(t, i);
+    if (i < t.size() && t[i] == ',') {
+      ++i;
+      continue;
+    }
+    if (i < t.size() && t[i] == '}') {
+      ++i;
+      return true;
+    }
+    return false;
+  }
+}
+
 // The client's body for an OpenAI-compatible upstream: "model" = upstream_model; streams get
 // "stream_options":{"include_usage":true}; a non-stream body may carry "stream":false but nothing else of
 // streaming. nullopt → use openai_request() instead.
