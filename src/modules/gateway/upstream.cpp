@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 
 #include "core/error.hpp"
@@ -238,8 +239,12 @@ bool read_json_string(std::string_view s, std::size_t& i, std::string& out) {
           out += char(0x80 | (cp & 0x3F));
   };
   while (i < s.size()) {
-    auto stop = s.find_first_of("\\\"", i);
-    if (stop == std::string_view::npos) return false;
+    // The next quote, or a backslash before it (two memchr calls; find_first_of tests byte by byte).
+    const char* p = s.data();
+    const void* quote = std::memchr(p + i, '"', s.size() - i);
+    if (!quote) return false;
+    const void* backslash = std::memchr(p + i, '\\', static_cast<const char*>(quote) - (p + i));
+    const auto stop = static_cast<std::size_t>(static_cast<const char*>(backslash ? backslash : quote) - p);
     out.append(s.substr(i, stop - i));
     i = stop;
     if (s[i] == '"') {
