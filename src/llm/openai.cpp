@@ -89,6 +89,11 @@ Usage openai_usage(const json& u) {
   return usage;
 }
 
+const json& ParsedResponse::object() {
+  if (response.is_null() && !bytes.empty()) response = parse_json(bytes);
+  return response;
+}
+
 ParsedResponse parse_openai_response(const json& body, const std::string& client_model) {
   ParsedResponse out;
   out.response = body;

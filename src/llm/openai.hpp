@@ -14,10 +14,17 @@ namespace netops {
 
 // One non-streamed upstream answer, translated for the client (shared by every adapter).
 struct ParsedResponse {
-  nlohmann::json response;    // an OpenAI chat.completion; "model" is the client-visible model id
+  nlohmann::json response;    // an OpenAI chat.completion; "model" is the client-visible model id (see object())
   Usage usage;                // reported=false when the upstream sent no usage (caller then estimates)
   std::string text;           // assistant text of choices[0], for quality scoring and estimates
   std::string finish_reason;  // OpenAI vocabulary: stop | length | tool_calls | content_filter | ""
+  // A passed-through answer (OpenAI-compatible upstreams): the upstream's bytes with "model" replaced, what
+  // the client gets. Usage, text and finish reason are then read from them without building `response`,
+  // which stays null until object() is asked for it.
+  std::string bytes;
+
+  // The answer as an object: `response`, parsed from `bytes` on first use (ask before moving `bytes` away).
+  const nlohmann::json& object();
 };
 
 // True when the client itself asked for the trailing usage chunk (stream_options.include_usage).

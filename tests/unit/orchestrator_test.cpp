@@ -432,3 +432,46 @@ TEST(LiveStreamScan, AccountsChunksAsTheParseWould) {
   EXPECT_EQ(out, "data: " + chunks[1] + "\n\n");
   EXPECT_EQ(live.usage().completion_tokens, 2);
 }
+
+// Plain OpenAI-compatible answers go to the client as their bytes; usage, text and finish reason are read
+// from them in one pass. What the pass reads must be what the parse reads, and what it cannot read exactly
+// it must refuse (the caller then parses).
+TEST(AnswerScan, ReadsWhatTheParseReadsAndRefusesTheRest) {
+  const std::vector<std::string> read = {
+      R"({"id":"x","object":"chat.completion","model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"Hi \"you\"\n\u00e9\ud83d\ude00"},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":12,"total_tokens":21,"prompt_tokens_details":{"cached_tokens":4}}})",
+      R"({ "choices" : [ { "message" : { "content" : null , "tool_calls" : [ {"id":"c","type":"function","function":{"name":"f","arguments":"{\"a\":[1,{\"b\":\"]\"}]}"}} ] } , "finish_reason" : "tool_calls" } , {"message":{"content":"second"}} ] })",
+      R"({"choices":[],"usage":null})",
+      R"({"model":"m","choices":[{"message":{"content":"no usage"},"finish_reason":null}]})",
+  };
+  for (const auto& body : read) {
+    SCOPED_TRACE(body);
+    ParsedResponse scanned;
+    ASSERT_TRUE(scan_openai_answer(body, scanned));
+    ParsedResponse parsed = parse_openai_response(json::parse(body), "m");
+    EXPECT_EQ(scanned.text, parsed.text);
+    EXPECT_EQ(scanned.finish_reason, parsed.finish_reason);
+    EXPECT_EQ(scanned.usage.reported, parsed.usage.reported);
+    EXPECT_EQ(scanned.usage.prompt_tokens, parsed.usage.prompt_tokens);
+    EXPECT_EQ(scanned.usage.cache_read_tokens, parsed.usage.cache_read_tokens);
+    EXPECT_EQ(scanned.usage.completion_tokens, parsed.usage.completion_tokens);
+    EXPECT_TRUE(scanned.response.is_null()) << "the object is built only when asked for";
+    scanned.bytes = body;
+    EXPECT_EQ(scanned.object(), json::parse(body));
+  }
+  const std::vector<std::string> refused = {
+      R"({"choices":[{"message":{"content":[{"type":"text","text":"parts"}]}}]})",       // content parts
+      R"({"choices":[{"message":{"content":"a","content":"b"}}]})",                        // duplicate member
+      R"({"choices":[{"message":{"content":"a"}}],"usage":{"prompt_tokens":1},"usage":null})",
+      R"({"usage":[1,2],"choices":[]})",                                                   // usage not an object
+      R"({"choi\u0063es":[{"message":{"content":"escaped key"}}]})",
+      R"({"choices":[{"message":{"content":"a"}}]} trailing)",
+      R"({"choices":[{"message":{"content":"unterminated}}]})",
+  };
+  for (const auto& body : refused) {
+    SCOPED_TRACE(body);
+    ParsedResponse scanned;
+    EXPECT_FALSE(scan_openai_answer(body, scanned));
+    EXPECT_TRUE(scanned.text.empty());
+    EXPECT_FALSE(scanned.usage.reported);
+  }
+}

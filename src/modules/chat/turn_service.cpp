@@ -491,7 +491,7 @@ Task<TurnAnswer> TurnService::answer(std::shared_ptr<Turn> t) {
     Answer a;
     a.finish_reason = c.parsed.finish_reason;
     a.content = c.parsed.text;
-    const json& resp = c.parsed.response;
+    const json& resp = c.parsed.object();
     if (auto ch = resp.find("choices"); ch != resp.end() && ch->is_array() && !ch->empty() && (*ch)[0].is_object())
       if (auto msg = (*ch)[0].find("message"); msg != (*ch)[0].end() && msg->is_object())
         if (auto calls = msg->find("tool_calls"); calls != msg->end() && calls->is_array() && !calls->empty())

@@ -77,8 +77,9 @@ Task<Response> completions(Service& svc, std::shared_ptr<ResponseCache> cache, R
     } else {
       auto started = call.started;
       auto c = co_await svc.complete(body, std::move(caller), std::move(call), raw);
-      Response r = c.body_bytes.empty() ? Response::json(c.parsed.response)
-                                        : Response::text(std::move(c.body_bytes), "application/json");
+      if (ticket) c.parsed.object();  // the cache stores the object: parse it before the bytes go
+      Response r = c.parsed.bytes.empty() ? Response::json(c.parsed.response)
+                                          : Response::text(std::move(c.parsed.bytes), "application/json");
       add_served_headers(r, c.served);
       if (ticket) {
         add_cache_header(r, ticket);

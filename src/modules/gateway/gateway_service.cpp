@@ -364,7 +364,7 @@ Completion Service::success(Exec& x, const Target& t, CallResult& r, std::option
   std::int64_t estimate = 0;
   if (!r.parsed.usage.reported) {
     std::string produced = r.parsed.text;
-    const json& resp = r.parsed.response;
+    const json& resp = r.parsed.object();
     auto choices = resp.find("choices");
     if (choices != resp.end() && choices->is_array() && !choices->empty() && (*choices)[0].is_object())
       if (auto msg = (*choices)[0].find("message"); msg != (*choices)[0].end() && msg->is_object())
@@ -376,7 +376,6 @@ Completion Service::success(Exec& x, const Target& t, CallResult& r, std::option
   x.records.push_back(std::move(rec));
   Completion c;
   c.parsed = std::move(r.parsed);
-  c.body_bytes = std::move(r.client_body);
   c.served = Served{t.model->id, t.provider->id, t.model->tier, x.attempts, false};
   c.quality = quality;
   c.spent.answer_tokens = x.records.back().completion_tokens;

@@ -76,7 +76,6 @@ struct Completion {
   Spent spent;
   std::optional<double> quality;  // escalation only
   double waited_seconds = 0;      // upstream exchanges + backoff: total − this = the gateway's overhead
-  std::string body_bytes;         // the answer as bytes when passed through (OpenAI upstreams); else dump parsed
 };
 
 // A provider's 4xx other than 408/429 (the request's own fault), answered with the upstream's status.

@@ -149,7 +149,7 @@ Task<Response> messages(Service& svc, std::shared_ptr<ResponseCache> cache, Requ
         u.prompt_tokens = estimate;
         u.completion_tokens = c.spent.answer_tokens;
       }
-      Response r = Response::text(anthropic_message(c.parsed.response, u, c.served.model).dump(), "application/json");
+      Response r = Response::text(anthropic_message(c.parsed.object(), u, c.served.model).dump(), "application/json");
       add_served_headers(r, c.served);
       if (ticket) {
         add_cache_header(r, ticket);

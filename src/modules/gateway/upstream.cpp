@@ -175,6 +175,17 @@ Task<CallResult> call_upstream(llm::HttpClient& client, Target t, std::shared_pt
     auto resp = co_await client.send(std::move(req));
     r.upstream_seconds = seconds_since(start);
     if (resp.status >= 200 && resp.status < 300) {
+      // The common case: an OpenAI-compatible answer goes to the client as its bytes, and what accounting
+      // needs is read from them in one pass; anything unusual is parsed as before.
+      if (!anthropic) {
+        if (auto bytes = with_model(resp.body, client_model); bytes && scan_openai_answer(*bytes, r.parsed)) {
+          r.parsed.bytes = std::move(*bytes);
+          r.status = resp.status;
+          r.outcome = Outcome::ok;
+          co_return r;
+        }
+        r.parsed = ParsedResponse{};
+      }
       json j = parse_json(resp.body);
       if (!j.is_object()) {
         r.status = resp.status;
@@ -186,7 +197,7 @@ Task<CallResult> call_upstream(llm::HttpClient& client, Target t, std::shared_pt
         r.parsed = parse_anthropic_response(j, client_model);
       } else {
         r.parsed = parse_openai_moving(std::move(j), client_model);
-        if (auto bytes = with_model(resp.body, client_model)) r.client_body = std::move(*bytes);
+        if (auto bytes = with_model(resp.body, client_model)) r.parsed.bytes = std::move(*bytes);
       }
       r.status = resp.status;
       r.outcome = Outcome::ok;
@@ -291,6 +302,77 @@ std::int64_t code_points(std::string_view s) {
   return n;
 }
 }  // namespace
+
+// An OpenAI chat.completion's usage, choice 0's text and finish reason, read in one pass over its bytes
+// (every other member skipped, not validated); false on anything unusual — content given as parts, a
+// duplicate member, an escaped key, a usage that is not an object — and the answer is then parsed.
+bool scan_openai_answer(std::string_view d, ParsedResponse& out) {
+  std::size_t i = 0;
+  bool seen_usage = false, seen_choices = false, seen_content = false, seen_finish = false, seen_message = false;
+  auto string_or_null = [&](bool& seen, std::string& into) {
+    if (seen) return false;
+    seen = true;
+    if (d.compare(i, 4, "null") == 0) {
+      i += 4;
+      return true;
+    }
+    if (i >= d.size() || d[i] != '"') return false;
+    ++i;
+    return read_json_string(d, i, into);
+  };
+  auto message = [&](std::string_view key) {
+    if (key == "content") return string_or_null(seen_content, out.text);
+    return skip_value(d, i);
+  };
+  auto choice = [&](std::string_view key) {
+    if (key == "message") {
+      if (seen_message) return false;
+      seen_message = true;
+      return each_member(d, i, message);
+    }
+    if (key == "finish_reason") return string_or_null(seen_finish, out.finish_reason);
+    return skip_value(d, i);
+  };
+  auto top = [&](std::string_view key) {
+    if (key == "usage") {
+      const std::size_t start = i;
+      if (seen_usage || !skip_value(d, i)) return false;
+      seen_usage = true;
+      json u = parse_json(d.substr(start, i - start));
+      if (u.is_null()) return true;
+      if (!u.is_object()) return false;
+      out.usage = openai_usage(u);
+      return true;
+    }
+    if (key != "choices") return skip_value(d, i);
+    if (seen_choices || i >= d.size() || d[i] != '[') return false;
+    seen_choices = true;
+    ++i;
+    skip_ws(d, i);
+    if (i < d.size() && d[i] == ']') {
+      ++i;
+      return true;
+    }
+    if (!each_member(d, i, choice)) return false;  // choice 0 read; the others skipped
+    for (;;) {
+      skip_ws(d, i);
+      if (i >= d.size()) return false;
+      if (d[i] == ']') {
+        ++i;
+        return true;
+      }
+      if (d[i] != ',') return false;
+      ++i;
+      skip_ws(d, i);
+      if (!skip_value(d, i)) return false;
+    }
+  };
+  bool ok = each_member(d, i, top);
+  skip_ws(d, i);
+  if (ok && i == d.size()) return true;
+  out = ParsedResponse{};
+  return false;
+}
 
 // True when `data` is a plain content chunk of choice 0 (accounted here); false: parse it. One pass over the
 // bytes: exactly one choice, with "index":0, null finish_reason and logprobs, a delta whose only accounted

@@ -41,7 +41,6 @@ struct CallResult {
   bool timeout = false;
   bool provider_config = false;        // 401/402/403/404: the provider's key, credits or model are wrong (no retry)
   ParsedResponse parsed;               // when ok (non-stream)
-  std::string client_body;             // OpenAI upstream: its bytes with "model" replaced ("" → dump parsed)
   double upstream_seconds = 0;         // time spent in the exchange (stream: until the first event)
 };
 
@@ -61,6 +60,10 @@ std::string provider_problem(int status);
 Task<CallResult> call_upstream(llm::HttpClient& client, Target t, std::shared_ptr<const nlohmann::json> body,
                                std::shared_ptr<const std::string> raw, llm::Timeouts timeouts,
                                std::string client_model);
+
+// An OpenAI chat.completion's usage, choice 0's text and finish reason read in one pass over its bytes, as
+// parse_openai_response would give them; false (and `out` cleared) when the answer needs the parse.
+bool scan_openai_answer(std::string_view bytes, ParsedResponse& out);
 
 // An upstream stream the gateway has committed to: the response headers and the first event are in.
 class LiveStream {
