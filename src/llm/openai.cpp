@@ -73,18 +73,26 @@ json openai_request(const json& client_request, const std::string& upstream_mode
 }
 
 Usage openai_usage(const json& u) {
-  Usage usage;
-  if (!u.is_object()) return usage;
-  usage.reported = true;
-  std::int64_t prompt = llm_detail::token_count(u, "prompt_tokens");
-  usage.completion_tokens = llm_detail::token_count(u, "completion_tokens");
+  if (!u.is_object()) return Usage{};
+  std::int64_t cached = 0, writes = 0;
   if (auto d = u.find("prompt_tokens_details"); d != u.end() && d->is_object()) {
-    usage.cache_read_tokens = llm_detail::token_count(*d, "cached_tokens");
-    usage.cache_write_tokens = llm_detail::token_count(*d, "cache_write_tokens");  // OpenRouter, for providers that bill writes
+    cached = llm_detail::token_count(*d, "cached_tokens");
+    writes = llm_detail::token_count(*d, "cache_write_tokens");  // OpenRouter, for providers that bill writes
   }
+  return openai_usage_counts(llm_detail::token_count(u, "prompt_tokens"),
+                             llm_detail::token_count(u, "completion_tokens"), cached, writes);
+}
+
+Usage openai_usage_counts(std::int64_t prompt, std::int64_t completion, std::int64_t cached,
+                          std::int64_t cache_writes) {
+  auto bounded = [](std::int64_t n) { return std::clamp<std::int64_t>(n, 0, llm_detail::kMaxTokenCount); };
+  Usage usage;
+  usage.reported = true;
+  prompt = bounded(prompt);
+  usage.completion_tokens = bounded(completion);
   // Cached tokens are part of OpenAI's prompt_tokens; keep the three parts disjoint and never negative.
-  usage.cache_read_tokens = std::clamp<std::int64_t>(usage.cache_read_tokens, 0, prompt);
-  usage.cache_write_tokens = std::clamp<std::int64_t>(usage.cache_write_tokens, 0, prompt - usage.cache_read_tokens);
+  usage.cache_read_tokens = std::clamp<std::int64_t>(cached, 0, prompt);
+  usage.cache_write_tokens = std::clamp<std::int64_t>(cache_writes, 0, prompt - usage.cache_read_tokens);
   usage.prompt_tokens = prompt - usage.cache_read_tokens - usage.cache_write_tokens;
   return usage;
 }

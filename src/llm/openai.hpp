@@ -42,6 +42,10 @@ ParsedResponse parse_openai_response(const nlohmann::json& body, const std::stri
 
 // Reads the upstream's usage object (null/absent → reported=false).
 Usage openai_usage(const nlohmann::json& usage);
+// The same from the four counts it reads (prompt_tokens, completion_tokens, prompt_tokens_details.
+// cached_tokens and .cache_write_tokens), for callers that read them without a DOM: reported=true.
+Usage openai_usage_counts(std::int64_t prompt, std::int64_t completion, std::int64_t cached,
+                          std::int64_t cache_writes);
 
 // Usage in OpenAI's shape: prompt_tokens counts every input token (cached ones included, as OpenAI does),
 // prompt_tokens_details.cached_tokens the cache reads. Used by adapters that translate into OpenAI.

@@ -442,6 +442,12 @@ TEST(AnswerScan, ReadsWhatTheParseReadsAndRefusesTheRest) {
       R"({ "choices" : [ { "message" : { "content" : null , "tool_calls" : [ {"id":"c","type":"function","function":{"name":"f","arguments":"{\"a\":[1,{\"b\":\"]\"}]}"}} ] } , "finish_reason" : "tool_calls" } , {"message":{"content":"second"}} ] })",
       R"({"choices":[],"usage":null})",
       R"({"model":"m","choices":[{"message":{"content":"no usage"},"finish_reason":null}]})",
+      // Usage counts the pass reads itself, and the ones it leaves to the parse: the same numbers either way.
+      R"({"choices":[],"usage":{"prompt_tokens":10,"prompt_tokens_details":{"cached_tokens":40,"audio_tokens":0},"completion_tokens":3}})",
+      R"({"choices":[],"usage":{"prompt_tokens":10,"completion_tokens":2.5,"prompt_tokens_details":null}})",
+      R"({"choices":[],"usage":{"prompt_tokens":-3,"completion_tokens":"7"}})",
+      R"({"choices":[],"usage":{"prompt_tokens":12345678901234567,"completion_tokens":999999999999999}})",
+      R"({"choices":[],"usage":{"prompt_tokens":8,"prompt_tokens_details":{"cached_tokens":2,"cache_write_tokens":3},"completion_tokens":1e2}})",
   };
   for (const auto& body : read) {
     SCOPED_TRACE(body);
@@ -453,6 +459,7 @@ TEST(AnswerScan, ReadsWhatTheParseReadsAndRefusesTheRest) {
     EXPECT_EQ(scanned.usage.reported, parsed.usage.reported);
     EXPECT_EQ(scanned.usage.prompt_tokens, parsed.usage.prompt_tokens);
     EXPECT_EQ(scanned.usage.cache_read_tokens, parsed.usage.cache_read_tokens);
+    EXPECT_EQ(scanned.usage.cache_write_tokens, parsed.usage.cache_write_tokens);
     EXPECT_EQ(scanned.usage.completion_tokens, parsed.usage.completion_tokens);
     EXPECT_TRUE(scanned.response.is_null()) << "the object is built only when asked for";
     scanned.bytes = body;

@@ -303,6 +303,40 @@ std::int64_t code_points(std::string_view s) {
 }
 }  // namespace
 
+namespace {
+// An OpenAI usage object (or null) at d[i] whose counts are plain integers, read without a DOM: false on
+// anything else (a fraction, a sign, a string, 16 digits or more), and the caller parses it instead.
+bool scan_usage(std::string_view d, std::size_t& i, Usage& out) {
+  if (d.compare(i, 4, "null") == 0) {
+    i += 4;
+    return true;
+  }
+  std::int64_t prompt = 0, completion = 0, cached = 0, writes = 0;
+  auto count = [&](std::int64_t& into) {
+    const std::size_t start = i;
+    while (i < d.size() && d[i] >= '0' && d[i] <= '9') ++i;
+    if (i == start || i - start > 15) return false;
+    std::from_chars(d.data() + start, d.data() + i, into);
+    const char next = i < d.size() ? d[i] : '\0';
+    return next == ',' || next == '}' || next == ' ' || next == '\t' || next == '\r' || next == '\n';
+  };
+  auto details = [&](std::string_view key) {
+    if (key == "cached_tokens") return count(cached);
+    if (key == "cache_write_tokens") return count(writes);
+    return skip_value(d, i);
+  };
+  auto member = [&](std::string_view key) {
+    if (key == "prompt_tokens") return count(prompt);
+    if (key == "completion_tokens") return count(completion);
+    if (key == "prompt_tokens_details") return each_member(d, i, details);
+    return skip_value(d, i);
+  };
+  if (!each_member(d, i, member)) return false;
+  out = openai_usage_counts(prompt, completion, cached, writes);
+  return true;
+}
+}  // namespace
+
 // An OpenAI chat.completion's usage, choice 0's text and finish reason, read in one pass over its bytes
 // (every other member skipped, not validated); false on anything unusual — content given as parts, a
 // duplicate member, an escaped key, a usage that is not an object — and the answer is then parsed.
@@ -335,9 +369,12 @@ bool scan_openai_answer(std::string_view d, ParsedResponse& out) {
   };
   auto top = [&](std::string_view key) {
     if (key == "usage") {
-      const std::size_t start = i;
-      if (seen_usage || !skip_value(d, i)) return false;
+      if (seen_usage) return false;
       seen_usage = true;
+      const std::size_t start = i;
+      if (scan_usage(d, i, out.usage)) return true;
+      i = start;  // anything but plain counts: the usage object is parsed
+      if (!skip_value(d, i)) return false;
       json u = parse_json(d.substr(start, i - start));
       if (u.is_null()) return true;
       if (!u.is_object()) return false;
