@@ -307,10 +307,7 @@ namespace {
 // An OpenAI usage object (or null) at d[i] whose counts are plain integers, read without a DOM: false on
 // anything else (a fraction, a sign, a string, 16 digits or more), and the caller parses it instead.
 bool scan_usage(std::string_view d, std::size_t& i, Usage& out) {
-  if (d.compare(i, 4, "null") == 0) {
-    i += 4;
-    return true;
-  }
+  if (skip_null(d, i)) return true;
   std::int64_t prompt = 0, completion = 0, cached = 0, writes = 0;
   auto count = [&](std::int64_t& into) {
     const std::size_t start = i;
@@ -346,10 +343,7 @@ bool scan_openai_answer(std::string_view d, ParsedResponse& out) {
   auto string_or_null = [&](bool& seen, std::string& into) {
     if (seen) return false;
     seen = true;
-    if (d.compare(i, 4, "null") == 0) {
-      i += 4;
-      return true;
-    }
+    if (skip_null(d, i)) return true;
     if (i >= d.size() || d[i] != '"') return false;
     ++i;
     return read_json_string(d, i, into);
@@ -382,27 +376,11 @@ bool scan_openai_answer(std::string_view d, ParsedResponse& out) {
       return true;
     }
     if (key != "choices") return skip_value(d, i);
-    if (seen_choices || i >= d.size() || d[i] != '[') return false;
+    if (seen_choices) return false;
     seen_choices = true;
-    ++i;
-    skip_ws(d, i);
-    if (i < d.size() && d[i] == ']') {
-      ++i;
-      return true;
-    }
-    if (!each_member(d, i, choice)) return false;  // choice 0 read; the others skipped
-    for (;;) {
-      skip_ws(d, i);
-      if (i >= d.size()) return false;
-      if (d[i] == ']') {
-        ++i;
-        return true;
-      }
-      if (d[i] != ',') return false;
-      ++i;
-      skip_ws(d, i);
-      if (!skip_value(d, i)) return false;
-    }
+    // Choice 0 read, the others skipped.
+    return each_element(d, i,
+                        [&](std::size_t n) { return n == 0 ? each_member(d, i, choice) : skip_value(d, i); });
   };
   bool ok = each_member(d, i, top);
   skip_ws(d, i);
@@ -419,20 +397,15 @@ bool LiveStream::scan(std::string_view d) {
   std::size_t i = 0;
   const std::size_t before = text_.size();
   bool choice_seen = false, index_zero = false, content_seen = false;
-  auto null_here = [&] {
-    if (d.compare(i, 4, "null") != 0) return false;
-    i += 4;
-    return true;
-  };
   auto delta = [&](std::string_view key) {
     if (key == "content") {
-      if (null_here()) return true;
+      if (skip_null(d, i)) return true;
       if (content_seen || i >= d.size() || d[i] != '"') return false;
       content_seen = true;
       ++i;
       return read_json_string(d, i, text_);
     }
-    if (key == "tool_calls" || key == "function_call" || key == "refusal") return null_here();
+    if (key == "tool_calls" || key == "function_call" || key == "refusal") return skip_null(d, i);
     return skip_value(d, i);
   };
   auto choice = [&](std::string_view key) {
@@ -442,20 +415,17 @@ bool LiveStream::scan(std::string_view d) {
       index_zero = d.substr(start, i - start) == "0";
       return index_zero;
     }
-    if (key == "finish_reason" || key == "logprobs") return null_here();
+    if (key == "finish_reason" || key == "logprobs") return skip_null(d, i);
     if (key == "delta") return each_member(d, i, delta);
     return skip_value(d, i);
   };
   auto top = [&](std::string_view key) {
-    if (key == "choices") {
-      if (choice_seen || i >= d.size() || d[i] != '[') return false;
+    if (key == "choices") {  // exactly one choice
+      if (choice_seen) return false;
       choice_seen = true;
-      ++i;
-      if (!each_member(d, i, choice)) return false;
-      skip_ws(d, i);
-      return i < d.size() && d[i++] == ']';
+      return each_element(d, i, [&](std::size_t n) { return n == 0 && each_member(d, i, choice); });
     }
-    if (key == "usage") return null_here();
+    if (key == "usage") return skip_null(d, i);
     if (key == "error") return false;
     return skip_value(d, i);
   };

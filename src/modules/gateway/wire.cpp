@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include <nlohmann/json.hpp>
+#include "core/json_text.hpp"
 
 namespace netops::gateway {
 
@@ -62,6 +62,12 @@ bool skip_value(std::string_view t, std::size_t& i) {
   return i > start;
 }
 
+bool skip_null(std::string_view t, std::size_t& i) {
+  if (t.compare(i, 4, "null") != 0) return false;
+  i += 4;
+  return true;
+}
+
 TopLevel scan_top_level(std::string_view t) {
   TopLevel out;
   std::size_t i = 0;
@@ -90,7 +96,8 @@ std::optional<std::string> openai_body_bytes(std::string_view body, std::string_
     return std::nullopt;
   if (stream && (!top.stream || body.substr(top.stream->begin, top.stream->end - top.stream->begin) != "true"))
     return std::nullopt;
-  std::string model = nlohmann::json(std::string(upstream_model)).dump();
+  std::string model;
+  append_json_string(model, upstream_model);
   std::string out;
   out.reserve(body.size() + model.size() + 48);
   std::size_t after_open = top.open + 1;
@@ -115,7 +122,8 @@ std::optional<std::string> openai_body_bytes(std::string_view body, std::string_
 std::optional<std::string> with_model(std::string_view body, std::string_view model) {
   TopLevel top = scan_top_level(body);
   if (!top.ok || !top.model) return std::nullopt;
-  std::string m = nlohmann::json(std::string(model)).dump();
+  std::string m;
+  append_json_string(m, model);
   std::string out;
   out.reserve(body.size() + m.size());
   out.append(body.substr(0, top.model->begin)).append(m).append(body.substr(top.model->end));

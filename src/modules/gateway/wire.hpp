@@ -33,6 +33,8 @@ void skip_ws(std::string_view t, std::size_t& i);
 bool skip_string(std::string_view t, std::size_t& i, bool* escaped = nullptr);
 // Any value (strings, objects and arrays skipped by their delimiters, not validated); false when truncated.
 bool skip_value(std::string_view t, std::size_t& i);
+// The literal null at t[i]: true and i after it; false (i unchanged) when the value is anything else.
+bool skip_null(std::string_view t, std::size_t& i);
 
 // The members of the object at t[i] (after optional white space): for each, read(key) is called with i at
 // the value and must leave i after it (skip_value, or its own reading), returning false to give up. False
@@ -66,6 +68,35 @@ bool each_member(std::string_view t, std::size_t& i, Read&& read) {
       continue;
     }
     if (i < t.size() && t[i] == '}') {
+      ++i;
+      return true;
+    }
+    return false;
+  }
+}
+
+// The elements of the array at t[i] (after optional white space): read(n) is called with i at element n
+// (0, 1, …) and must leave i after it, returning false to give up. False when the text is not an array or
+// read gave up; on true, i is after the closing bracket.
+template <class Read>
+bool each_element(std::string_view t, std::size_t& i, Read&& read) {
+  skip_ws(t, i);
+  if (i >= t.size() || t[i] != '[') return false;
+  ++i;
+  skip_ws(t, i);
+  if (i < t.size() && t[i] == ']') {
+    ++i;
+    return true;
+  }
+  for (std::size_t n = 0;; ++n) {
+    skip_ws(t, i);
+    if (!read(n)) return false;
+    skip_ws(t, i);
+    if (i < t.size() && t[i] == ',') {
+      ++i;
+      continue;
+    }
+    if (i < t.size() && t[i] == ']') {
       ++i;
       return true;
     }
