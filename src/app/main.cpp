@@ -1,6 +1,7 @@
 // netops-gateway: serve (default) or migrate. Configuration comes from the environment (--help).
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 
@@ -8,6 +9,10 @@
 #include "core/allocator.hpp"
 #include "app/configuration.hpp"
 #include "core/log.hpp"
+
+#ifdef NETOPS_MIMALLOC
+#include <mimalloc.h>
+#endif
 
 int main(int argc, char** argv) {
   netops::tune_allocator();
@@ -39,6 +44,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   netops::init_logging(config.log_level);
+#ifdef NETOPS_MIMALLOC
+  // The server links Debian's mimalloc ahead of libc, which replaces malloc/free/new/delete process-wide
+  // (BENCHMARKS "Session 12"): say so, and whether the replacement took (a block from malloc in its heap).
+  void* probe = std::malloc(64);
+  spdlog::info("allocator: mimalloc {} ({})", mi_version(), mi_is_in_heap_region(probe) ? "in use" : "NOT in use");
+  std::free(probe);
+#endif
   if (migrate_cmd->parsed()) return netops::migrate_only(config);
   return netops::serve(config, netops::ServeOptions{demo});
 }

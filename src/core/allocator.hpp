@@ -1,5 +1,6 @@
 #pragma once
-// How the process's allocator gives memory back (glibc malloc).
+// How the process's allocator gives memory back (glibc malloc). The server executable links mimalloc ahead of
+// libc (CMakeLists.txt), which replaces malloc there; these settings then apply to the tests' processes only.
 namespace netops {
 
 // Called once at start-up, before any thread. By default glibc raises its mmap threshold (up to 32 MiB)
