@@ -36,22 +36,43 @@ bool skip_value(std::string_view t, std::size_t& i);
 // The literal null at t[i]: true and i after it; false (i unchanged) when the value is anything else.
 bool skip_null(std::string_view t, std::size_t& i);
 
+// The items between open and close at t[i] (after optional white space), separated by commas: item() is
+// called with i at each item (white space skipped) and must leave i after it, returning false to give up.
+// False when the text does not open with open, an item gave up or a separator is missing; on true, i is
+// after close.
+template <class Item>
+bool each_item(std::string_view t, std::size_t& i, char open, char close, Item&& item) {
+  skip_ws(t, i);
+  if (i >= t.size() || t[i] != open) return false;
+  ++i;
+  skip_ws(t, i);
+  if (i < t.size() && t[i] == close) {
+    ++i;
+    return true;
+  }
+  for (;;) {
+    skip_ws(t, i);
+    if (!item()) return false;
+    skip_ws(t, i);
+    if (i < t.size() && t[i] == ',') {
+      ++i;
+      continue;
+    }
+    if (i < t.size() && t[i] == close) {
+      ++i;
+      return true;
+    }
+    return false;
+  }
+}
+
 // The members of the object at t[i] (after optional white space): for each, read(key) is called with i at
 // the value and must leave i after it (skip_value, or its own reading), returning false to give up. False
 // when the text is not an object, a key is escaped (it might spell any name) or read gave up; i is then
 // anywhere. On true, i is after the closing brace.
 template <class Read>
 bool each_member(std::string_view t, std::size_t& i, Read&& read) {
-  skip_ws(t, i);
-  if (i >= t.size() || t[i] != '{') return false;
-  ++i;
-  skip_ws(t, i);
-  if (i < t.size() && t[i] == '}') {
-    ++i;
-    return true;
-  }
-  for (;;) {
-    skip_ws(t, i);
+  return each_item(t, i, '{', '}', [&] {
     if (i >= t.size() || t[i] != '"') return false;
     const std::size_t key_start = i + 1;
     bool escaped = false;
@@ -61,18 +82,8 @@ bool each_member(std::string_view t, std::size_t& i, Read&& read) {
     if (i >= t.size() || t[i] != ':') return false;
     ++i;
     skip_ws(t, i);
-    if (!read(key)) return false;
-    skip_ws(t, i);
-    if (i < t.size() && t[i] == ',') {
-      ++i;
-      continue;
-    }
-    if (i < t.size() && t[i] == '}') {
-      ++i;
-      return true;
-    }
-    return false;
-  }
+    return static_cast<bool>(read(key));
+  });
 }
 
 // The elements of the array at t[i] (after optional white space): read(n) is called with i at element n
@@ -80,28 +91,8 @@ bool each_member(std::string_view t, std::size_t& i, Read&& read) {
 // read gave up; on true, i is after the closing bracket.
 template <class Read>
 bool each_element(std::string_view t, std::size_t& i, Read&& read) {
-  skip_ws(t, i);
-  if (i >= t.size() || t[i] != '[') return false;
-  ++i;
-  skip_ws(t, i);
-  if (i < t.size() && t[i] == ']') {
-    ++i;
-    return true;
-  }
-  for (std::size_t n = 0;; ++n) {
-    skip_ws(t, i);
-    if (!read(n)) return false;
-    skip_ws(t, i);
-    if (i < t.size() && t[i] == ',') {
-      ++i;
-      continue;
-    }
-    if (i < t.size() && t[i] == ']') {
-      ++i;
-      return true;
-    }
-    return false;
-  }
+  std::size_t n = 0;
+  return each_item(t, i, '[', ']', [&] { return static_cast<bool>(read(n++)); });
 }
 
 // The client's body for an OpenAI-compatible upstream: "model" = upstream_model; streams get
