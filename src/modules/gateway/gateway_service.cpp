@@ -35,7 +35,7 @@ void describe_metrics() {
   auto& m = Metrics::instance();
   m.describe("upstream_requests_total", "counter", "LLM upstream calls by provider, model and HTTP status (or error kind)");
   m.describe("upstream_errors_total", "counter", "failed LLM upstream calls by provider, model and kind");
-  m.describe("upstream_latency_seconds", "histogram", "LLM upstream exchange time (streams: until the first event)");
+  m.describe("upstream_latency_seconds", "histogram", "LLM upstream exchange time (streams: until the stream was committed)");
   m.describe("tokens_total", "counter", "tokens by provider, model and kind (prompt | completion)");
   m.describe("cost_total", "counter", "cost in USD by provider and model (exact amounts are in usage_logs)");
   m.describe("gateway_overhead_seconds", "histogram",
@@ -337,7 +337,9 @@ Task<std::optional<StreamOpen>> Service::try_stream_target(Exec& x, const Target
     bool untranslatable = false;
     x.calling = &t;
     try {
-      s = co_await gateway::open_stream(client_, t, x.body, x.raw, timeouts_, t.model->id);
+      s = co_await gateway::open_stream(client_, t, x.body, x.raw, timeouts_, t.model->id,
+                                        settings_.stream_commit_at_headers ? StreamCommit::headers
+                                                                           : StreamCommit::first_event);
     } catch (...) {  // no call was made
       x.calling = nullptr;
       if (!not_called(x, t)) throw;

@@ -135,7 +135,7 @@ class Service {
   // `raw`: the body's bytes as received, if any (OpenAI upstreams then get them edited, not re-serialised).
   Task<Completion> complete(std::shared_ptr<const nlohmann::json> body, Caller caller, CallInfo call = {},
                             std::shared_ptr<const std::string> raw = nullptr);
-  // A streamed one: returns once an upstream has sent its first event (failover happens before that).
+  // A streamed one: returns once a stream is committed (NETOPS_STREAM_COMMIT; failover happens before that).
   Task<std::shared_ptr<StreamJob>> open_stream(std::shared_ptr<const nlohmann::json> body, Caller caller,
                                                CallInfo call = {}, std::shared_ptr<const std::string> raw = nullptr);
   Task<Route> preflight(std::shared_ptr<const nlohmann::json> body, Caller caller, CallInfo call = {});
@@ -196,7 +196,7 @@ class Service {
   std::array<double, 4> thresholds_;
 };
 
-// A committed stream: the first event is in and the response headers can be written.
+// A committed stream: the response headers can be written (and `first`, when the first event is in).
 class StreamJob {
  public:
   StreamJob(Service& svc, std::shared_ptr<Exec> x, Target t, CallResult opened, std::unique_ptr<LiveStream> live);

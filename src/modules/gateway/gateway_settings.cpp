@@ -94,6 +94,9 @@ const ConfigSection<GatewaySettings>& gateway_section() {
        {"NETOPS_UPSTREAM_RETRIES", "2", "retries per target model before failing over to the next"},
        {"NETOPS_UPSTREAM_RETRY_BASE_MS", "100", "base of the jittered exponential backoff between retries"},
        {"NETOPS_UPSTREAM_RETRY_AFTER_MAX_MS", "10000", "longest upstream Retry-After honoured (longer: next target)"},
+       {"NETOPS_STREAM_COMMIT", "headers",
+        "when a stream's headers go to the client: headers (at the upstream's 2xx event-stream headers, as a "
+        "proxy) or first_event (at its first event, so a stream that fails before any event still fails over)"},
        {"NETOPS_BREAKER_FAILURES", "5", "consecutive failures that open a model's circuit"},
        {"NETOPS_BREAKER_COOLDOWN_MS", "30000", "open circuit → half-open (one probe call) after this"},
        {"NETOPS_ESCALATION_THRESHOLDS", "0.50,0.65,0.75,0.85", "quality score that stops escalation at tiers 0-3"},
@@ -120,6 +123,10 @@ const ConfigSection<GatewaySettings>& gateway_section() {
         r.number<int>("NETOPS_UPSTREAM_RETRIES", s.upstream_retries, 0, 10);
         r.number<int>("NETOPS_UPSTREAM_RETRY_BASE_MS", s.upstream_retry_base_ms, 0, 60000);
         r.number<int>("NETOPS_UPSTREAM_RETRY_AFTER_MAX_MS", s.upstream_retry_after_max_ms, 0, 600000);
+        if (auto v = r.str("NETOPS_STREAM_COMMIT")) {
+          if (*v == "headers" || *v == "first_event") s.stream_commit_at_headers = *v == "headers";
+          else r.problem("NETOPS_STREAM_COMMIT: must be headers or first_event (got \"" + *v + "\")");
+        }
         r.number<int>("NETOPS_BREAKER_FAILURES", s.breaker_failures, 1, 1000000);
         r.number<int>("NETOPS_BREAKER_COOLDOWN_MS", s.breaker_cooldown_ms, 1, 86400000);
         r.number<int>("NETOPS_ACCOUNTING_FLUSH_MS", s.accounting_flush_ms, 5, 60000);

@@ -20,6 +20,9 @@ struct GatewaySettings {
   int upstream_retries = 2;                 // per target, after the first call
   int upstream_retry_base_ms = 100;         // jittered exponential backoff base
   int upstream_retry_after_max_ms = 10000;  // a longer Retry-After moves on to the next target
+  // Commit a stream at the upstream's event-stream headers (true) or at its first event (false: a stream
+  // that fails before any event still fails over, at the cost of that wait before the client's first byte).
+  bool stream_commit_at_headers = true;
   int breaker_failures = 5;                 // consecutive failures that open a model's circuit
   int breaker_cooldown_ms = 30000;          // open → half-open (one probe)
   double escalation_thresholds[4] = {0.50, 0.65, 0.75, 0.85};  // quality needed to stop at tier 0–3

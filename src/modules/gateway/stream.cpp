@@ -59,7 +59,7 @@ Task<void> StreamJob::pump(std::shared_ptr<StreamJob> job, http::StreamWriter& o
   LiveStream& s = *job->live_;
   Exec& x = *job->x_;
   bool gone = !co_await out.write(s.first);
-  // Overhead of a stream: request in → first byte out, minus the upstream's time to its first event.
+  // Overhead of a stream: request in → first byte out, minus the upstream's time until the commit.
   Metrics::instance().observe("gateway_overhead_seconds", {},
                               std::max(0.0, x.elapsed() - x.upstream_seconds - x.backoff_seconds));
   std::string().swap(s.first);

@@ -1,6 +1,7 @@
 #include "modules/gateway/upstream.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <cstring>
@@ -21,6 +22,18 @@ namespace {
 constexpr std::size_t kMaxErrorBody = 64 * 1024;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// Content-Type "text/event-stream", parameters and case aside.
+bool is_event_stream(std::string_view type) {
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+  constexpr std::string_view kType = "text/event-stream";
+  if (type.size() != kType.size()) return false;
+  for (std::size_t i = 0; i < type.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(type[i])) != kType[i]) return false;
+  return true;
+}
 
 std::string url_for(const ai_registry::Provider& p, bool anthropic) {
   const std::string& base = p.api_endpoint;
@@ -487,7 +500,7 @@ std::int64_t LiveStream::estimated_completion_tokens() const {
 
 Task<StreamOpen> open_stream(llm::HttpClient& client, Target t, std::shared_ptr<const json> body,
                              std::shared_ptr<const std::string> raw, llm::Timeouts timeouts,
-                             std::string client_model) {
+                             std::string client_model, StreamCommit commit) {
   StreamOpen out;
   CallResult& r = out.result;
   if (key_unusable(*t.provider, r)) co_return out;
@@ -508,8 +521,11 @@ Task<StreamOpen> open_stream(llm::HttpClient& client, Target t, std::shared_ptr<
                       t.provider->id);
       co_return out;
     }
+    // A 2xx event stream commits at its headers unless told to wait for the first event; any other 2xx body
+    // is read until its first event, so an upstream that answers something else still fails over.
+    const bool at_headers = commit == StreamCommit::headers && is_event_stream(up->header("content-type"));
     auto live = std::make_unique<LiveStream>(std::move(up), anthropic, client_model, client_wants_usage(*body));
-    while (live->first.empty() && !live->done() && !live->failed()) {
+    while (!at_headers && live->first.empty() && !live->done() && !live->failed()) {
       auto piece = co_await live->upstream().read();
       if (!piece) break;
       live->first += live->feed(*piece);
@@ -520,7 +536,7 @@ Task<StreamOpen> open_stream(llm::HttpClient& client, Target t, std::shared_ptr<
       r.error_code = "stream_error";
       r.message = live->error();
       live->upstream().cancel();
-    } else if (live->first.empty()) {
+    } else if (live->first.empty() && !at_headers) {
       r.error_code = "protocol";
       r.message = "the upstream stream ended without any event";
     } else {

@@ -41,7 +41,7 @@ struct CallResult {
   bool timeout = false;
   bool provider_config = false;        // 401/402/403/404: the provider's key, credits or model are wrong (no retry)
   ParsedResponse parsed;               // when ok (non-stream)
-  double upstream_seconds = 0;         // time spent in the exchange (stream: until the first event)
+  double upstream_seconds = 0;         // time spent in the exchange (stream: until it was committed)
 };
 
 // retry-after-ms ("1500"), else Retry-After as seconds ("2") or as an HTTP-date (the time left until then,
@@ -65,7 +65,8 @@ Task<CallResult> call_upstream(llm::HttpClient& client, Target t, std::shared_pt
 // parse_openai_response would give them; false (and `out` cleared) when the answer needs the parse.
 bool scan_openai_answer(std::string_view bytes, ParsedResponse& out);
 
-// An upstream stream the gateway has committed to: the response headers and the first event are in.
+// An upstream stream the gateway has committed to: its response headers are in (and, per StreamCommit,
+// its first event, in `first`).
 class LiveStream {
  public:
   LiveStream(std::unique_ptr<llm::UpstreamStream> up, bool anthropic, const std::string& client_model,
@@ -107,10 +108,18 @@ struct StreamOpen {
   std::unique_ptr<LiveStream> stream;
 };
 
-// Opens the stream and waits for the headers AND the first event: until then a failure can still fail over.
+// When a stream is committed (its response headers go to the client; from then on a failure is an error
+// event at the end of the stream, no longer a failover).
+enum class StreamCommit {
+  headers,      // at the upstream's 2xx text/event-stream headers, as a reverse proxy does (the default)
+  first_event,  // at its first event: a 2xx stream that fails or ends before any event still fails over
+};
+
+// Opens the stream: waits for the upstream's headers and, per `commit`, its first event (a 2xx body that
+// is not an event stream always until its first event). Until then a failure can still fail over.
 Task<StreamOpen> open_stream(llm::HttpClient& client, Target t, std::shared_ptr<const nlohmann::json> body,
                              std::shared_ptr<const std::string> raw, llm::Timeouts timeouts,
-                             std::string client_model);
+                             std::string client_model, StreamCommit commit);
 
 // GET …/models with the provider's key: {status: healthy|unhealthy, httpStatus, latencyMs, error?}.
 Task<nlohmann::json> probe_provider(llm::HttpClient& client, ai_registry::Provider p, std::string key,
