@@ -250,6 +250,9 @@ Failure classify(const std::exception& e) {
 void describe_metrics() {
   auto& m = Metrics::instance();
   m.describe("accounting_records_written_total", "counter", "usage records written (usage_logs row and counters)");
+  m.describe("accounting_batches_total", "counter",
+             "batches of usage records written, one transaction each (at most one per NETOPS_ACCOUNTING_FLUSH_MS "
+             "tick, more only when full batches wait)");
   m.describe("accounting_records_dropped_total", "counter",
              "usage records the database refused: kind=row (its usage_logs row lost, its counters applied) or "
              "kind=all (nothing of it written)");
@@ -364,7 +367,11 @@ Task<void> Accounting::run() {
     // Spill files of an earlier stop, once the database (and migration 0009) is there.
     bool failed = false;
     if (spill_pending_ && !spill_dir_.empty()) spill_pending_ = !co_await replay_spill();
-    while (pending() > 0)
+    // What waited at the tick, in batches of kBatch. Records that arrive meanwhile wait for the next tick
+    // (or for a full batch's wake-up): going on while anything is pending would, under steady load, turn
+    // the interval into back-to-back transactions of a few records each — measured: 78 commits/s at
+    // 9,300 calls/s, PostgreSQL using ~45 µs of CPU per call.
+    for (std::size_t todo = pending(); todo > 0; todo -= std::min(todo, kBatch))
       if (!co_await write_one_batch()) {
         failed = true;  // the database is failing: try again after the back-off
         break;
@@ -429,6 +436,7 @@ Task<bool> Accounting::write_one_batch() {
   if (!failure) {
     internal_failures_ = 0;
     Metrics::instance().inc("accounting_records_written_total", {}, static_cast<double>(batch.size()));
+    Metrics::instance().inc("accounting_batches_total", {});
     if (on_written) on_written(batch);
     co_return true;
   }
