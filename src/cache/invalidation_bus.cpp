@@ -81,11 +81,27 @@ bool InvalidationBus::pending() const {
   int fd = fd_.load(std::memory_order_seq_cst);
   if (fd < 0) return true;
   pollfd p{fd, POLLIN, 0};
+  polls_.fetch_add(1, std::memory_order_relaxed);
   if (::poll(&p, 1, 0) != 0) return true;  // readable, closed, or an error: do not trust the copies
   return delivering_.load(std::memory_order_seq_cst);
 }
 
+bool InvalidationBus::pending(std::chrono::steady_clock::time_point since) const {
+  if (since == std::chrono::steady_clock::time_point{}) return pending();
+  auto ns = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+  };
+  if (clear_since_ns_.load(std::memory_order_seq_cst) >= ns(since)) return false;
+  const std::int64_t began = ns(std::chrono::steady_clock::now());
+  if (pending()) return true;
+  std::int64_t seen = clear_since_ns_.load(std::memory_order_seq_cst);
+  while (seen < began && !clear_since_ns_.compare_exchange_weak(seen, began, std::memory_order_seq_cst)) {
+  }
+  return false;
+}
+
 void InvalidationBus::lost() {
+  clear_since_ns_.store(0, std::memory_order_seq_cst);
   bool was = live_.exchange(false, std::memory_order_acq_rel);
   generation_.fetch_add(1, std::memory_order_acq_rel);
   if (on_reset_) on_reset_();

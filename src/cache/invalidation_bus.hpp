@@ -9,6 +9,7 @@
 // message was missed — a reader that saw the same generation before and after reading the shared store may
 // keep what it read.
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -41,7 +42,13 @@ class InvalidationBus {
   // it before serving a copy, so a message that reached this host before a request is always applied
   // before that request is answered (what makes "refused by every instance" hold without a sleep).
   bool pending() const;
+  // The same question for a request that arrived at `since` (steady clock): a check by any thread, made at
+  // or after `since`, that found nothing waiting answers for it without another poll() — every message
+  // that reached this host before `since` had been delivered by then. A default `since` always polls.
+  bool pending(std::chrono::steady_clock::time_point since) const;
   std::int64_t resets() const { return resets_.load(std::memory_order_relaxed); }
+  // poll() calls made by pending(): what pending(since) saves shows here.
+  std::int64_t polls() const { return polls_.load(std::memory_order_relaxed); }
 
  private:
   void run();
@@ -58,8 +65,12 @@ class InvalidationBus {
   std::atomic<bool> live_{false};
   std::atomic<int> fd_{-1};
   std::atomic<bool> delivering_{false};
+  // Steady-clock nanoseconds at which the latest check that found nothing waiting began (0: none since the
+  // subscription was last lost).
+  mutable std::atomic<std::int64_t> clear_since_ns_{0};
   std::atomic<std::uint64_t> generation_{0};
   std::atomic<std::int64_t> resets_{0};
+  mutable std::atomic<std::int64_t> polls_{0};
 };
 
 }  // namespace netops::cache

@@ -89,6 +89,7 @@ Task<void> Pipeline::run_admit(Request& req, const Match& match) const {
     req.actor = std::move(who->actor);
     req.actor->request_id = req.request_id;
     req.actor->remote_ip = req.remote_ip;
+    req.actor->received = req.received;
     req.actor->user_agent = clean_text(req.header("user-agent").value_or(""), 512);
     if (static_cast<int>(req.actor->role) < static_cast<int>(route.min_role))
       throw Forbidden("this route requires the " + std::string(role_name(route.min_role)) + " role");

@@ -92,6 +92,7 @@ Caller Request::caller() const {
   Caller c;
   c.request_id = request_id;
   c.remote_ip = remote_ip;
+  c.received = received;
   c.user_agent = clean_text(header("user-agent").value_or(""), 512);
   return c;
 }

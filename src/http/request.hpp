@@ -1,5 +1,6 @@
 #pragma once
 // What a handler sees of an HTTP request. No Beast here: modules include only this.
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -29,6 +30,7 @@ class Request {
   std::string body_file;  // routes with body_to_file(): the body's temp file instead of `body`
   std::string request_id;
   std::string remote_ip;
+  std::chrono::steady_clock::time_point received{};  // when its first byte arrived (set by the server)
   std::vector<std::pair<std::string, std::string>> headers;       // names lower-cased
   std::vector<std::pair<std::string, std::string>> path_params;   // from the route template
   std::vector<std::pair<std::string, std::string>> query_params;  // decoded, in order

@@ -325,6 +325,7 @@ net::awaitable<void> Server::Impl::session(tcp::socket sock, std::size_t worker)
 
     Request req;
     req.remote_ip = peer_ip;
+    req.received = started;
     req.request_id = new_uuid();
     if (hec) {
       if (hec == bhttp::error::end_of_stream || hec == beast::error::timeout || hec == net::error::eof ||

@@ -20,7 +20,10 @@
 #include <random>
 #include <thread>
 
+#include <hiredis/hiredis.h>
+
 #include "cache/cache.hpp"
+#include "cache/invalidation_bus.hpp"
 #include "cache/redis.hpp"
 #include "cache/redis_connection.hpp"
 #include "core/worker.hpp"
@@ -498,6 +501,55 @@ TEST(Cache, RoundTripsJsonAndDropsCorruptValues) {
     EXPECT_EQ(co_await cache.get_json(k), std::nullopt);
     EXPECT_EQ(co_await c.redis().get(k), std::nullopt);  // the corrupt value was deleted
   });
+}
+
+// pending(since): a check that found nothing waiting answers for requests that arrived before it began
+// (no second poll()), never for one that arrived after it — a message published before such a request must
+// be pending or already delivered when the request asks.
+TEST(InvalidationBus, PendingSinceReusesOnlyChecksMadeAfterTheRequestArrived) {
+  std::atomic<int> delivered{0};
+  netops::cache::InvalidationBus bus(
+      claimed_url(), unique_prefix() + "bus", [&](std::string_view) { delivered.fetch_add(1); }, [] {});
+  bus.start();
+  ASSERT_TRUE(eventually([&] { return bus.live(); }));
+  auto ep = netops::cache::parse_redis_url(claimed_url());
+  redisContext* pub = redisConnect(ep.host.c_str(), ep.port);
+  ASSERT_TRUE(pub != nullptr && pub->err == 0);
+  // PUBLISH, then — once it is answered — a PING on the same connection: Redis answers the PUBLISH before
+  // it writes the message to the subscribers, the PING's answer comes after (what the gateway's writes do).
+  auto publish = [&](const std::string& text) {
+    auto* r = static_cast<redisReply*>(redisCommand(pub, "PUBLISH %s %s", bus.channel().c_str(), text.c_str()));
+    ASSERT_NE(r, nullptr);
+    freeReplyObject(r);
+    r = static_cast<redisReply*>(redisCommand(pub, "PING"));
+    ASSERT_NE(r, nullptr);
+    freeReplyObject(r);
+  };
+
+  // Nothing published: the first check for a request polls, the next ones for it (or an earlier one) do not.
+  auto arrived = Clock::now();
+  auto polls = bus.polls();
+  EXPECT_FALSE(bus.pending(arrived));
+  EXPECT_FALSE(bus.pending(arrived));
+  EXPECT_FALSE(bus.pending(arrived - 1ms));
+  EXPECT_EQ(bus.polls(), polls + 1);
+  EXPECT_FALSE(bus.pending(Clock::time_point{}));  // unknown arrival: always polls
+  EXPECT_EQ(bus.polls(), polls + 2);
+
+  // A request that arrives after a publish is never answered by a check made before it.
+  int undelivered_seen = 0;
+  for (int i = 0; i < 300; ++i) {
+    (void)bus.pending(Clock::now());  // a fresh check before the publish: it must not answer for the request
+    const int before = delivered.load();
+    publish("m" + std::to_string(i));
+    auto request = Clock::now();
+    if (bus.pending(request)) ++undelivered_seen;
+    else EXPECT_GT(delivered.load(), before) << "round " << i << ": neither pending nor delivered";
+    ASSERT_TRUE(eventually([&] { return delivered.load() > before; }));
+  }
+  std::printf("%d of 300 publishes were still pending when the request asked\n", undelivered_seen);
+  redisFree(pub);
+  bus.stop();
 }
 
 }  // namespace

@@ -89,7 +89,7 @@ Task<void> Registry::settle_bus() {
   }
 }
 
-Task<std::shared_ptr<const Snapshot>> Registry::snapshot() {
+Task<std::shared_ptr<const Snapshot>> Registry::snapshot(std::chrono::steady_clock::time_point received) {
   auto s = snap_.load(std::memory_order_acquire);
   auto now = std::chrono::steady_clock::now();
   auto generation = local_generation_.load(std::memory_order_acquire);
@@ -98,7 +98,7 @@ Task<std::shared_ptr<const Snapshot>> Registry::snapshot() {
     co_return s;  // loading this generation just failed: keep serving what there is for a moment
   if (s && s->local_generation == generation && now - s->built_at < kMaxAge && bus_ && bus_->live()) {
     // A message that reached this host before this request is delivered before it is answered.
-    if (bus_->pending()) co_await settle_bus();
+    if (bus_->pending(received)) co_await settle_bus();
     // Another instance wrote: reload, unless a load failed a moment ago (PostgreSQL down: keep serving).
     if (bus_->live() && bus_->generation() != s->bus_generation && !recently_failed())
       co_return co_await reload(std::move(s));

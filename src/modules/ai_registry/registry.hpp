@@ -80,7 +80,9 @@ class Registry {
 
   // The current snapshot, reloaded first when stale (see above). Throws only when there is no snapshot
   // yet and the database cannot be read; a failed reload otherwise keeps serving the previous snapshot.
-  Task<std::shared_ptr<const Snapshot>> snapshot();
+  // `received`: when the request that asks arrived (Caller::received; default: now) — a write announced
+  // before then is seen (InvalidationBus::pending).
+  Task<std::shared_ptr<const Snapshot>> snapshot(std::chrono::steady_clock::time_point received = {});
   // The last published snapshot without any I/O or freshness check; nullptr before the first load.
   std::shared_ptr<const Snapshot> current() const { return snap_.load(std::memory_order_acquire); }
 

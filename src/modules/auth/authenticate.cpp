@@ -105,7 +105,7 @@ Task<std::optional<http::Credential>> Authenticator::authenticate(const http::Re
 
   if (token.rfind("nk_", 0) == 0) {
     auto hash = sha256_hex(token);
-    auto key = co_await cache_->api_key(hash);
+    auto key = co_await cache_->api_key(hash, req.received);
     if (!key || key->revoked) throw Unauthorized("invalid or revoked API key");
     if (key->expires_at != 0 && key->expires_at <= now_s()) throw Unauthorized("API key expired");
     if (!key->user_active) throw Unauthorized("account is disabled");
@@ -131,7 +131,7 @@ Task<std::optional<http::Credential>> Authenticator::authenticate(const http::Re
   auto sid = claims.value("sid", "");
   auto sub = claims.value("sub", "");
   if (!is_uuid(sid) || !is_uuid(sub)) throw Unauthorized("malformed token");
-  auto session = co_await cache_->session(sid);
+  auto session = co_await cache_->session(sid, req.received);
   if (!session || session->revoked || session->user_id != sub) throw Unauthorized("session revoked or expired");
   if (!session->user_active) throw Unauthorized("account is disabled");
   // last_activity_at at most once a minute per session (the Redis mark is shared by all instances; each

@@ -143,8 +143,9 @@ bool SessionCache::still_valid(const Ticket& t) {
          local_.generation.load(std::memory_order_acquire) == t.local && outstanding_tombstones() == 0;
 }
 
-std::optional<ApiKeyState> SessionCache::local_key(const std::string& hash) {
-  if (!bus_ || !bus_->live() || bus_->pending()) return std::nullopt;
+std::optional<ApiKeyState> SessionCache::local_key(const std::string& hash,
+                                                   std::chrono::steady_clock::time_point received) {
+  if (!bus_ || !bus_->live() || bus_->pending(received)) return std::nullopt;
   auto now = std::chrono::steady_clock::now();
   std::lock_guard lk(local_.mu);
   auto it = local_.keys.find(hash);
@@ -157,8 +158,9 @@ std::optional<ApiKeyState> SessionCache::local_key(const std::string& hash) {
   return it->second.state;
 }
 
-std::optional<SessionState> SessionCache::local_session(const std::string& id) {
-  if (!bus_ || !bus_->live() || bus_->pending()) return std::nullopt;
+std::optional<SessionState> SessionCache::local_session(const std::string& id,
+                                                        std::chrono::steady_clock::time_point received) {
+  if (!bus_ || !bus_->live() || bus_->pending(received)) return std::nullopt;
   auto now = std::chrono::steady_clock::now();
   std::lock_guard lk(local_.mu);
   auto it = local_.sessions.find(id);
@@ -295,9 +297,10 @@ Task<bool> SessionCache::flush_outstanding() {
   co_return outstanding_tombstones() == 0;
 }
 
-Task<std::optional<SessionState>> SessionCache::session(const std::string& session_id) {
+Task<std::optional<SessionState>> SessionCache::session(const std::string& session_id,
+                                                       std::chrono::steady_clock::time_point received) {
   if (outstanding_tombstones() == 0)
-    if (auto copy = local_session(session_id)) co_return copy;
+    if (auto copy = local_session(session_id, received)) co_return copy;
   auto t = ticket();
   std::string key = "session:" + session_id;
   bool trust = co_await flush_outstanding();
@@ -326,10 +329,11 @@ Task<void> SessionCache::revoke_sessions(const std::vector<std::string>& session
   for (auto& id : session_ids) co_await tombstone("session:" + id, revoked_tombstone(), kSessionTtl);
 }
 
-Task<std::optional<ApiKeyState>> SessionCache::api_key(const std::string& key_hash) {
+Task<std::optional<ApiKeyState>> SessionCache::api_key(const std::string& key_hash,
+                                                      std::chrono::steady_clock::time_point received) {
   if (locally_unknown(key_hash)) co_return std::nullopt;
   if (outstanding_tombstones() == 0)
-    if (auto copy = local_key(key_hash)) co_return copy;
+    if (auto copy = local_key(key_hash, received)) co_return copy;
   auto t = ticket();
   std::string key = "apikey:" + key_hash;
   bool trust = co_await flush_outstanding();

@@ -41,9 +41,13 @@ class SessionCache {
   SessionCache(AppContext& ctx, AuthRepo& repo, int max_age_ms = 0);
   ~SessionCache();
   void start();  // the invalidation subscriber (a thread); only with max_age_ms > 0
-  Task<std::optional<SessionState>> session(const std::string& session_id);
+  // `received`: when the request that asks arrived (Caller::received); a local copy is served only when
+  // no invalidation that reached this host before then is still on its way (InvalidationBus::pending).
+  Task<std::optional<SessionState>> session(const std::string& session_id,
+                                            std::chrono::steady_clock::time_point received = {});
   Task<void> revoke_sessions(const std::vector<std::string>& session_ids);
-  Task<std::optional<ApiKeyState>> api_key(const std::string& key_hash);
+  Task<std::optional<ApiKeyState>> api_key(const std::string& key_hash,
+                                            std::chrono::steady_clock::time_point received = {});
   Task<void> forget_keys(const std::vector<std::string>& key_hashes);  // re-read from PostgreSQL next time
   Task<void> revoke_key(const std::string& key_hash);
   Task<void> revoke_keys(const std::vector<std::string>& key_hashes);
@@ -77,8 +81,8 @@ class SessionCache {
   };
   Ticket ticket();
   bool still_valid(const Ticket& t);
-  std::optional<ApiKeyState> local_key(const std::string& hash);
-  std::optional<SessionState> local_session(const std::string& id);
+  std::optional<ApiKeyState> local_key(const std::string& hash, std::chrono::steady_clock::time_point received);
+  std::optional<SessionState> local_session(const std::string& id, std::chrono::steady_clock::time_point received);
   void keep_key(const std::string& hash, const ApiKeyState& s, const Ticket& t);
   void keep_session(const std::string& id, const SessionState& s, const Ticket& t);
   void drop_local(char kind, const std::string& id);  // 'k' key hash, 's' session id

@@ -148,7 +148,7 @@ Task<std::shared_ptr<Exec>> Service::prepare(std::shared_ptr<const json> body, C
   x->stream = stream;
   auto model = x->body->find("model");
   std::string requested = model != x->body->end() ? model->get<std::string>() : std::string("auto");
-  x->snap = co_await registry_->registry()->snapshot();  // directly: no extra frame on the hot path
+  x->snap = co_await registry_->registry()->snapshot(x->caller.received);  // directly: no extra frame on the hot path
   x->facts = std::make_unique<RequestFacts>(*x->body, std::move(requested), x->caller.role, x->caller.tier);
   x->plan = resolve(*x->snap, *x->facts);
   auto now = Clock::now();
