@@ -6,9 +6,18 @@ namespace netops {
 
 std::string iso_date(std::chrono::sys_days d) {
   std::chrono::year_month_day ymd{d};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()));
+  const int y = static_cast<int>(ymd.year());
+  const unsigned m = static_cast<unsigned>(ymd.month()), day = static_cast<unsigned>(ymd.day());
+  if (y >= 0 && y <= 9999) {  // digits by hand: a gateway request formats a few of these (budget days)
+    std::string s = "0000-00-00";
+    s[0] = static_cast<char>('0' + y / 1000), s[1] = static_cast<char>('0' + y / 100 % 10);
+    s[2] = static_cast<char>('0' + y / 10 % 10), s[3] = static_cast<char>('0' + y % 10);
+    s[5] = static_cast<char>('0' + m / 10), s[6] = static_cast<char>('0' + m % 10);
+    s[8] = static_cast<char>('0' + day / 10), s[9] = static_cast<char>('0' + day % 10);
+    return s;
+  }
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, day);
   return buf;
 }
 

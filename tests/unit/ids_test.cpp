@@ -37,4 +37,15 @@ TEST(Dates, IsoDatesRoundTripAndRefuseWhatIsNotACalendarDate) {
   for (const char* bad : {"2023-02-29", "2024-13-01", "2024-00-10", "2024-1-01", "2024-01-01T00", "abcd-ef-gh", ""})
     EXPECT_FALSE(parse_iso_date(bad)) << bad;
   EXPECT_EQ(utc_date(std::chrono::sys_days(std::chrono::year(2026) / 12 / 2) + std::chrono::hours(23)), "2026-12-02");
+  using std::chrono::year;
+  EXPECT_EQ(iso_date(std::chrono::sys_days(year(999) / 1 / 9)), "0999-01-09");
+  EXPECT_EQ(iso_date(std::chrono::sys_days(year(10000) / 10 / 31)), "10000-10-31");
+  EXPECT_EQ(iso_date(std::chrono::sys_days(year(1970) / 1 / 1)), "1970-01-01");
+}
+
+TEST(Ids, Sha256HexMatchesTheStandardVectors) {
+  EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
