@@ -21,11 +21,16 @@ using nlohmann::json;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view raw(reinterpret_cast<const char*>(data), size);
   json body;
+  // parse_json_object lexes small bodies with simdjson: it must accept exactly what nlohmann accepts (within
+  // the depth limit) and build the same value.
+  json reference = json_depth_within(raw) ? json::parse(raw, nullptr, false) : json(json::value_t::discarded);
   try {
     body = parse_json_object(raw, "an OpenAI chat completion request");
   } catch (const AppError&) {
+    fuzz::check(reference.is_discarded() || !reference.is_object(), "a body nlohmann accepts was refused");
     return 0;  // 400: nothing else runs
   }
+  fuzz::check(!reference.is_discarded() && reference == body, "the body parsed differently from nlohmann's parse");
   fuzz::render_like_server(body);
   const json& messages = body.contains("messages") ? body["messages"] : json();
   (void)client_wants_usage(body);
