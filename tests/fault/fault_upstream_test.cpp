@@ -139,6 +139,22 @@ class EvilUpstream {
   std::list<std::thread> workers_;
 };
 
+// The hostile upstream as provider "evil" and one model per kind on it: the HTTP statuses of the calls.
+int add_evil_provider(HttpClient& c, const std::string& admin, int evil_port) {
+  return c.post("/api/providers",
+                {{"id", "evil"}, {"name", "evil"},
+                 {"apiEndpoint", "http://127.0.0.1:" + std::to_string(evil_port) + "/v1"}, {"authType", "none"}},
+                bearer(admin))
+      .status;
+}
+int add_evil_model(HttpClient& c, const std::string& admin, const std::string& kind, int tier, int priority) {
+  return c.post("/api/models",
+                {{"id", "evil/" + kind}, {"provider", "evil"}, {"tier", tier}, {"costPer1kInput", "0.001"},
+                 {"costPer1kOutput", "0.002"}, {"supportsStreaming", true}, {"priority", priority}},
+                bearer(admin))
+      .status;
+}
+
 TEST(FaultUpstream, HostileUpstreamsEndCleanlyAreAccountedAndLeakNothing) {
   EvilUpstream evil;
   ServerOptions o;
@@ -155,21 +171,10 @@ TEST(FaultUpstream, HostileUpstreamsEndCleanlyAreAccountedAndLeakNothing) {
   const int port = server.port();
   std::string admin = login_admin(server).token;
   HttpClient c(port);
-  ASSERT_EQ(c.post("/api/providers",
-                   {{"id", "evil"}, {"name", "evil"}, {"apiEndpoint", "http://127.0.0.1:" + std::to_string(evil.port()) + "/v1"},
-                    {"authType", "none"}},
-                   bearer(admin))
-                .status,
-            201);
+  ASSERT_EQ(add_evil_provider(c, admin, evil.port()), 201);
   const std::vector<std::string> kinds = {"reset-mid", "stall",       "garbage",   "badjson",
                                           "endless",   "endless-sse", "silent-sse", "empty-sse"};
-  for (auto& k : kinds)
-    ASSERT_EQ(c.post("/api/models",
-                     {{"id", "evil/" + k}, {"provider", "evil"}, {"tier", 0}, {"costPer1kInput", "0.001"},
-                      {"costPer1kOutput", "0.002"}, {"supportsStreaming", true}, {"priority", 900}},
-                     bearer(admin))
-                  .status,
-              201);
+  for (auto& k : kinds) ASSERT_EQ(add_evil_model(c, admin, k, 0, 900), 201);
   auto user = new_user(port, admin, "user", "unlimited");
   pid_t pid = gateway_pid(port);
   ASSERT_GT(pid, 0);
@@ -262,20 +267,10 @@ TEST(FaultUpstream, StreamCommitDecidesWhetherAStreamFailingBeforeItsFirstEventF
     const int port = server.port();
     std::string admin = login_admin(server).token;
     HttpClient c(port);
-    ASSERT_EQ(c.post("/api/providers",
-                     {{"id", "evil"}, {"name", "evil"},
-                      {"apiEndpoint", "http://127.0.0.1:" + std::to_string(evil.port()) + "/v1"}, {"authType", "none"}},
-                     bearer(admin))
-                  .status,
-              201);
-    int priority = 1;
-    for (std::string k : {"empty-sse", "fine-sse"})  // tier 3: first the one that fails, then the good one
-      ASSERT_EQ(c.post("/api/models",
-                       {{"id", "evil/" + k}, {"provider", "evil"}, {"tier", 3}, {"costPer1kInput", "0.001"},
-                        {"costPer1kOutput", "0.002"}, {"supportsStreaming", true}, {"priority", priority++}},
-                       bearer(admin))
-                    .status,
-                201);
+    ASSERT_EQ(add_evil_provider(c, admin, evil.port()), 201);
+    // tier 3: first the one that fails, then the good one
+    ASSERT_EQ(add_evil_model(c, admin, "empty-sse", 3, 1), 201);
+    ASSERT_EQ(add_evil_model(c, admin, "fine-sse", 3, 2), 201);
     auto user = new_user(port, admin, "user", "unlimited");
     json b = {{"model", "tier:3"}, {"stream", true}, {"messages", {{{"role", "user"}, {"content", "hello"}}}}};
     auto r = c.post("/v1/chat/completions", b, {{"Authorization", "Bearer " + user.token}, {"X-Request-Id", "commit-" + mode}});
