@@ -17,6 +17,7 @@
 #include "kit/context.hpp"
 #include "app/modules.hpp"
 #include "app/system_routes.hpp"
+#include "core/busy_poll.hpp"
 #include "core/cidr.hpp"
 #include "core/detached.hpp"
 #include "core/error.hpp"
@@ -194,14 +195,16 @@ int serve(const Config& cfg, const ServeOptions& opts) {
         net::detached);
   });
 
+  const auto poll_max = std::chrono::microseconds(cfg.busy_poll_us);
+  const int pollers = std::max(1, static_cast<int>(workers.size() / 2));
   std::vector<std::thread> threads;
   for (std::size_t i = 1; i < workers.size(); ++i)
-    threads.emplace_back([i, w = workers[i]] {
+    threads.emplace_back([i, w = workers[i], poll_max, pollers] {
       set_current_worker(i);
-      w->run();
+      run_worker(*w, poll_max, pollers);
     });
   set_current_worker(0);
-  workers[0]->run();
+  run_worker(*workers[0], poll_max, pollers);
   for (auto& t : threads) t.join();
   spdlog::info("stopped");
   spdlog::shutdown();

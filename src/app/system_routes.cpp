@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/busy_poll.hpp"
 #include "core/metrics.hpp"
 #include "http/openapi.hpp"
 #include "modules/auth/session_cache.hpp"
@@ -77,6 +78,7 @@ void register_process_collectors(AppContext& ctx) {
     out += "# HELP auth_outstanding_tombstones Revocations not yet written to Redis (cache bypassed meanwhile)\n"
            "# TYPE auth_outstanding_tombstones gauge\n";
     out += "auth_outstanding_tombstones " + std::to_string(auth::SessionCache::outstanding_tombstones()) + "\n";
+    render_busy_poll_metrics(out);
     out += "# HELP process_resident_memory_bytes Resident set size\n# TYPE process_resident_memory_bytes gauge\n";
     out += "process_resident_memory_bytes " + std::to_string(rss_bytes()) + "\n";
     out += "# HELP process_uptime_seconds Seconds since start\n# TYPE process_uptime_seconds gauge\n";

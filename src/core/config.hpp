@@ -24,6 +24,7 @@ struct Config {
   std::string listen_host = "127.0.0.1";
   int listen_port = 3000;
   std::size_t threads = 0;  // 0 = one per core
+  int busy_poll_us = 100;    // NETOPS_BUSY_POLL_US: adaptive busy-poll window of a worker (core/busy_poll)
   std::string database_url;
   std::string redis_url;
   std::string jwt_secret;

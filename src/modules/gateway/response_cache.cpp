@@ -174,7 +174,8 @@ Task<std::optional<CacheTicket>> ResponseCache::begin(const http::Request& req, 
   // A rule's policy: the rule this request resolves to (resolution errors are left to the call itself).
   std::optional<CachePolicy> rule_policy;
   try {
-    auto snap = co_await registry_->registry()->snapshot();
+    // The request's arrival time lets the registry reuse the bus check prepare() makes for the same request.
+    auto snap = co_await registry_->registry()->snapshot(caller.received);
     bool any = std::any_of(snap->rules.begin(), snap->rules.end(),
                            [](const ai_registry::Rule& r) { return r.metadata.contains("cache"); });
     if (any) {
