@@ -43,13 +43,13 @@ bool poll_for(boost::asio::io_context& ioc, nanoseconds window) {
 
 }  // namespace
 
-void PollWindow::blocked(nanoseconds waited) {
-  if (waited <= window_) return;  // a poll as long as the window would have caught it: nothing learnt
-  if (waited <= max_) {
-    window_ = window_.count() == 0 ? max_ / 4 : std::min(window_ * 2, max_);
+void PollWindow::idle(nanoseconds spell) {
+  if (spell <= window_) return;  // a poll as long as the window would have caught it: nothing learnt
+  if (spell <= max_) {
+    window_ = std::max(std::min(window_ * 2, max_), max_ / 4);
   } else {
     window_ /= 2;
-    if (window_ < max_ / 8) window_ = nanoseconds(0);
+    if (window_ < max_ / 4) window_ = nanoseconds(0);
   }
 }
 
@@ -90,6 +90,9 @@ void run_worker(boost::asio::io_context& ioc, std::chrono::microseconds max, int
   while (!ioc.stopped()) {
     if (ioc.poll() > 0) continue;  // ready work first
     if (ioc.stopped()) break;
+    // Idle: poll for the window, then block. The whole idle spell — polling and blocking, not the handler
+    // that ends it — teaches the window whether polling longer would have caught the event.
+    auto idle_from = Clock::now();
     auto w = window.current();
     if (w.count() > 0) {
       bool mine = g_pollers.fetch_add(1, std::memory_order_acq_rel) < max_pollers;
@@ -98,13 +101,10 @@ void run_worker(boost::asio::io_context& ioc, std::chrono::microseconds max, int
       if (hit) continue;
       if (ioc.stopped()) break;
     }
-    // Nothing came: block. The time spent blocked (not running the handler that ends the wait) teaches
-    // the window whether polling longer would have caught the event.
-    auto t0 = Clock::now();
     auto cpu0 = thread_cpu();
     if (ioc.run_one() == 0) break;
-    auto waited = (Clock::now() - t0) - (thread_cpu() - cpu0);
-    window.blocked(std::chrono::duration_cast<nanoseconds>(waited));
+    auto spell = (Clock::now() - idle_from) - (thread_cpu() - cpu0);
+    window.idle(std::chrono::duration_cast<nanoseconds>(spell));
   }
 }
 

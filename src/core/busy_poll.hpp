@@ -9,11 +9,12 @@
 // `busy-polling` and the kernel's haltpoll cpuidle governor make.
 //
 // The window adapts the way haltpoll's does, so polling costs CPU only where it pays: it starts at 0;
-// a blocking wait that ended within the maximum (a longer poll would have caught the event) grows it —
-// to a quarter of the maximum, then doubling up to the maximum; a wait longer than the maximum (polling
-// was useless: events far apart, as between the tokens of a real model's stream) halves it, and below an
-// eighth of the maximum it is 0 again. At most `max_pollers` workers of the process poll at a time (half
-// of them, at least one), so the other cores stay free for the processes the events have to come from.
+// an idle spell (polling and sleeping together) that ended within the maximum — a longer poll would have
+// caught the event — opens it to a quarter of the maximum, then doubles it up to the maximum; a spell
+// longer than the maximum (polling was useless: events far apart, as between the tokens of a real model's
+// stream, or an idle server) halves it, and below a quarter of the maximum it is 0 again. At most
+// `max_pollers` workers of the process poll at a time (half of them, at least one), so the other cores
+// stay free for the processes the events have to come from.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -29,8 +30,9 @@ class PollWindow {
   explicit PollWindow(std::chrono::nanoseconds max) : max_(max) {}
   std::chrono::nanoseconds current() const { return window_; }
   std::chrono::nanoseconds max() const { return max_; }
-  // A poll of `current()` found nothing and the worker then blocked for `waited` before its next event.
-  void blocked(std::chrono::nanoseconds waited);
+  // The worker was idle for `spell` (its poll of `current()`, if any, found nothing; it then slept) before
+  // its next event.
+  void idle(std::chrono::nanoseconds spell);
 
  private:
   std::chrono::nanoseconds max_;

@@ -16,30 +16,28 @@ namespace {
 using namespace std::chrono_literals;
 namespace net = boost::asio;
 
-TEST(PollWindow, GrowsWhileEventsComeWithinTheMaximumAndShrinksToZeroWhenTheyDoNot) {
+TEST(PollWindow, OpensWhileEventsComeWithinTheMaximumAndShutsWhenTheyDoNot) {
   PollWindow w(100us);
   EXPECT_EQ(w.current(), 0ns);  // nothing learnt yet: no polling
-  w.blocked(30us);               // a poll could have caught it: start at a quarter of the maximum
+  w.idle(30us);                  // a poll could have caught it: open at a quarter of the maximum
   EXPECT_EQ(w.current(), 25us);
-  w.blocked(30us);  // still later than the window: double
+  w.idle(30us);  // still longer than the window: double
   EXPECT_EQ(w.current(), 50us);
-  w.blocked(40us);  // within the window (the poll was not tried): nothing learnt
+  w.idle(40us);  // within the window (no poll was tried: another worker was polling): nothing learnt
   EXPECT_EQ(w.current(), 50us);
-  w.blocked(90us);
+  w.idle(90us);
   EXPECT_EQ(w.current(), 100us);
-  w.blocked(99us);
+  w.idle(99us);
   EXPECT_EQ(w.current(), 100us);  // never beyond the maximum
-  w.blocked(5ms);                  // far apart: polling was wasted
+  w.idle(150us);                   // just beyond: the whole poll was wasted
   EXPECT_EQ(w.current(), 50us);
-  w.blocked(5ms);
+  w.idle(5ms);
   EXPECT_EQ(w.current(), 25us);
-  w.blocked(5ms);
-  EXPECT_EQ(w.current(), 12500ns);
-  w.blocked(5ms);  // below an eighth of the maximum: off
+  w.idle(5ms);  // below a quarter of the maximum: shut
   EXPECT_EQ(w.current(), 0ns);
-  w.blocked(5ms);
+  w.idle(5ms);
   EXPECT_EQ(w.current(), 0ns);
-  w.blocked(60us);  // events close together again: back on
+  w.idle(60us);  // events close together again: open
   EXPECT_EQ(w.current(), 25us);
 }
 
