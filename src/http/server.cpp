@@ -19,6 +19,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/steady_timer.hpp>
 
@@ -204,37 +205,81 @@ net::awaitable<void> Server::Impl::accept_loop() {
   }
 }
 
+namespace {
+
+bool is_token_char(char c) {
+  if (c >= '0' && c <= '9') return true;
+  if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') return true;
+  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+bool is_token(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), is_token_char); }
+
+}  // namespace
+
+std::string response_head(unsigned version, const Request& req, const Response& res, bool keep_alive,
+                          std::optional<std::size_t> content_length) {
+  std::vector<std::pair<std::string_view, std::string_view>> fields;
+  fields.reserve(2 + req.response_headers.size() + res.headers.size());
+  std::size_t size = 64;
+  auto put = [&](std::string_view name, std::string_view value) {
+    if (!is_token(name) || beast::iequals(name, "content-length") || beast::iequals(name, "transfer-encoding") ||
+        beast::iequals(name, "connection"))
+      return;
+    size += name.size() + value.size() + 4;
+    for (auto& f : fields)
+      if (beast::iequals(f.first, name)) {
+        f = {name, value};
+        return;
+      }
+    fields.emplace_back(name, value);
+  };
+  if (!res.content_type.empty()) put("Content-Type", res.content_type);
+  put("X-Request-Id", req.request_id);
+  for (auto& [k, v] : req.response_headers) put(k, v);
+  for (auto& [k, v] : res.headers) put(k, v);
+  std::string out;
+  out.reserve(size);
+  out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  out += std::to_string(res.status);
+  out += ' ';
+  auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(res.status));
+  out.append(reason.data(), reason.size());
+  out += "\r\n";
+  for (auto& [name, value] : fields) {
+    out += name;
+    out += ": ";
+    for (char c : value) out.push_back(c == '\r' || c == '\n' || c == '\0' ? ' ' : c);
+    out += "\r\n";
+  }
+  if (content_length) {
+    out += "Content-Length: ";
+    out += std::to_string(*content_length);
+    out += "\r\n";
+  } else {
+    out += "Transfer-Encoding: chunked\r\n";
+  }
+  if (version == 10 && keep_alive) out += "Connection: keep-alive\r\n";
+  if (version != 10 && !keep_alive) out += "Connection: close\r\n";
+  out += "\r\n";
+  return out;
+}
+
 net::awaitable<std::size_t> Server::Impl::write_response(beast::tcp_stream& s, Request& req, Response& res,
                                                          unsigned version, bool keep_alive, bool head) {
-  auto set_common = [&](auto& msg) {
-    msg.version(version);
-    msg.result(static_cast<unsigned>(res.status));
-    msg.keep_alive(keep_alive);
-    if (!res.content_type.empty()) msg.set(bhttp::field::content_type, res.content_type);
-    msg.set("X-Request-Id", req.request_id);
-    for (auto& [k, v] : req.response_headers) msg.set(k, v);
-    for (auto& [k, v] : res.headers) msg.set(k, v);
-  };
   s.expires_after(std::chrono::milliseconds(opts.write_timeout_ms));
   if (!res.stream) {
-    bhttp::response<bhttp::string_body> msg;
-    set_common(msg);
+    // Head and body in one gather write: one sendmsg for the whole response. 1xx, 204 and 304 carry no body.
     std::size_t size = res.body.size();
-    if (head) {
-      msg.content_length(size);
-    } else {
-      msg.body() = std::move(res.body);
-      msg.prepare_payload();
-    }
-    auto [ec, n] = co_await bhttp::async_write(s, msg, nothrow);
+    bool bodyless = head || res.status < 200 || res.status == 204 || res.status == 304;
+    std::string head_block = response_head(version, req, res, keep_alive, size);
+    std::array<net::const_buffer, 2> pieces{net::buffer(head_block), net::buffer(res.body.data(), bodyless ? 0 : size)};
+    auto [ec, n] = co_await net::async_write(s, pieces, nothrow);
     if (ec) throw boost::system::system_error(ec);
     co_return size;
   }
-  bhttp::response<bhttp::empty_body> msg;
-  set_common(msg);
-  msg.chunked(true);
-  bhttp::response_serializer<bhttp::empty_body> sr(msg);
-  auto [ec, n] = co_await bhttp::async_write_header(s, sr, nothrow);
+  std::string head_block = response_head(version, req, res, keep_alive, std::nullopt);
+  auto [ec, n] = co_await net::async_write(s, net::buffer(head_block), nothrow);
   if (ec) throw boost::system::system_error(ec);
   ChunkWriter writer(s, opts.write_timeout_ms);
   co_await res.stream(writer);

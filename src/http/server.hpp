@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,16 @@ struct ServerOptions {
 };
 
 inline constexpr std::size_t kReservedFds = 64;
+
+// The status line and header block of a response, in one piece (one write with the body, no allocation
+// per header): Content-Type, X-Request-Id, the request's response headers, then the response's own — a
+// later header replaces an earlier one of the same name (case-insensitive). Content-Length is
+// `content_length` (none: Transfer-Encoding: chunked); Connection says what `keep_alive` means for
+// `version` (10 or 11); those three are the server's and handlers' copies of them are ignored. CR, LF
+// and NUL in a value become spaces, and a header whose name is not an HTTP token is dropped, so no
+// value can split the header block.
+std::string response_head(unsigned version, const Request& req, const Response& res, bool keep_alive,
+                          std::optional<std::size_t> content_length);
 
 class Server {
  public:
