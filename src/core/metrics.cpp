@@ -15,27 +15,34 @@ Metrics& Metrics::instance() {
   return m;
 }
 
-std::string Metrics::escape(std::string_view v) {
-  std::string out;
-  out.reserve(v.size());
+namespace {
+void append_escaped(std::string& out, std::string_view v) {
   for (char c : v) {
-    if (c == '\\' || c == '"') out.push_back('\\');
     if (c == '\n') {
       out += "\\n";
       continue;
     }
+    if (c == '\\' || c == '"') out.push_back('\\');
     out.push_back(c);
   }
+}
+}  // namespace
+
+std::string Metrics::escape(std::string_view v) {
+  std::string out;
+  out.reserve(v.size());
+  append_escaped(out, v);
   return out;
 }
 
-std::string Metrics::label_text(const Labels& labels) {
-  std::string s;
+const std::string& Metrics::label_text(const Labels& labels) {
+  thread_local std::string s;
+  s.clear();
   for (auto& [k, v] : labels) {
     if (!s.empty()) s.push_back(',');
     s.append(k);
     s += "=\"";
-    s += escape(v);
+    append_escaped(s, v);
     s.push_back('"');
   }
   return s;
@@ -76,21 +83,21 @@ void Metrics::describe(std::string name, std::string type, std::string help) {
 }
 
 void Metrics::inc(std::string_view name, const Labels& labels, double by) {
-  auto key = label_text(labels);
+  const std::string& key = label_text(labels);
   std::lock_guard lk(mu_);
   auto& f = family(name, "counter");
   f.values[admit(name, f.values, key)] += by;
 }
 
 void Metrics::set(std::string_view name, const Labels& labels, double value) {
-  auto key = label_text(labels);
+  const std::string& key = label_text(labels);
   std::lock_guard lk(mu_);
   auto& f = family(name, "gauge");
   f.values[admit(name, f.values, key)] = value;
 }
 
 void Metrics::observe(std::string_view name, const Labels& labels, double value) {
-  auto key = label_text(labels);
+  const std::string& key = label_text(labels);
   const auto& bounds = histogram_buckets();
   std::lock_guard lk(mu_);
   auto& f = family(name, "histogram");

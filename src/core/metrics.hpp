@@ -2,6 +2,7 @@
 // Prometheus metrics: counters and histograms keyed by name and labels, plus collectors that add
 // gauges read at scrape time (pool sizes, RSS). One process-wide registry; cheap enough per request.
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <mutex>
 #include <cstddef>
@@ -13,7 +14,8 @@
 
 namespace netops {
 
-using Labels = std::vector<std::pair<std::string_view, std::string_view>>;
+// Label pairs as written at the call site ({{"provider", p}, {"model", m}}): nothing is allocated to pass them.
+using Labels = std::initializer_list<std::pair<std::string_view, std::string_view>>;
 
 class Metrics {
  public:
@@ -45,7 +47,9 @@ class Metrics {
     std::map<std::string, double> values;        // label text → value
     std::map<std::string, Histogram> histograms;  // label text → histogram
   };
-  static std::string label_text(const Labels& labels);
+  // The series key of `labels` (k="v",…), in a per-thread buffer reused by every call: no allocation
+  // once the buffer has grown.
+  static const std::string& label_text(const Labels& labels);
   Family& family(std::string_view name, const char* type);
   // The key to store a sample under: `key` when it exists or fits, else the overflow series.
   template <class Map>

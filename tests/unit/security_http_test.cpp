@@ -61,6 +61,20 @@ TEST(SecurityMetrics, SeriesPerFamilyAreCappedWithAnOverflowSeries) {
   EXPECT_NE(text.find("metrics_series_dropped_total{family=\"sec_test_seconds\"} 7"), std::string::npos);
 }
 
+TEST(SecurityMetrics, LabelValuesAreEscapedAndEachSetKeepsItsOwnSeries) {
+  auto& m = Metrics::instance();
+  std::string odd = "a\"b\\c\nd";
+  for (int i = 0; i < 3; ++i) {
+    m.inc("esc_test_total", {{"model", odd}, {"kind", "prompt"}}, 2);
+    m.inc("esc_test_total", {{"model", "plain"}, {"kind", "completion"}});
+  }
+  m.inc("esc_test_total", {});
+  auto text = m.render();
+  EXPECT_NE(text.find("esc_test_total{model=\"a\\\"b\\\\c\\nd\",kind=\"prompt\"} 6\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("esc_test_total{model=\"plain\",kind=\"completion\"} 3\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("esc_test_total 1\n"), std::string::npos) << text;
+}
+
 TEST(SecurityProxies, ClientIpComesFromForwardedForOnlyThroughTrustedPeers) {
   auto none = TrustedProxies::parse("");
   EXPECT_EQ(none.client_ip("198.51.100.7", "1.2.3.4"), "198.51.100.7");
