@@ -29,7 +29,6 @@ class PollWindow {
  public:
   explicit PollWindow(std::chrono::nanoseconds max) : max_(max) {}
   std::chrono::nanoseconds current() const { return window_; }
-  std::chrono::nanoseconds max() const { return max_; }
   // The worker was idle for `spell` (its poll of `current()`, if any, found nothing; it then slept) before
   // its next event.
   void idle(std::chrono::nanoseconds spell);
