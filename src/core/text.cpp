@@ -46,4 +46,22 @@ std::string clean_text(std::string_view s, std::size_t max_bytes) {
   return out;
 }
 
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    unsigned char x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
+    if (x != y && ((x | 0x20) != (y | 0x20) || (x | 0x20) < 'a' || (x | 0x20) > 'z')) return false;
+  }
+  return true;
+}
+
+bool is_http_token(std::string_view s) {
+  if (s.empty()) return false;
+  for (unsigned char c : s)
+    if (c <= ' ' || c >= 0x7f || std::string_view("()<>@,;:\\\"/[]?={}").find(static_cast<char>(c)) !=
+                                     std::string_view::npos)
+      return false;
+  return true;
+}
+
 }  // namespace netops

@@ -27,6 +27,7 @@
 #include "core/ids.hpp"
 #include "core/log.hpp"
 #include "core/metrics.hpp"
+#include "core/text.hpp"
 
 namespace netops::http {
 
@@ -205,17 +206,6 @@ net::awaitable<void> Server::Impl::accept_loop() {
   }
 }
 
-namespace {
-
-bool is_token_char(char c) {
-  if (c >= '0' && c <= '9') return true;
-  if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-bool is_token(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), is_token_char); }
-
-}  // namespace
 
 std::string response_head(unsigned version, const Request& req, const Response& res, bool keep_alive,
                           std::optional<std::size_t> content_length) {
@@ -223,12 +213,12 @@ std::string response_head(unsigned version, const Request& req, const Response& 
   fields.reserve(2 + req.response_headers.size() + res.headers.size());
   std::size_t size = 64;
   auto put = [&](std::string_view name, std::string_view value) {
-    if (!is_token(name) || beast::iequals(name, "content-length") || beast::iequals(name, "transfer-encoding") ||
-        beast::iequals(name, "connection"))
+    if (!is_http_token(name) || iequals(name, "content-length") || iequals(name, "transfer-encoding") ||
+        iequals(name, "connection"))
       return;
     size += name.size() + value.size() + 4;
     for (auto& f : fields)
-      if (beast::iequals(f.first, name)) {
+      if (iequals(f.first, name)) {
         f = {name, value};
         return;
       }

@@ -1,5 +1,7 @@
 #include "http/static_files.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -57,11 +59,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-bool ieq(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 }  // namespace
 
@@ -89,8 +86,8 @@ std::string_view pick_encoding(std::string_view accept, bool have_br, bool have_
       }
     }
     if (refused) continue;
-    if (ieq(name, "br")) br = true;
-    if (ieq(name, "gzip")) gz = true;
+    if (iequals(name, "br")) br = true;
+    if (iequals(name, "gzip")) gz = true;
   }
   if (br && have_br) return "br";
   if (gz && have_gzip) return "gzip";

@@ -1,5 +1,7 @@
 #include "llm/exchange.hpp"
 
+#include "core/text.hpp"
+
 #include <boost/asio/ssl/error.hpp>
 #include <boost/beast/http/error.hpp>
 #include <algorithm>
@@ -16,23 +18,6 @@ using std::chrono::milliseconds;
 
 constexpr std::size_t kMaxRetries = 1;
 constexpr std::size_t kReadRoom = 16 * 1024;  // socket read size for the headers and body of an answer  // a stale pooled connection is retried once, on a fresh one
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
-
-bool is_token(std::string_view s) {
-  if (s.empty()) return false;
-  for (unsigned char c : s)
-    if (c <= ' ' || c >= 0x7f || std::string_view("()<>@,;:\\\"/[]?={}").find(static_cast<char>(c)) !=
-                                     std::string_view::npos)
-      return false;
-  return true;
-}
 
 Clock::time_point after(Clock::time_point from, int ms) {
   return ms > 0 ? from + milliseconds(ms) : Clock::time_point::max();  // 0 or less: no limit
@@ -122,7 +107,7 @@ std::string_view kind_name(UpstreamError::Kind k) {
 
 std::string serialize_request_head(const UpstreamRequest& req, const UpstreamUrl& url, const ClientOptions& opts,
                                    bool& keep_alive) {
-  if (!is_token(req.method)) throw std::invalid_argument("bad HTTP method");
+  if (!is_http_token(req.method)) throw std::invalid_argument("bad HTTP method");
   std::string h;
   std::size_t size = req.method.size() + url.target.size() + 128;
   for (auto& [k, v] : req.headers) size += k.size() + v.size() + 4;
@@ -131,7 +116,7 @@ std::string serialize_request_head(const UpstreamRequest& req, const UpstreamUrl
   bool has_host = false, has_agent = false, has_connection = false;
   for (auto& [k, v] : req.headers) {
     // Never quote the value: it may be an API key.
-    if (!is_token(k)) throw std::invalid_argument("bad request header name '" + k + "'");
+    if (!is_http_token(k)) throw std::invalid_argument("bad request header name '" + k + "'");
     if (v.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
       throw std::invalid_argument("control character in the value of request header '" + k + "'");
     has_host |= iequals(k, "host");
