@@ -18,6 +18,7 @@
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/worker.hpp"
+#include "db/array.hpp"
 #include "db/connection.hpp"
 #include "db/db.hpp"
 #include "db/migrations.hpp"
@@ -126,6 +127,34 @@ TEST_F(DbTest, TypedValuesRoundTrip) {
   EXPECT_EQ(row.json("ts"), "2026-11-25T03:47:56.123456Z");
   EXPECT_EQ(row.json("u"), uuid);
   EXPECT_EQ(row.json("nul"), nullptr);
+}
+
+// Array literals read back element for element by PostgreSQL: the characters array syntax gives meaning to
+// (quotes, backslashes, commas, braces, blanks, the word NULL) stay text, a missing value is NULL, and bytes
+// text cannot hold (NUL, malformed UTF-8) become '?' instead of making the whole array unreadable.
+TEST_F(DbTest, ArrayLiteralsRoundTrip) {
+  Db db(config(), {&io});
+  const std::vector<std::optional<std::string>> texts = {
+      "plain", "quo\"te", "back\\slash", "a,b", "{brace}", " padded ", "NULL", "", "héllo ✓", std::nullopt};
+  ArrayLiteral numbers, flags, odd;
+  numbers.number(-9007199254740993).number(0).null();
+  flags.boolean(true).boolean(false);
+  odd.text(std::string("nul\0byte", 8)).text("bad \xC3( utf8");
+  auto r = run(io, sql(db,
+                       "SELECT t, n, f, o FROM unnest($1::text[]) WITH ORDINALITY AS x(t, i) "
+                       "LEFT JOIN unnest($2::bigint[], $3::bool[], $4::text[]) WITH ORDINALITY AS y(n, f, o, j) ON j = i "
+                       "ORDER BY i",
+                       Params(array_literal(texts), numbers.done(), flags.done(), odd.done())));
+  ASSERT_EQ(r.size(), static_cast<int>(texts.size()));
+  for (std::size_t i = 0; i < texts.size(); ++i) EXPECT_EQ(r[static_cast<int>(i)].opt<std::string>("t"), texts[i]) << i;
+  EXPECT_EQ(r[0].get<std::int64_t>("n"), -9007199254740993);
+  EXPECT_EQ(r[1].get<std::int64_t>("n"), 0);
+  EXPECT_TRUE(r[2].is_null("n"));
+  EXPECT_TRUE(r[0].get<bool>("f"));
+  EXPECT_FALSE(r[1].get<bool>("f"));
+  EXPECT_EQ(r[0].get<std::string>("o"), "nul?byte");
+  EXPECT_EQ(r[1].get<std::string>("o"), "bad ?( utf8");
+  EXPECT_EQ(array_literal({}), "{}");
 }
 
 TEST_F(DbTest, ParamsFormatting) {

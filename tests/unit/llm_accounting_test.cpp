@@ -49,8 +49,8 @@ TEST(AccountingSums, StatsAddCostsAsTheLogStoresThem) {
   std::vector<UsageRecord> batch{record("0.0000004"), record("0.0000004"), record("0.0000015")};
   auto s = json::parse(detail::stats_json(batch));
   EXPECT_EQ(s[0]["total_cost"], "0.000002");  // 0.000000 + 0.000000 + 0.000002
-  auto logs = json::parse(detail::logs_json(batch));
-  EXPECT_EQ(logs[2]["total_cost"], "0.000002");
+  auto columns = detail::logs_columns(batch);
+  EXPECT_EQ(columns.values().at(6), R"({"0.000000","0.000000","0.000002"})");  // total_cost
 }
 
 TEST(AccountingClamp, ValuesBeyondTheColumnsAreClamped) {
@@ -96,7 +96,7 @@ TEST(AccountingSanitise, FreeTextFieldsFitTheirColumns) {
   EXPECT_FALSE(s.conversation_id.has_value());
   EXPECT_EQ(s.total_tokens(), r.total_tokens());  // what it counts is kept
   EXPECT_EQ(s.cost, r.cost);
-  EXPECT_NO_THROW(json::parse(detail::logs_json({s})));
+  EXPECT_EQ(detail::logs_columns({s}).values().at(17), "{\"" + std::string(100, 'a') + "\"}");  // request_id
 }
 
 #include <filesystem>
@@ -137,38 +137,65 @@ TEST(AccountingSpill, RecordsRoundTripThroughAFile) {
 
 #include "core/json_text.hpp"
 
-// The usage rows are written as text (no DOM): the same JSON value as the DOM would give, for every field,
-// including strings that need escaping or carry invalid UTF-8, and optional fields absent or present.
-TEST(AccountingLogsJson, TextEqualsWhatTheDomWrites) {
+// The usage rows travel as one array literal per column, in the statement's order: quoted text (quotes and
+// backslashes escaped), NULL for what is absent, numbers and booleans bare.
+TEST(AccountingLogsColumns, OneArrayPerColumnInTheStatementsOrder) {
   UsageRecord a = record("0.0123456");
-  a.request_id = "req \"quoted\" \\ tab\t nl\n \x01 é \xFF\xFE end";
-  a.model_id = "m/ü";
+  a.user_id = "u-1";
+  a.model_id = "m/\"q\"\\";
+  a.provider = "p";
+  a.tier = 2;
+  a.prompt_tokens = 7;
+  a.completion_tokens = 5;
+  a.request_id = "r,{1}";
   a.quality_score = 0.1 + 0.2;
   a.error_code = "http_500";
   a.conversation_id = "0190a5b4-2c3d-7e8f-9a0b-1c2d3e4f5a6b";
   a.usage_key = "0190a5b4-2c3d-7e8f-9a0b-1c2d3e4f5a6c";
   a.success = false;
   a.cache_hit = true;
+  a.escalated = true;
+  a.latency_ms = 12;
+  a.upstream_latency_ms = 9;
+  a.attempts = 2;
+  a.at = std::chrono::sys_days{std::chrono::year{2026} / 12 / 4} + std::chrono::microseconds(3'723'000'042);
   UsageRecord b = record("1");
   b.prompt_tokens = kMaxRecordTokens;
-  auto rows = json::parse(detail::logs_json({a, b}));
-  ASSERT_EQ(rows.size(), 2u);
-  EXPECT_EQ(rows[0]["request_id"], json::parse(json(a.request_id).dump(-1, ' ', false, json::error_handler_t::replace)));
-  EXPECT_EQ(rows[0]["model_id"], "m/ü");
-  EXPECT_DOUBLE_EQ(rows[0]["quality_score"].get<double>(), 0.1 + 0.2);
-  EXPECT_EQ(rows[0]["status"], "error");
-  EXPECT_EQ(rows[0]["error_code"], "http_500");
-  EXPECT_EQ(rows[0]["conversation_id"], *a.conversation_id);
-  EXPECT_EQ(rows[0]["usage_key"], a.usage_key);
-  EXPECT_EQ(rows[0]["cache_hit"], true);
-  EXPECT_EQ(rows[0]["total_cost"], "0.012346");
-  EXPECT_TRUE(rows[1]["quality_score"].is_null());
-  EXPECT_TRUE(rows[1]["error_code"].is_null());
-  EXPECT_TRUE(rows[1]["conversation_id"].is_null());
-  EXPECT_TRUE(rows[1]["usage_key"].is_null());
-  EXPECT_EQ(rows[1]["prompt_tokens"], kMaxRecordTokens);
-  EXPECT_EQ(rows[1]["status"], "success");
-  EXPECT_EQ(detail::logs_json({}), "[]");
+  auto v = detail::logs_columns({a, b}).values();
+  ASSERT_EQ(v.size(), 23u);
+  const std::vector<std::string> want = {
+      R"({"u-1",")" + b.user_id + R"("})",
+      R"({"m/\"q\"\\",")" + b.model_id + R"("})",
+      "{2," + std::to_string(b.tier) + "}",
+      "{7," + std::to_string(kMaxRecordTokens) + "}",
+      "{5," + std::to_string(b.completion_tokens) + "}",
+      "{12," + std::to_string(b.total_tokens()) + "}",
+      R"({"0.012346","1.000000"})",
+      R"({"0.30000000000000004",NULL})",
+      "{t,f}",
+      R"({"p",")" + b.provider + R"("})",
+      "{12,0}",
+      "{9,0}",
+      R"({"error","success"})",
+      R"({"http_500",NULL})",
+      "{f,f}",
+      "{0,0}",
+      "{0,0}",
+      R"({"r,{1}",")" + b.request_id + R"("})",
+      "{2,1}",
+      R"({"0190a5b4-2c3d-7e8f-9a0b-1c2d3e4f5a6b",NULL})",
+      R"({"2026-12-04T01:02:03.000042Z",")",  // b's time is now: only the prefix is fixed
+      "{t,f}",
+      R"({"0190a5b4-2c3d-7e8f-9a0b-1c2d3e4f5a6c",NULL})",
+  };
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    ASSERT_TRUE(v[i].has_value()) << i;
+    if (i == 20)
+      EXPECT_EQ(v[i]->substr(0, want[i].size()), want[i]);
+    else
+      EXPECT_EQ(*v[i], want[i]) << "column " << i;
+  }
+  EXPECT_EQ(detail::logs_columns({}).values().at(0), "{}");
 }
 
 TEST(JsonText, StringsAreWrittenAsNlohmannWritesThem) {

@@ -1,7 +1,7 @@
 #include "modules/assets/asset_repo.hpp"
 
 #include "modules/assets/asset_rules.hpp"
-#include "modules/assets/import_repo.hpp"
+#include "db/array.hpp"
 
 namespace netops::assets {
 
@@ -118,7 +118,7 @@ std::string where_sql(const Filter& f, db::Params& params) {
     w += " AND a.location_id = " + params.push(f.location_ids->front()) + "::uuid";
   } else if (f.location_ids) {
     std::vector<std::optional<std::string>> ids(f.location_ids->begin(), f.location_ids->end());
-    w += " AND a.location_id = ANY (" + params.push(pg_array(ids)) + "::uuid[])";
+    w += " AND a.location_id = ANY (" + params.push(db::array_literal(ids)) + "::uuid[])";
   } else if (f.location_id) {
     w += " AND a.location_id = ANY (ARRAY(SELECT l.id FROM locations l WHERE l.path LIKE "
          "(SELECT path FROM locations WHERE id = " + params.push(*f.location_id) + "::uuid) || '%'))";
@@ -130,7 +130,7 @@ std::string where_sql(const Filter& f, db::Params& params) {
   if (f.warranty_before) w += " AND a.warranty_end < " + params.push(*f.warranty_before) + "::date";
   if (!f.ids.empty()) {
     std::vector<std::optional<std::string>> ids(f.ids.begin(), f.ids.end());
-    w += " AND a.id = ANY (" + params.push(pg_array(ids)) + "::uuid[])";
+    w += " AND a.id = ANY (" + params.push(db::array_literal(ids)) + "::uuid[])";
   }
   if (f.search) {
     auto plan = plan_search(*f.search);

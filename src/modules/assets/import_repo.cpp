@@ -1,5 +1,7 @@
 #include "modules/assets/import_repo.hpp"
 
+#include "db/array.hpp"
+
 #include "modules/assets/asset_repo.hpp"
 
 namespace netops::assets {
@@ -59,25 +61,6 @@ std::string cast_expr(const Column& c, bool update) {
 
 }  // namespace
 
-std::string pg_array(const std::vector<std::optional<std::string>>& items) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i) out.push_back(',');
-    if (!items[i]) {
-      out += "NULL";
-      continue;
-    }
-    out.push_back('"');
-    for (char c : *items[i]) {
-      if (c == '"' || c == '\\') out.push_back('\\');
-      out.push_back(c);
-    }
-    out.push_back('"');
-  }
-  out.push_back('}');
-  return out;
-}
-
 Task<CsvNames> ImportRepo::csv_names() { co_return co_await load_csv_names(db_); }
 Task<CsvNames> ImportRepo::csv_names(db::Tx& tx) { co_return co_await load_csv_names(tx); }
 
@@ -87,7 +70,7 @@ Task<std::vector<Asset>> ImportRepo::lock_by_codes(db::Tx& tx, const std::vector
   // prefers it to the unique btree — minutes instead of milliseconds. GIN is bitmap-only, so turning
   // bitmap scans off for this one statement leaves the btree.
   co_await tx.query(std::string_view("SET LOCAL enable_bitmapscan = off"));
-  auto rows = co_await tx.query(q::kLockByCodes, db::Params(pg_array(items)));
+  auto rows = co_await tx.query(q::kLockByCodes, db::Params(db::array_literal(items)));
   co_await tx.query(std::string_view("SET LOCAL enable_bitmapscan = DEFAULT"));
   std::vector<Asset> out;
   out.reserve(static_cast<std::size_t>(rows.size()));
@@ -99,7 +82,7 @@ Task<std::unordered_set<std::string>> ImportRepo::assigned(db::Tx& tx, const std
   std::unordered_set<std::string> out;
   if (asset_ids.empty()) co_return out;
   std::vector<std::optional<std::string>> items(asset_ids.begin(), asset_ids.end());
-  auto rows = co_await tx.query(q::kAssigned, db::Params(pg_array(items)));
+  auto rows = co_await tx.query(q::kAssigned, db::Params(db::array_literal(items)));
   for (auto r : rows) out.insert(r.get<std::string>("asset_id"));
   co_return out;
 }
@@ -135,11 +118,11 @@ Task<std::unordered_set<std::string>> ImportRepo::insert(db::Tx& tx, const std::
   for (std::size_t from = 0; from < rows.size(); from += kBatchRows) {
     std::size_t to = std::min(rows.size(), from + kBatchRows);
     db::Params params;
-    for (auto* c : cols) params.add(pg_array(column_of(values, c->sql, from, to)));
+    for (auto* c : cols) params.add(db::array_literal(column_of(values, c->sql, from, to)));
     std::vector<std::optional<std::string>> docs;
     docs.reserve(to - from);
     for (std::size_t i = from; i < to; ++i) docs.emplace_back(rows[i]->event);
-    params.add(pg_array(docs));
+    params.add(db::array_literal(docs));
     params.add(who.user_id);
     params.add(who.request_id);
     auto inserted = co_await tx.query(sql, std::move(params));
@@ -167,8 +150,8 @@ Task<void> ImportRepo::update(db::Tx& tx, const std::vector<const Column*>& cols
     std::vector<std::optional<std::string>> ids;
     for (std::size_t i = from; i < to; ++i) ids.emplace_back(rows[i].first);
     db::Params params;
-    params.add(pg_array(ids));
-    for (auto* c : cols) params.add(pg_array(column_of(values, c->sql, from, to)));
+    params.add(db::array_literal(ids));
+    for (auto* c : cols) params.add(db::array_literal(column_of(values, c->sql, from, to)));
     co_await tx.query(sql, std::move(params));
   }
 }
@@ -181,7 +164,7 @@ Task<void> ImportRepo::imported_events(db::Tx& tx, const std::vector<std::string
                                                 asset_ids.begin() + static_cast<long>(to));
     std::vector<std::optional<std::string>> docs(payloads.begin() + static_cast<long>(from),
                                                  payloads.begin() + static_cast<long>(to));
-    co_await tx.query(q::kImportedEvents, db::Params(pg_array(ids), pg_array(docs), who.user_id, who.request_id));
+    co_await tx.query(q::kImportedEvents, db::Params(db::array_literal(ids), db::array_literal(docs), who.user_id, who.request_id));
   }
 }
 

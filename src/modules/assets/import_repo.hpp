@@ -44,7 +44,4 @@ class ImportRepo {
   db::Db& db_;
 };
 
-// A PostgreSQL array literal of text elements ({"a","b\"c",NULL}).
-std::string pg_array(const std::vector<std::optional<std::string>>& items);
-
 }  // namespace netops::assets

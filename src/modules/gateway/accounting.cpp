@@ -6,6 +6,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <array>
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -18,7 +20,7 @@
 #include "core/dates.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
-#include "core/json_text.hpp"
+#include "db/array.hpp"
 #include "core/metrics.hpp"
 #include "db/db.hpp"
 #include "modules/gateway/spill.hpp"
@@ -93,40 +95,48 @@ std::string fit(const std::string& s, std::size_t max_bytes) {
 
 namespace detail {
 
-// Written as text (no JSON DOM): one of these per flushed batch is a noticeable part of a call's CPU.
-std::string logs_json(const std::vector<UsageRecord>& batch) {
-  std::string out;
-  out.reserve(2 + batch.size() * 560);
-  out += '[';
+// One array per column (AccountingRepo::insert_logs' parameter order), built as text without a DOM: one
+// of these per flushed batch is a noticeable part of a call's CPU, and PostgreSQL reads arrays with each
+// type's input function instead of parsing a JSON object per row (BENCHMARKS.md "Session 15").
+db::Params logs_columns(const std::vector<UsageRecord>& batch) {
+  enum Col { user_id, model_id, tier, prompt, completion, total, cost, quality, escalated, provider, latency,
+             upstream_latency, status, error_code, estimated, cache_read, cache_write, request_id, attempts,
+             conversation_id, created_at, cache_hit, usage_key, kColumns };
+  std::array<db::ArrayLiteral, kColumns> c;
+  char num[32];
   for (const auto& r : batch) {
-    if (out.size() > 1) out += ',';
-    JsonObjectText row(out);
-    row.str("user_id", r.user_id)
-        .str("model_id", r.model_id)
-        .num("tier", r.tier)
-        .num("prompt_tokens", r.prompt_tokens)
-        .num("completion_tokens", r.completion_tokens)
-        .num("total_tokens", r.total_tokens())
-        .str("total_cost", r.cost.to_string(6))
-        .boolean("escalated", r.escalated)
-        .str("provider", r.provider)
-        .num("latency_ms", r.latency_ms)
-        .num("upstream_latency_ms", r.upstream_latency_ms)
-        .str("status", r.success ? "success" : "error")
-        .boolean("estimated", r.estimated)
-        .boolean("cache_hit", r.cache_hit)
-        .num("cache_read_tokens", r.cache_read_tokens)
-        .num("cache_write_tokens", r.cache_write_tokens)
-        .str("request_id", r.request_id)
-        .num("attempts", r.attempts)
-        .str("created_at", iso(r.at))
-        .opt_num("quality_score", r.quality_score)
-        .opt_str("error_code", r.error_code.empty() ? std::nullopt : std::optional(r.error_code))
-        .opt_str("conversation_id", r.conversation_id)
-        .opt_str("usage_key", r.usage_key.empty() ? std::nullopt : std::optional(r.usage_key));
+    c[user_id].text(r.user_id);
+    c[model_id].text(r.model_id);
+    c[tier].number(r.tier);
+    c[prompt].number(r.prompt_tokens);
+    c[completion].number(r.completion_tokens);
+    c[total].number(r.total_tokens());
+    c[cost].text(r.cost.to_string(6));
+    if (r.quality_score) {
+      auto [end, ec] = std::to_chars(num, num + sizeof num, *r.quality_score);  // shortest exact form
+      c[quality].text(ec == std::errc() ? std::string_view(num, end - num) : std::string_view("0"));
+    } else {
+      c[quality].null();
+    }
+    c[escalated].boolean(r.escalated);
+    c[provider].text(r.provider);
+    c[latency].number(r.latency_ms);
+    c[upstream_latency].number(r.upstream_latency_ms);
+    c[status].text(r.success ? "success" : "error");
+    if (r.error_code.empty()) c[error_code].null(); else c[error_code].text(r.error_code);
+    c[estimated].boolean(r.estimated);
+    c[cache_read].number(r.cache_read_tokens);
+    c[cache_write].number(r.cache_write_tokens);
+    c[request_id].text(r.request_id);
+    c[attempts].number(r.attempts);
+    c[conversation_id].text(r.conversation_id);
+    c[created_at].text(iso(r.at));
+    c[cache_hit].boolean(r.cache_hit);
+    if (r.usage_key.empty()) c[usage_key].null(); else c[usage_key].text(r.usage_key);
   }
-  out += ']';
-  return out;
+  db::Params params;
+  for (auto& column : c) params.add(column.done());
+  return params;
 }
 
 // The keys of records counted without their usage_logs row (AccountingRepo::mark_counted_without_row).
@@ -229,7 +239,7 @@ std::string providers_json(const std::vector<UsageRecord>& batch) {
 
 namespace {
 
-using detail::logs_json;
+using detail::logs_columns;
 using detail::provider_usage;
 using detail::keys_json;
 using detail::only_keys;
@@ -533,12 +543,14 @@ Task<void> Accounting::write_tx(db::Tx& tx, const std::vector<UsageRecord>& all,
   std::vector<UsageRecord> fresh;
   if (!all.empty()) {
     // (No temporaries inside co_await: GCC 12 miscompiles them in coroutines.)
-    const std::string rows = with_log ? logs_json(all) : keys_json(all);
     std::vector<std::string> keys;
-    if (with_log)
-      keys = co_await repo_.insert_logs(tx, rows);
-    else
+    if (with_log) {
+      db::Params columns = logs_columns(all);
+      keys = co_await repo_.insert_logs(tx, std::move(columns));
+    } else {
+      const std::string rows = keys_json(all);
       keys = co_await repo_.mark_counted_without_row(tx, rows);
+    }
     if (keys.size() != all.size()) {
       fresh = only_keys(all, keys);
       spdlog::warn("usage accounting: {} of {} record(s) had been written before (a batch written again after its "

@@ -78,8 +78,9 @@ bool clamp_to_columns(UsageRecord& r);
 // conversation_id that is not a UUID dropped.
 UsageRecord sanitised(UsageRecord r);
 
-namespace detail {  // the statements' JSON parameters (unit-tested: sums never overflow)
-std::string logs_json(const std::vector<UsageRecord>& batch);
+namespace detail {  // the statements' parameters (unit-tested: sums never overflow)
+// usage_logs rows: one array literal per column, in AccountingRepo::insert_logs' order.
+db::Params logs_columns(const std::vector<UsageRecord>& batch);
 std::string stats_json(const std::vector<UsageRecord>& batch);
 std::string keys_json(const std::vector<UsageRecord>& batch);  // usage_counted_without_row rows
 // The records whose usage_key is among `keys` (each key once; a record without a key always kept).

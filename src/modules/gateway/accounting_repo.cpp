@@ -12,14 +12,9 @@ const db::Query kInsertLogs{"gateway.usage_logs_insert", R"SQL(
 INSERT INTO usage_logs (user_id, model_id, tier, prompt_tokens, completion_tokens, total_tokens, total_cost,
   quality_score, escalated, provider, latency_ms, upstream_latency_ms, status, error_code, estimated,
   cache_read_tokens, cache_write_tokens, request_id, attempts, conversation_id, created_at, cache_hit, usage_key)
-SELECT user_id, model_id, tier, prompt_tokens, completion_tokens, total_tokens, total_cost, quality_score, escalated,
-  provider, latency_ms, upstream_latency_ms, status, error_code, estimated, cache_read_tokens, cache_write_tokens,
-  request_id, attempts, conversation_id, created_at, coalesce(cache_hit, false), usage_key
-FROM json_to_recordset($1::json) AS x(user_id text, model_id text, tier int, prompt_tokens bigint,
-  completion_tokens bigint, total_tokens bigint, total_cost numeric, quality_score numeric, escalated bool, provider text,
-  latency_ms int, upstream_latency_ms int, status text, error_code text, estimated bool, cache_read_tokens bigint,
-  cache_write_tokens bigint, request_id text, attempts int, conversation_id uuid, created_at timestamptz,
-  cache_hit bool, usage_key uuid)
+SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::bigint[], $6::bigint[], $7::numeric[],
+  $8::numeric[], $9::bool[], $10::text[], $11::int[], $12::int[], $13::text[], $14::text[], $15::bool[], $16::bigint[],
+  $17::bigint[], $18::text[], $19::int[], $20::uuid[], $21::timestamptz[], $22::bool[], $23::uuid[])
 ON CONFLICT (created_at, usage_key) DO NOTHING
 RETURNING usage_key::text)SQL"};
 
@@ -72,9 +67,8 @@ std::vector<std::string> keys_of(const db::Result& rows) {
 
 }  // namespace
 
-Task<std::vector<std::string>> AccountingRepo::insert_logs(db::Tx& tx, const std::string& rows_json) {
-  db::Params p(rows_json);
-  auto rows = co_await tx.query(kInsertLogs, std::move(p));
+Task<std::vector<std::string>> AccountingRepo::insert_logs(db::Tx& tx, db::Params columns) {
+  auto rows = co_await tx.query(kInsertLogs, std::move(columns));
   co_return keys_of(rows);
 }
 

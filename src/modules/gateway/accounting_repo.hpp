@@ -1,12 +1,13 @@
 #pragma once
-// SQL of usage accounting: usage_logs rows, user_token_stats upserts, conversation counts and the spill-file
-// markers, each statement taking one batch as a JSON parameter (accounting.hpp builds them). The provider
+// SQL of usage accounting: usage_logs rows (one array parameter per column), user_token_stats upserts,
+// conversation counts and the spill-file markers (one JSON parameter each); accounting.hpp builds them. The provider
 // counters belong to ai_registry (its service writes them in the same transaction).
 #include <cstddef>
 #include <string>
 #include <vector>
 
 #include "core/task.hpp"
+#include "db/query.hpp"
 
 namespace netops::db {
 class Tx;
@@ -17,7 +18,8 @@ namespace netops::gateway {
 class AccountingRepo {
  public:
   // Inserts the rows whose (created_at, usage_key) is not there yet; answers the usage_keys inserted.
-  Task<std::vector<std::string>> insert_logs(db::Tx& tx, const std::string& rows_json);
+  // columns: detail::logs_columns (accounting.hpp), one array per column.
+  Task<std::vector<std::string>> insert_logs(db::Tx& tx, db::Params columns);
   // Records counted without their usage_logs row: inserts the keys not there yet and answers them.
   Task<std::vector<std::string>> mark_counted_without_row(db::Tx& tx, const std::string& rows_json);
   // Rows inserted in key order so two instances upserting the same keys lock them in the same order.
