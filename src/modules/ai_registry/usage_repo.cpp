@@ -127,7 +127,7 @@ db::Where filters(const UsageFilter& f) {
   w.eq("model_id", f.model_id);
   w.eq("provider", f.provider);
   w.eq("status", f.status);
-  w.eq("request_id", f.request_id);
+  w.eq("request_id COLLATE \"C\"", f.request_id);  // the index of migration 0024 compares bytes
   if (f.from) w.add("created_at >= {}::timestamptz", *f.from);
   if (f.to) w.add("created_at < {}::timestamptz", *f.to);
   return w;
