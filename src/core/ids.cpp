@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 
 namespace netops {
@@ -24,10 +25,9 @@ void fast_random(unsigned char* out, std::size_t n) {
 }
 }  // namespace
 
-std::string new_uuid() {
-  std::array<unsigned char, 16> b;
-  fast_random(b.data(), b.size());
-  b[6] = (b[6] & 0x0f) | 0x40;
+namespace {
+std::string canonical(std::array<unsigned char, 16>& b, unsigned version) {
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | (version << 4));
   b[8] = (b[8] & 0x3f) | 0x80;
   static const char* hex = "0123456789abcdef";
   std::string s;
@@ -38,6 +38,22 @@ std::string new_uuid() {
     s.push_back(hex[b[i] & 0xf]);
   }
   return s;
+}
+}  // namespace
+
+std::string new_uuid() {
+  std::array<unsigned char, 16> b;
+  fast_random(b.data(), b.size());
+  return canonical(b, 4);
+}
+
+std::string new_uuid_v7() {
+  std::array<unsigned char, 16> b;
+  fast_random(b.data(), b.size());
+  auto ms = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(ms >> (8 * (5 - i)));
+  return canonical(b, 7);
 }
 
 bool is_uuid(std::string_view s) {

@@ -361,7 +361,7 @@ net::awaitable<void> Server::Impl::session(tcp::socket sock, std::size_t worker)
     Request req;
     req.remote_ip = peer_ip;
     req.received = started;
-    req.request_id = new_uuid();
+    req.request_id = new_uuid_v7();  // time-ordered: usage_logs indexes it, one new key per call
     if (hec) {
       if (hec == bhttp::error::end_of_stream || hec == beast::error::timeout || hec == net::error::eof ||
           hec == net::error::connection_reset || hec == net::error::operation_aborted)

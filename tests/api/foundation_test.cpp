@@ -62,6 +62,7 @@ TEST_F(Foundation, RequestIdIsEchoedWhenValidAndGeneratedOtherwise) {
   auto generated = client.get("/health/live", {{"X-Request-Id", "bad id with spaces"}});
   EXPECT_NE(generated.header("x-request-id"), "bad id with spaces");
   EXPECT_EQ(generated.header("x-request-id").size(), 36u);
+  EXPECT_EQ(generated.header("x-request-id")[14], '7') << "generated ids are time-ordered UUIDs (v7)";
   auto a = client.get("/health/live").header("x-request-id");
   auto b = client.get("/health/live").header("x-request-id");
   EXPECT_NE(a, b);

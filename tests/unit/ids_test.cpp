@@ -1,6 +1,7 @@
-// Random ids (canonical v4 UUIDs, never repeated, different on every thread) and UTC calendar dates.
+// Random ids (canonical v4 UUIDs, never repeated, different on every thread), time-ordered v7 ones and UTC calendar dates.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <set>
 #include <thread>
 
@@ -18,6 +19,41 @@ TEST(Ids, UuidsAreCanonicalVersion4AndUnique) {
     EXPECT_NE(std::string("89ab").find(id[19]), std::string::npos);  // variant
     EXPECT_TRUE(seen.insert(id).second) << "repeated: " << id;
   }
+}
+
+// Version 7: canonical, unique, the creation time (Unix milliseconds) in the first 48 bits, so ids made in a
+// later millisecond sort after earlier ones (the text order is the time order).
+TEST(Ids, Version7IdsCarryTheirMillisecondAndSortByIt) {
+  auto now_ms = [] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
+  auto ms_of = [](const std::string& id) {
+    std::string hex = id.substr(0, 8) + id.substr(9, 4);
+    return static_cast<long long>(std::stoull(hex, nullptr, 16));
+  };
+  std::set<std::string> seen;
+  std::string previous;
+  for (int i = 0; i < 20000; ++i) {
+    long long before = now_ms();
+    auto id = new_uuid_v7();
+    long long after = now_ms();
+    ASSERT_TRUE(is_uuid(id)) << id;
+    EXPECT_EQ(id[14], '7') << id;
+    EXPECT_NE(std::string("89ab").find(id[19]), std::string::npos) << id;
+    EXPECT_GE(ms_of(id), before) << id;
+    EXPECT_LE(ms_of(id), after) << id;
+    if (!previous.empty() && ms_of(id) > ms_of(previous)) {
+      EXPECT_LT(previous, id);
+    }
+    EXPECT_TRUE(seen.insert(id).second) << "repeated: " << id;
+    previous = id;
+  }
+  while (now_ms() <= ms_of(previous)) {
+  }  // the next millisecond (the clock's, not a sleep's)
+  auto later = new_uuid_v7();
+  EXPECT_GT(ms_of(later), ms_of(previous));
+  EXPECT_LT(previous, later);
 }
 
 TEST(Ids, EveryThreadHasItsOwnStream) {
