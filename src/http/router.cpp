@@ -1,5 +1,7 @@
 #include "http/router.hpp"
 
+#include <boost/container/small_vector.hpp>
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -15,8 +17,12 @@ struct Router::Node {
 };
 
 namespace {
-std::vector<std::string_view> split(std::string_view path) {
-  std::vector<std::string_view> out;
+// Segments of a path; the inline room covers every route's depth, so matching a request allocates nothing
+// for them.
+using Segments = boost::container::small_vector<std::string_view, 8>;
+
+Segments split(std::string_view path) {
+  Segments out;
   std::size_t i = 0;
   while (i < path.size()) {
     if (path[i] == '/') {
@@ -78,7 +84,7 @@ Match Router::match(std::string_view method, std::string_view path) const {
     bool tried_literal;
   };
   auto segs = split(path);
-  std::vector<Frame> stack{{n, 0, 0, false}};
+  boost::container::small_vector<Frame, 8> stack{{n, 0, 0, false}};
   std::vector<std::pair<std::string, std::string>> params;
   const Node* found = nullptr;
   while (!stack.empty()) {
