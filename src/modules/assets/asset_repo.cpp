@@ -1,7 +1,7 @@
 #include "modules/assets/asset_repo.hpp"
 
-#include "modules/assets/asset_rules.hpp"
 #include "db/array.hpp"
+#include "modules/assets/asset_rules.hpp"
 
 namespace netops::assets {
 

@@ -1,7 +1,6 @@
 #include "modules/assets/import_repo.hpp"
 
 #include "db/array.hpp"
-
 #include "modules/assets/asset_repo.hpp"
 
 namespace netops::assets {
