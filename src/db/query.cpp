@@ -41,17 +41,17 @@ std::string iso_timestamp(std::string_view pg) {
 
 }  // namespace
 
-Params& Params::add(double v) {
+std::string double_text(double v) {
   // PostgreSQL's spelling of the special values; to_chars gives the shortest text that round-trips.
-  if (std::isnan(v)) {
-    values_.emplace_back("NaN");
-  } else if (std::isinf(v)) {
-    values_.emplace_back(v > 0 ? "Infinity" : "-Infinity");
-  } else {
-    char buf[32];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    values_.emplace_back(std::string(buf, end));
-  }
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, end);
+}
+
+Params& Params::add(double v) {
+  values_.emplace_back(double_text(v));
   return *this;
 }
 

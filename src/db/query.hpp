@@ -20,6 +20,9 @@ struct Query {
   std::string_view sql;
 };
 
+// A double as PostgreSQL reads it: the shortest text that round-trips, NaN / Infinity / -Infinity.
+std::string double_text(double v);
+
 class Params {
  public:
   Params() = default;

@@ -7,7 +7,6 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <array>
-#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -103,7 +102,6 @@ db::Params logs_columns(const std::vector<UsageRecord>& batch) {
              upstream_latency, status, error_code, estimated, cache_read, cache_write, request_id, attempts,
              conversation_id, created_at, cache_hit, usage_key, kColumns };
   std::array<db::ArrayLiteral, kColumns> c;
-  char num[32];
   for (const auto& r : batch) {
     c[user_id].text(r.user_id);
     c[model_id].text(r.model_id);
@@ -112,12 +110,7 @@ db::Params logs_columns(const std::vector<UsageRecord>& batch) {
     c[completion].number(r.completion_tokens);
     c[total].number(r.total_tokens());
     c[cost].text(r.cost.to_string(6));
-    if (r.quality_score) {
-      auto [end, ec] = std::to_chars(num, num + sizeof num, *r.quality_score);  // shortest exact form
-      c[quality].text(ec == std::errc() ? std::string_view(num, end - num) : std::string_view("0"));
-    } else {
-      c[quality].null();
-    }
+    if (r.quality_score) c[quality].text(db::double_text(*r.quality_score)); else c[quality].null();
     c[escalated].boolean(r.escalated);
     c[provider].text(r.provider);
     c[latency].number(r.latency_ms);
