@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 #include <malloc.h>
+#include <pthread.h>
 #include <cstdio>
 #include <iostream>
 #include <spdlog/spdlog.h>
@@ -22,6 +23,7 @@
 #include "core/detached.hpp"
 #include "core/error.hpp"
 #include "core/metrics.hpp"
+#include "core/thread_slice.hpp"
 #include "core/worker.hpp"
 #include "db/migrations.hpp"
 #include "http/server.hpp"
@@ -197,12 +199,23 @@ int serve(const Config& cfg, const ServeOptions& opts) {
 
   const auto poll_max = std::chrono::microseconds(cfg.busy_poll_us);
   const int pollers = std::max(1, static_cast<int>(workers.size() / 2));
+  const auto slice = std::chrono::microseconds(cfg.worker_slice_us);
   std::vector<std::thread> threads;
   for (std::size_t i = 1; i < workers.size(); ++i)
-    threads.emplace_back([i, w = workers[i], poll_max, pollers] {
+    threads.emplace_back([i, w = workers[i], poll_max, pollers, slice] {
+      // Named so `top -H` and /proc tell the workers (netops-w1…; worker 0 is the main thread) apart.
+      pthread_setname_np(pthread_self(), ("netops-w" + std::to_string(i)).c_str());
+      if (slice.count() > 0) request_time_slice(slice);
       set_current_worker(i);
       run_worker(*w, poll_max, pollers);
     });
+  if (slice.count() > 0) {
+    if (request_time_slice(slice))
+      spdlog::info("workers run with {} µs scheduler time slices", current_time_slice().count());
+    else
+      spdlog::info("NETOPS_WORKER_SLICE_US: this kernel has no per-thread time slices (Linux >= 6.12); "
+                   "workers keep its default");
+  }
   set_current_worker(0);
   run_worker(*workers[0], poll_max, pollers);
   for (auto& t : threads) t.join();

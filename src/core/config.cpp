@@ -27,6 +27,9 @@ const std::vector<ConfigVar>& config_vars() {
       {"NETOPS_THREADS", "number of cores", "worker threads (one io_context each)"},
       {"NETOPS_BUSY_POLL_US", "100",
        "longest a worker busy-polls (adaptively) before it sleeps waiting for its next event; 0 = never"},
+      {"NETOPS_WORKER_SLICE_US", "100",
+       "time slice each worker thread asks the scheduler for (Linux >= 6.12, 100-100000), so a worker woken "
+       "by a socket runs soon; 0 = the kernel's default"},
       {"NETOPS_DB_POOL_SIZE", "16", "PostgreSQL connections, shared out over the workers"},
       {"NETOPS_STATEMENT_TIMEOUT_MS", "30000", "statement_timeout of every connection"},
       {"NETOPS_BODY_LIMIT", "1048576", "default request-body limit in bytes (routes may override)"},
@@ -135,6 +138,9 @@ Config Config::from_env(const Getenv& get) {
   if (auto v = r.str("NETOPS_STORAGE_DIR")) c.storage_dir = *v;
   r.number<std::size_t>("NETOPS_THREADS", c.threads, 1, 256);
   r.number<int>("NETOPS_BUSY_POLL_US", c.busy_poll_us, 0, 10000);
+  r.number<int>("NETOPS_WORKER_SLICE_US", c.worker_slice_us, 0, 100000);
+  if (c.worker_slice_us > 0 && c.worker_slice_us < 100)
+    r.problem("NETOPS_WORKER_SLICE_US: must be 0 (the kernel's default) or 100 to 100000 (the kernel's range)");
   r.number<std::size_t>("NETOPS_DB_POOL_SIZE", c.db_pool_size, 1, 1000);
   r.number<int>("NETOPS_STATEMENT_TIMEOUT_MS", c.statement_timeout_ms, 100, 3600000);
   r.number<std::size_t>("NETOPS_BODY_LIMIT", c.body_limit, 1024, std::size_t(1) << 32);

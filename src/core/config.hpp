@@ -25,6 +25,7 @@ struct Config {
   int listen_port = 3000;
   std::size_t threads = 0;  // 0 = one per core
   int busy_poll_us = 100;    // NETOPS_BUSY_POLL_US: adaptive busy-poll window of a worker (core/busy_poll)
+  int worker_slice_us = 100;  // NETOPS_WORKER_SLICE_US: scheduler time slice of a worker (core/thread_slice)
   std::string database_url;
   std::string redis_url;
   std::string jwt_secret;

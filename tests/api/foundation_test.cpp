@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <set>
 
@@ -201,6 +203,53 @@ TEST_F(Foundation, FirstAdminIsSeededOnceWithAnArgon2idHash) {
   EXPECT_EQ(exec_sql(server_->database_url(), "SELECT role || '/' || tier FROM users"), "super_admin/unlimited");
   auto hash = exec_sql(server_->database_url(), "SELECT password_hash FROM users");
   EXPECT_EQ(hash.rfind("$argon2id$", 0), 0u);
+}
+
+namespace {
+// A thread of a process: its name (comm) and the "se.slice" its /proc sched file reports (-1: none).
+struct ThreadSched {
+  std::string name;
+  long long slice_ns = -1;
+};
+std::vector<ThreadSched> threads_of(int pid) {
+  std::vector<ThreadSched> out;
+  for (auto& e : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+    ThreadSched t;
+    std::ifstream comm(e.path() / "comm");
+    std::getline(comm, t.name);
+    std::ifstream sched(e.path() / "sched");
+    for (std::string line; std::getline(sched, line);)
+      if (line.rfind("se.slice", 0) == 0) t.slice_ns = std::stoll(line.substr(line.find(':') + 1));
+    if (e.path().filename() == std::to_string(pid)) t.name = "main:" + t.name;
+    out.push_back(t);
+  }
+  return out;
+}
+}  // namespace
+
+// NETOPS_WORKER_SLICE_US: every worker (the main thread and netops-w1…) asks for the slice; the threads
+// that only wait (Redis invalidations, timers) keep the kernel's default. Kernels before 6.12 have no
+// per-thread slices: the server says so and carries on.
+TEST_F(Foundation, WorkersRunWithTheConfiguredSchedulerSlice) {
+  auto threads = threads_of(server_->pid());
+  int workers = 0, others = 0;
+  long long other_slice = -1;
+  for (auto& t : threads) {
+    bool worker = t.name.rfind("main:", 0) == 0 || t.name.rfind("netops-w", 0) == 0;
+    if (!worker) {
+      ++others;
+      other_slice = t.slice_ns;
+      continue;
+    }
+    ++workers;
+    if (server_->output().find("no per-thread time slices") != std::string::npos) continue;
+    EXPECT_EQ(t.slice_ns, 100000) << t.name;
+  }
+  EXPECT_EQ(workers, 2);  // NETOPS_THREADS=2 in the test servers
+  ASSERT_GT(others, 0);
+  if (other_slice >= 0) {
+    EXPECT_NE(other_slice, 100000) << "only workers ask for the short slice";
+  }
 }
 
 TEST(FoundationLifecycle, RestartAppliesNothingTwiceAndSigtermExitsCleanly) {

@@ -30,6 +30,7 @@ class ServerProcess {
   const std::string& admin_password() const { return admin_password_; }
   std::string output() const;  // stdout and stderr so far
   bool running() const { return pid_ > 0; }
+  int pid() const { return pid_; }
 
  private:
   ServerOptions opts_;

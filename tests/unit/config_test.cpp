@@ -124,3 +124,20 @@ TEST(Config, EgressAndAccountingSpill) {
   for (auto n : {"NETOPS_EGRESS_DENY_PRIVATE", "NETOPS_EGRESS_ALLOW", "NETOPS_ACCOUNTING_SPILL_DIR"})
     EXPECT_TRUE(names.count(n)) << n;
 }
+
+TEST(Config, WorkerSliceIsZeroOrWithinTheKernelsRange) {
+  EXPECT_EQ(load_configuration(valid()).worker_slice_us, 100);
+  for (auto [value, ok] : std::vector<std::pair<std::string, bool>>{
+           {"0", true}, {"100", true}, {"100000", true}, {"50", false}, {"100001", false}, {"-1", false}}) {
+    auto vars = valid();
+    vars["NETOPS_WORKER_SLICE_US"] = value;
+    try {
+      auto c = load_configuration(vars);
+      EXPECT_TRUE(ok) << value;
+      EXPECT_EQ(c.worker_slice_us, std::stoi(value));
+    } catch (const ConfigError& e) {
+      EXPECT_FALSE(ok) << value << ": " << e.what();
+      EXPECT_NE(std::string(e.what()).find("NETOPS_WORKER_SLICE_US"), std::string::npos) << e.what();
+    }
+  }
+}
