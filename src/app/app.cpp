@@ -18,6 +18,7 @@
 #include "kit/context.hpp"
 #include "app/modules.hpp"
 #include "app/system_routes.hpp"
+#include "core/allocator.hpp"
 #include "core/busy_poll.hpp"
 #include "core/cidr.hpp"
 #include "core/detached.hpp"
@@ -59,8 +60,8 @@ Task<void> start_up(AppContext& ctx, const Background& background, std::atomic<b
       for (auto& job : background.start) co_await job();
       ctx.ready = true;
       // What the start-up freed (migrations, seeding, the route docs) goes back to the system: idle RSS
-      // 36.5 → 29.1 MB on the bench (#18); freed heap below the trim threshold stays mapped otherwise.
-      malloc_trim(0);
+      // 36.5 → 29.1 MB on the bench with glibc (#18), 30.1–30.6 → see BENCHMARKS "Session 16" with mimalloc.
+      release_startup_memory();
       spdlog::info("ready in {:.0f} ms",
                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - ctx.started).count());
       co_return;

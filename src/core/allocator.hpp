@@ -10,4 +10,11 @@ namespace netops {
 // free) and trims an arena's top beyond 4 MiB, so the RSS goes back down after a large request.
 void tune_allocator();
 
+// Gives what start-up allocated and freed (migrations, seeding, the route docs) back to the system before the
+// server serves: malloc_trim for glibc, then what the process registered (main.cpp, with mimalloc: its
+// collection, and the start-up-only settings switched back). Called once, on the thread that did the start-up.
+void release_startup_memory();
+// The allocator-specific part of release_startup_memory (nullptr: none).
+void set_startup_memory_release(void (*release)());
+
 }  // namespace netops
