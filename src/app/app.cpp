@@ -60,7 +60,7 @@ Task<void> start_up(AppContext& ctx, const Background& background, std::atomic<b
       for (auto& job : background.start) co_await job();
       ctx.ready = true;
       // What the start-up freed (migrations, seeding, the route docs) goes back to the system: idle RSS
-      // 36.5 → 29.1 MB on the bench with glibc (#18), 30.1–30.6 → see BENCHMARKS "Session 16" with mimalloc.
+      // 36.5 → 29.1 MB on the bench with glibc (#18); with mimalloc 29.6 → 28.6 MiB (BENCHMARKS "Session 16").
       release_startup_memory();
       spdlog::info("ready in {:.0f} ms",
                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - ctx.started).count());
