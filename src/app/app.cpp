@@ -8,7 +8,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
-#include <malloc.h>
 #include <pthread.h>
 #include <cstdio>
 #include <iostream>
