@@ -23,6 +23,12 @@ using tcp = net::ip::tcp;
 using boost::system::error_code;
 constexpr auto nothrow = net::as_tuple(net::use_awaitable);
 
+// A parked connection is watched for the server closing it only once it has been idle this long: arming
+// the watch costs a system call (epoll_ctl) and cancelling it a queued handler, which a connection taken
+// again within microseconds under load would pay on every request. Before then, take_idle's peek finds a
+// closed one; after, the watch releases it within about twice this.
+constexpr auto kWatchAfter = std::chrono::milliseconds(250);
+
 ssl::context make_tls_context(const ClientOptions& opts) {
   ssl::context ctx(ssl::context::tls_client);
   ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
@@ -124,8 +130,11 @@ std::shared_ptr<Connection> WorkerPool::take_idle(const std::string& key) {
       c->close();
       continue;
     }
-    error_code ignore;
-    c->tcp().socket().cancel(ignore);  // ends the idle watch
+    if (c->watched) {
+      c->watched = false;
+      error_code ignore;
+      c->tcp().socket().cancel(ignore);  // ends the idle watch
+    }
     counters_->reused.fetch_add(1, std::memory_order_relaxed);
     return c;
   }
@@ -217,13 +226,13 @@ void WorkerPool::give_back(std::shared_ptr<Connection> c) {
   ++c->idle_generation;
   queue.push_back(c);
   counters_->idle.fetch_add(1, std::memory_order_relaxed);
-  watch(c);
-  arm_sweep(c->idle_since + std::chrono::milliseconds(opts_.idle_keepalive_ms));
+  arm_sweep(c->idle_since + std::min<Clock::duration>(kWatchAfter, std::chrono::milliseconds(opts_.idle_keepalive_ms)));
 }
 
 // An idle connection should never become readable: when it does, the server closed it (or broke the
 // protocol), and it leaves the pool at once instead of failing the next request.
 void WorkerPool::watch(const std::shared_ptr<Connection>& c) {
+  c->watched = true;
   auto generation = c->idle_generation;
   c->tcp().socket().async_wait(net::socket_base::wait_read,
                                [self = weak_from_this(), c, generation](const error_code& ec) {
@@ -252,9 +261,13 @@ void WorkerPool::drop(const std::shared_ptr<Connection>& c) {
   c->close();
 }
 
+// Re-armed only to move the sweep earlier: a connection parked while the next sweep was for the keep-alive
+// expiry of older, watched ones. An earlier wait cancelled here may still run (it had expired): it sweeps
+// early and arms again, which is harmless.
 void WorkerPool::arm_sweep(Clock::time_point at) {
-  if (sweep_armed_) return;  // the armed sweep is due no later: everything parked since is younger
+  if (sweep_armed_ && sweep_due_ <= at) return;
   sweep_armed_ = true;
+  sweep_due_ = at;
   sweep_timer_.expires_at(at);
   sweep_timer_.async_wait([self = weak_from_this()](const error_code& ec) {
     if (ec) return;
@@ -282,6 +295,11 @@ void WorkerPool::sweep() {
       continue;
     }
     auto due = queue.front()->idle_since + keep;
+    for (auto& c : queue) {
+      if (c->watched) continue;
+      if (now - c->idle_since >= kWatchAfter) watch(c);
+      else due = std::min(due, c->idle_since + kWatchAfter);
+    }
     if (!next || due < *next) next = due;
     ++it;
   }

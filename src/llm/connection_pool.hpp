@@ -68,6 +68,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Clock::time_point idle_since{};
   std::uint64_t idle_generation = 0;  // tells a stale idle watch from the current one
   bool in_pool = false;
+  bool watched = false;  // an idle watch is pending (armed once the connection has been idle a while)
 
  private:
   net::io_context& ioc_;
@@ -112,6 +113,7 @@ class WorkerPool : public std::enable_shared_from_this<WorkerPool> {
   std::unordered_map<std::string, std::deque<std::shared_ptr<Connection>>> idle_;  // oldest first
   net::steady_timer sweep_timer_;
   bool sweep_armed_ = false;
+  Clock::time_point sweep_due_{};
 };
 
 }  // namespace netops::llm
