@@ -1,4 +1,5 @@
 #include "llm/anthropic_in.hpp"
+#include "core/json.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -101,7 +102,7 @@ void user_message(const json& content, const std::string& f, Validation& v, json
   for (std::size_t i = 0; i < content.size(); ++i) {
     const json& b = content[i];
     std::string bf = f + "[" + std::to_string(i) + "]";
-    auto type = b.is_object() ? b.value("type", std::string()) : std::string();
+    auto type = string_member(b, "type");
     if (type == "text") {
       if (!b.contains("text") || !b["text"].is_string()) v.add(bf + ".text", "must be a string");
       else parts.push_back(text_part(b));
@@ -121,7 +122,7 @@ void user_message(const json& content, const std::string& f, Validation& v, json
       // OpenAI: tool results directly follow the assistant's tool calls, before any other user content.
       out.push_back({{"role", "tool"}, {"tool_call_id", *id}, {"content", text}});
     } else if (type == "tool_use" || type == "thinking" || type == "redacted_thinking") {
-      v.add(bf + ".type", type + " blocks belong to assistant messages");
+      v.add(bf + ".type", std::string(type) + " blocks belong to assistant messages");
     } else {
       v.add(bf + ".type", "must be text, image, document or tool_result");
     }
@@ -139,7 +140,7 @@ void assistant_message(const json& content, const std::string& f, Validation& v,
   for (std::size_t i = 0; i < content.size(); ++i) {
     const json& b = content[i];
     std::string bf = f + "[" + std::to_string(i) + "]";
-    auto type = b.is_object() ? b.value("type", std::string()) : std::string();
+    auto type = string_member(b, "type");
     if (type == "text") {
       if (!b.contains("text") || !b["text"].is_string()) v.add(bf + ".text", "must be a string");
       else text += b["text"].get<std::string>();
@@ -191,7 +192,7 @@ json openai_from_anthropic(const json& req, bool for_count) {
       json parts = json::array();
       for (std::size_t i = 0; i < sys->size() && i < kMaxBlocks; ++i) {
         const json& b = (*sys)[i];
-        if (!b.is_object() || b.value("type", std::string()) != "text" || !b.contains("text") || !b["text"].is_string())
+        if (string_member(b, "type") != "text" || !b.contains("text") || !b["text"].is_string())
           v.add("system[" + std::to_string(i) + "]", "must be a text block {type: text, text}");
         else parts.push_back(text_part(b));
       }
@@ -214,7 +215,7 @@ json openai_from_anthropic(const json& req, bool for_count) {
         v.add(f, "must be an object with role and content");
         continue;
       }
-      auto role = m.value("role", std::string());
+      auto role = string_member(m, "role");
       const json* content = find(m, "content");
       if (role != "user" && role != "assistant") v.add(f + ".role", "must be user or assistant");
       if (!content || !(content->is_string() || content->is_array())) {
@@ -244,9 +245,14 @@ json openai_from_anthropic(const json& req, bool for_count) {
           v.add(f, "must be an object {name, description, input_schema}");
           continue;
         }
-        auto type = t.value("type", std::string("custom"));
-        if (type != "custom") {
-          v.add(f + ".type", "server tools (" + type + ") are not supported by the gateway; declare client tools");
+        const json* type = find(t, "type");
+        if (type && !type->is_string()) {
+          v.add(f + ".type", "must be a string (custom, or leave it out)");
+          continue;
+        }
+        if (type && type->get_ref<const std::string&>() != "custom") {
+          v.add(f + ".type", "server tools (" + type->get<std::string>() +
+                                 ") are not supported by the gateway; declare client tools");
           continue;
         }
         const json* name = find(t, "name");
@@ -329,14 +335,15 @@ ojson anthropic_usage_json(const Usage& u) {
 
 namespace {
 std::string message_id(const json& completion) {
-  std::string id = completion.is_object() ? completion.value("id", std::string()) : std::string();
+  std::string id(string_member(completion, "id"));
   if (id.rfind("msg_", 0) == 0) return id;
   return "msg_" + (id.empty() ? std::string("gateway") : id);
 }
-json parse_arguments(const json& args) {
-  if (args.is_object()) return args;
-  if (args.is_string()) {
-    json j = json::parse(args.get_ref<const std::string&>(), nullptr, false);
+json parse_arguments(const json* args) {
+  if (!args) return json::object();
+  if (args->is_object()) return *args;
+  if (args->is_string()) {
+    json j = parse_json(args->get_ref<const std::string&>());
     if (j.is_object()) return j;
   }
   return json::object();
@@ -357,7 +364,7 @@ ojson anthropic_message(const json& completion, const Usage& usage, const std::s
           content.push_back({{"type", "text"}, {"text", *text}});
         else if (text->is_array())
           for (const auto& p : *text)
-            if (p.is_object() && p.value("type", "") == "text" && p.contains("text"))
+            if (string_member(p, "type") == "text" && p.contains("text"))
               content.push_back({{"type", "text"}, {"text", p["text"]}});
       }
       if (const json* calls = find(*msg, "tool_calls"); calls && calls->is_array())
@@ -365,9 +372,9 @@ ojson anthropic_message(const json& completion, const Usage& usage, const std::s
           const json* fn = find(c, "function");
           if (!fn) continue;
           ojson block = {{"type", "tool_use"},
-                         {"id", c.value("id", std::string("toolu_gateway"))},
-                         {"name", fn->value("name", std::string())},
-                         {"input", parse_arguments(fn->value("arguments", json(nullptr)))}};
+                         {"id", string_member(c, "id", "toolu_gateway")},
+                         {"name", string_member(*fn, "name")},
+                         {"input", parse_arguments(find(*fn, "arguments"))}};
           content.push_back(std::move(block));
         }
     }
@@ -488,7 +495,7 @@ void MessagesStreamEncoder::on_chunk(std::string& out, const json& chunk) {
   auto choices = chunk.find("choices");
   if (choices == chunk.end() || !choices->is_array() || choices->empty()) return;
   const json& c0 = (*choices)[0];
-  if (!c0.is_object() || c0.value("index", 0) != 0) return;
+  if (!c0.is_object() || integer_member(c0, "index") != 0) return;
   if (auto fr = c0.find("finish_reason"); fr != c0.end() && fr->is_string()) finish_reason_ = fr->get<std::string>();
   const json* delta = find(c0, "delta");
   if (!delta) return;
@@ -504,14 +511,14 @@ void MessagesStreamEncoder::on_chunk(std::string& out, const json& chunk) {
   if (const json* calls = find(*delta, "tool_calls"); calls && calls->is_array()) {
     for (const auto& c : *calls) {
       if (!c.is_object()) continue;
-      int idx = c.value("index", 0);
+      std::int64_t idx = integer_member(c, "index");
       if (idx < 0 || idx > 1024) continue;
       if (static_cast<std::size_t>(idx) >= tool_block_.size()) tool_block_.resize(idx + 1, -1);
       const json* fn = find(c, "function");
       if (tool_block_[idx] < 0) {
-        std::string id = c.value("id", std::string());
+        std::string id(string_member(c, "id"));
         if (id.empty()) id = "toolu_" + std::to_string(idx);
-        std::string name = fn ? fn->value("name", std::string()) : std::string();
+        std::string name(fn ? string_member(*fn, "name") : std::string_view());
         open_block(out, {{"type", "tool_use"}, {"id", id}, {"name", name}, {"input", ojson::object()}});
         tool_block_[idx] = block_;
         output_chars_ += static_cast<std::int64_t>(name.size());
@@ -539,7 +546,7 @@ std::string MessagesStreamEncoder::feed(std::string_view bytes) {
       finish(out);
       break;
     }
-    json chunk = json::parse(e.data, nullptr, false);
+    json chunk = parse_json(e.data);
     if (chunk.is_discarded()) continue;
     on_chunk(out, chunk);
   }

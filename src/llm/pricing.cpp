@@ -1,4 +1,5 @@
 #include "llm/pricing.hpp"
+#include "core/json.hpp"
 
 #include <string>
 
@@ -56,7 +57,7 @@ std::int64_t estimate_prompt_tokens(const nlohmann::json& messages) {
       } else if (c->is_array()) {
         for (const auto& part : *c) {
           if (!part.is_object()) continue;
-          auto type = part.value("type", std::string());
+          auto type = string_member(part, "type");
           if (type == "text" && part.contains("text") && part["text"].is_string())
             text += part["text"].get_ref<const std::string&>();
           else if (type == "image_url" || type == "image")

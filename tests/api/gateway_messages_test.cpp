@@ -266,6 +266,33 @@ TEST_F(Messages, FailoverAndErrorsInAnthropicShape) {
 
 // Refusals raised before the handler (the pipeline's authentication, the server's body limit) come in
 // Anthropic's shape on /v1/messages too: the official SDK parses {"type":"error","error":{"type",…}}.
+// Fields of the wrong type where a string belongs are a 400 naming the field (they were 500s).
+TEST_F(Messages, WrongTypedFieldsAreA400NamingTheField) {
+  std::string rid;
+  json base = {{"model", "mocka/echo"}, {"max_tokens", 5}};
+  std::vector<std::pair<json, std::string>> cases;
+  json b = base;
+  b["messages"] = {{{"role", "user"}, {"content", {{{"type", {{"a", 1}}}, {"text", "hi"}}}}}};
+  cases.emplace_back(b, "messages[0].content[0].type");
+  b = base;
+  b["messages"] = {{{"role", 7}, {"content", "hi"}}};
+  cases.emplace_back(b, "messages[0].role");
+  b = base;
+  b["messages"] = {user_msg("hi")};
+  b["system"] = {{{"type", 1}, {"text", "s"}}};
+  cases.emplace_back(b, "system[0]");
+  b = base;
+  b["messages"] = {user_msg("hi")};
+  b["tools"] = {{{"type", 3}, {"name", "t"}, {"input_schema", {{"type", "object"}}}}};
+  cases.emplace_back(b, "tools[0].type");
+  for (auto& [body, field] : cases) {
+    auto r = messages(body, rid);
+    ASSERT_EQ(r.status, 400) << body.dump() << " -> " << r.body;
+    EXPECT_EQ(r.json()["error"]["type"], "invalid_request_error");
+    EXPECT_NE(r.json()["error"]["message"].get<std::string>().find(field), std::string::npos) << r.body;
+  }
+}
+
 TEST_F(Messages, RefusalsBeforeTheHandlerAreInAnthropicShape) {
   json body = {{"model", "mocka/echo"}, {"max_tokens", 5}, {"messages", {user_msg("x")}}};
   for (const Headers& who : {Headers{}, Headers{{"x-api-key", "nk_wrong"}}}) {

@@ -190,6 +190,17 @@ TEST_F(GatewayStream, MissingStreamUsageIsEstimated) {
   EXPECT_EQ(rows[0]["completion"], ceil4(13));
 }
 
+// The same for a stream: its end is accounted although a content part's type is an object.
+TEST_F(GatewayStream, MissingStreamUsageIsEstimatedWhateverTheContentParts) {
+  std::string rid;
+  json content = json::array({{{"type", {{"url", "x"}}}}, {{"type", "text"}, {"text", "no usage here"}}});
+  auto r = stream({{"model", "mocka/nousage"}, {"messages", {{{"role", "user"}, {"content", content}}}}}, rid);
+  ASSERT_EQ(r.status, 200);
+  auto rows = env_->usage(rid);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]["estimated"], true);
+}
+
 TEST_F(GatewayStream, ClientDisconnectCancelsTheUpstreamAndStillAccounts) {
   HttpClient mock(env_->mock->port());
   long long before = mock.get("/stats").json()["disconnects"];

@@ -479,6 +479,20 @@ TEST_F(Gateway, MissingUpstreamUsageIsEstimated) {
   EXPECT_EQ(rows[0]["completion"], ceil4(text.size()));
 }
 
+// A content part whose type is not a string (an object here) counts as no text in the estimate: the call is
+// answered and accounted. (The estimate threw: a 500 after the upstream had answered, and no usage row.)
+TEST_F(Gateway, MissingUsageIsEstimatedWhateverTheContentParts) {
+  std::string rid;
+  const std::string text = "count me please";
+  json content = json::array({{{"type", {{"url", "x"}}}}, {{"type", "text"}, {"text", text}}});
+  auto r = chat(json{{"model", "mocka/nousage"}, {"messages", {{{"role", "user"}, {"content", content}}}}}, rid);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto rows = env_->usage(rid);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]["estimated"], true);
+  EXPECT_EQ(rows[0]["prompt"], ceil4(text.size()) + 3);
+}
+
 TEST_F(Gateway, BudgetExceededAnswers429WithRetryAfter) {
   auto pro = create_user("pro");  // the test server allows 60 tokens a day for tier pro
   Headers h = {{"Authorization", "Bearer " + pro["accessToken"].get<std::string>()}};

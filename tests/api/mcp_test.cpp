@@ -181,6 +181,22 @@ TEST_F(Mcp, TransportRefusals) {
   EXPECT_EQ(post(request(1, "ping"), {}).status, 401);
 }
 
+// Members of the wrong type: a jsonrpc that is not the string "2.0" is an invalid request (it was a 500); a
+// clientInfo.name that is not a string is ignored.
+TEST_F(Mcp, WrongTypedMembersAreRefusedOrIgnored) {
+  Headers auth = bearer(user_key());
+  auto bad = post({{"jsonrpc", 2}, {"id", 1}, {"method", "ping"}}, auth);
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(bad.json()["error"]["code"], -32600);
+  auto init = post(request(1, "initialize",
+                           {{"protocolVersion", "2025-11-25"},
+                            {"capabilities", json::object()},
+                            {"clientInfo", {{"name", 5}, {"version", "1"}}}}),
+                   auth);
+  EXPECT_EQ(init.status, 200) << init.body;
+  EXPECT_FALSE(init.header("mcp-session-id").empty());
+}
+
 TEST_F(Mcp, VersionNegotiation) {
   Headers auth = bearer(user_key());
   for (const char* v : {"2025-06-18", "2025-03-26"}) {

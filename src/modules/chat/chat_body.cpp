@@ -1,4 +1,5 @@
 #include "modules/chat/chat_body.hpp"
+#include "core/json.hpp"
 
 #include <cmath>
 
@@ -137,7 +138,7 @@ SendInput parse_send(const json& body) {
     bool ok = t->is_array() && !t->empty();
     if (ok)
       for (const auto& tool : *t)
-        ok = ok && tool.is_object() && tool.value("type", "") == "function" && tool.contains("function") &&
+        ok = ok && string_member(tool, "type") == "function" && tool.contains("function") &&
              tool["function"].is_object() && tool["function"].contains("name") && tool["function"]["name"].is_string();
     if (ok) in.tools = *t;
     else v.add("tools", "must be \"auto\", a non-empty array of tool names (the server's tools) or of {type: \"function\", function: {name, description?, parameters?}} (tools the client runs)");

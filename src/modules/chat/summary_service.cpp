@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "modules/chat/summary_service.hpp"
+#include "core/json.hpp"
 
 namespace netops::chat {
 
@@ -41,8 +42,8 @@ std::string transcript(const std::vector<Message>& msgs, std::size_t count, std:
     if (m.tool_calls.is_array())
       for (const auto& c : m.tool_calls)
         if (c.is_object() && c.contains("function"))
-          out += " [called " + c["function"].value("name", std::string("?")) + " with " +
-                 clip(c["function"].value("arguments", std::string()), 500) + "]";
+          out += " [called " + std::string(string_member(c["function"], "name", "?")) + " with " +
+                 clip(std::string(string_member(c["function"], "arguments")), 500) + "]";
     out += "\n";
   }
   return out;

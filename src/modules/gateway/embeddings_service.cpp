@@ -139,7 +139,7 @@ Task<Embedding> EmbeddingsService::embed(std::shared_ptr<const json> body, Calle
     json parsed;
     if (sent) {
       if (resp.status >= 200 && resp.status < 300) {
-        parsed = json::parse(resp.body, nullptr, false);
+        parsed = parse_json(resp.body);
         if (parsed.is_object() && parsed.contains("data")) {
           r.outcome = Outcome::ok;
           r.status = resp.status;

@@ -1,4 +1,5 @@
 #include "modules/gateway/response_cache.hpp"
+#include "core/json.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -61,10 +62,10 @@ std::string chunk(const json& base, json delta, const json& finish) {
 }  // namespace
 
 std::string completion_as_stream(const json& completion, bool include_usage) {
-  json base = {{"id", completion.value("id", std::string("chatcmpl-cache"))},
+  json base = {{"id", string_member(completion, "id", "chatcmpl-cache")},
                {"object", "chat.completion.chunk"},
-               {"created", completion.value("created", 0)},
-               {"model", completion.value("model", std::string())}};
+               {"created", integer_member(completion, "created")},
+               {"model", string_member(completion, "model")}};
   std::string out;
   json message = json::object();
   json finish = "stop";
@@ -79,13 +80,13 @@ std::string completion_as_stream(const json& completion, bool include_usage) {
   if (auto calls = message.find("tool_calls"); calls != message.end() && calls->is_array())
     for (std::size_t i = 0; i < calls->size(); ++i) {
       const json& c = (*calls)[i];
-      json fn = c.value("function", json::object());
+      const json& fn = c.is_object() && c.contains("function") ? c["function"] : json::object();
       out += chunk(base,
                    {{"tool_calls", json::array({{{"index", i},
-                                                 {"id", c.value("id", std::string())},
+                                                 {"id", string_member(c, "id")},
                                                  {"type", "function"},
-                                                 {"function", {{"name", fn.value("name", std::string())},
-                                                               {"arguments", fn.value("arguments", std::string())}}}}})}},
+                                                 {"function", {{"name", string_member(fn, "name")},
+                                                               {"arguments", string_member(fn, "arguments")}}}}})}},
                    nullptr);
     }
   out += chunk(base, json::object(), finish);
@@ -113,7 +114,7 @@ void StreamAssembler::feed(std::string_view bytes) {
       done_ = true;
       return;
     }
-    json c = json::parse(e.data, nullptr, false);
+    json c = parse_json(e.data);
     if (!c.is_object()) continue;
     if (c.contains("error")) {
       failed_ = true;
@@ -124,14 +125,14 @@ void StreamAssembler::feed(std::string_view bytes) {
     auto ch = c.find("choices");
     if (ch == c.end() || !ch->is_array() || ch->empty()) continue;
     const json& c0 = (*ch)[0];
-    if (!c0.is_object() || c0.value("index", 0) != 0) continue;
+    if (!c0.is_object() || integer_member(c0, "index") != 0) continue;
     if (c0.contains("finish_reason") && c0["finish_reason"].is_string()) finish_ = c0["finish_reason"].get<std::string>();
     auto d = c0.find("delta");
     if (d == c0.end() || !d->is_object()) continue;
     if (d->contains("content") && (*d)["content"].is_string()) text_ += (*d)["content"].get<std::string>();
     if (auto calls = d->find("tool_calls"); calls != d->end() && calls->is_array())
       for (const auto& tc : *calls) {
-        int i = tc.value("index", 0);
+        std::int64_t i = integer_member(tc, "index");
         if (i < 0 || i > 1024) continue;
         while (calls_.size() <= static_cast<std::size_t>(i))
           calls_.push_back({{"id", ""}, {"type", "function"}, {"function", {{"name", ""}, {"arguments", ""}}}});
@@ -200,9 +201,9 @@ Task<std::optional<CacheTicket>> ResponseCache::begin(const http::Request& req, 
       if (v.is_object() && v.contains("completion") && v["completion"].is_object()) {
         CachedAnswer a;
         a.completion = std::move(v["completion"]);
-        a.served.model = v.value("model", std::string());
-        a.served.provider = v.value("provider", std::string());
-        a.served.tier = v.value("tier", 0);
+        a.served.model = string_member(v, "model");
+        a.served.provider = string_member(v, "provider");
+        a.served.tier = static_cast<int>(integer_member(v, "tier"));
         a.served.attempts = 0;
         t.hit = std::move(a);
       }

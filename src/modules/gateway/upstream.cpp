@@ -62,7 +62,7 @@ ParsedResponse parse_openai_moving(json body, const std::string& client_model) {
           if (c->is_string()) out.text = c->get<std::string>();
           else if (c->is_array())
             for (const auto& part : *c)
-              if (part.is_object() && part.value("type", "") == "text" && part.contains("text") && part["text"].is_string())
+              if (string_member(part, "type") == "text" && part.contains("text") && part["text"].is_string())
                 out.text += part["text"].get<std::string>();
         }
       if (auto f = first.find("finish_reason"); f != first.end() && f->is_string()) out.finish_reason = f->get<std::string>();

@@ -51,7 +51,7 @@ Module<McpService> register_module(AppContext& ctx, std::shared_ptr<tools::Regis
                 co_return Response::json(rpc_error(nullptr, -32700, "parse error: the body is not JSON"), 400);
               if (msg.is_array())
                 co_return Response::json(rpc_error(nullptr, -32600, "JSON-RPC batches are not supported"), 400);
-              if (!msg.is_object() || msg.value("jsonrpc", "") != "2.0")
+              if (string_member(msg, "jsonrpc") != "2.0")
                 co_return Response::json(rpc_error(nullptr, -32600, "not a JSON-RPC 2.0 message"), 400);
               Caller by = req.caller();
               auto sid = header(req, "mcp-session-id");

@@ -134,7 +134,7 @@ Task<Reply> McpService::post(const json& msg, const std::optional<std::string>& 
     std::string sid = random_token(24);
     json stored = {{"u", by.user_id}, {"c", credential_of(by)}, {"v", version}};
     if (params.contains("clientInfo") && params["clientInfo"].is_object())
-      stored["client"] = params["clientInfo"].value("name", "").substr(0, 100);
+      stored["client"] = std::string(string_member(params["clientInfo"], "name").substr(0, 100));
     std::string key = key_of(sid), value = stored.dump();
     co_await ctx_.redis.set(key, value, settings().mcp_session_ttl_s);
     json result = {
