@@ -80,7 +80,8 @@ std::string completion_as_stream(const json& completion, bool include_usage) {
   if (auto calls = message.find("tool_calls"); calls != message.end() && calls->is_array())
     for (std::size_t i = 0; i < calls->size(); ++i) {
       const json& c = (*calls)[i];
-      const json& fn = c.is_object() && c.contains("function") ? c["function"] : json::object();
+      static const json kNoFunction = json::object();
+      const json& fn = c.is_object() && c.contains("function") ? c["function"] : kNoFunction;
       out += chunk(base,
                    {{"tool_calls", json::array({{{"index", i},
                                                  {"id", string_member(c, "id")},
