@@ -345,6 +345,40 @@ TEST_F(Models, OpenAIListShowsOnlyUsableModels) {
   EXPECT_FALSE(ids().count("vis/two"));
 }
 
+// The list and one model carry both APIs' fields (OpenAI: object, created, owned_by; Anthropic: type,
+// display_name, created_at, and the list's has_more, first_id, last_id); a model is retrieved by its id,
+// URL-encoded or not, and one that is not usable is a 404.
+TEST_F(Models, ModelsApiAnswersInBothFormats) {
+  provider("both");
+  model("both/m1", "both", 0);
+  model("both/m2", "both", 1);
+  EXPECT_EQ(call("PATCH", "/api/models/both/m2", {{"displayName", "Model Two"}}).status, 200);
+  auto list = call("GET", "/v1/models");
+  ASSERT_EQ(list.status, 200) << list.body;
+  auto l = list.json();
+  EXPECT_EQ(l["has_more"], false);
+  ASSERT_FALSE(l["data"].empty());
+  EXPECT_EQ(l["first_id"], l["data"].front()["id"]);
+  EXPECT_EQ(l["last_id"], l["data"].back()["id"]);
+  for (const char* path : {"/v1/models/both/m2", "/v1/models/both%2Fm2"}) {
+    auto r = call("GET", path);
+    ASSERT_EQ(r.status, 200) << path << ": " << r.body;
+    auto m = r.json();
+    EXPECT_EQ(m["id"], "both/m2");
+    EXPECT_EQ(m["object"], "model");
+    EXPECT_EQ(m["owned_by"], "both");
+    EXPECT_EQ(m["type"], "model");
+    EXPECT_EQ(m["display_name"], "Model Two");
+    EXPECT_TRUE(m["created_at"].is_string() && m["created_at"].get<std::string>().rfind("20", 0) == 0) << m.dump();
+  }
+  EXPECT_EQ(call("GET", "/v1/models/both/m1").json()["display_name"], "both/m1");  // no displayName: the id
+  EXPECT_EQ(call("PATCH", "/api/models/both/m1", {{"enabled", false}}).status, 200);
+  auto gone = call("GET", "/v1/models/both/m1");
+  EXPECT_EQ(gone.status, 404) << gone.body;
+  EXPECT_EQ(gone.json()["error"]["code"], "NOT_FOUND");
+  EXPECT_EQ(call("GET", "/v1/models/no/such/model").status, 404);
+}
+
 TEST_F(Models, RegistryFollowsWritesMadeOnAnotherInstance) {
   provider("twin");
   model("twin/m", "twin", 0);

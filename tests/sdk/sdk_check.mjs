@@ -100,6 +100,24 @@ await check("openai chat.completions", async () => {
   for await (const chunk of s) text += chunk.choices[0]?.delta?.content ?? "";
   assert.equal(text, "stream openai");
 });
+await check("models list and retrieve (both SDKs; ids with '/' sent URL-encoded)", async () => {
+  const ids = [];
+  for await (const m of openai.models.list()) ids.push(m.id);
+  assert.ok(ids.includes("mocka/echo") && ids.includes("mockant/echo"), ids.join(","));
+  const o = await openai.models.retrieve("mocka/echo");
+  assert.equal(o.id, "mocka/echo");
+  assert.equal(o.object, "model");
+  const listed = [];
+  for await (const m of anthropic.models.list()) listed.push(m);
+  const e = listed.find((m) => m.id === "mockant/echo");
+  assert.ok(e && e.type === "model" && typeof e.display_name === "string", JSON.stringify(e));
+  assert.ok(!Number.isNaN(Date.parse(e.created_at)), e.created_at);
+  const r = await anthropic.models.retrieve("mockant/echo");
+  assert.equal(r.id, "mockant/echo");
+  assert.equal(r.type, "model");
+  await assert.rejects(anthropic.models.retrieve("nosuch/model"), (err) => err.status === 404);
+});
+
 await check("openai embeddings (base64 by default, decoded by the SDK)", async () => {
   const e = await openai.embeddings.create({ model: "mocka/embed", input: ["one", "two"] });
   assert.equal(e.data.length, 2);

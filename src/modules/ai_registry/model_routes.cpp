@@ -1,5 +1,7 @@
 // HTTP shape of /api/models and GET /v1/models: path/query/body → typed input, ModelService, typed
 // result → JSON.
+#include <algorithm>
+
 #include "core/error.hpp"
 #include "core/etag.hpp"
 #include "http/listing.hpp"
@@ -38,8 +40,8 @@ std::string model_id(const Request& req) {
   return id;
 }
 
-std::string variant_note(int i) {
-  if (i == 0) return " (ids with '/' — also URL-encoded as %2F — use /api/models/{id}/{name}[/{variant}])";
+std::string variant_note(int i, std::string_view base = "/api/models") {
+  if (i == 0) return " (ids with '/' — also URL-encoded as %2F — use " + std::string(base) + "/{id}/{name}[/{variant}])";
   return i == 1 ? " — for model ids with one '/': the id is {id}/{name}"
                 : " — for model ids with two '/': the id is {id}/{name}/{variant}";
 }
@@ -153,13 +155,32 @@ void register_model_routes(AppContext& ctx, std::shared_ptr<ModelService> svc) {
            [svc](Request&) -> Task<Response> {
              auto models = co_await svc->usable();
              nlohmann::json data = nlohmann::json::array();
-             for (auto& m : models) data.push_back(to_openai_json(m));
-             nlohmann::json out = {{"object", "list"}, {"data", std::move(data)}};
+             for (auto& m : models) data.push_back(to_model_api_json(m));
+             nlohmann::json first = data.empty() ? nlohmann::json(nullptr) : data.front()["id"];
+             nlohmann::json last = data.empty() ? nlohmann::json(nullptr) : data.back()["id"];
+             nlohmann::json out = {{"object", "list"}, {"data", std::move(data)}, {"has_more", false},
+                                   {"first_id", std::move(first)}, {"last_id", std::move(last)}};
              co_return Response::json(out);
            })
-      .summary("OpenAI-format model list: enabled models (status not inactive) whose provider is active")
+      .summary("Model list in the OpenAI and the Anthropic format at once: enabled models (status not inactive) "
+               "whose provider is active")
       .tag("openai")
       .response(schema::openai_models());
+  // models.retrieve of both SDKs; they send the id URL-encoded ("openai%2Fgpt-4o"), which arrives as segments.
+  auto retrieve = [svc](Request& req) -> Task<Response> {
+    auto id = model_id(req);
+    auto models = co_await svc->usable();
+    auto it = std::find_if(models.begin(), models.end(), [&](const ModelConfig& m) { return m.id == id; });
+    if (it == models.end()) throw NotFound("model " + id);
+    co_return Response::json(to_model_api_json(*it));
+  };
+  for (int i = 0; i < 3; ++i) {
+    std::string path = std::string("/v1") + (kModelPaths[i] + 4);  // /api/models/… → /v1/models/…
+    ctx.router.get(path, Role::user, retrieve)
+        .summary("One model of GET /v1/models (404 when it is not usable)" + variant_note(i, "/v1/models"))
+        .tag("openai")
+        .response(schema::openai_model());
+  }
 }
 
 }  // namespace netops::ai_registry

@@ -183,12 +183,23 @@ const json& history() {
   return j;
 }
 
+const json& openai_model() {
+  static const json j = object({{"id", t("string")},
+                                {"object", t("string", "model")},
+                                {"created", t("integer", "Unix seconds")},
+                                {"owned_by", t("string", "provider id")},
+                                {"type", t("string", "model (Anthropic's field)")},
+                                {"display_name", t("string", "displayName, else the id")},
+                                {"created_at", t("string", "RFC 3339")}});
+  return j;
+}
+
 const json& openai_models() {
-  static const json j = object(
-      {{"object", t("string", "list")},
-       {"data", {{"type", "array"},
-                 {"items", object({{"id", t("string")}, {"object", t("string", "model")},
-                                   {"created", t("integer", "Unix seconds")}, {"owned_by", t("string", "provider id")}})}}}});
+  static const json j = object({{"object", t("string", "list")},
+                                {"data", {{"type", "array"}, {"items", openai_model()}}},
+                                {"has_more", t("boolean", "always false: every model is in data")},
+                                {"first_id", t("string", "the first model's id (null when none)")},
+                                {"last_id", t("string", "the last model's id (null when none)")}});
   return j;
 }
 

@@ -22,7 +22,8 @@ const nlohmann::json& rule_write(bool creating);
 const nlohmann::json& usage_log();
 const nlohmann::json& performance();
 const nlohmann::json& history();
-const nlohmann::json& openai_models();
+const nlohmann::json& openai_model();   // a /v1/models entry (OpenAI and Anthropic fields)
+const nlohmann::json& openai_models();  // the list, in both APIs' shapes
 nlohmann::json page_of(const nlohmann::json& item);  // {"data":[item…],"meta":{…}}
 }  // namespace schema
 

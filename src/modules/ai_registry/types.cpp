@@ -337,8 +337,14 @@ nlohmann::json to_json(const UsageDaily& d) {
           {"data", std::move(data)}};
 }
 
-nlohmann::json to_openai_json(const ModelConfig& m) {
-  return {{"id", m.id}, {"object", "model"}, {"created", m.created_unix}, {"owned_by", m.provider}};
+nlohmann::json to_model_api_json(const ModelConfig& m) {
+  return {{"id", m.id},
+          {"object", "model"},
+          {"created", m.created_unix},
+          {"owned_by", m.provider},
+          {"type", "model"},
+          {"display_name", m.display_name.value_or(m.id)},
+          {"created_at", m.created_at}};
 }
 
 }  // namespace netops::ai_registry

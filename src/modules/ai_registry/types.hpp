@@ -203,7 +203,9 @@ nlohmann::json to_json(const UsageLog& u);
 nlohmann::json to_json(const UsageDaily& d);
 nlohmann::json to_json(const ModelPerformance& p);
 nlohmann::json to_json(const ModelHistory& h);
-// GET /v1/models entry: {"id","object":"model","created","owned_by"}.
-nlohmann::json to_openai_json(const ModelConfig& m);
+// A GET /v1/models entry, one object for both model APIs — OpenAI's {id, object: "model", created, owned_by}
+// and Anthropic's {type: "model", id, display_name, created_at} — so either SDK's models.list and
+// models.retrieve read it unchanged.
+nlohmann::json to_model_api_json(const ModelConfig& m);
 
 }  // namespace netops::ai_registry
