@@ -125,6 +125,21 @@ netops::Module<Service> register_module(AppContext& ctx, std::shared_ptr<ai_regi
       .tag("openai")
       .body_limit(kBodyLimit)
       .request(request_schema());
+  // OpenAI APIs the gateway does not offer answer 501 naming the ones it does, rather than "no route": an SDK
+  // or agent framework pointed at the gateway (the Responses API is the OpenAI Agents SDK's default) says why.
+  for (const char* path : {"/v1/responses", "/v1/completions"}) {
+    ctx.router
+        .post(path, Role::user,
+              [path](Request&) -> Task<Response> {
+                throw AppError(ErrorCode::not_implemented,
+                               std::string("POST ") + path +
+                                   " is not offered by this gateway; use POST /v1/chat/completions (OpenAI format) "
+                                   "or POST /v1/messages (Anthropic format)");
+                co_return Response{};
+              })
+        .summary("Not offered: 501 NOT_IMPLEMENTED naming /v1/chat/completions and /v1/messages")
+        .tag("openai");
+  }
   register_messages_routes(ctx, svc, rcache);  // POST /v1/messages, /v1/messages/count_tokens (Anthropic format)
   register_embeddings_routes(ctx, svc, registry);  // POST /v1/embeddings
 
