@@ -1,7 +1,5 @@
 // HTTP shape of /api/models and GET /v1/models: path/query/body → typed input, ModelService, typed
 // result → JSON.
-#include <algorithm>
-
 #include "core/error.hpp"
 #include "core/etag.hpp"
 #include "http/listing.hpp"
@@ -169,10 +167,9 @@ void register_model_routes(AppContext& ctx, std::shared_ptr<ModelService> svc) {
   // models.retrieve of both SDKs; they send the id URL-encoded ("openai%2Fgpt-4o"), which arrives as segments.
   auto retrieve = [svc](Request& req) -> Task<Response> {
     auto id = model_id(req);
-    auto models = co_await svc->usable();
-    auto it = std::find_if(models.begin(), models.end(), [&](const ModelConfig& m) { return m.id == id; });
-    if (it == models.end()) throw NotFound("model " + id);
-    co_return Response::json(to_model_api_json(*it));
+    auto m = co_await svc->usable(id);
+    if (!m) throw NotFound("model " + id);
+    co_return Response::json(to_model_api_json(*m));
   };
   for (int i = 0; i < 3; ++i) {
     std::string path = std::string("/v1") + (kModelPaths[i] + 4);  // /api/models/… → /v1/models/…

@@ -165,6 +165,13 @@ Task<std::vector<ModelConfig>> ModelService::usable() {
   co_return out;
 }
 
+Task<std::optional<ModelConfig>> ModelService::usable(const std::string& id) {
+  auto snap = co_await registry_->snapshot();
+  const ModelConfig* m = snap->model(id);
+  if (!m || !snap->usable(*m)) co_return std::nullopt;
+  co_return *m;
+}
+
 std::optional<nlohmann::json> ModelService::circuit_breaker(const std::string& id) const {
   if (!hooks_->circuit_breaker) return std::nullopt;
   return hooks_->circuit_breaker(id);

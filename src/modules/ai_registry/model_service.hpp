@@ -44,6 +44,8 @@ class ModelService {
   Task<ModelHistory> history(const std::string& id, int days);
   // GET /v1/models: the usable models of the registry snapshot, by id.
   Task<std::vector<ModelConfig>> usable();
+  // GET /v1/models/{id}: that model when it is usable (nullopt otherwise), looked up in the snapshot.
+  Task<std::optional<ModelConfig>> usable(const std::string& id);
   // The gateway's circuit-breaker state of a model (nullopt without a breaker hook).
   std::optional<nlohmann::json> circuit_breaker(const std::string& id) const;
 
