@@ -32,9 +32,7 @@ using nlohmann::json;
 
 namespace {
 
-// The queue's hard cap: reached only when the database is down for long and spilling to files fails too
-// (disk full, no spill directory); then the oldest are dropped.
-constexpr std::size_t kMaxQueue = 1'000'000;
+constexpr std::size_t kMaxQueue = 1'000'000;  // beyond this (database down for long) the oldest are dropped
 
 std::string iso(std::chrono::system_clock::time_point t) {
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
@@ -258,8 +256,6 @@ void describe_metrics() {
   m.describe("accounting_batches_total", "counter",
              "batches of usage records written, one transaction each (at most one per NETOPS_ACCOUNTING_FLUSH_MS "
              "tick, more only when full batches wait)");
-  m.describe("accounting_records_spilled_total", "counter",
-             "usage records written to a spill file while the database failed (replayed when it answers)");
   m.describe("accounting_records_dropped_total", "counter",
              "usage records the database refused: kind=row (its usage_logs row lost, its counters applied) or "
              "kind=all (nothing of it written)");
@@ -280,14 +276,12 @@ struct Accounting::Wake {
 };
 
 Accounting::Accounting(db::Db& db, std::shared_ptr<ai_registry::RegistryService> providers, int flush_ms,
-                       std::string spill_dir, Blocking& blocking, std::size_t spill_after)
+                       std::string spill_dir)
     : db_(db),
       providers_(std::move(providers)),
       interval_(flush_ms),
       wake_(std::make_shared<Wake>()),
-      spill_dir_(std::move(spill_dir)),
-      blocking_(blocking),
-      spill_after_(spill_after) {
+      spill_dir_(std::move(spill_dir)) {
   describe_metrics();
 }
 
@@ -385,38 +379,9 @@ Task<void> Accounting::run() {
         failed = true;  // the database is failing: try again after the back-off
         break;
       }
-    if (failed) {
-      note_failure();
-      co_await spill_overflow();
-    } else {
-      note_success();
-    }
+    if (failed) note_failure();
+    else note_success();
   }
-}
-
-Task<void> Accounting::spill_overflow() {
-  if (spill_dir_.empty() || pending() <= spill_after_) co_return;
-  auto records = std::make_shared<std::vector<UsageRecord>>();
-  {
-    std::lock_guard lock(mu_);
-    records->assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
-    queue_.clear();
-  }
-  ++in_flight_;  // flush() at a stop waits for these as for a batch being written
-  try {
-    auto path = co_await blocking_.run([dir = spill_dir_, records] { return spill::write_file(dir, *records); });
-    spill_pending_ = true;
-    Metrics::instance().inc("accounting_records_spilled_total", {}, static_cast<double>(records->size()));
-    spdlog::warn("usage accounting: the database is failing; {} waiting usage record(s) spilled to {} (written when "
-                 "it answers)",
-                 records->size(), path);
-  } catch (const std::exception& e) {
-    // Back at the front of the queue, in their order; the next failed tick tries again.
-    std::lock_guard lock(mu_);
-    queue_.insert(queue_.begin(), std::make_move_iterator(records->begin()), std::make_move_iterator(records->end()));
-    spdlog::error("usage accounting: spilling {} waiting usage record(s) failed: {}", records->size(), e.what());
-  }
-  --in_flight_;
 }
 
 void Accounting::note_failure() {
@@ -600,14 +565,8 @@ Task<bool> Accounting::replay_spill() {
   for (const auto& path : spill::files(spill_dir_)) {
     std::size_t bad = 0;
     std::vector<UsageRecord> records;
-    try {  // a file may hold spill_after records: read and parsed off the event loop
-      std::tie(records, bad) = co_await blocking_.run([path] {
-        std::size_t n = 0;
-        auto read = spill::read_file(path, n);
-        return std::pair<std::vector<UsageRecord>, std::size_t>(std::move(read), n);
-      });
-    } catch (const AppError&) {
-      co_return false;  // the blocking pool is full: the next tick tries again
+    try {
+      records = spill::read_file(path, bad);
     } catch (const std::exception& e) {
       spdlog::error("usage accounting: {}", e.what());
       continue;
@@ -649,7 +608,7 @@ Task<bool> Accounting::replay_spill() {
     std::error_code ec;
     std::filesystem::remove(path, ec);
     if (fresh) {
-      spdlog::info("usage accounting: replayed {} spilled record(s) ({})", records.size(), id);
+      spdlog::info("usage accounting: replayed {} record(s) spilled at an earlier stop ({})", records.size(), id);
       Metrics::instance().inc("accounting_records_written_total", {}, static_cast<double>(records.size()));
       if (on_written) on_written(records);
     } else {
