@@ -42,7 +42,21 @@ void ServerProcess::start() {
       redis_url_ = opts_.redis_url;
     }
   }
-  if (port_ == 0) port_ = free_port();
+  // A port chosen here can still be lost to another process before the server binds it: then choose again.
+  bool chosen_here = port_ == 0;
+  for (int attempt = 1;; ++attempt) {
+    if (chosen_here) port_ = opts_.choose_port();
+    try {
+      spawn();
+      return;
+    } catch (const std::runtime_error& e) {
+      bool lost_port = std::string(e.what()).find("Address already in use") != std::string::npos;
+      if (!chosen_here || !lost_port || attempt == 3) throw;
+    }
+  }
+}
+
+void ServerProcess::spawn() {
   std::map<std::string, std::string> env = {
       {"NETOPS_LISTEN", "127.0.0.1:" + std::to_string(port_)},
       {"NETOPS_DATABASE_URL", db_url_},

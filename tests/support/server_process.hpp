@@ -1,11 +1,13 @@
 #pragma once
 // Starts the real netops-gateway binary for API tests, against its own throw-away database.
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 
 #include "support/eventually.hpp"
 #include "support/redis_db.hpp"
+#include "support/test_env.hpp"
 
 namespace netops::test {
 
@@ -15,6 +17,7 @@ struct ServerOptions {
   std::map<std::string, std::string> env;  // extra variables (override the defaults)
   std::string suite = "api";
   bool wait_ready = true;  // wait for /health/ready (else only /health/live)
+  std::function<int()> choose_port = free_port;  // how start() picks the port (tests of the retry swap it)
 };
 
 class ServerProcess {
@@ -33,6 +36,7 @@ class ServerProcess {
   int pid() const { return pid_; }
 
  private:
+  void spawn();  // one start on port_; throws with the server's output when it does not come up
   ServerOptions opts_;
   std::string db_url_;
   bool own_db_ = false;

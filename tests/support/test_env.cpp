@@ -5,7 +5,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
+#include <mutex>
 #include <random>
 #include <stdexcept>
 
@@ -70,18 +72,38 @@ void drop_database(const std::string& url) {
   }
 }
 
+// A port no other process is about to take. Ports the kernel hands out as the source port of outgoing
+// connections (ip_local_port_range) are avoided: with suites running in parallel, a port found free there
+// could be some client's source port before the server got to bind it (CI saw exactly that). Outside
+// that range a port is only taken by a listener, and one bound a moment ago here is checked for.
 int free_port() {
-  int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-  int port = ntohs(a.sin_port);
-  ::close(s);
-  return port;
+  int lo = 32768, hi = 60999;
+  if (std::FILE* f = std::fopen("/proc/sys/net/ipv4/ip_local_port_range", "r")) {
+    if (std::fscanf(f, "%d %d", &lo, &hi) != 2) lo = 32768, hi = 60999;
+    std::fclose(f);
+  }
+  int first = 10000, last = lo - 1;
+  if (last - first < 2000) first = hi + 1, last = 65535;
+  static std::mutex m;
+  std::lock_guard lock(m);
+  static std::mt19937 rng(std::random_device{}() ^ static_cast<unsigned>(::getpid()));
+  std::uniform_int_distribution<int> pick(first, last);
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    int port = last > first ? pick(rng) : 0;
+    int s = ::socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    ::setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);  // as the servers bind
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    bool ok = ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    socklen_t len = sizeof a;
+    if (ok) ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+    ::close(s);
+    if (ok) return ntohs(a.sin_port);
+  }
+  throw std::runtime_error("no free port");
 }
 
 }  // namespace netops::test
