@@ -33,8 +33,11 @@ int main(int argc, char** argv) {
     mi_option_set(mi_option_page_reset, 1);
     mi_option_set(mi_option_decommit_delay, 0);
   }
+  // Not mi_collect(true): forced, it also reclaims every abandoned segment and drains other threads' delayed
+  // frees to the end, paths with reported hangs in mimalloc 2.0 (upstream issues 759, 1317) while other
+  // threads run — and the workers do by then. The idle RSS is the same (29.6–29.7 MiB either way, session 19).
   netops::set_startup_memory_release([] {
-    mi_collect(true);
+    mi_collect(false);
     if (startup_reset) {
       mi_option_set(mi_option_page_reset, 0);
       mi_option_set(mi_option_decommit_delay, runtime_delay);
