@@ -32,7 +32,9 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::size_t kMaxQueue = 1'000'000;  // beyond this (database down for long) the oldest are dropped
+// The queue's hard cap: reached only when the database is down for long and spilling to files fails too
+// (disk full, no spill directory); then the oldest are dropped.
+constexpr std::size_t kMaxQueue = 1'000'000;
 
 std::string iso(std::chrono::system_clock::time_point t) {
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
@@ -256,6 +258,8 @@ void describe_metrics() {
   m.describe("accounting_batches_total", "counter",
              "batches of usage records written, one transaction each (at most one per NETOPS_ACCOUNTING_FLUSH_MS "
              "tick, more only when full batches wait)");
+  m.describe("accounting_records_spilled_total", "counter",
+             "usage records written to a spill file while the database failed (replayed when it answers)");
   m.describe("accounting_records_dropped_total", "counter",
              "usage records the database refused: kind=row (its usage_logs row lost, its counters applied) or "
              "kind=all (nothing of it written)");
@@ -276,12 +280,14 @@ struct Accounting::Wake {
 };
 
 Accounting::Accounting(db::Db& db, std::shared_ptr<ai_registry::RegistryService> providers, int flush_ms,
-                       std::string spill_dir)
+                       std::string spill_dir, Blocking& blocking, std::size_t spill_after)
     : db_(db),
       providers_(std::move(providers)),
       interval_(flush_ms),
       wake_(std::make_shared<Wake>()),
-      spill_dir_(std::move(spill_dir)) {
+      spill_dir_(std::move(spill_dir)),
+      blocking_(blocking),
+      spill_after_(spill_after) {
   describe_metrics();
 }
 
@@ -368,20 +374,58 @@ Task<void> Accounting::run() {
     timer.expires_after(std::max(interval_, backoff_));
     co_await timer.async_wait(net::as_tuple(net::use_awaitable));
     // Spill files of an earlier stop, once the database (and migration 0009) is there.
+    // A replay that must wait counts as a failed attempt (the back-off, its throttled log); the queue is
+    // still tried, so records of this run are not held behind a file the database cannot take yet.
     bool failed = false;
-    if (spill_pending_ && !spill_dir_.empty()) spill_pending_ = !co_await replay_spill();
+    if (spill_pending_ && !spill_dir_.empty()) {
+      bool replayed = co_await replay_spill();
+      spill_pending_ = !replayed;
+      failed = !replayed;
+    }
     // What waited at the tick, in batches of kBatch. Records that arrive meanwhile wait for the next tick
     // (or for a full batch's wake-up): going on while anything is pending would, under steady load, turn
     // the interval into back-to-back transactions of a few records each — measured: 78 commits/s at
     // 9,300 calls/s, PostgreSQL using ~45 µs of CPU per call.
-    for (std::size_t todo = pending(); todo > 0; todo -= std::min(todo, kBatch))
-      if (!co_await write_one_batch()) {
+    for (std::size_t todo = pending(); todo > 0; todo -= std::min(todo, kBatch)) {
+      bool written = co_await write_one_batch();
+      if (!written) {
         failed = true;  // the database is failing: try again after the back-off
         break;
       }
-    if (failed) note_failure();
-    else note_success();
+    }
+    if (failed) {
+      note_failure();
+      co_await spill_overflow();
+    } else {
+      note_success();
+    }
   }
+}
+
+Task<void> Accounting::spill_overflow() {
+  if (spill_dir_.empty() || pending() <= spill_after_) co_return;
+  auto records = std::make_shared<std::vector<UsageRecord>>();
+  {
+    std::lock_guard lock(mu_);
+    records->assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
+    queue_.clear();
+  }
+  ++in_flight_;  // flush() at a stop waits for these as for a batch being written
+  try {
+    auto write_file = [dir = spill_dir_, records] { return spill::write_file(dir, *records); };
+    auto path = co_await blocking_.run(std::move(write_file));
+    spill_pending_ = true;
+    Metrics::instance().inc("accounting_records_spilled_total", {}, static_cast<double>(records->size()));
+    spdlog::warn("usage accounting: the database is failing; {} waiting usage record(s) spilled to {} (written when "
+                 "it answers)",
+                 records->size(), path);
+  } catch (const std::exception& e) {
+    // Back at the front of the queue, in their order; the next failed tick tries again.
+    std::lock_guard lock(mu_);
+    queue_.insert(queue_.begin(), std::make_move_iterator(records->begin()), std::make_move_iterator(records->end()));
+    spdlog::error("usage accounting: spilling {} waiting usage record(s) failed: {}", records->size(), e.what());
+  }
+  --in_flight_;
 }
 
 void Accounting::note_failure() {
@@ -562,11 +606,24 @@ Task<void> Accounting::write_tx(db::Tx& tx, const std::vector<UsageRecord>& all,
 }
 
 Task<bool> Accounting::replay_spill() {
-  for (const auto& path : spill::files(spill_dir_)) {
+  // No temporaries around a co_await below: GCC 12 destroyed the temporaries of `std::tie(a, b) = co_await
+  // ...` twice (a double free, seen as heap corruption at start-up); every awaited value is a named local.
+  const auto paths = spill::files(spill_dir_);
+  for (const auto& path : paths) {
     std::size_t bad = 0;
     std::vector<UsageRecord> records;
-    try {
-      records = spill::read_file(path, bad);
+    try {  // a file may hold spill_after records: read and parsed off the event loop
+      auto read_file = [path] {
+        std::size_t n = 0;
+        auto read = spill::read_file(path, n);
+        return std::pair<std::vector<UsageRecord>, std::size_t>(std::move(read), n);
+      };
+      auto read = co_await blocking_.run(std::move(read_file));
+      records = std::move(read.first);
+      bad = read.second;
+    } catch (const AppError&) {
+      last_failure_ = "the blocking pool is full";  // the next tick tries again
+      co_return false;
     } catch (const std::exception& e) {
       spdlog::error("usage accounting: {}", e.what());
       continue;
@@ -592,7 +649,8 @@ Task<bool> Accounting::replay_spill() {
       fresh = co_await db_.transaction(in_tx);
     } catch (const std::exception& e) {
       if (classify(e) != Failure::refused) {
-        spdlog::warn("usage accounting: replaying {} must wait: {}", path, e.what());
+        spdlog::debug("usage accounting: replaying {} must wait: {}", path, e.what());
+        last_failure_ = e.what();  // logged by the back-off (note_failure)
         co_return false;
       }
       // A record the database refuses: the file is set aside (never replayed again) and its records take
@@ -608,7 +666,7 @@ Task<bool> Accounting::replay_spill() {
     std::error_code ec;
     std::filesystem::remove(path, ec);
     if (fresh) {
-      spdlog::info("usage accounting: replayed {} record(s) spilled at an earlier stop ({})", records.size(), id);
+      spdlog::info("usage accounting: replayed {} spilled record(s) ({})", records.size(), id);
       Metrics::instance().inc("accounting_records_written_total", {}, static_cast<double>(records.size()));
       if (on_written) on_written(records);
     } else {

@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "core/blocking.hpp"
 #include "core/task.hpp"
 #include "llm/decimal.hpp"
 #include "modules/ai_registry/types.hpp"
@@ -95,10 +96,12 @@ class Accounting {
   static constexpr std::chrono::milliseconds kMaxBackoff{5000};
 
   // spill_dir: where flush() writes what the database would not take (spill.hpp); "" = nowhere (dropped).
+  // While the database fails, the flusher also spills the queue once more than spill_after records wait,
+  // writing the file (and reading spill files back) on `blocking`, off the event loop.
   // providers: ai_registry's service, which adds each batch's provider counters (its table) in the batch's
   // transaction; null leaves them alone.
   Accounting(db::Db& db, std::shared_ptr<ai_registry::RegistryService> providers, int flush_ms,
-             std::string spill_dir = {});
+             std::string spill_dir, Blocking& blocking, std::size_t spill_after);
   // Any thread, never blocks on I/O.
   void push(UsageRecord r);
   // The flusher: spawn once on a worker; it runs until its io_context stops.
@@ -116,8 +119,11 @@ class Accounting {
   // One transaction; throws what the database says. with_log=false: the counters only (no usage_logs rows).
   Task<void> write(const std::vector<UsageRecord>& batch, bool with_log = true);
   Task<void> write_tx(db::Tx& tx, const std::vector<UsageRecord>& batch, bool with_log);
-  // Replays the spill files left by an earlier stop; false while the database cannot take them yet.
+  // Replays the spill files (an earlier stop's, or this run's outage's); false while the database cannot
+  // take them yet.
   Task<bool> replay_spill();
+  // The database is failing and more than spill_after_ records wait: they go to a spill file.
+  Task<void> spill_overflow();
   // A refused batch, record by record (sanitised retry, then counters only, then dropped with the metric).
   // False when the database became unavailable meanwhile: the records not yet written went back to the queue.
   Task<bool> write_each(std::vector<UsageRecord>& batch);
@@ -143,7 +149,9 @@ class Accounting {
   std::shared_ptr<Wake> wake_;
   std::atomic<int> in_flight_{0};  // batches being written
   std::string spill_dir_;
-  bool spill_pending_ = true;  // the directory has not been emptied since start-up
+  Blocking& blocking_;
+  std::size_t spill_after_;
+  bool spill_pending_ = true;  // the directory may hold files not replayed yet
 };
 
 }  // namespace netops::gateway

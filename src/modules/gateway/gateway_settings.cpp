@@ -102,7 +102,10 @@ const ConfigSection<GatewaySettings>& gateway_section() {
        {"NETOPS_ESCALATION_THRESHOLDS", "0.50,0.65,0.75,0.85", "quality score that stops escalation at tiers 0-3"},
        {"NETOPS_ACCOUNTING_FLUSH_MS", "100", "usage accounting batch interval"},
        {"NETOPS_ACCOUNTING_SPILL_DIR", "NETOPS_STORAGE_DIR/accounting-spill",
-        "usage records the database cannot take at shutdown are written here and replayed at the next start"},
+        "usage records the database cannot take (at shutdown, or beyond NETOPS_ACCOUNTING_SPILL_AFTER while it "
+        "fails) are written here and replayed when it answers"},
+       {"NETOPS_ACCOUNTING_SPILL_AFTER", "100000",
+        "usage records waiting on a failing database beyond which they are spilled to files (1-1000000)"},
        {"NETOPS_BUDGET_FREE_DAILY_USD", "1", "tier free: cost per UTC day (0 = no limit)"},
        {"NETOPS_BUDGET_FREE_MONTHLY_USD", "10", "tier free: cost per UTC month"},
        {"NETOPS_BUDGET_FREE_DAILY_TOKENS", "1000000", "tier free: tokens per UTC day"},
@@ -131,6 +134,7 @@ const ConfigSection<GatewaySettings>& gateway_section() {
         r.number<int>("NETOPS_BREAKER_COOLDOWN_MS", s.breaker_cooldown_ms, 1, 86400000);
         r.number<int>("NETOPS_ACCOUNTING_FLUSH_MS", s.accounting_flush_ms, 5, 60000);
         if (auto v = r.str("NETOPS_ACCOUNTING_SPILL_DIR")) s.accounting_spill_dir = *v;
+        r.number<int>("NETOPS_ACCOUNTING_SPILL_AFTER", s.accounting_spill_after, 1, 1000000);
         read_thresholds(r, s);
         read_budgets(r, s);
       }};
