@@ -149,7 +149,18 @@ int serve(const Config& cfg, const ServeOptions& opts) {
 
   redis.start();
   net::co_spawn(*workers[0], start_up(ctx, background, stopping), net::detached);
-  for (auto& task : background.run) net::co_spawn(*workers[0], task(), net::detached);
+  // Each loop catches its own failures; should one end with an exception anyway, it is logged, not lost.
+  for (auto& task : background.run)
+    net::co_spawn(*workers[0], task(), [](std::exception_ptr e) {
+      if (!e) return;
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& x) {
+        spdlog::critical("a background loop ended with an error: {}", x.what());
+      } catch (...) {
+        spdlog::critical("a background loop ended with an error");
+      }
+    });
 
   std::vector<net::executor_work_guard<net::io_context::executor_type>> guards;
   for (auto* w : workers) guards.push_back(net::make_work_guard(*w));

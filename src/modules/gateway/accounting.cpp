@@ -373,25 +373,14 @@ Task<void> Accounting::run() {
   for (;;) {
     timer.expires_after(std::max(interval_, backoff_));
     co_await timer.async_wait(net::as_tuple(net::use_awaitable));
-    // Spill files of an earlier stop, once the database (and migration 0009) is there.
-    // A replay that must wait counts as a failed attempt (the back-off, its throttled log); the queue is
-    // still tried, so records of this run are not held behind a file the database cannot take yet.
-    bool failed = false;
-    if (spill_pending_ && !spill_dir_.empty()) {
-      bool replayed = co_await replay_spill();
-      spill_pending_ = !replayed;
-      failed = !replayed;
-    }
-    // What waited at the tick, in batches of kBatch. Records that arrive meanwhile wait for the next tick
-    // (or for a full batch's wake-up): going on while anything is pending would, under steady load, turn
-    // the interval into back-to-back transactions of a few records each — measured: 78 commits/s at
-    // 9,300 calls/s, PostgreSQL using ~45 µs of CPU per call.
-    for (std::size_t todo = pending(); todo > 0; todo -= std::min(todo, kBatch)) {
-      bool written = co_await write_one_batch();
-      if (!written) {
-        failed = true;  // the database is failing: try again after the back-off
-        break;
-      }
+    // Whatever a tick throws is one failed attempt, never the flusher's end (a detached coroutine's
+    // exception would end it silently, and with it the accounting of every later call).
+    bool failed = true;
+    try {
+      failed = co_await tick();
+    } catch (const std::exception& e) {
+      last_failure_ = e.what();
+      spdlog::error("usage accounting: a flush failed unexpectedly: {}", e.what());
     }
     if (failed) {
       note_failure();
@@ -426,6 +415,27 @@ Task<void> Accounting::spill_overflow() {
     spdlog::error("usage accounting: spilling {} waiting usage record(s) failed: {}", records->size(), e.what());
   }
   --in_flight_;
+}
+
+Task<bool> Accounting::tick() {
+  // Spill files of an earlier stop or outage, once the database (and migration 0009) is there. A replay
+  // that must wait counts as a failed attempt (the back-off, its throttled log); the queue is still tried,
+  // so records of this run are not held behind a file the database cannot take yet.
+  bool failed = false;
+  if (spill_pending_ && !spill_dir_.empty()) {
+    bool replayed = co_await replay_spill();
+    spill_pending_ = !replayed;
+    failed = !replayed;
+  }
+  // What waited at the tick, in batches of kBatch. Records that arrive meanwhile wait for the next tick
+  // (or for a full batch's wake-up): going on while anything is pending would, under steady load, turn
+  // the interval into back-to-back transactions of a few records each — measured: 78 commits/s at
+  // 9,300 calls/s, PostgreSQL using ~45 µs of CPU per call.
+  for (std::size_t todo = pending(); todo > 0; todo -= std::min(todo, kBatch)) {
+    bool written = co_await write_one_batch();
+    if (!written) co_return true;  // the database is failing: try again after the back-off
+  }
+  co_return failed;
 }
 
 void Accounting::note_failure() {

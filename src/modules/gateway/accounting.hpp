@@ -119,6 +119,8 @@ class Accounting {
   // One transaction; throws what the database says. with_log=false: the counters only (no usage_logs rows).
   Task<void> write(const std::vector<UsageRecord>& batch, bool with_log = true);
   Task<void> write_tx(db::Tx& tx, const std::vector<UsageRecord>& batch, bool with_log);
+  // One flush: spill files, then what waits; true when the attempt failed (back-off).
+  Task<bool> tick();
   // Replays the spill files (an earlier stop's, or this run's outage's); false while the database cannot
   // take them yet.
   Task<bool> replay_spill();
