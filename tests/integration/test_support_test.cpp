@@ -4,23 +4,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <cstdio>
-
 #include "support/server_process.hpp"
 #include "support/test_env.hpp"
 
 using namespace netops::test;
 
 namespace {
-
-std::pair<int, int> source_port_range() {
-  int lo = 32768, hi = 60999;
-  if (std::FILE* f = std::fopen("/proc/sys/net/ipv4/ip_local_port_range", "r")) {
-    if (std::fscanf(f, "%d %d", &lo, &hi) != 2) lo = 32768, hi = 60999;
-    std::fclose(f);
-  }
-  return {lo, hi};
-}
 
 // A port held the way CI lost one: as the local port of some client's open connection.
 struct Occupied {

@@ -76,12 +76,17 @@ void drop_database(const std::string& url) {
 // connections (ip_local_port_range) are avoided: with suites running in parallel, a port found free there
 // could be some client's source port before the server got to bind it (CI saw exactly that). Outside
 // that range a port is only taken by a listener, and one bound a moment ago here is checked for.
-int free_port() {
-  int lo = 32768, hi = 60999;
+std::pair<int, int> source_port_range() {
+  int lo = 32768, hi = 60999;  // Linux's default
   if (std::FILE* f = std::fopen("/proc/sys/net/ipv4/ip_local_port_range", "r")) {
     if (std::fscanf(f, "%d %d", &lo, &hi) != 2) lo = 32768, hi = 60999;
     std::fclose(f);
   }
+  return {lo, hi};
+}
+
+int free_port() {
+  auto [lo, hi] = source_port_range();
   int first = 10000, last = lo - 1;
   if (last - first < 2000) first = hi + 1, last = 65535;
   static std::mutex m;

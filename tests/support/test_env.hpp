@@ -4,6 +4,7 @@
 //   NETOPS_TEST_REDIS_URL  redis://host:port (no db number)
 //   NETOPS_TEST_RUN_ID     prefix of every database this run creates (script/test drops them after)
 #include <string>
+#include <utility>
 
 namespace netops::test {
 
@@ -19,6 +20,9 @@ void drop_database(const std::string& url);
 // Runs one SQL statement synchronously (tests only); throws std::runtime_error with the server's message.
 std::string exec_sql(const std::string& url, const std::string& sql);
 
+// The range the kernel draws outgoing connections' source ports from (ip_local_port_range).
+std::pair<int, int> source_port_range();
+// A free loopback port outside that range (test_env.cpp says why).
 int free_port();
 
 }  // namespace netops::test
