@@ -353,3 +353,46 @@ TEST(AccountingOutage, WaitingRecordsBeyondTheMarkAreSpilledAndWrittenWhenTheDat
   std::filesystem::remove_all(spill);
   drop_database(db);
 }
+
+TEST(AccountingOutage, SpillFilesStopAtTheirCapAndTheRestWaitsInMemory) {
+  MockLlmProcess mock({"--require-key", kKey});
+  std::string db = create_database("acctcap");
+  std::string spill = fresh_dir("netops-spill-cap");
+  std::string name = db_name(db);
+  std::string rid = unique_id("spillcap");
+  auto count = [&] { return exec_sql(db, "SELECT count(*) FROM usage_logs WHERE request_id LIKE '" + rid + "%'"); };
+  {
+    Node n(db, spill,
+           {{"NETOPS_ACCOUNTING_FLUSH_MS", "50"}, {"NETOPS_ACCOUNTING_SPILL_AFTER", "3"},
+            {"NETOPS_ACCOUNTING_SPILL_MAX_MB", "1"}});
+    n.catalog(mock.port());
+    HttpClient c(n.server->port());
+    auto call = [&](int i) {
+      Headers h = n.auth;
+      h.emplace_back("X-Request-Id", rid + "-" + std::to_string(i));
+      return c.post("/v1/chat/completions", {{"model", "m/echo"}, {"messages", {user_msg("cap")}}}, h).status;
+    };
+    ASSERT_EQ(call(0), 200);
+    ASSERT_TRUE(eventually([&] { return count() == "1"; }, 10000)) << n.server->output();
+    // An earlier outage's spill file, already at the cap (1 MiB); left alone until a spill or a restart.
+    const std::string earlier = spill + "/usage-0-earlier.jsonl";
+    std::filesystem::create_directories(spill);
+    {
+      std::ofstream f(earlier);
+      f << std::string(1100 * 1024, 'x') << "\n";
+    }
+    exec_sql(admin_url(), "ALTER DATABASE " + name + " ALLOW_CONNECTIONS false");
+    exec_sql(admin_url(), "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '" + name + "'");
+    for (int i = 1; i <= 8; ++i) ASSERT_EQ(call(i), 200) << n.server->output();
+    EXPECT_TRUE(eventually([&] { return n.server->output().find("NETOPS_ACCOUNTING_SPILL_MAX_MB") != std::string::npos; },
+                           15000))
+        << n.server->output();
+    EXPECT_EQ(jsonl_files(spill), std::vector<std::string>{earlier});  // no new file beyond the cap
+    exec_sql(admin_url(), "ALTER DATABASE " + name + " ALLOW_CONNECTIONS true");
+    EXPECT_TRUE(eventually([&] { return count() == "9"; }, 20000)) << count() << "\n" << n.server->output();
+    EXPECT_EQ(exec_sql(db, "SELECT count(DISTINCT request_id) FROM usage_logs WHERE request_id LIKE '" + rid + "%'"), "9");
+    EXPECT_EQ(n.server->stop(SIGTERM), 0);
+  }
+  std::filesystem::remove_all(spill);
+  drop_database(db);
+}

@@ -280,14 +280,13 @@ struct Accounting::Wake {
 };
 
 Accounting::Accounting(db::Db& db, std::shared_ptr<ai_registry::RegistryService> providers, int flush_ms,
-                       std::string spill_dir, Blocking& blocking, std::size_t spill_after)
+                       SpillOptions spill, Blocking& blocking)
     : db_(db),
       providers_(std::move(providers)),
       interval_(flush_ms),
       wake_(std::make_shared<Wake>()),
-      spill_dir_(std::move(spill_dir)),
-      blocking_(blocking),
-      spill_after_(spill_after) {
+      spill_(std::move(spill)),
+      blocking_(blocking) {
   describe_metrics();
 }
 
@@ -392,7 +391,24 @@ Task<void> Accounting::run() {
 }
 
 Task<void> Accounting::spill_overflow() {
-  if (spill_dir_.empty() || pending() <= spill_after_) co_return;
+  if (spill_.dir.empty() || pending() <= spill_.after) co_return;
+  std::uint64_t used = 0;
+  try {
+    auto measure = [dir = spill_.dir] { return spill::bytes(dir); };
+    used = co_await blocking_.run(std::move(measure));
+  } catch (const std::exception&) {
+    co_return;  // the blocking pool is full: the next failed tick tries again
+  }
+  if (used >= spill_.max_bytes) {
+    if (!spill_full_)
+      spdlog::error("usage accounting: the database is failing and the spill files in {} hold {} bytes, at "
+                    "NETOPS_ACCOUNTING_SPILL_MAX_MB; {} usage record(s) wait in memory (beyond {} the oldest are "
+                    "dropped)",
+                    spill_.dir, used, pending(), kMaxQueue);
+    spill_full_ = true;
+    co_return;
+  }
+  spill_full_ = false;
   auto records = std::make_shared<std::vector<UsageRecord>>();
   {
     std::lock_guard lock(mu_);
@@ -401,7 +417,7 @@ Task<void> Accounting::spill_overflow() {
   }
   ++in_flight_;  // flush() at a stop waits for these as for a batch being written
   try {
-    auto write_file = [dir = spill_dir_, records] { return spill::write_file(dir, *records); };
+    auto write_file = [dir = spill_.dir, records] { return spill::write_file(dir, *records); };
     auto path = co_await blocking_.run(std::move(write_file));
     spill_pending_ = true;
     Metrics::instance().inc("accounting_records_spilled_total", {}, static_cast<double>(records->size()));
@@ -422,7 +438,7 @@ Task<bool> Accounting::tick() {
   // that must wait counts as a failed attempt (the back-off, its throttled log); the queue is still tried,
   // so records of this run are not held behind a file the database cannot take yet.
   bool failed = false;
-  if (spill_pending_ && !spill_dir_.empty()) {
+  if (spill_pending_ && !spill_.dir.empty()) {
     bool replayed = co_await replay_spill();
     spill_pending_ = !replayed;
     failed = !replayed;
@@ -618,11 +634,11 @@ Task<void> Accounting::write_tx(db::Tx& tx, const std::vector<UsageRecord>& all,
 Task<bool> Accounting::replay_spill() {
   // No temporaries around a co_await below: GCC 12 destroyed the temporaries of `std::tie(a, b) = co_await
   // ...` twice (a double free, seen as heap corruption at start-up); every awaited value is a named local.
-  const auto paths = spill::files(spill_dir_);
+  const auto paths = spill::files(spill_.dir);
   for (const auto& path : paths) {
     std::size_t bad = 0;
     std::vector<UsageRecord> records;
-    try {  // a file may hold spill_after records: read and parsed off the event loop
+    try {  // a file may hold spill_.after records: read and parsed off the event loop
       auto read_file = [path] {
         std::size_t n = 0;
         auto read = spill::read_file(path, n);
@@ -703,14 +719,14 @@ Task<void> Accounting::flush() {
         left.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
         queue_.clear();
       }
-      if (spill_dir_.empty()) {
+      if (spill_.dir.empty()) {
         spdlog::error("usage accounting: the database keeps failing; {} usage record(s) lost (no spill directory)",
                       left.size());
         Metrics::instance().inc("accounting_records_dropped_total", {{"kind", "all"}}, static_cast<double>(left.size()));
         co_return;
       }
       try {
-        auto path = spill::write_file(spill_dir_, left);
+        auto path = spill::write_file(spill_.dir, left);
         spdlog::error("usage accounting: the database keeps failing; {} usage record(s) spilled to {} (replayed at "
                       "the next start)", left.size(), path);
       } catch (const std::exception& e) {

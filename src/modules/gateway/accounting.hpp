@@ -95,13 +95,17 @@ class Accounting {
   static constexpr std::size_t kBatch = 500;
   static constexpr std::chrono::milliseconds kMaxBackoff{5000};
 
-  // spill_dir: where flush() writes what the database would not take (spill.hpp); "" = nowhere (dropped).
-  // While the database fails, the flusher also spills the queue once more than spill_after records wait,
-  // writing the file (and reading spill files back) on `blocking`, off the event loop.
-  // providers: ai_registry's service, which adds each batch's provider counters (its table) in the batch's
-  // transaction; null leaves them alone.
+  // Where usage records the database would not take go (spill.hpp).
+  struct SpillOptions {
+    std::string dir;                 // flush() writes what is left at a stop here; "" = nowhere (dropped)
+    std::size_t after = 100000;      // while the database fails, more records waiting than this go to a file
+    std::uint64_t max_bytes = 1ull << 30;  // ...unless the directory's spill files already hold this much
+  };
+  // Spill files are written (and read back) on `blocking`, off the event loop. providers: ai_registry's
+  // service, which adds each batch's provider counters (its table) in the batch's transaction; null leaves
+  // them alone.
   Accounting(db::Db& db, std::shared_ptr<ai_registry::RegistryService> providers, int flush_ms,
-             std::string spill_dir, Blocking& blocking, std::size_t spill_after);
+             SpillOptions spill, Blocking& blocking);
   // Any thread, never blocks on I/O.
   void push(UsageRecord r);
   // The flusher: spawn once on a worker; it runs until its io_context stops.
@@ -124,7 +128,8 @@ class Accounting {
   // Replays the spill files (an earlier stop's, or this run's outage's); false while the database cannot
   // take them yet.
   Task<bool> replay_spill();
-  // The database is failing and more than spill_after_ records wait: they go to a spill file.
+  // The database is failing and more than spill_.after records wait: they go to a spill file, unless the
+  // directory holds spill_.max_bytes already (then they wait in memory, up to the queue's cap).
   Task<void> spill_overflow();
   // A refused batch, record by record (sanitised retry, then counters only, then dropped with the metric).
   // False when the database became unavailable meanwhile: the records not yet written went back to the queue.
@@ -150,10 +155,10 @@ class Accounting {
   struct Wake;
   std::shared_ptr<Wake> wake_;
   std::atomic<int> in_flight_{0};  // batches being written
-  std::string spill_dir_;
+  SpillOptions spill_;
   Blocking& blocking_;
-  std::size_t spill_after_;
   bool spill_pending_ = true;  // the directory may hold files not replayed yet
+  bool spill_full_ = false;    // the last overflow found the directory at its cap (logged once)
 };
 
 }  // namespace netops::gateway

@@ -75,9 +75,11 @@ Service::Service(AppContext& ctx, std::shared_ptr<ai_registry::RegistryService> 
                 settings_.upstream_idle_timeout_ms, settings_.upstream_total_timeout_ms},
       breaker_(BreakerOptions{settings_.breaker_failures, std::chrono::milliseconds(settings_.breaker_cooldown_ms)}),
       accounting_(ctx.db, registry_, settings_.accounting_flush_ms,
-                  settings_.accounting_spill_dir.empty() ? ctx.config.storage_dir + "/accounting-spill"
-                                                          : settings_.accounting_spill_dir,
-                  ctx.blocking, static_cast<std::size_t>(settings_.accounting_spill_after)),
+                  {settings_.accounting_spill_dir.empty() ? ctx.config.storage_dir + "/accounting-spill"
+                                                           : settings_.accounting_spill_dir,
+                   static_cast<std::size_t>(settings_.accounting_spill_after),
+                   static_cast<std::uint64_t>(settings_.accounting_spill_max_mb) << 20},
+                  ctx.blocking),
       budgets_(ctx.db, settings_),
       thresholds_{settings_.escalation_thresholds[0], settings_.escalation_thresholds[1],
                   settings_.escalation_thresholds[2], settings_.escalation_thresholds[3]} {

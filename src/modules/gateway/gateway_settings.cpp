@@ -106,6 +106,8 @@ const ConfigSection<GatewaySettings>& gateway_section() {
         "fails) are written here and replayed when it answers"},
        {"NETOPS_ACCOUNTING_SPILL_AFTER", "100000",
         "usage records waiting on a failing database beyond which they are spilled to files (1-1000000)"},
+       {"NETOPS_ACCOUNTING_SPILL_MAX_MB", "1024",
+        "spill files a failing database's overflow may fill; beyond it records wait in memory (1-1048576)"},
        {"NETOPS_BUDGET_FREE_DAILY_USD", "1", "tier free: cost per UTC day (0 = no limit)"},
        {"NETOPS_BUDGET_FREE_MONTHLY_USD", "10", "tier free: cost per UTC month"},
        {"NETOPS_BUDGET_FREE_DAILY_TOKENS", "1000000", "tier free: tokens per UTC day"},
@@ -135,6 +137,7 @@ const ConfigSection<GatewaySettings>& gateway_section() {
         r.number<int>("NETOPS_ACCOUNTING_FLUSH_MS", s.accounting_flush_ms, 5, 60000);
         if (auto v = r.str("NETOPS_ACCOUNTING_SPILL_DIR")) s.accounting_spill_dir = *v;
         r.number<int>("NETOPS_ACCOUNTING_SPILL_AFTER", s.accounting_spill_after, 1, 1000000);
+        r.number<int>("NETOPS_ACCOUNTING_SPILL_MAX_MB", s.accounting_spill_max_mb, 1, 1048576);
         read_thresholds(r, s);
         read_budgets(r, s);
       }};

@@ -28,6 +28,7 @@ struct GatewaySettings {
   double escalation_thresholds[4] = {0.50, 0.65, 0.75, 0.85};  // quality needed to stop at tier 0–3
   int accounting_flush_ms = 100;
   int accounting_spill_after = 100000;  // records waiting on a failing database beyond which they go to disk
+  int accounting_spill_max_mb = 1024;   // ...unless the spill directory's files hold this much already
   // Usage records that cannot reach the database at shutdown go to JSON-lines files here; the next start
   // replays them. Empty: NETOPS_STORAGE_DIR/accounting-spill.
   std::string accounting_spill_dir;

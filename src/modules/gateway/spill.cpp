@@ -127,6 +127,16 @@ std::vector<std::string> files(const std::string& dir) {
   return out;
 }
 
+std::uint64_t bytes(const std::string& dir) {
+  std::uint64_t total = 0;
+  for (const auto& path : files(dir)) {
+    std::error_code ec;
+    auto n = fs::file_size(path, ec);
+    if (!ec) total += n;
+  }
+  return total;
+}
+
 std::vector<UsageRecord> read_file(const std::string& path, std::size_t& bad) {
   std::vector<UsageRecord> out;
   std::ifstream in(path);

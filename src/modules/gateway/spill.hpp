@@ -5,6 +5,7 @@
 // as <name>.tmp, synced, then renamed to <name>.jsonl, so a replay never sees half a file; it is deleted
 // only after its records committed, in the same transaction as a row naming it in accounting_spill_files,
 // so a file is replayed exactly once even if the process dies between the commit and the delete.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,8 @@ std::optional<UsageRecord> from_line(std::string_view line);      // nullopt whe
 std::string write_file(const std::string& dir, const std::vector<UsageRecord>& records);
 // The *.jsonl files of dir, oldest name first ([] when dir does not exist).
 std::vector<std::string> files(const std::string& dir);
+// The bytes the *.jsonl files of dir hold (0 when dir does not exist).
+std::uint64_t bytes(const std::string& dir);
 // The records of one file; `bad` counts lines that are not records.
 std::vector<UsageRecord> read_file(const std::string& path, std::size_t& bad);
 
