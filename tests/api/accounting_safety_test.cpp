@@ -316,83 +316,84 @@ TEST(AccountingShutdown, UnwritableRecordsAreSpilledAndReplayedOnce) {
 // PostgreSQL gone while the server runs: calls go on, and what waits beyond NETOPS_ACCOUNTING_SPILL_AFTER
 // goes to a spill file instead of memory (where the queue's hard cap used to drop the oldest); when the
 // database answers again, every call is written once.
-TEST(AccountingOutage, WaitingRecordsBeyondTheMarkAreSpilledAndWrittenWhenTheDatabaseAnswers) {
-  MockLlmProcess mock({"--require-key", kKey});
-  std::string db = create_database("acctout");
-  std::string spill = fresh_dir("netops-spill-c");
-  std::string name = db_name(db);
-  std::string rid = unique_id("outage");
-  auto count = [&] { return exec_sql(db, "SELECT count(*) FROM usage_logs WHERE request_id LIKE '" + rid + "%'"); };
-  auto spilled_lines = [&] {
-    std::size_t n = 0;
-    for (auto& f : jsonl_files(spill)) n += lines_of(f);
-    return n;
-  };
-  {
-    Node n(db, spill, {{"NETOPS_ACCOUNTING_FLUSH_MS", "50"}, {"NETOPS_ACCOUNTING_SPILL_AFTER", "3"}});
-    n.catalog(mock.port());
-    HttpClient c(n.server->port());
-    auto call = [&](int i) {
-      Headers h = n.auth;
-      h.emplace_back("X-Request-Id", rid + "-" + std::to_string(i));
-      return c.post("/v1/chat/completions", {{"model", "m/echo"}, {"messages", {user_msg("outage")}}}, h).status;
-    };
-    ASSERT_EQ(call(0), 200);
-    ASSERT_TRUE(eventually([&] { return count() == "1"; }, 10000)) << n.server->output();
+namespace {
+
+// A node on a database of its own whose calls (request ids <rid>-<i>) are counted in usage_logs, and whose
+// database can be made unreachable and reachable again while it runs.
+struct Outage {
+  MockLlmProcess mock{{"--require-key", kKey}};
+  std::string db, spill, name, rid;
+  std::unique_ptr<Node> node;
+  std::unique_ptr<HttpClient> client;
+  Outage(const std::string& suite, std::map<std::string, std::string> env)
+      : db(create_database(suite)), spill(fresh_dir("netops-spill-" + suite)), name(db_name(db)), rid(unique_id(suite)) {
+    node = std::make_unique<Node>(db, spill, std::move(env));
+    node->catalog(mock.port());
+    client = std::make_unique<HttpClient>(node->server->port());
+  }
+  ~Outage() {
+    node.reset();
+    std::filesystem::remove_all(spill);
+    drop_database(db);
+  }
+  int call(int i) {
+    Headers h = node->auth;
+    h.emplace_back("X-Request-Id", rid + "-" + std::to_string(i));
+    return client->post("/v1/chat/completions", {{"model", "m/echo"}, {"messages", {user_msg("outage")}}}, h).status;
+  }
+  std::string count(bool distinct = false) {
+    return exec_sql(db, std::string("SELECT count(") + (distinct ? "DISTINCT request_id" : "*") +
+                            ") FROM usage_logs WHERE request_id LIKE '" + rid + "%'");
+  }
+  void database_down() {
     exec_sql(admin_url(), "ALTER DATABASE " + name + " ALLOW_CONNECTIONS false");
     exec_sql(admin_url(), "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '" + name + "'");
-    for (int i = 1; i <= 8; ++i) ASSERT_EQ(call(i), 200) << n.server->output();
-    EXPECT_TRUE(eventually([&] { return spilled_lines() >= 4; }, 15000)) << n.server->output();
-    exec_sql(admin_url(), "ALTER DATABASE " + name + " ALLOW_CONNECTIONS true");
-    EXPECT_TRUE(eventually([&] { return count() == "9"; }, 20000)) << count() << "\n" << n.server->output();
-    EXPECT_TRUE(eventually([&] { return jsonl_files(spill).empty(); }, 5000));
-    EXPECT_EQ(exec_sql(db, "SELECT count(DISTINCT request_id) FROM usage_logs WHERE request_id LIKE '" + rid + "%'"), "9");
-    EXPECT_EQ(exec_sql(db, "SELECT sum(message_count) FROM user_token_stats WHERE model = 'm/echo'"), "9");
-    EXPECT_EQ(n.server->stop(SIGTERM), 0);
   }
-  std::filesystem::remove_all(spill);
-  drop_database(db);
+  void database_up() { exec_sql(admin_url(), "ALTER DATABASE " + name + " ALLOW_CONNECTIONS true"); }
+  std::string output() const { return node->server->output(); }
+};
+
+}  // namespace
+
+TEST(AccountingOutage, WaitingRecordsBeyondTheMarkAreSpilledAndWrittenWhenTheDatabaseAnswers) {
+  Outage o("acctout", {{"NETOPS_ACCOUNTING_FLUSH_MS", "50"}, {"NETOPS_ACCOUNTING_SPILL_AFTER", "3"}});
+  auto spilled_lines = [&] {
+    std::size_t n = 0;
+    for (auto& f : jsonl_files(o.spill)) n += lines_of(f);
+    return n;
+  };
+  ASSERT_EQ(o.call(0), 200);
+  ASSERT_TRUE(eventually([&] { return o.count() == "1"; }, 10000)) << o.output();
+  o.database_down();
+  for (int i = 1; i <= 8; ++i) ASSERT_EQ(o.call(i), 200) << o.output();
+  EXPECT_TRUE(eventually([&] { return spilled_lines() >= 4; }, 15000)) << o.output();
+  o.database_up();
+  EXPECT_TRUE(eventually([&] { return o.count() == "9"; }, 20000)) << o.count() << "\n" << o.output();
+  EXPECT_TRUE(eventually([&] { return jsonl_files(o.spill).empty(); }, 5000));
+  EXPECT_EQ(o.count(true), "9");
+  EXPECT_EQ(exec_sql(o.db, "SELECT sum(message_count) FROM user_token_stats WHERE model = 'm/echo'"), "9");
+  EXPECT_EQ(o.node->server->stop(SIGTERM), 0);
 }
 
 TEST(AccountingOutage, SpillFilesStopAtTheirCapAndTheRestWaitsInMemory) {
-  MockLlmProcess mock({"--require-key", kKey});
-  std::string db = create_database("acctcap");
-  std::string spill = fresh_dir("netops-spill-cap");
-  std::string name = db_name(db);
-  std::string rid = unique_id("spillcap");
-  auto count = [&] { return exec_sql(db, "SELECT count(*) FROM usage_logs WHERE request_id LIKE '" + rid + "%'"); };
+  Outage o("acctcap", {{"NETOPS_ACCOUNTING_FLUSH_MS", "50"}, {"NETOPS_ACCOUNTING_SPILL_AFTER", "3"},
+                       {"NETOPS_ACCOUNTING_SPILL_MAX_MB", "1"}});
+  ASSERT_EQ(o.call(0), 200);
+  ASSERT_TRUE(eventually([&] { return o.count() == "1"; }, 10000)) << o.output();
+  // An earlier outage's spill file, already at the cap (1 MiB); left alone until a spill or a restart.
+  const std::string earlier = o.spill + "/usage-0-earlier.jsonl";
+  std::filesystem::create_directories(o.spill);
   {
-    Node n(db, spill,
-           {{"NETOPS_ACCOUNTING_FLUSH_MS", "50"}, {"NETOPS_ACCOUNTING_SPILL_AFTER", "3"},
-            {"NETOPS_ACCOUNTING_SPILL_MAX_MB", "1"}});
-    n.catalog(mock.port());
-    HttpClient c(n.server->port());
-    auto call = [&](int i) {
-      Headers h = n.auth;
-      h.emplace_back("X-Request-Id", rid + "-" + std::to_string(i));
-      return c.post("/v1/chat/completions", {{"model", "m/echo"}, {"messages", {user_msg("cap")}}}, h).status;
-    };
-    ASSERT_EQ(call(0), 200);
-    ASSERT_TRUE(eventually([&] { return count() == "1"; }, 10000)) << n.server->output();
-    // An earlier outage's spill file, already at the cap (1 MiB); left alone until a spill or a restart.
-    const std::string earlier = spill + "/usage-0-earlier.jsonl";
-    std::filesystem::create_directories(spill);
-    {
-      std::ofstream f(earlier);
-      f << std::string(1100 * 1024, 'x') << "\n";
-    }
-    exec_sql(admin_url(), "ALTER DATABASE " + name + " ALLOW_CONNECTIONS false");
-    exec_sql(admin_url(), "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '" + name + "'");
-    for (int i = 1; i <= 8; ++i) ASSERT_EQ(call(i), 200) << n.server->output();
-    EXPECT_TRUE(eventually([&] { return n.server->output().find("NETOPS_ACCOUNTING_SPILL_MAX_MB") != std::string::npos; },
-                           15000))
-        << n.server->output();
-    EXPECT_EQ(jsonl_files(spill), std::vector<std::string>{earlier});  // no new file beyond the cap
-    exec_sql(admin_url(), "ALTER DATABASE " + name + " ALLOW_CONNECTIONS true");
-    EXPECT_TRUE(eventually([&] { return count() == "9"; }, 20000)) << count() << "\n" << n.server->output();
-    EXPECT_EQ(exec_sql(db, "SELECT count(DISTINCT request_id) FROM usage_logs WHERE request_id LIKE '" + rid + "%'"), "9");
-    EXPECT_EQ(n.server->stop(SIGTERM), 0);
+    std::ofstream f(earlier);
+    f << std::string(1100 * 1024, 'x') << "\n";
   }
-  std::filesystem::remove_all(spill);
-  drop_database(db);
+  o.database_down();
+  for (int i = 1; i <= 8; ++i) ASSERT_EQ(o.call(i), 200) << o.output();
+  EXPECT_TRUE(eventually([&] { return o.output().find("NETOPS_ACCOUNTING_SPILL_MAX_MB") != std::string::npos; }, 15000))
+      << o.output();
+  EXPECT_EQ(jsonl_files(o.spill), std::vector<std::string>{earlier});  // no new file beyond the cap
+  o.database_up();
+  EXPECT_TRUE(eventually([&] { return o.count() == "9"; }, 20000)) << o.count() << "\n" << o.output();
+  EXPECT_EQ(o.count(true), "9");
+  EXPECT_EQ(o.node->server->stop(SIGTERM), 0);
 }
