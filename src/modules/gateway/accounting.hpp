@@ -95,11 +95,11 @@ class Accounting {
   static constexpr std::size_t kBatch = 500;
   static constexpr std::chrono::milliseconds kMaxBackoff{5000};
 
-  // Where usage records the database would not take go (spill.hpp).
+  // Where usage records the database would not take go (spill.hpp); the values come from GatewaySettings.
   struct SpillOptions {
-    std::string dir;                 // flush() writes what is left at a stop here; "" = nowhere (dropped)
-    std::size_t after = 100000;      // while the database fails, more records waiting than this go to a file
-    std::uint64_t max_bytes = 1ull << 30;  // ...unless the directory's spill files already hold this much
+    std::string dir;              // flush() writes what is left at a stop here; "" = nowhere (dropped)
+    std::size_t after;            // while the database fails, more records waiting than this go to a file
+    std::uint64_t max_bytes;      // ...unless the directory's spill files already hold this much
   };
   // Spill files are written (and read back) on `blocking`, off the event loop. providers: ai_registry's
   // service, which adds each batch's provider counters (its table) in the batch's transaction; null leaves
